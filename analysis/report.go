@@ -1,0 +1,90 @@
+package analysis
+
+// SchemaVersion is written into every Report as schema_version. Bump it when
+// the JSON form changes incompatibly, and update schema/report.schema.json.
+const SchemaVersion = 1
+
+// Report is everything pybatch knows about one Python file. A file with a
+// syntax error is a normal Report with SyntaxError set; the fields that need
+// an AST are then empty, the line metrics are still filled where possible.
+type Report struct {
+	SchemaVersion int    `json:"schema_version"`
+	Path          string `json:"path"`
+	Size          int64  `json:"size"`
+	SHA256        string `json:"sha256"`   // hex content hash of the raw bytes
+	Encoding      string `json:"encoding"` // the source encoding as Python names it ("utf-8", "latin-1", ...)
+	BOM           bool   `json:"bom"`
+
+	SyntaxError *SyntaxError `json:"syntax_error,omitempty"`
+
+	Docstring *string  `json:"docstring,omitempty"` // the module docstring, cleaned as inspect.cleandoc does? see Analyze
+	All       []string `json:"all,omitempty"`       // __all__ when it is a literal list or tuple of strings
+
+	Imports     []Import     `json:"imports"`
+	Definitions []Definition `json:"definitions"`
+	Lines       LineMetrics  `json:"lines"`
+}
+
+// SyntaxError is where and why the file does not parse. Lines are 1-based,
+// columns 0-based UTF-8 byte offsets, as CPython's ast positions.
+type SyntaxError struct {
+	Kind    string `json:"kind"` // SyntaxError, IndentationError or TabError
+	Msg     string `json:"msg"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	EndLine int    `json:"end_line"`
+	EndCol  int    `json:"end_col"`
+}
+
+// Import is one import statement's module with the names it binds.
+type Import struct {
+	Module string       `json:"module"` // "" for "from . import x"
+	Names  []ImportName `json:"names"`  // for "import a.b as c": one name {Name: "a.b", As: "c"}
+	Level  int          `json:"level"`  // relative import level (number of leading dots)
+	From   bool         `json:"from"`   // a "from ... import" statement
+	Line   int          `json:"line"`
+	Where  string       `json:"where"` // module, function, class, type_checking, try_import_error, conditional
+}
+
+// ImportName is one imported name and its alias.
+type ImportName struct {
+	Name string `json:"name"`
+	As   string `json:"as,omitempty"`
+}
+
+// Definition is a class, function, method or nested function.
+type Definition struct {
+	QualName   string   `json:"qualname"` // as __qualname__: Outer.method.<locals>.inner
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind"` // class, function, method, async_function, async_method
+	Line       int      `json:"line"` // the def/class line (after decorators), as ast lineno
+	Col        int      `json:"col"`
+	EndLine    int      `json:"end_line"`
+	EndCol     int      `json:"end_col"`
+	Decorators []string `json:"decorators,omitempty"` // source text
+	Params     []Param  `json:"params,omitempty"`
+	Returns    string   `json:"returns,omitempty"` // return annotation, source text
+	Bases      []string `json:"bases,omitempty"`   // base classes and keywords, source text
+	Docstring  *string  `json:"docstring,omitempty"`
+	Complexity int      `json:"complexity"` // cyclomatic complexity as radon cc computes it
+	Rank       string   `json:"rank"`       // radon's A-F rank of Complexity
+}
+
+// Param is one parameter of a function.
+type Param struct {
+	Name       string `json:"name"`
+	Kind       string `json:"kind"` // positional_only, positional, var_positional, keyword_only, var_keyword
+	Default    bool   `json:"default"`
+	Annotation bool   `json:"annotation"`
+}
+
+// LineMetrics are radon raw's numbers for the file.
+type LineMetrics struct {
+	LOC            int `json:"loc"`
+	LLOC           int `json:"lloc"`
+	SLOC           int `json:"sloc"`
+	Comments       int `json:"comments"`
+	SingleComments int `json:"single_comments"`
+	Multi          int `json:"multi"`
+	Blank          int `json:"blank"`
+}

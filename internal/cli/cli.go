@@ -1,0 +1,74 @@
+// Package cli is the pybatch command line: flags and subcommands only. Every
+// subcommand is a thin layer over a library package, so nothing the command
+// does is out of reach of a library user.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// Exit codes, named as golangci-lint names its own.
+const (
+	ExitOK          = 0   // everything asked for was done
+	ExitFailures    = 1   // the run finished, but some files failed or had invalid syntax where that is an error
+	ExitUsage       = 2   // bad flags or arguments; nothing was done
+	ExitError       = 3   // a configuration or environment error stopped the run (unwritable output, ...)
+	ExitInterrupted = 130 // SIGINT or SIGTERM: in-flight work was finished or abandoned, output flushed
+)
+
+// command is one subcommand: it parses its own flags from args.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+// commands is the table of subcommands. Each lives in its own file.
+func commands() map[string]command {
+	return map[string]command{
+		"version": {"print the version", runVersion},
+	}
+}
+
+// Version is the tool version, recorded with every run's results.
+const Version = "0.1.0-dev"
+
+// Run runs pybatch with args (without the program name) and returns the
+// process exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout, cmds)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "pybatch: unknown command %q\n", args[0])
+		usage(stderr, cmds)
+		return ExitUsage
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "usage: pybatch <command> [flags] [args]")
+	fmt.Fprintln(w, "\ncommands:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+}
+
+func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
+	fmt.Fprintln(stdout, "pybatch", Version)
+	return ExitOK
+}

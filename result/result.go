@@ -1,0 +1,40 @@
+// Package result defines the record that every stage after the scanner passes
+// downstream: one per file, whether it was analysed, skipped or failed. It is
+// the unit the store persists, the progress tracker counts and the command
+// prints; keeping it in a leaf package lets batch, store and progress share it
+// without importing each other.
+package result
+
+import (
+	"time"
+
+	"github.com/pybatch/pybatch/analysis"
+)
+
+// Status says what became of a file.
+type Status string
+
+const (
+	Analyzed Status = "analyzed" // parsed (possibly with a syntax error, which is data) and analysed
+	Skipped  Status = "skipped"  // deliberately not analysed: SkipReason says why
+	Failed   Status = "failed"   // analysis was attempted and failed: ErrClass and Err say why
+)
+
+// Record is the outcome for one file. Records travel by pointer from the
+// worker that made them to the single goroutine that owns the sink; nobody
+// mutates a record after sending it.
+type Record struct {
+	Source  string    // the name of the analysed tree (the original plan's source_id)
+	Path    string    // as the scanner reported it
+	Size    int64     // bytes on disk when scanned
+	ModTime time.Time // modification time when scanned (ns precision kept)
+
+	Status     Status
+	SkipReason string // when Skipped: "too_large", "binary", "not_regular", "unreadable_dir", "ignored", ...
+	ErrClass   string // when Failed: a recovery class name ("transient" or "permanent" kind, e.g. "timeout", "crash", "not_found")
+	Err        string // when Failed: the error message
+	Attempts   int    // how many times analysis was tried (1 unless retried)
+
+	Duration time.Duration    // wall time spent on this file by its worker
+	Report   *analysis.Report // when Analyzed
+}
