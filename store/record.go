@@ -1,0 +1,100 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/result"
+)
+
+// Line is the JSON form of a result.Record: one JSON object per line of a
+// JSON Lines output. Times are integers (Unix nanoseconds, durations in
+// nanoseconds) so that nothing is lost and a line compares byte for byte.
+type Line struct {
+	Source     string           `json:"source"`
+	Path       string           `json:"path"`
+	Size       int64            `json:"size"`
+	MtimeNs    int64            `json:"mtime_ns"`
+	Status     result.Status    `json:"status"`
+	SkipReason string           `json:"skip_reason,omitempty"`
+	ErrClass   string           `json:"error_class,omitempty"`
+	Err        string           `json:"error,omitempty"`
+	Attempts   int              `json:"attempts"`
+	DurationNs int64            `json:"duration_ns"`
+	Report     *analysis.Report `json:"report,omitempty"`
+}
+
+// unixNano is t in Unix nanoseconds, 0 for the zero time.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// fromUnixNano is the inverse of unixNano.
+func fromUnixNano(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
+// LineOf converts a record to its JSON Lines form.
+func LineOf(r *result.Record) Line {
+	return Line{
+		Source:     r.Source,
+		Path:       r.Path,
+		Size:       r.Size,
+		MtimeNs:    unixNano(r.ModTime),
+		Status:     r.Status,
+		SkipReason: r.SkipReason,
+		ErrClass:   r.ErrClass,
+		Err:        r.Err,
+		Attempts:   r.Attempts,
+		DurationNs: int64(r.Duration),
+		Report:     r.Report,
+	}
+}
+
+// Record converts a line back to a record.
+func (l Line) Record() *result.Record {
+	return &result.Record{
+		Source:     l.Source,
+		Path:       l.Path,
+		Size:       l.Size,
+		ModTime:    fromUnixNano(l.MtimeNs),
+		Status:     l.Status,
+		SkipReason: l.SkipReason,
+		ErrClass:   l.ErrClass,
+		Err:        l.Err,
+		Attempts:   l.Attempts,
+		Duration:   time.Duration(l.DurationNs),
+		Report:     l.Report,
+	}
+}
+
+// AppendLine appends the JSON form of r and a newline to dst.
+func AppendLine(dst []byte, r *result.Record) ([]byte, error) {
+	b, err := json.Marshal(LineOf(r))
+	if err != nil {
+		return dst, fmt.Errorf("store: encoding the record of %s: %w", r.Path, err)
+	}
+	dst = append(dst, b...)
+	return append(dst, '\n'), nil
+}
+
+// DecodeLine parses one line (with or without its newline) of a JSON Lines
+// output.
+func DecodeLine(b []byte) (*result.Record, error) {
+	var l Line
+	if err := json.Unmarshal(b, &l); err != nil {
+		return nil, fmt.Errorf("store: decoding a JSON line: %w", err)
+	}
+	if l.Path == "" {
+		return nil, fmt.Errorf("store: decoding a JSON line: no path")
+	}
+	return l.Record(), nil
+}
