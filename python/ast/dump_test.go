@@ -13,7 +13,9 @@ import (
 
 const dumpSnippet = "x = [1, (2, u'a')]\nif x is not None: pass\ndef f(): return\n{**d, 'k': None}\nfrom . import b\nglobal g\n"
 
-func loc(l, c, el, ec int32) Loc { return Loc{Lineno: l, ColOffset: c, EndLineno: el, EndColOffset: ec} }
+func loc(l, c, el, ec int32) Loc {
+	return Loc{Lineno: l, ColOffset: c, EndLineno: el, EndColOffset: ec}
+}
 
 // dumpSnippetTree is dumpSnippet's tree built by hand (independently of the parser).
 func dumpSnippetTree() *Module {
