@@ -1,0 +1,48 @@
+// Package scan finds the Python files to analyse: it walks roots in parallel and
+// streams a FileInfo per file as it goes (the first file is available long before
+// the walk ends), applying include/exclude globs, git's ignore rules, directory
+// skips, symbolic-link policy, and size, binary and file-type checks. It is the
+// original plan's FileScanner (Scan) and filter_files (Filter).
+//
+// # Ignore rules
+//
+// Inside a git work tree, .gitignore files at every level, .git/info/exclude and
+// the user's excludes file (core.excludesFile from the system, global and local
+// git config, or $XDG_CONFIG_HOME/git/ignore) apply with git's precedence and
+// semantics: negation, anchoring, directory-only patterns, "**", and a file under
+// an excluded directory cannot be re-included (the walk never enters an excluded
+// directory). A run started in a subdirectory loads the .gitignore files of every
+// directory from the work tree's root down. A nested work tree (a directory with
+// its own .git) uses its own rules. Matching is case-sensitive (core.ignoreCase is
+// not read). These rules are proven against `git check-ignore` and
+// `git ls-files --others --exclude-standard` in ignore_git_test.go.
+//
+// Why hand-written: the pattern matcher is a port of git's wildmatch.c and
+// dir.c matching rather than github.com/go-git/go-git/v5/plumbing/format/gitignore,
+// which differs from git where it matters here, for example:
+//   - "!dir/" re-includes every file below dir in go-git (its name patterns match
+//     any path component), while git only re-includes the directory, so
+//     "*.py" + "!pkg/" leaves pkg/a.py ignored in git but not in go-git;
+//   - "a/**" ignores the directory a itself in go-git, so "!a/keep.py" can never
+//     re-include a/keep.py, while git ignores only a's contents and honours it;
+//   - "[!x]" classes, POSIX classes ("[[:digit:]]") and "**" inside a name
+//     ("foo**bar") go through filepath.Match, which git's wildmatch does not;
+//   - only ~/.gitconfig is read for core.excludesFile (no GIT_CONFIG_GLOBAL, XDG
+//     config, system or local config, and no default XDG ignore file).
+//
+// go-git's git-config decoder (plumbing/format/config) is used to read
+// core.excludesFile; include directives in config files are not followed.
+//
+// # Other rules
+//
+// Hidden directories, DefaultSkipDirs and virtualenvs are skipped unless asked.
+// Symbolic links are not followed by default: a link whose name matches the
+// include globs is reported with SkipSymlink, others are silently passed over.
+// Followed links are tracked by (device, inode) so that loops end (SkipSymlinkLoop)
+// and each real file is yielded once (later paths get SkipDuplicate).
+// Non-regular files are reported from their listed type, never opened; files are
+// opened O_NONBLOCK|O_NOFOLLOW so that one replaced by a FIFO or link after it was
+// listed cannot block or escape. Content checks read at most BinaryCheckSize
+// bytes. Files or directories that vanish during the walk get SkipVanished, and
+// unreadable directories SkipUnreadableDir; the walk goes on.
+package scan

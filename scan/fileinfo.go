@@ -1,0 +1,65 @@
+package scan
+
+import "time"
+
+// Reasons for skipping, the values of FileInfo.Skip.
+const (
+	// SkipTooLarge: the file is larger than Options.MaxSize.
+	SkipTooLarge = "too_large"
+	// SkipBinary: a NUL byte in the first BinaryCheckSize bytes.
+	SkipBinary = "binary"
+	// SkipNotRegular: a FIFO, socket, device or other non-regular file; it is
+	// never opened (an open that races with a replacement uses O_NONBLOCK, so a
+	// FIFO cannot block the scanner either).
+	SkipNotRegular = "not_regular"
+	// SkipSymlink: a symbolic link matching the include globs while
+	// Options.FollowSymlinks is off.
+	SkipSymlink = "symlink"
+	// SkipBrokenSymlink: a followed symbolic link whose target does not exist.
+	SkipBrokenSymlink = "broken_symlink"
+	// SkipSymlinkLoop: a followed link to a directory that is its own ancestor
+	// (or a link chain the kernel refuses with ELOOP).
+	SkipSymlinkLoop = "symlink_loop"
+	// SkipDuplicate: a followed link to a file or directory already yielded or
+	// walked under another path.
+	SkipDuplicate = "duplicate"
+	// SkipUnreadableDir: a directory that could not be opened or listed; Err
+	// says why. The walk goes on elsewhere.
+	SkipUnreadableDir = "unreadable_dir"
+	// SkipUnreadable: a file that could not be opened or read; Err says why.
+	SkipUnreadable = "unreadable"
+	// SkipVanished: the file or directory was listed but was gone when it was
+	// opened (deleted or renamed during the walk).
+	SkipVanished = "vanished"
+	// SkipInvalidOptions: the only FileInfo of a Scan or Filter given options
+	// that fail Options.Validate; Err is the validation error.
+	SkipInvalidOptions = "invalid_options"
+	// SkipNotFound: a root or explicit path that does not exist.
+	SkipNotFound = "not_found"
+)
+
+// BinaryCheckSize is how many leading bytes are searched for a NUL byte.
+const BinaryCheckSize = 8 << 10
+
+// FileInfo is one file the scanner found (or one directory it could not walk).
+// Skip == "" means it should be analysed (the original plan's is_valid).
+// Size, ModTime, Dev and Ino are a snapshot taken when the scanner opened the
+// file; the file may change before it is analysed, and the analyser reads it again.
+type FileInfo struct {
+	// Path is the root (as given) joined with the path below it.
+	Path    string
+	Size    int64
+	ModTime time.Time
+	// Dev and Ino identify the file on its device; zero when unknown.
+	Dev, Ino uint64
+	// IsDir is set for a directory reported with a Skip reason.
+	IsDir bool
+	// Skip is "" when the file should be analysed, else one of the Skip*
+	// reasons.
+	Skip string
+	// Err is the underlying error when Skip is caused by one.
+	Err error
+}
+
+// Valid reports whether the file should be analysed.
+func (f FileInfo) Valid() bool { return f.Skip == "" }

@@ -1,0 +1,162 @@
+package scan
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// DefaultInclude is the include glob used when Options.Include is nil.
+var DefaultInclude = []string{"**/*.py"}
+
+// DefaultSkipDirs are the directory names never descended into when
+// Options.SkipDirs is nil: version-control metadata, caches and dependency trees
+// that are not the user's source. Hidden directories (".name") are skipped
+// separately unless Options.Hidden is set; virtualenvs are recognised by content
+// unless Options.Virtualenvs is set.
+var DefaultSkipDirs = []string{
+	".git", ".hg", ".svn", "__pycache__", "node_modules",
+	".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+}
+
+// DefaultMaxSize is the size limit DefaultOptions sets: larger files are skipped
+// with SkipTooLarge.
+const DefaultMaxSize = 10 << 20
+
+// Options configures Scan and Filter. The zero value is usable: default include
+// glob, ignore files honoured, hidden directories, DefaultSkipDirs and virtualenvs
+// skipped, symbolic links not followed, no size limit, GOMAXPROCS workers.
+// DefaultOptions returns the same with MaxSize set to DefaultMaxSize.
+type Options struct {
+	// Include are doublestar globs ("**" crosses directories) matched against a
+	// file's slash-separated path relative to the root it was found under. nil
+	// means DefaultInclude.
+	Include []string
+	// Exclude are globs matched like Include against files and directories; a
+	// matching directory is not descended into.
+	Exclude []string
+	// Stubs also includes "**/*.pyi".
+	Stubs bool
+	// Shebang also includes files whose name has no extension and whose first
+	// line is a "#!" line naming python (python, python3, python3.14, ...).
+	// Each such file is opened to read that line.
+	Shebang bool
+
+	// NoIgnore disables .gitignore files, .git/info/exclude and the user's
+	// excludes file (core.excludesFile, default $XDG_CONFIG_HOME/git/ignore).
+	NoIgnore bool
+	// NoRequireGit honours ignore files even outside a git repository (by
+	// default, as with git and ripgrep, they apply only inside a work tree).
+	NoRequireGit bool
+	// Hidden descends into hidden directories (names starting with ".").
+	// Names in SkipDirs are skipped even then.
+	Hidden bool
+	// SkipDirs are directory names never descended into. nil means
+	// DefaultSkipDirs; an empty non-nil slice skips none.
+	SkipDirs []string
+	// Virtualenvs descends into virtual environments. By default a directory
+	// holding pyvenv.cfg, or named .venv, venv, env or virtualenv holding
+	// bin/activate or Scripts/activate, is skipped.
+	Virtualenvs bool
+
+	// FollowSymlinks follows symbolic links to files and directories. Loops and
+	// files reached twice are detected by (device, inode): each real file is
+	// yielded once. Roots given explicitly are always followed.
+	FollowSymlinks bool
+	// MaxSize skips files larger than this many bytes with SkipTooLarge; 0 means
+	// no limit.
+	MaxSize int64
+	// Workers is the number of goroutines walking directories and checking
+	// files; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+	// Sorted yields in a deterministic order (depth first, each directory's
+	// entries in lexical order) by walking sequentially in the caller's
+	// goroutine; each directory's listing is then held in memory while it is
+	// walked.
+	Sorted bool
+
+	// Getenv reads the environment for locating git's configuration (HOME,
+	// XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GIT_CONFIG_NOSYSTEM);
+	// nil means os.Getenv.
+	Getenv func(string) string
+}
+
+// DefaultOptions returns the documented defaults, including MaxSize =
+// DefaultMaxSize.
+func DefaultOptions() Options {
+	return Options{MaxSize: DefaultMaxSize}
+}
+
+// Validate reports a malformed glob in Include or Exclude.
+func (o Options) Validate() error {
+	for _, g := range o.Include {
+		if !doublestar.ValidatePattern(g) {
+			return fmt.Errorf("scan: bad include glob %q", g)
+		}
+	}
+	for _, g := range o.Exclude {
+		if !doublestar.ValidatePattern(g) {
+			return fmt.Errorf("scan: bad exclude glob %q", g)
+		}
+	}
+	if o.MaxSize < 0 {
+		return fmt.Errorf("scan: negative MaxSize %d", o.MaxSize)
+	}
+	if o.Workers < 0 {
+		return fmt.Errorf("scan: negative Workers %d", o.Workers)
+	}
+	return nil
+}
+
+// config is Options with defaults applied.
+type config struct {
+	Options
+	include  []string
+	skipDirs map[string]bool
+	workers  int
+	env      gitEnv
+}
+
+func newConfig(o Options) (*config, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	c := &config{Options: o}
+	c.include = o.Include
+	if c.include == nil {
+		c.include = DefaultInclude
+	}
+	c.include = slices.Clone(c.include)
+	if o.Stubs {
+		c.include = append(c.include, "**/*.pyi")
+	}
+	skip := o.SkipDirs
+	if skip == nil {
+		skip = DefaultSkipDirs
+	}
+	c.skipDirs = make(map[string]bool, len(skip))
+	for _, d := range skip {
+		c.skipDirs[d] = true
+	}
+	c.workers = o.Workers
+	if c.workers <= 0 {
+		c.workers = runtime.GOMAXPROCS(0)
+	}
+	c.env.getenv = o.Getenv
+	if c.env.getenv == nil {
+		c.env.getenv = os.Getenv
+	}
+	return c, nil
+}
+
+func matchAny(globs []string, rel string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,654 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// devIno identifies a file: device and inode.
+type devIno struct{ dev, ino uint64 }
+
+// ancestor is the chain of directories (by identity) above a directory, kept only
+// when following symbolic links, to tell a loop from a mere second path.
+type ancestor struct {
+	parent *ancestor
+	id     devIno
+}
+
+func (a *ancestor) contains(id devIno) bool {
+	for ; a != nil; a = a.parent {
+		if a.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+// dirJob is a directory waiting to be walked.
+type dirJob struct {
+	path     string       // OS path: the root as given joined with rel
+	rel      string       // slash path relative to the scan root, "" for the root
+	gitRel   string       // slash path relative to the enclosing work tree's root
+	ignoring bool         // ignore rules apply (inside a work tree, or NoRequireGit)
+	frame    *ignoreFrame // ignore files that apply to this directory's entries, before its own
+	anc      *ancestor
+}
+
+// candidate is a file that passed the name rules and must be opened.
+type candidate struct {
+	path     string
+	shebang  bool // keep only if the first line is a python "#!" line
+	explicit bool // named by the caller: follow links
+}
+
+// walkCtx is the state shared by all workers of one Scan or Filter call.
+// The seen sets are guarded by mu; everything else is read-only.
+type walkCtx struct {
+	ctx context.Context
+	cfg *config
+
+	mu        sync.Mutex
+	seenDirs  map[devIno]struct{} // only when following links
+	seenFiles map[devIno]struct{} // only when following links
+}
+
+func newWalkCtx(ctx context.Context, cfg *config) *walkCtx {
+	w := &walkCtx{ctx: ctx, cfg: cfg}
+	if cfg.FollowSymlinks {
+		w.seenDirs = make(map[devIno]struct{})
+		w.seenFiles = make(map[devIno]struct{})
+	}
+	return w
+}
+
+// firstSeen records id and reports whether it was new.
+func (w *walkCtx) firstSeen(set map[devIno]struct{}, id devIno) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, ok := set[id]; ok {
+		return false
+	}
+	set[id] = struct{}{}
+	return true
+}
+
+func joinRel(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+func skipInfo(path, reason string, err error) FileInfo {
+	return FileInfo{Path: path, Skip: reason, Err: err}
+}
+
+func dirSkip(path string, err error) FileInfo {
+	reason := SkipUnreadableDir
+	if isNotExist(err) {
+		reason = SkipVanished
+	}
+	return FileInfo{Path: path, IsDir: true, Skip: reason, Err: err}
+}
+
+// rootJob prepares the walk of a root directory: finds the enclosing work tree and
+// loads the ignore files of every directory from the work tree's root down to the
+// root's parent, so that a run started in a subdirectory sees what git sees.
+func (w *walkCtx) rootJob(root string) dirJob {
+	j := dirJob{path: root}
+	if w.cfg.NoIgnore {
+		return j
+	}
+	abs, err := filepath.Abs(root)
+	if err == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+	}
+	if repo, ok := findRepo(abs); ok {
+		j.ignoring = true
+		j.frame = baseFrames(w.cfg.env, repo)
+		rel, err := filepath.Rel(repo.root, abs)
+		if err != nil || rel == "." {
+			return j
+		}
+		rel = filepath.ToSlash(rel)
+		cur, base := repo.root, ""
+		for part := range strings.SplitSeq(rel, "/") {
+			j.frame = j.frame.push(filepath.Join(cur, ".gitignore"), base, true)
+			cur, base = filepath.Join(cur, part), joinRel(base, part)
+		}
+		j.gitRel = rel
+	} else if w.cfg.NoRequireGit {
+		j.ignoring = true
+		j.frame = baseFrames(w.cfg.env, repoInfo{root: abs})
+	}
+	return j
+}
+
+// openDir opens a directory and applies the per-directory rules: link loops and
+// duplicates, virtualenvs, a nested work tree, the directory's own .gitignore.
+// ok is false when the directory must not be walked; report, if set, says why.
+func (w *walkCtx) openDir(j *dirJob) (f *os.File, report *FileInfo, ok bool) {
+	f, err := os.Open(j.path)
+	if err != nil {
+		fi := dirSkip(j.path, err)
+		return nil, &fi, false
+	}
+	if w.cfg.FollowSymlinks {
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			fi := dirSkip(j.path, err)
+			return nil, &fi, false
+		}
+		if id, known := fileID(st); known {
+			if !w.firstSeen(w.seenDirs, id) {
+				f.Close()
+				reason := SkipDuplicate
+				if j.anc.contains(id) {
+					reason = SkipSymlinkLoop
+				}
+				return nil, &FileInfo{Path: j.path, IsDir: true, Skip: reason}, false
+			}
+			j.anc = &ancestor{parent: j.anc, id: id}
+		}
+	}
+	if j.rel != "" && !w.cfg.Virtualenvs && isVirtualenv(j.path) {
+		f.Close()
+		return nil, nil, false
+	}
+	if !w.cfg.NoIgnore {
+		if j.rel != "" {
+			if gd, isRepo := gitDirAt(j.path); isRepo {
+				// A nested work tree: its own rules replace the outer ones.
+				j.ignoring = true
+				j.gitRel = ""
+				j.frame = baseFrames(w.cfg.env, repoInfo{root: j.path, gitDir: gd})
+			}
+		}
+		if j.ignoring {
+			j.frame = j.frame.push(filepath.Join(j.path, ".gitignore"), j.gitRel, true)
+		}
+	}
+	return f, nil, true
+}
+
+// isVirtualenv recognises a virtual environment: pyvenv.cfg (venv, virtualenv ≥ 20,
+// uv), or a conventional name holding an activate script (older virtualenv).
+func isVirtualenv(dir string) bool {
+	if _, err := os.Lstat(filepath.Join(dir, "pyvenv.cfg")); err == nil {
+		return true
+	}
+	switch filepath.Base(dir) {
+	case ".venv", "venv", "env", "virtualenv", ".env":
+		for _, a := range []string{"bin/activate", "Scripts/activate"} {
+			if _, err := os.Lstat(filepath.Join(dir, a)); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// entryAction is what to do with one directory entry.
+type entryAction int
+
+const (
+	actNone entryAction = iota
+	actDir
+	actFile
+	actReport
+)
+
+// classify applies the name rules to one entry of directory j. It never opens the
+// entry; it stats it only for a followed symbolic link.
+func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction, dirJob, candidate, FileInfo) {
+	cfg := w.cfg
+	path := filepath.Join(j.path, name)
+	rel := joinRel(j.rel, name)
+	gitRel := joinRel(j.gitRel, name)
+	isLink := typ&fs.ModeSymlink != 0
+	var linkErr error
+	if isLink && cfg.FollowSymlinks {
+		st, err := os.Stat(path)
+		if err != nil {
+			linkErr = err
+		} else {
+			typ = st.Mode().Type()
+			isLink = false
+		}
+	}
+	if typ.IsDir() {
+		if (!cfg.Hidden && strings.HasPrefix(name, ".")) || cfg.skipDirs[name] ||
+			matchAny(cfg.Exclude, rel) || (j.ignoring && j.frame.excluded(gitRel, true)) {
+			return actNone, dirJob{}, candidate{}, FileInfo{}
+		}
+		return actDir, dirJob{path: path, rel: rel, gitRel: gitRel, ignoring: j.ignoring, frame: j.frame, anc: j.anc}, candidate{}, FileInfo{}
+	}
+	included := matchAny(cfg.include, rel)
+	shebang := !included && cfg.Shebang && typ.IsRegular() && !strings.Contains(name, ".")
+	if !included && !shebang {
+		return actNone, dirJob{}, candidate{}, FileInfo{}
+	}
+	if matchAny(cfg.Exclude, rel) || (j.ignoring && j.frame.excluded(gitRel, false)) {
+		return actNone, dirJob{}, candidate{}, FileInfo{}
+	}
+	switch {
+	case linkErr != nil:
+		reason := SkipBrokenSymlink
+		if isLoopErr(linkErr) {
+			reason = SkipSymlinkLoop
+		}
+		return actReport, dirJob{}, candidate{}, skipInfo(path, reason, linkErr)
+	case isLink:
+		return actReport, dirJob{}, candidate{}, skipInfo(path, SkipSymlink, nil)
+	case !typ.IsRegular():
+		return actReport, dirJob{}, candidate{}, skipInfo(path, SkipNotRegular, nil)
+	}
+	return actFile, dirJob{}, candidate{path: path, shebang: shebang}, FileInfo{}
+}
+
+// check opens a candidate file and applies the content rules: regular file (by
+// fstat of the opened descriptor), link duplicates, size, binary, shebang. keep
+// is false when the file is silently not a Python file (a shebang candidate that
+// is not one). buf is the caller's BinaryCheckSize scratch buffer.
+func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
+	follow := w.cfg.FollowSymlinks || c.explicit
+	f, err := os.OpenFile(c.path, openFlags(follow), 0)
+	if err != nil {
+		switch {
+		case isNotExist(err):
+			return skipInfo(c.path, SkipVanished, err), !c.shebang
+		case !follow && isLoopErr(err):
+			return skipInfo(c.path, SkipSymlink, nil), !c.shebang
+		case isLoopErr(err):
+			return skipInfo(c.path, SkipSymlinkLoop, err), !c.shebang
+		}
+		return skipInfo(c.path, SkipUnreadable, err), !c.shebang
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return skipInfo(c.path, SkipUnreadable, err), !c.shebang
+	}
+	fi = FileInfo{Path: c.path, Size: st.Size(), ModTime: st.ModTime()}
+	id, known := fileID(st)
+	fi.Dev, fi.Ino = id.dev, id.ino
+	if !st.Mode().IsRegular() {
+		fi.Skip = SkipNotRegular
+		return fi, !c.shebang
+	}
+	tooLarge := w.cfg.MaxSize > 0 && st.Size() > w.cfg.MaxSize
+	if tooLarge && !c.shebang {
+		fi.Skip = SkipTooLarge
+		return fi, true
+	}
+	n, err := io.ReadFull(f, buf[:BinaryCheckSize])
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		fi.Skip, fi.Err = SkipUnreadable, err
+		return fi, !c.shebang
+	}
+	head := buf[:n]
+	if c.shebang && !isPythonShebang(head) {
+		return fi, false
+	}
+	if w.seenFiles != nil && known && !w.firstSeen(w.seenFiles, id) {
+		fi.Skip = SkipDuplicate
+		return fi, true
+	}
+	switch {
+	case tooLarge:
+		fi.Skip = SkipTooLarge
+	case bytes.IndexByte(head, 0) >= 0:
+		fi.Skip = SkipBinary
+	}
+	return fi, true
+}
+
+// isPythonShebang reports whether the first line is "#!" naming a python
+// interpreter, directly ("#!/usr/bin/python3") or through env
+// ("#!/usr/bin/env -S python3.14 -u").
+func isPythonShebang(head []byte) bool {
+	line, ok := bytes.CutPrefix(head, []byte("#!"))
+	if !ok {
+		return false
+	}
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	for _, field := range bytes.Fields(line) {
+		name := field[bytes.LastIndexByte(field, '/')+1:]
+		rest, ok := bytes.CutPrefix(name, []byte("python"))
+		if !ok {
+			continue
+		}
+		if len(bytes.Trim(rest, "0123456789.")) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Scan walks roots and streams a FileInfo for every file to analyse or that was
+// skipped for a reason worth reporting (and for every directory that could not
+// be walked). Files that simply do not match — other extensions, ignored paths,
+// skipped directories — are not reported.
+//
+// A root that is a file is taken as named: include/exclude globs and ignore rules
+// do not apply to it (as with ripgrep and fd), only the content checks do. A
+// root that is a directory is always walked, even if an ignore file outside it
+// ignores it; ignore files from the enclosing work tree's root down to it apply to
+// its contents. A root that does not exist yields SkipNotFound.
+//
+// The walk runs on Options.Workers goroutines and yields as it goes, in no
+// particular order unless Options.Sorted; memory is bounded by the directories
+// waiting to be walked (depth first), never by the size of the tree. Breaking out
+// of the loop, or cancelling ctx, stops the walk and waits for its goroutines; a
+// cancelled walk just ends early. Invalid options yield one FileInfo whose Err is
+// Options.Validate's error.
+func Scan(ctx context.Context, roots []string, opts Options) iter.Seq[FileInfo] {
+	return func(yield func(FileInfo) bool) {
+		cfg, err := newConfig(opts)
+		if err != nil {
+			yield(FileInfo{Skip: SkipInvalidOptions, Err: err})
+			return
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		w := newWalkCtx(ctx, cfg)
+		if cfg.Sorted {
+			w.walkSorted(roots, yield)
+			return
+		}
+		out := make(chan FileInfo, 4*cfg.workers)
+		go func() {
+			defer close(out)
+			w.walkParallel(roots, out)
+		}()
+		for fi := range out {
+			if !yield(fi) {
+				cancel()
+				for range out {
+				}
+				return
+			}
+		}
+	}
+}
+
+// rootEntries resolves each root: a directory job, a candidate, or a report.
+func (w *walkCtx) root(root string) (entryAction, dirJob, candidate, FileInfo) {
+	st, err := os.Stat(root)
+	switch {
+	case err != nil && isNotExist(err):
+		return actReport, dirJob{}, candidate{}, skipInfo(root, SkipNotFound, err)
+	case err != nil:
+		return actReport, dirJob{}, candidate{}, skipInfo(root, SkipUnreadable, err)
+	case st.IsDir():
+		return actDir, w.rootJob(root), candidate{}, FileInfo{}
+	case !st.Mode().IsRegular():
+		return actReport, dirJob{}, candidate{}, skipInfo(root, SkipNotRegular, nil)
+	}
+	return actFile, dirJob{}, candidate{path: root, explicit: true}, FileInfo{}
+}
+
+// walkSorted walks sequentially in the caller's goroutine, each directory's
+// entries in lexical order.
+func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
+	buf := make([]byte, BinaryCheckSize)
+	emitFile := func(c candidate) bool {
+		if fi, keep := w.check(c, buf); keep {
+			return yield(fi)
+		}
+		return true
+	}
+	var walkDir func(j dirJob) bool
+	walkDir = func(j dirJob) bool {
+		if w.ctx.Err() != nil {
+			return false
+		}
+		f, report, ok := w.openDir(&j)
+		if !ok {
+			if report != nil {
+				return yield(*report)
+			}
+			return true
+		}
+		entries, err := f.ReadDir(-1)
+		f.Close()
+		if err != nil && len(entries) == 0 {
+			return yield(dirSkip(j.path, err))
+		}
+		slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+		for _, e := range entries {
+			if w.ctx.Err() != nil {
+				return false
+			}
+			act, sub, c, fi := w.classify(&j, e.Name(), e.Type())
+			var cont bool
+			switch act {
+			case actNone:
+				cont = true
+			case actDir:
+				cont = walkDir(sub)
+			case actFile:
+				cont = emitFile(c)
+			case actReport:
+				cont = yield(fi)
+			}
+			if !cont {
+				return false
+			}
+		}
+		if err != nil {
+			return yield(dirSkip(j.path, err))
+		}
+		return true
+	}
+	for _, r := range roots {
+		act, j, c, fi := w.root(r)
+		var cont bool
+		switch act {
+		case actDir:
+			cont = walkDir(j)
+		case actFile:
+			cont = emitFile(c)
+		default:
+			cont = yield(fi)
+		}
+		if !cont {
+			return
+		}
+	}
+}
+
+// Parallel walking: a shared LIFO of directories (depth first keeps the frontier
+// small) and a bounded list of file batches to check. The queue state is owned by
+// pool and guarded by its mutex; workers only push, pop and send results.
+type pool struct {
+	w     *walkCtx
+	out   chan<- FileInfo
+	mu    sync.Mutex
+	cond  sync.Cond
+	dirs  []dirJob
+	files [][]candidate
+	busy  int // jobs taken and not finished
+}
+
+const (
+	readChunk = 256 // directory entries read at a time
+	fileBatch = 32  // candidates per file job
+)
+
+func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
+	p := &pool{w: w, out: out}
+	p.cond.L = &p.mu
+	stop := context.AfterFunc(w.ctx, func() {
+		p.mu.Lock()
+		p.cond.Broadcast()
+		p.mu.Unlock()
+	})
+	defer stop()
+	var explicit []candidate
+	for i := len(roots) - 1; i >= 0; i-- {
+		act, j, c, fi := w.root(roots[i])
+		switch act {
+		case actDir:
+			p.dirs = append(p.dirs, j)
+		case actFile:
+			explicit = append(explicit, c)
+		default:
+			if !p.emit(fi) {
+				return
+			}
+		}
+	}
+	if len(explicit) > 0 {
+		p.files = append(p.files, explicit)
+	}
+	var wg sync.WaitGroup
+	for range w.cfg.workers {
+		wg.Go(p.work)
+	}
+	wg.Wait()
+}
+
+func (p *pool) emit(fi FileInfo) bool {
+	select {
+	case p.out <- fi:
+		return true
+	case <-p.w.ctx.Done():
+		return false
+	}
+}
+
+func (p *pool) work() {
+	buf := make([]byte, BinaryCheckSize)
+	for {
+		p.mu.Lock()
+		for len(p.files) == 0 && len(p.dirs) == 0 && p.busy > 0 && p.w.ctx.Err() == nil {
+			p.cond.Wait()
+		}
+		if p.w.ctx.Err() != nil || (len(p.files) == 0 && len(p.dirs) == 0) {
+			p.cond.Broadcast()
+			p.mu.Unlock()
+			return
+		}
+		var files []candidate
+		var dir dirJob
+		isDir := false
+		if n := len(p.files); n > 0 {
+			files, p.files[n-1] = p.files[n-1], nil
+			p.files = p.files[:n-1]
+		} else {
+			n := len(p.dirs)
+			dir, p.dirs[n-1] = p.dirs[n-1], dirJob{}
+			p.dirs = p.dirs[:n-1]
+			isDir = true
+		}
+		p.busy++
+		p.mu.Unlock()
+
+		if isDir {
+			p.walkDir(dir, buf)
+		} else {
+			p.checkFiles(files, buf)
+		}
+
+		p.mu.Lock()
+		p.busy--
+		if p.busy == 0 && len(p.files) == 0 && len(p.dirs) == 0 {
+			p.cond.Broadcast()
+		}
+		p.mu.Unlock()
+	}
+}
+
+func (p *pool) checkFiles(files []candidate, buf []byte) bool {
+	for _, c := range files {
+		if p.w.ctx.Err() != nil {
+			return false
+		}
+		if fi, keep := p.w.check(c, buf); keep && !p.emit(fi) {
+			return false
+		}
+	}
+	return true
+}
+
+// walkDir lists one directory in chunks, queues its subdirectories and either
+// queues its files in batches for other workers or, when enough batches are
+// already waiting, checks them itself (which bounds the queue).
+func (p *pool) walkDir(j dirJob, buf []byte) {
+	w := p.w
+	f, report, ok := w.openDir(&j)
+	if !ok {
+		if report != nil {
+			p.emit(*report)
+		}
+		return
+	}
+	defer f.Close()
+	var batch []candidate
+	flush := func() bool {
+		if len(batch) == 0 {
+			return true
+		}
+		p.mu.Lock()
+		if len(p.files) < 2*w.cfg.workers {
+			p.files = append(p.files, batch)
+			p.cond.Signal()
+			p.mu.Unlock()
+			batch = nil
+			return true
+		}
+		p.mu.Unlock()
+		ok := p.checkFiles(batch, buf)
+		batch = batch[:0]
+		return ok
+	}
+	for {
+		if w.ctx.Err() != nil {
+			return
+		}
+		entries, err := f.ReadDir(readChunk)
+		for _, e := range entries {
+			act, sub, c, fi := w.classify(&j, e.Name(), e.Type())
+			switch act {
+			case actDir:
+				p.mu.Lock()
+				p.dirs = append(p.dirs, sub)
+				p.cond.Signal()
+				p.mu.Unlock()
+			case actFile:
+				batch = append(batch, c)
+				if len(batch) == fileBatch && !flush() {
+					return
+				}
+			case actReport:
+				if !p.emit(fi) {
+					return
+				}
+			}
+		}
+		if err != nil {
+			if !flush() {
+				return
+			}
+			if err != io.EOF {
+				p.emit(dirSkip(j.path, err))
+			}
+			return
+		}
+	}
+}
