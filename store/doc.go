@@ -7,29 +7,105 @@
 // it returned (see Sink and CommitFunc). Sinks are owned by one goroutine,
 // the batch coordinator; workers never touch them.
 //
+// # SQLite
+//
+// Open takes the run lock (an flock(2) on LockPath(db): the kernel drops it
+// when a process dies, so a crash never leaves a stale lock), opens the
+// database in WAL mode with synchronous=FULL and migrates its schema.
+// A second writer on the same database refuses at once with an error
+// wrapping ErrLocked ("pybatch.db is in use by another pybatch run (pid N
+// since T)"), or waits with Options.Wait. Readers (Options.ReadOnly) never
+// wait. BeginRun inserts a runs row; the Run it returns is the Sink. It
+// writes Options.BatchSize records per transaction; a record's file row,
+// definitions, imports and syntax error are replaced in the same
+// transaction, keyed by (source, path): writing a file again never
+// duplicates it, a crash loses at most the uncommitted batch, and the next
+// run (a resume is just a run) analyses exactly what is not committed.
+//
+// The schema lives in migrations/*.sql (embedded; PRAGMA user_version is the
+// number of the last applied file, see SchemaVersion). Tables:
+//
+//	sources        id, name (unique): one row per analysed tree
+//	runs           id, tool_version, options (JSON), options_hash, pid,
+//	               started_at, ended_at (RFC 3339 UTC), outcome (running,
+//	               completed, failed, interrupted, crashed), stats (JSON)
+//	files          id, source_id, path (unique per source), size, mtime_ns,
+//	               sha256, status (analyzed, skipped, failed, gone),
+//	               skip_reason, error_class, error, attempts, duration_ns,
+//	               run_id (the run that produced the result), seen_run_id
+//	               (the last run whose walk saw the file), encoding, bom,
+//	               docstring, all_names (JSON), loc, lloc, sloc, comments,
+//	               single_comments, multi, blank, report_schema
+//	definitions    file_id, seq, qualname, name, kind, line, col, end_line,
+//	               end_col, decorators, params, bases (JSON), returns,
+//	               docstring, complexity, rank
+//	imports        file_id, seq, module, names (JSON [{name, as}]), level,
+//	               is_from, line, scope (analysis.Import.Where)
+//	syntax_errors  file_id, kind, msg, line, col, end_line, end_col
+//	file_results   (view) files with their source's name
+//	last_run_failures (view) what `pybatch retry` re-runs
+//
+// For example: sqlite3 pybatch.db "SELECT module, count(*) FROM imports
+// GROUP BY module ORDER BY 2 DESC LIMIT 10".
+//
+// # Wiring a run (pybatch analyze)
+//
+//	db, err := store.Open(ctx, "pybatch.db", store.Options{BatchSize: n})
+//	if err != nil { ... } // errors.Is(err, store.ErrLocked): another run
+//	defer db.Close()
+//	run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: cli.Version, Options: opts, OptionsHash: hash})
+//	known, err := db.Known(ctx, source)     // path -> FileState
+//	for fi := range scanned {               // on the coordinator goroutine
+//		st, ok := known[fi.Path]
+//		switch {
+//		case ok && st.Unchanged(fi.Size, fi.ModTime, hash, cli.Version):
+//			err = run.Keep(ctx, source, fi.Path) // seen, nothing to do
+//		case ok && st.Size == fi.Size && st.SHA256 != "" && st.SameContent(fi.Size, sha256Of(fi), hash, cli.Version):
+//			err = run.Touch(ctx, source, fi.Path, fi.Size, fi.ModTime)
+//		default:
+//			// analyse; the coordinator then calls run.Write(ctx, rec)
+//		}
+//	}
+//	if walkCompleted { _, err = run.MarkGone(ctx, source) } // never after an interrupted walk
+//	err = run.Finish(ctx, store.Completed, stats) // or Interrupted, FailedRun
+//
+// Any error from Write, Keep, Touch, Flush or MarkGone is fatal for the run
+// (a full disk, an I/O error): stop, Finish with FailedRun, print it. The
+// database still opens and the next run resumes. Every file the walk sees
+// must be written, kept or touched, or MarkGone takes it for deleted.
+// `pybatch retry` lists db.Failed(ctx) and analyses those files again.
+//
 // # JSON Lines
 //
 // One Line (a result.Record with integer nanosecond times) per line.
 // NewJSONL writes to a stream; OpenJSONLFile writes to a file, keeps a
 // checkpoint beside it (CheckpointPath: the byte offset and count of the
 // committed lines, replaced atomically and fsynced at every commit) and
-// takes a run lock (LockPath, flock(2)) so that two runs never write one
-// file. On resume the file is cut back to its checkpoint before appending,
-// and Known lists what it already holds:
+// takes the same kind of run lock. On resume the file is cut back to its
+// checkpoint before appending, and Known lists what it already holds.
+// JSON Lines support resume, not incremental runs: skip every path Known
+// returns, whatever its status, or the file would hold it twice.
 //
 //	out, err := store.OpenJSONLFile(ctx, "out.jsonl", store.JSONLFileOptions{
 //		JSONLOptions: store.JSONLOptions{BatchSize: 256},
 //		Resume:       true,
-//		OptionsHash:  optsHash,
+//		OptionsHash:  hash,
 //		ToolVersion:  cli.Version,
 //	})
 //	if err != nil { ... } // ErrLocked when another run writes it
-//	defer out.Close()
 //	done, err := out.Known(source) // skip every path in done
 //	for rec := range records {
 //		if err := out.Write(ctx, rec); err != nil { ... } // fatal: stop the run
 //	}
 //	err = out.Close() // commits the rest
+//
+// # Why hand-written
+//
+// database/sql with modernc.org/sqlite (pure Go, no cgo) is the driver;
+// what is written here is only the mapping of records to rows, batching,
+// and the resume rules, which no library knows. The JSONL checkpoint is a
+// dozen lines of os calls; a write-ahead-log library would be heavier than
+// the problem.
 package store
 
 import "errors"

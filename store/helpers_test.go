@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"os"
+	"testing"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
@@ -55,4 +57,14 @@ func synthRecord(source string, i int) *result.Record {
 		Status:  result.Analyzed, Attempts: 1, Duration: time.Duration(i) * time.Microsecond,
 		Report: rep,
 	}
+}
+
+// skipOrFail skips a test whose tool is missing, except under CI=true where
+// every test must run.
+func skipOrFail(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why + " (CI=true: this test must run)")
+	}
+	t.Skip(why)
 }

@@ -1,0 +1,640 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/result"
+)
+
+// RunInfo describes a run for its row in the runs table.
+type RunInfo struct {
+	ToolVersion string
+	// Options is stored as JSON in runs.options (marshalled if not already
+	// a json.RawMessage).
+	Options any
+	// OptionsHash identifies the options that change results; a file whose
+	// stored result was made under another hash is analysed again.
+	OptionsHash string
+}
+
+// Outcome is how a run ended (runs.outcome).
+type Outcome string
+
+// Outcomes. A run still marked running when the next one begins died
+// without closing: the next run marks it crashed.
+const (
+	Running     Outcome = "running"
+	Completed   Outcome = "completed"   // every file was handled (some may have failed)
+	FailedRun   Outcome = "failed"      // stopped by an error (disk full, ...)
+	Interrupted Outcome = "interrupted" // stopped by a signal or a cancelled context
+	Crashed     Outcome = "crashed"     // found running by a later run
+)
+
+// opKind is what a queued operation does.
+type opKind uint8
+
+const (
+	opWrite opKind = iota // upsert a record and replace its rows
+	opKeep                // the walk saw an unchanged file
+	opTouch               // the walk saw a file whose mtime changed and content did not
+)
+
+type op struct {
+	kind   opKind
+	rec    *result.Record // opWrite
+	source string         // opKeep, opTouch
+	path   string
+	size   int64
+	mtime  int64
+}
+
+// Run is one run's writer: the Sink for the SQLite store. It queues
+// records and writes them in transactions of Options.BatchSize records; a
+// file's row and its definitions, imports and syntax error are replaced in
+// the same transaction, keyed by (source, path), so writing a file twice
+// leaves one copy of the second result.
+//
+// A Run is owned by one goroutine (the batch coordinator).
+type Run struct {
+	db      *DB
+	id      int64
+	sources map[string]int64
+
+	ops     []op
+	records int   // opWrite entries in ops
+	err     error // sticky: after a failed commit the run accepts nothing
+	done    bool  // Finish or Close was called
+}
+
+// BeginRun records a new run (outcome running) and returns its writer.
+// Runs that an earlier process left running are marked crashed first (the
+// run lock guarantees that no live process owns them).
+func (db *DB) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
+	if db.opts.ReadOnly {
+		return nil, fmt.Errorf("store: %s is open read-only", db.path)
+	}
+	opts, ok := info.Options.(json.RawMessage)
+	if !ok {
+		b, err := json.Marshal(info.Options)
+		if err != nil {
+			return nil, fmt.Errorf("store: encoding run options: %w", err)
+		}
+		opts = b
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, describe(db.path, "starting a run in", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET outcome = 'crashed' WHERE outcome = 'running'`); err != nil {
+		return nil, describe(db.path, "starting a run in", err)
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO runs (tool_version, options, options_hash, pid, started_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		info.ToolVersion, string(opts), info.OptionsHash, os.Getpid(), timestamp(time.Now())).Scan(&id)
+	if err != nil {
+		return nil, describe(db.path, "starting a run in", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, describe(db.path, "starting a run in", err)
+	}
+	return &Run{db: db, id: id, sources: map[string]int64{}}, nil
+}
+
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// ID is the run's id (runs.id, files.run_id).
+func (r *Run) ID() int64 { return r.id }
+
+// Write implements Sink: it queues rec and commits when BatchSize records
+// are queued.
+func (r *Run) Write(ctx context.Context, rec *result.Record) error {
+	return r.queue(ctx, op{kind: opWrite, rec: rec})
+}
+
+// Keep records that the walk saw source/path unchanged (FileState.Unchanged
+// said so) and skipped it, so that MarkGone does not take it for deleted.
+func (r *Run) Keep(ctx context.Context, source, path string) error {
+	return r.queue(ctx, op{kind: opKeep, source: source, path: path})
+}
+
+// Touch records that source/path has a new size and mtime but the content
+// that was analysed (FileState.SameContent said so): its record is updated,
+// its results kept.
+func (r *Run) Touch(ctx context.Context, source, path string, size int64, mtime time.Time) error {
+	return r.queue(ctx, op{kind: opTouch, source: source, path: path, size: size, mtime: unixNano(mtime)})
+}
+
+func (r *Run) queue(ctx context.Context, o op) error {
+	if r.err != nil {
+		return r.err
+	}
+	if r.done {
+		return errors.New("store: write to a finished run")
+	}
+	r.ops = append(r.ops, o)
+	if o.kind == opWrite {
+		r.records++
+	}
+	// Keeps and touches are tiny: let many more of them share a commit.
+	if r.records >= r.db.opts.BatchSize || len(r.ops) >= 16*r.db.opts.BatchSize {
+		return r.commit(ctx)
+	}
+	return nil
+}
+
+// Flush implements Sink: it commits everything queued.
+func (r *Run) Flush(ctx context.Context) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.commit(ctx)
+}
+
+// MarkGone commits what is queued, then marks as gone every file of source
+// that this run's walk did not see (neither written, kept nor touched), and
+// deletes their definitions, imports and syntax errors. Call it only after a
+// walk of source that completed: a cancelled or partial walk has not seen
+// everything. It returns how many files were marked.
+func (r *Run) MarkGone(ctx context.Context, source string) (int64, error) {
+	if err := r.Flush(ctx); err != nil {
+		return 0, err
+	}
+	tx, err := r.db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, describe(r.db.path, "marking gone files in", err)
+	}
+	defer tx.Rollback()
+	const gone = `SELECT f.id FROM files f JOIN sources s ON s.id = f.source_id
+		WHERE s.name = ? AND f.seen_run_id <> ? AND f.status <> 'gone'`
+	for _, table := range []string{"definitions", "imports", "syntax_errors"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE file_id IN (`+gone+`)`, source, r.id); err != nil {
+			return 0, describe(r.db.path, "marking gone files in", err)
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE files SET status = 'gone', run_id = ?,
+		sha256 = NULL, skip_reason = NULL, error_class = NULL, error = NULL
+		WHERE id IN (`+gone+`)`, r.id, source, r.id)
+	if err != nil {
+		return 0, describe(r.db.path, "marking gone files in", err)
+	}
+	n, _ := res.RowsAffected()
+	if err := tx.Commit(); err != nil {
+		return 0, describe(r.db.path, "marking gone files in", err)
+	}
+	return n, nil
+}
+
+// Finish commits what is queued and records the run's end, outcome and
+// statistics (marshalled to JSON into runs.stats). The run accepts nothing
+// after it. If the final commit fails, the outcome is recorded as failed
+// (if the database still takes writes) and the commit error returned.
+func (r *Run) Finish(ctx context.Context, outcome Outcome, stats any) error {
+	if r.done {
+		return r.err
+	}
+	err := r.Flush(ctx)
+	r.done = true
+	if err != nil {
+		outcome = FailedRun
+	}
+	b, jerr := json.Marshal(stats)
+	if jerr != nil {
+		b = []byte("null")
+	}
+	_, uerr := r.db.sql.ExecContext(ctx, `UPDATE runs SET ended_at = ?, outcome = ?, stats = ? WHERE id = ?`,
+		timestamp(time.Now()), string(outcome), string(b), r.id)
+	if err != nil {
+		return err
+	}
+	if uerr != nil {
+		return describe(r.db.path, "finishing the run in", uerr)
+	}
+	return nil
+}
+
+// Close implements Sink: it commits what is queued and, unless Finish was
+// called, records the run as interrupted (a run closed without saying how it
+// ended did not finish normally).
+func (r *Run) Close() error {
+	if r.done {
+		return r.err
+	}
+	return r.Finish(context.Background(), Interrupted, nil)
+}
+
+// sourceID returns the id of a source, creating it inside tx.
+func (r *Run) sourceID(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	if id, ok := r.sources[name]; ok {
+		return id, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO sources (name, created_at) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`, name, timestamp(time.Now())).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// commit writes every queued operation in one transaction.
+func (r *Run) commit(ctx context.Context) error {
+	if len(r.ops) == 0 {
+		return nil
+	}
+	n := r.records
+	newSources := map[string]int64{}
+	err := r.writeTx(ctx, newSources)
+	if err != nil {
+		r.err = describe(r.db.path, fmt.Sprintf("committing %d records to", n), err)
+		return r.err
+	}
+	for k, v := range newSources {
+		r.sources[k] = v
+	}
+	clear(r.ops) // drop the references to the records
+	r.ops = r.ops[:0]
+	r.records = 0
+	if r.db.opts.OnCommit != nil && n > 0 {
+		r.db.opts.OnCommit(n)
+	}
+	return nil
+}
+
+const upsertFile = `INSERT INTO files (source_id, path, size, mtime_ns, sha256, status, skip_reason,
+	error_class, error, attempts, duration_ns, run_id, seen_run_id, encoding, bom, docstring, all_names,
+	loc, lloc, sloc, comments, single_comments, multi, blank, report_schema)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (source_id, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
+	sha256 = excluded.sha256, status = excluded.status, skip_reason = excluded.skip_reason,
+	error_class = excluded.error_class, error = excluded.error, attempts = excluded.attempts,
+	duration_ns = excluded.duration_ns, run_id = excluded.run_id, seen_run_id = excluded.seen_run_id,
+	encoding = excluded.encoding, bom = excluded.bom, docstring = excluded.docstring,
+	all_names = excluded.all_names, loc = excluded.loc, lloc = excluded.lloc, sloc = excluded.sloc,
+	comments = excluded.comments, single_comments = excluded.single_comments, multi = excluded.multi,
+	blank = excluded.blank, report_schema = excluded.report_schema
+RETURNING id`
+
+const (
+	insertDefinition = `INSERT INTO definitions (file_id, seq, qualname, name, kind, line, col, end_line,
+	end_col, decorators, params, returns, bases, docstring, complexity, rank)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertImport = `INSERT INTO imports (file_id, seq, module, names, level, is_from, line, scope)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	insertSyntaxError = `INSERT INTO syntax_errors (file_id, kind, msg, line, col, end_line, end_col)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+	keepFile  = `UPDATE files SET seen_run_id = ? WHERE source_id = ? AND path = ?`
+	touchFile = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
+)
+
+// txStmts are the statements of one write transaction.
+type txStmts struct {
+	upsert, delDefs, delImports, delSyntax, def, imp, syn, keep, touch *sql.Stmt
+}
+
+func prepareTx(ctx context.Context, tx *sql.Tx) (*txStmts, error) {
+	var s txStmts
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&s.upsert, upsertFile},
+		{&s.delDefs, `DELETE FROM definitions WHERE file_id = ?`},
+		{&s.delImports, `DELETE FROM imports WHERE file_id = ?`},
+		{&s.delSyntax, `DELETE FROM syntax_errors WHERE file_id = ?`},
+		{&s.def, insertDefinition},
+		{&s.imp, insertImport},
+		{&s.syn, insertSyntaxError},
+		{&s.keep, keepFile},
+		{&s.touch, touchFile},
+	} {
+		st, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return nil, err
+		}
+		*p.dst = st
+	}
+	return &s, nil
+}
+
+func (r *Run) writeTx(ctx context.Context, newSources map[string]int64) error {
+	tx, err := r.db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	st, err := prepareTx(ctx, tx)
+	if err != nil {
+		return err
+	}
+	source := func(name string) (int64, error) {
+		if id, ok := newSources[name]; ok {
+			return id, nil
+		}
+		id, err := r.sourceID(ctx, tx, name)
+		if err == nil {
+			newSources[name] = id
+		}
+		return id, err
+	}
+	for _, o := range r.ops {
+		switch o.kind {
+		case opWrite:
+			sid, err := source(o.rec.Source)
+			if err != nil {
+				return err
+			}
+			if err := r.writeRecord(ctx, st, sid, o.rec); err != nil {
+				return fmt.Errorf("%s: %w", o.rec.Path, err)
+			}
+		case opKeep:
+			sid, err := source(o.source)
+			if err != nil {
+				return err
+			}
+			if _, err := st.keep.ExecContext(ctx, r.id, sid, o.path); err != nil {
+				return err
+			}
+		case opTouch:
+			sid, err := source(o.source)
+			if err != nil {
+				return err
+			}
+			if _, err := st.touch.ExecContext(ctx, r.id, o.size, o.mtime, sid, o.path); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// jsonOrNil is the JSON of v, or NULL for an empty slice.
+func jsonOrNil[T any](v []T) any {
+	if len(v) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(v) // slices of strings and plain structs always marshal
+	return string(b)
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func strPtr(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (r *Run) writeRecord(ctx context.Context, st *txStmts, sid int64, rec *result.Record) error {
+	rep := rec.Report
+	var (
+		sha, enc, doc, all                          any
+		bom, schema                                 any
+		loc, lloc, sloc, comments, single, multi, b any
+	)
+	if rep != nil {
+		sha, enc, doc, all = nullString(rep.SHA256), rep.Encoding, strPtr(rep.Docstring), jsonOrNil(rep.All)
+		bom, schema = boolInt(rep.BOM), rep.SchemaVersion
+		l := rep.Lines
+		loc, lloc, sloc, comments, single, multi, b = l.LOC, l.LLOC, l.SLOC, l.Comments, l.SingleComments, l.Multi, l.Blank
+	}
+	var id int64
+	err := st.upsert.QueryRowContext(ctx, sid, rec.Path, rec.Size, unixNano(rec.ModTime), sha, string(rec.Status),
+		nullString(rec.SkipReason), nullString(rec.ErrClass), nullString(rec.Err), rec.Attempts, int64(rec.Duration),
+		r.id, r.id, enc, bom, doc, all, loc, lloc, sloc, comments, single, multi, b, schema).Scan(&id)
+	if err != nil {
+		return err
+	}
+	for _, del := range []*sql.Stmt{st.delDefs, st.delImports, st.delSyntax} {
+		if _, err := del.ExecContext(ctx, id); err != nil {
+			return err
+		}
+	}
+	if rep == nil {
+		return nil
+	}
+	for i, d := range rep.Definitions {
+		params := jsonOrNil(d.Params)
+		if _, err := st.def.ExecContext(ctx, id, i, d.QualName, d.Name, d.Kind, d.Line, d.Col, d.EndLine, d.EndCol,
+			jsonOrNil(d.Decorators), params, nullString(d.Returns), jsonOrNil(d.Bases), strPtr(d.Docstring),
+			d.Complexity, d.Rank); err != nil {
+			return err
+		}
+	}
+	for i, im := range rep.Imports {
+		names, _ := json.Marshal(im.Names)
+		if im.Names == nil {
+			names = []byte("[]")
+		}
+		if _, err := st.imp.ExecContext(ctx, id, i, im.Module, string(names), im.Level, boolInt(im.From), im.Line, im.Where); err != nil {
+			return err
+		}
+	}
+	if se := rep.SyntaxError; se != nil {
+		if _, err := st.syn.ExecContext(ctx, id, se.Kind, se.Msg, se.Line, se.Col, se.EndLine, se.EndCol); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Known returns what the database holds about the files of source, by
+// path, with the options hash and tool version of the run that produced
+// each result. The batch engine decides with FileState.Unchanged and
+// SameContent which files to analyse again.
+func (db *DB) Known(ctx context.Context, source string) (map[string]FileState, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT f.path, f.size, f.mtime_ns, coalesce(f.sha256, ''),
+		r.options_hash, r.tool_version, f.status
+		FROM files f JOIN sources s ON s.id = f.source_id JOIN runs r ON r.id = f.run_id
+		WHERE s.name = ?`, source)
+	if err != nil {
+		return nil, describe(db.path, "reading", err)
+	}
+	defer rows.Close()
+	known := map[string]FileState{}
+	for rows.Next() {
+		var p string
+		var st FileState
+		if err := rows.Scan(&p, &st.Size, &st.MtimeNs, &st.SHA256, &st.OptionsHash, &st.ToolVersion, &st.Status); err != nil {
+			return nil, describe(db.path, "reading", err)
+		}
+		known[p] = st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, describe(db.path, "reading", err)
+	}
+	return known, nil
+}
+
+// FailedFile is a file whose latest result is a failure.
+type FailedFile struct {
+	Source   string
+	Path     string
+	ErrClass string
+	Err      string
+	Attempts int
+}
+
+// Failed returns the files that failed in the latest run that wrote any
+// result (what `pybatch retry` analyses again), ordered by source and path.
+func (db *DB) Failed(ctx context.Context) ([]FailedFile, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT s.name, f.path, coalesce(f.error_class, ''), coalesce(f.error, ''), f.attempts
+		FROM files f JOIN sources s ON s.id = f.source_id
+		WHERE f.status = 'failed' AND f.run_id = (SELECT max(run_id) FROM files)
+		ORDER BY s.name, f.path`)
+	if err != nil {
+		return nil, describe(db.path, "reading", err)
+	}
+	defer rows.Close()
+	var out []FailedFile
+	for rows.Next() {
+		var f FailedFile
+		if err := rows.Scan(&f.Source, &f.Path, &f.ErrClass, &f.Err, &f.Attempts); err != nil {
+			return nil, describe(db.path, "reading", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// ErrNotFound is returned by Record for a file the database does not hold.
+var ErrNotFound = errors.New("store: no such file")
+
+// Record reads back the stored record of source/path, report included,
+// as it was written (a gone file comes back with status Gone).
+func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, error) {
+	var (
+		id                                 int64
+		rec                                = &result.Record{Source: source, Path: path}
+		mtime, dur                         int64
+		status                             string
+		skip, class, msg, sha, enc, doc    sql.NullString
+		all                                sql.NullString
+		bom, schema                        sql.NullInt64
+		loc, lloc, sloc, com, single, mult sql.NullInt64
+		blank                              sql.NullInt64
+	)
+	err := db.sql.QueryRowContext(ctx, `SELECT f.id, f.size, f.mtime_ns, f.status, f.skip_reason, f.error_class,
+		f.error, f.attempts, f.duration_ns, f.sha256, f.encoding, f.bom, f.docstring, f.all_names,
+		f.loc, f.lloc, f.sloc, f.comments, f.single_comments, f.multi, f.blank, f.report_schema
+		FROM files f JOIN sources s ON s.id = f.source_id WHERE s.name = ? AND f.path = ?`, source, path).Scan(
+		&id, &rec.Size, &mtime, &status, &skip, &class, &msg, &rec.Attempts, &dur, &sha, &enc, &bom, &doc, &all,
+		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: %s in source %s", ErrNotFound, path, source)
+	}
+	if err != nil {
+		return nil, describe(db.path, "reading", err)
+	}
+	rec.ModTime, rec.Duration, rec.Status = fromUnixNano(mtime), time.Duration(dur), result.Status(status)
+	rec.SkipReason, rec.ErrClass, rec.Err = skip.String, class.String, msg.String
+	if !schema.Valid { // no report was stored
+		return rec, nil
+	}
+	rep := &analysis.Report{
+		SchemaVersion: int(schema.Int64), Path: path, Size: rec.Size, SHA256: sha.String, Encoding: enc.String,
+		BOM: bom.Int64 == 1, Imports: []analysis.Import{}, Definitions: []analysis.Definition{},
+		Lines: analysis.LineMetrics{LOC: int(loc.Int64), LLOC: int(lloc.Int64), SLOC: int(sloc.Int64),
+			Comments: int(com.Int64), SingleComments: int(single.Int64), Multi: int(mult.Int64), Blank: int(blank.Int64)},
+	}
+	if doc.Valid {
+		rep.Docstring = &doc.String
+	}
+	if all.Valid {
+		if err := json.Unmarshal([]byte(all.String), &rep.All); err != nil {
+			return nil, fmt.Errorf("store: %s: all_names: %w", path, err)
+		}
+	}
+	if err := db.readDefinitions(ctx, id, rep); err != nil {
+		return nil, err
+	}
+	if err := db.readImports(ctx, id, rep); err != nil {
+		return nil, err
+	}
+	var se analysis.SyntaxError
+	err = db.sql.QueryRowContext(ctx, `SELECT kind, msg, line, col, end_line, end_col FROM syntax_errors WHERE file_id = ?`, id).
+		Scan(&se.Kind, &se.Msg, &se.Line, &se.Col, &se.EndLine, &se.EndCol)
+	switch {
+	case err == nil:
+		rep.SyntaxError = &se
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, describe(db.path, "reading", err)
+	}
+	rec.Report = rep
+	return rec, nil
+}
+
+func unmarshalNull(s sql.NullString, dst any) error {
+	if !s.Valid {
+		return nil
+	}
+	return json.Unmarshal([]byte(s.String), dst)
+}
+
+func (db *DB) readDefinitions(ctx context.Context, id int64, rep *analysis.Report) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT qualname, name, kind, line, col, end_line, end_col, decorators,
+		params, returns, bases, docstring, complexity, rank FROM definitions WHERE file_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return describe(db.path, "reading", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d analysis.Definition
+		var decos, params, returns, bases, doc sql.NullString
+		if err := rows.Scan(&d.QualName, &d.Name, &d.Kind, &d.Line, &d.Col, &d.EndLine, &d.EndCol, &decos, &params,
+			&returns, &bases, &doc, &d.Complexity, &d.Rank); err != nil {
+			return describe(db.path, "reading", err)
+		}
+		if err := errors.Join(unmarshalNull(decos, &d.Decorators), unmarshalNull(params, &d.Params), unmarshalNull(bases, &d.Bases)); err != nil {
+			return fmt.Errorf("store: definition %s: %w", d.QualName, err)
+		}
+		d.Returns = returns.String
+		if doc.Valid {
+			d.Docstring = &doc.String
+		}
+		rep.Definitions = append(rep.Definitions, d)
+	}
+	return rows.Err()
+}
+
+func (db *DB) readImports(ctx context.Context, id int64, rep *analysis.Report) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT module, names, level, is_from, line, scope FROM imports WHERE file_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return describe(db.path, "reading", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var im analysis.Import
+		var names string
+		var from int
+		if err := rows.Scan(&im.Module, &names, &im.Level, &from, &im.Line, &im.Where); err != nil {
+			return describe(db.path, "reading", err)
+		}
+		if err := json.Unmarshal([]byte(names), &im.Names); err != nil {
+			return fmt.Errorf("store: import %s: %w", im.Module, err)
+		}
+		im.From = from == 1
+		rep.Imports = append(rep.Imports, im)
+	}
+	return rows.Err()
+}
