@@ -34,6 +34,9 @@ const (
 	// SkipInvalidOptions: the only FileInfo of a Scan or Filter given options
 	// that fail Options.Validate; Err is the validation error.
 	SkipInvalidOptions = "invalid_options"
+	// SkipIgnored: a root directory that git ignores (it, or a directory
+	// above it in the work tree, matches an ignore rule).
+	SkipIgnored = "ignored"
 	// SkipNotFound: a root or explicit path that does not exist.
 	SkipNotFound = "not_found"
 )

@@ -103,10 +103,12 @@ func dirSkip(path string, err error) FileInfo {
 // rootJob prepares the walk of a root directory: finds the enclosing work tree and
 // loads the ignore files of every directory from the work tree's root down to the
 // root's parent, so that a run started in a subdirectory sees what git sees.
-func (w *walkCtx) rootJob(root string) dirJob {
-	j := dirJob{path: root}
+// ignored is true when the root itself, or a directory above it in the work
+// tree, is ignored.
+func (w *walkCtx) rootJob(root string) (j dirJob, ignored bool) {
+	j = dirJob{path: root}
 	if w.cfg.NoIgnore {
-		return j
+		return j, false
 	}
 	abs, err := filepath.Abs(root)
 	if err == nil {
@@ -119,20 +121,25 @@ func (w *walkCtx) rootJob(root string) dirJob {
 		j.frame = baseFrames(w.cfg.env, repo)
 		rel, err := filepath.Rel(repo.root, abs)
 		if err != nil || rel == "." {
-			return j
+			return j, false
 		}
 		rel = filepath.ToSlash(rel)
 		cur, base := repo.root, ""
 		for part := range strings.SplitSeq(rel, "/") {
 			j.frame = j.frame.push(filepath.Join(cur, ".gitignore"), base, true)
 			cur, base = filepath.Join(cur, part), joinRel(base, part)
+			if j.frame.excluded(base, true) {
+				// git lists nothing below an ignored directory, even when
+				// run inside it.
+				return j, true
+			}
 		}
 		j.gitRel = rel
 	} else if w.cfg.NoRequireGit {
 		j.ignoring = true
 		j.frame = baseFrames(w.cfg.env, repoInfo{root: abs})
 	}
-	return j
+	return j, false
 }
 
 // openDir opens a directory and applies the per-directory rules: link loops and
@@ -345,10 +352,12 @@ func isPythonShebang(head []byte) bool {
 // skipped directories — are not reported.
 //
 // A root that is a file is taken as named: include/exclude globs and ignore rules
-// do not apply to it (as with ripgrep and fd), only the content checks do. A
-// root that is a directory is always walked, even if an ignore file outside it
-// ignores it; ignore files from the enclosing work tree's root down to it apply to
-// its contents. A root that does not exist yields SkipNotFound.
+// do not apply to it (naming one file is unambiguous; ripgrep and fd agree), only
+// the content checks do. A root that is a directory is walked with the ignore
+// files from the enclosing work tree's root down to it applying to its contents;
+// if git ignores the directory itself (or one above it), it yields one FileInfo
+// with SkipIgnored and IsDir, because git lists nothing there either (set
+// NoIgnore to walk it). A root that does not exist yields SkipNotFound.
 //
 // The walk runs on Options.Workers goroutines and yields as it goes, in no
 // particular order unless Options.Sorted; memory is bounded by the directories
@@ -395,7 +404,11 @@ func (w *walkCtx) root(root string) (entryAction, dirJob, candidate, FileInfo) {
 	case err != nil:
 		return actReport, dirJob{}, candidate{}, skipInfo(root, SkipUnreadable, err)
 	case st.IsDir():
-		return actDir, w.rootJob(root), candidate{}, FileInfo{}
+		j, ignored := w.rootJob(root)
+		if ignored {
+			return actReport, dirJob{}, candidate{}, FileInfo{Path: root, IsDir: true, Skip: SkipIgnored}
+		}
+		return actDir, j, candidate{}, FileInfo{}
 	case !st.Mode().IsRegular():
 		return actReport, dirJob{}, candidate{}, skipInfo(root, SkipNotRegular, nil)
 	}
