@@ -61,6 +61,11 @@ type Options struct {
 	// keeps running until the function returns, its result is dropped). Use
 	// a Pool as the function to have runaway work killed instead.
 	Timeout time.Duration
+	// Cooperative promises that the function returns promptly once its
+	// context is done (Pool.Do does: it kills the worker process). A timed
+	// out call is then waited for instead of abandoned, and no extra
+	// goroutine is spent per item.
+	Cooperative bool
 }
 
 func (o Options) normalize() Options {
@@ -167,7 +172,7 @@ func Run[In, Out any](ctx context.Context, in iter.Seq[In], fn Func[In, Out], op
 					case <-ctx.Done():
 						return
 					}
-					r := call(ctx, t, fn, opts.Timeout)
+					r := call(ctx, t, fn, opts.Timeout, opts.Cooperative)
 					select {
 					case results <- r:
 					case <-ctx.Done():
@@ -252,7 +257,7 @@ func RunChan[In, Out any](ctx context.Context, in <-chan In, fn Func[In, Out], o
 
 // call runs fn on one item, turning a panic into a *PanicError and enforcing
 // the timeout.
-func call[In, Out any](ctx context.Context, t task[In], fn Func[In, Out], timeout time.Duration) Result[In, Out] {
+func call[In, Out any](ctx context.Context, t task[In], fn Func[In, Out], timeout time.Duration, cooperative bool) Result[In, Out] {
 	start := time.Now()
 	r := Result[In, Out]{Index: t.index, In: t.in}
 	if timeout <= 0 {
@@ -262,6 +267,14 @@ func call[In, Out any](ctx context.Context, t task[In], fn Func[In, Out], timeou
 	}
 	tctx, cancel := context.WithTimeoutCause(ctx, timeout, ErrTimeout)
 	defer cancel()
+	if cooperative {
+		r.Out, r.Err = safeCall(tctx, fn, t.in)
+		if r.Err != nil && errors.Is(context.Cause(tctx), ErrTimeout) && !errors.Is(r.Err, ErrTimeout) {
+			r.Err = fmt.Errorf("%w after %v: %w", ErrTimeout, timeout, r.Err)
+		}
+		r.Duration = time.Since(start)
+		return r
+	}
 	type outcome struct {
 		out Out
 		err error

@@ -212,7 +212,7 @@ func TestRunWithPoolIsolatesCrashesAndHangs(t *testing.T) {
 		}
 	}
 	got := map[string]int{}
-	for r := range Run(t.Context(), in, p.Do, Options{Workers: 2, Timeout: 300 * time.Millisecond}) {
+	for r := range Run(t.Context(), in, p.Do, Options{Workers: 2, Timeout: 300 * time.Millisecond, Cooperative: true}) {
 		switch {
 		case r.Err == nil:
 			if r.Out.N != r.In.N {

@@ -1,0 +1,361 @@
+// Package batch is the public entry point of pybatch as a library: it turns
+// files into result.Records by running the analysis on every core, in this
+// process or in isolated worker processes, in bounded memory.
+//
+//   - Stream: an iter.Seq of files in, an iter.Seq of records out, with at
+//     most Options.InFlight files between the two: usable on unbounded input.
+//   - ProcessFiles: a list of paths in, every record and a Summary out.
+//   - ProcessDirectory: a directory and a glob in, every record out.
+//
+// One file failing never stops a batch: a file that cannot be read, that
+// panics the analysis, times out or crashes its worker process yields a
+// Failed record with an error class (see the Class* constants). A file the
+// scanner skipped yields a Skipped record with its reason. Only a cancelled
+// context ends a batch early; the records of files in flight at that moment
+// are dropped rather than reported as failures, so a resumed run does them
+// again.
+//
+// Reading the file happens in the worker (a goroutine, or the worker
+// process), so at most InFlight sources are in memory, and the size limit is
+// enforced on what is actually read, not only on what the scanner saw.
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"os/exec"
+	"slices"
+	"syscall"
+	"time"
+
+	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/parallel"
+	"github.com/pybatch/pybatch/result"
+)
+
+// File is one file to process: a path, what the scanner saw, and whether the
+// scanner decided to skip it. Size and ModTime may be zero when unknown (the
+// worker then fills them from the open file).
+type File struct {
+	Path    string
+	Size    int64
+	ModTime time.Time
+	// Skip, when not empty, is the scanner's skip reason: the file is not
+	// read and yields a Skipped record with this reason.
+	Skip string
+	// SkipErr is the error behind Skip, if any (kept in the record's Err).
+	SkipErr error
+}
+
+// AnalyzeFunc analyses one file's bytes. It must be safe for concurrent use.
+// A panic in it becomes the file's Failed record (class "panic").
+type AnalyzeFunc func(path string, src []byte) *analysis.Report
+
+// DefaultMaxSize is the read limit when Options.MaxSize is 0.
+const DefaultMaxSize = 10 << 20
+
+// Error classes of Failed records (result.Record.ErrClass).
+const (
+	ClassNotFound   = "not_found"   // the file vanished between scan and read
+	ClassPermission = "permission"  // the file cannot be opened or read: permission denied
+	ClassTooLarge   = "too_large"   // larger than MaxSize when read (it grew since the scan)
+	ClassNotRegular = "not_regular" // no longer a regular file when opened
+	ClassTimeout    = "timeout"     // exceeded Options.Timeout
+	ClassCrash      = "crash"       // the isolated worker process died holding this file
+	ClassPanic      = "panic"       // the analysis panicked (message holds the stack)
+	ClassIO         = "io"          // another I/O error (EIO, EMFILE, ...)
+	ClassWorker     = "worker"      // no worker process could be started, or it answered with an error
+)
+
+// Options configure a batch. The zero value analyses in this process with
+// DefaultWorkers goroutines, which requires Analyze.
+type Options struct {
+	// Source names the analysed tree in every record (result.Record.Source).
+	Source string
+	// Analyze is the analysis for in-process workers. Required unless
+	// Isolate is set (the worker processes bring their own).
+	Analyze AnalyzeFunc
+	// Workers is the number of files analysed at once; <= 0 means
+	// parallel.DefaultWorkers(), the CPUs this process may use.
+	Workers int
+	// Ordered yields records in input order instead of completion order.
+	Ordered bool
+	// Timeout is the per-file time limit; 0 means none. In-process, a file
+	// over the limit is reported and its goroutine abandoned; isolated, its
+	// worker process is killed and replaced.
+	Timeout time.Duration
+	// MaxSize is the most bytes read from one file; a larger file fails with
+	// ClassTooLarge. 0 means DefaultMaxSize; negative means no limit.
+	MaxSize int64
+	// InFlight bounds the files between input and output (read, being
+	// analysed, or waiting to be yielded): the chunk of the stream that is in
+	// memory at once. <= 0 means 4 × Workers.
+	InFlight int
+	// Admit, when set, is called before a file is read with its size (as
+	// scanned); the file waits until it returns. A non-nil error fails the
+	// file with the error's class (see Classify) unless it is the context's;
+	// release, when not nil, is called once the file's record is made. This is
+	// where the memory manager plugs in.
+	Admit func(ctx context.Context, f File) (release func(), err error)
+
+	// Isolate runs the analysis in worker processes (see WorkerCommand).
+	Isolate bool
+	// WorkerCommand returns a command that runs ServeWorker (the pybatch
+	// binary's hidden "__worker" subcommand). Required with Isolate.
+	WorkerCommand func() *exec.Cmd
+	// RecycleAfter retires a worker process after this many files; 0 means
+	// never.
+	RecycleAfter int
+	// WorkerStderr receives the worker processes' stderr (nil: discarded,
+	// except the tail kept in crash errors).
+	WorkerStderr io.Writer
+}
+
+func (o Options) normalize() (Options, error) {
+	if o.Workers <= 0 {
+		o.Workers = parallel.DefaultWorkers()
+	}
+	if o.MaxSize == 0 {
+		o.MaxSize = DefaultMaxSize
+	}
+	if o.InFlight <= 0 {
+		o.InFlight = 4 * o.Workers
+	}
+	if o.Isolate {
+		if o.WorkerCommand == nil {
+			return o, errors.New("batch: Isolate needs WorkerCommand")
+		}
+	} else if o.Analyze == nil {
+		return o, errors.New("batch: Options.Analyze is required without Isolate")
+	}
+	return o, nil
+}
+
+// Stream processes files and yields one record per file. At most
+// opts.InFlight files are in memory at once, whatever the length of files,
+// so files may be unbounded. It stops early when ctx is done (check ctx.Err()
+// afterwards) or when the consumer stops ranging. The error is a
+// configuration error (see Options); nothing has started then.
+func Stream(ctx context.Context, files iter.Seq[File], opts Options) (iter.Seq[*result.Record], error) {
+	o, err := opts.normalize()
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func(*result.Record) bool) {
+		work := o.inProcess()
+		if o.Isolate {
+			pool, err := parallel.NewPool[workerRequest, *result.Record](parallel.PoolOptions{
+				Size:     o.Workers,
+				Command:  o.WorkerCommand,
+				MaxTasks: o.RecycleAfter,
+				Stderr:   o.WorkerStderr,
+			})
+			if err != nil { // cannot happen: normalize checked Command
+				panic(err)
+			}
+			defer pool.Close()
+			work = o.isolated(pool)
+		}
+		for r := range parallel.Run(ctx, files, o.admitted(work), parallel.Options{
+			Workers:     o.Workers,
+			Window:      o.InFlight,
+			Ordered:     o.Ordered,
+			Timeout:     o.Timeout,
+			Cooperative: o.Isolate, // Pool.Do kills the process at the deadline
+		}) {
+			rec := r.Out
+			if r.Err != nil {
+				if ctx.Err() != nil {
+					continue // abandoned, not failed: a resumed run does it again
+				}
+				rec = failed(r.In, o.Source, Classify(r.Err), r.Err)
+			}
+			if rec.Status != result.Skipped {
+				rec.Duration = r.Duration
+			}
+			if !yield(rec) {
+				return
+			}
+		}
+	}, nil
+}
+
+// admitted wraps work with the Admit hook; skipped files bypass it.
+func (o Options) admitted(work parallel.Func[File, *result.Record]) parallel.Func[File, *result.Record] {
+	if o.Admit == nil {
+		return work
+	}
+	return func(ctx context.Context, f File) (*result.Record, error) {
+		if f.Skip != "" {
+			return work(ctx, f)
+		}
+		release, err := o.Admit(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if release != nil {
+			defer release()
+		}
+		return work(ctx, f)
+	}
+}
+
+func (o Options) inProcess() parallel.Func[File, *result.Record] {
+	return func(ctx context.Context, f File) (*result.Record, error) {
+		if f.Skip != "" {
+			return skipped(f, o.Source), nil
+		}
+		rec := ProcessFile(f, o.MaxSize, o.Analyze)
+		rec.Source = o.Source
+		return rec, nil
+	}
+}
+
+// workerRequest is what the parent sends an isolated worker for one file.
+type workerRequest struct {
+	Path    string    `json:"path"`
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mtime"`
+	MaxSize int64     `json:"max_size"`
+}
+
+func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) parallel.Func[File, *result.Record] {
+	return func(ctx context.Context, f File) (*result.Record, error) {
+		if f.Skip != "" {
+			return skipped(f, o.Source), nil
+		}
+		rec, err := pool.Do(ctx, workerRequest{Path: f.Path, Size: f.Size, ModTime: f.ModTime, MaxSize: o.MaxSize})
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			return nil, fmt.Errorf("%w: empty response", parallel.ErrWorkerCrashed)
+		}
+		rec.Source = o.Source
+		return rec, nil
+	}
+}
+
+// ServeWorker is the body of an isolated worker process: it reads file
+// requests on r, reads and analyses each file with analyze, and answers on w,
+// until r ends. The pybatch binary runs it as "pybatch __worker".
+func ServeWorker(ctx context.Context, r io.Reader, w io.Writer, analyze AnalyzeFunc) error {
+	return parallel.ServeWorker(ctx, r, w, func(_ context.Context, req workerRequest) (*result.Record, error) {
+		return ProcessFile(File{Path: req.Path, Size: req.Size, ModTime: req.ModTime}, req.MaxSize, analyze), nil
+	})
+}
+
+// ProcessFile reads one file (at most maxSize bytes; negative: no limit) and
+// analyses it. It never fails: problems are in the record. A panic in
+// analyze propagates (the executor turns it into the file's record).
+func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
+	rec := &result.Record{Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}
+	src, err := readFile(rec, maxSize)
+	if err != nil {
+		rec.Status = result.Failed
+		rec.ErrClass = Classify(err)
+		rec.Err = err.Error()
+		return rec
+	}
+	rec.Status = result.Analyzed
+	rec.Report = analyze(f.Path, src)
+	return rec
+}
+
+var errTooLarge = errors.New("file too large")
+var errNotRegular = errors.New("not a regular file")
+
+// readFile opens the file without blocking (a FIFO put in its place since
+// the scan must not hang a worker), checks it is regular and within the
+// limit, and reads it whole. It fills rec's Size and ModTime when unknown.
+func readFile(rec *result.Record, maxSize int64) ([]byte, error) {
+	f, err := os.OpenFile(rec.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w (%s)", rec.Path, errNotRegular, st.Mode().Type())
+	}
+	if rec.Size == 0 && rec.ModTime.IsZero() {
+		rec.Size, rec.ModTime = st.Size(), st.ModTime()
+	}
+	if maxSize >= 0 && st.Size() > maxSize {
+		return nil, fmt.Errorf("%s: %w: %d bytes > limit %d", rec.Path, errTooLarge, st.Size(), maxSize)
+	}
+	// Read one byte more than the size, so that growth since the stat is
+	// seen, and never more than the limit + 1.
+	want := st.Size() + 1
+	if maxSize >= 0 {
+		want = min(want, maxSize+1)
+	}
+	buf := make([]byte, 0, want)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			if maxSize >= 0 && int64(len(buf)) > maxSize {
+				return nil, fmt.Errorf("%s: %w: grew beyond limit %d while read", rec.Path, errTooLarge, maxSize)
+			}
+			buf = slices.Grow(buf, max(4096, len(buf)))
+		}
+	}
+	return buf, nil
+}
+
+// Classify names the class of a per-file error (one of the Class* constants).
+func Classify(err error) string {
+	var pe *parallel.PanicError
+	var re *parallel.RemoteError
+	switch {
+	case errors.Is(err, parallel.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return ClassTimeout
+	case errors.Is(err, parallel.ErrWorkerCrashed):
+		return ClassCrash
+	case errors.Is(err, parallel.ErrWorkerStart):
+		return ClassWorker
+	case errors.As(err, &pe):
+		return ClassPanic
+	case errors.As(err, &re):
+		if len(re.Msg) > 6 && re.Msg[:6] == "panic:" {
+			return ClassPanic
+		}
+		return ClassWorker
+	case errors.Is(err, errTooLarge):
+		return ClassTooLarge
+	case errors.Is(err, errNotRegular):
+		return ClassNotRegular
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return ClassNotFound
+	case errors.Is(err, fs.ErrPermission):
+		return ClassPermission
+	}
+	return ClassIO
+}
+
+func skipped(f File, source string) *result.Record {
+	rec := &result.Record{Source: source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Status: result.Skipped, SkipReason: f.Skip}
+	if f.SkipErr != nil {
+		rec.Err = f.SkipErr.Error()
+	}
+	return rec
+}
+
+func failed(f File, source, class string, err error) *result.Record {
+	return &result.Record{Source: source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Status: result.Failed, ErrClass: class, Err: err.Error(), Attempts: 1}
+}

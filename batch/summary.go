@@ -1,0 +1,136 @@
+package batch
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pybatch/pybatch/result"
+)
+
+// Summary counts the records of a batch.
+type Summary struct {
+	Files        int            // records seen
+	Analyzed     int            // Status Analyzed (including files with a syntax error)
+	SyntaxErrors int            // analysed files whose Report has a SyntaxError
+	Skipped      int            // Status Skipped
+	Failed       int            // Status Failed
+	Bytes        int64          // size of the analysed files
+	SkipReasons  map[string]int // Skipped records by reason
+	ErrClasses   map[string]int // Failed records by error class
+	Elapsed      time.Duration  // wall time of the batch, when the caller sets it
+	Interrupted  bool           // the context ended before the input did
+}
+
+// Add counts one record.
+func (s *Summary) Add(r *result.Record) {
+	s.Files++
+	switch r.Status {
+	case result.Analyzed:
+		s.Analyzed++
+		s.Bytes += r.Size
+		if r.Report != nil && r.Report.SyntaxError != nil {
+			s.SyntaxErrors++
+		}
+	case result.Skipped:
+		s.Skipped++
+		if s.SkipReasons == nil {
+			s.SkipReasons = map[string]int{}
+		}
+		s.SkipReasons[r.SkipReason]++
+	case result.Failed:
+		s.Failed++
+		if s.ErrClasses == nil {
+			s.ErrClasses = map[string]int{}
+		}
+		s.ErrClasses[r.ErrClass]++
+	}
+}
+
+// String is the one-paragraph summary the command prints on stderr.
+func (s Summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d files: %d analysed (%d with syntax errors, %.1f MB), %d skipped, %d failed",
+		s.Files, s.Analyzed, s.SyntaxErrors, float64(s.Bytes)/1e6, s.Skipped, s.Failed)
+	if s.Elapsed > 0 {
+		fmt.Fprintf(&b, " in %v (%.0f files/s)", s.Elapsed.Round(time.Millisecond), float64(s.Files)/s.Elapsed.Seconds())
+	}
+	if s.Interrupted {
+		b.WriteString(" — interrupted")
+	}
+	for _, m := range []struct {
+		name string
+		m    map[string]int
+	}{{"skipped", s.SkipReasons}, {"failed", s.ErrClasses}} {
+		if len(m.m) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n  %s:", m.name)
+		for _, k := range slices.Sorted(maps.Keys(m.m)) {
+			fmt.Fprintf(&b, " %s=%d", k, m.m[k])
+		}
+	}
+	return b.String()
+}
+
+// ProcessFiles analyses the files at paths and returns every record, in the
+// order of paths, with their Summary. The error is a configuration error or
+// the context's error when it ended the batch early (the records done so far
+// are returned with it). All records are held in memory: for large inputs,
+// use Stream.
+func ProcessFiles(ctx context.Context, paths []string, opts Options) ([]*result.Record, Summary, error) {
+	opts.Ordered = true
+	files := func(yield func(File) bool) {
+		for _, p := range paths {
+			if !yield(File{Path: p}) {
+				return
+			}
+		}
+	}
+	return collect(ctx, files, opts)
+}
+
+func collect(ctx context.Context, files func(func(File) bool), opts Options) ([]*result.Record, Summary, error) {
+	start := time.Now()
+	var sum Summary
+	seq, err := Stream(ctx, files, opts)
+	if err != nil {
+		return nil, sum, err
+	}
+	var recs []*result.Record
+	for r := range seq {
+		sum.Add(r)
+		recs = append(recs, r)
+	}
+	sum.Elapsed = time.Since(start)
+	if err := ctx.Err(); err != nil {
+		sum.Interrupted = true
+		return recs, sum, err
+	}
+	return recs, sum, nil
+}
+
+// Chunks groups a stream of records into slices of at most n (the last may be
+// shorter), for sinks that commit in batches. A slice is not reused after it
+// is yielded.
+func Chunks(records func(func(*result.Record) bool), n int) func(func([]*result.Record) bool) {
+	n = max(n, 1)
+	return func(yield func([]*result.Record) bool) {
+		chunk := make([]*result.Record, 0, n)
+		for r := range records {
+			chunk = append(chunk, r)
+			if len(chunk) == n {
+				if !yield(chunk) {
+					return
+				}
+				chunk = make([]*result.Record, 0, n)
+			}
+		}
+		if len(chunk) > 0 {
+			yield(chunk)
+		}
+	}
+}
