@@ -1,0 +1,288 @@
+package progress
+
+import (
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/pybatch/pybatch/memory"
+	"github.com/pybatch/pybatch/result"
+)
+
+// TickInterval is how often a coordinator should call Tracker.Tick when it
+// can (a ticker in its select loop).
+const TickInterval = 250 * time.Millisecond
+
+// Options configure a Tracker. The zero value is valid.
+type Options struct {
+	// Now is the clock; nil means time.Now. Tests pass a simulated clock.
+	Now func() time.Time
+	// Renderer draws snapshots; nil means none (statistics are still kept).
+	Renderer Renderer
+	// Smoothing is the time constant of the decayed byte rate the ETA uses:
+	// work older than about 3×Smoothing hardly counts. 0 means 30s.
+	Smoothing time.Duration
+	// Warmup is the minimum elapsed time before an ETA is given. 0 means 1s.
+	Warmup time.Duration
+	// MinBytes is the minimum number of bytes of work (analysed or failed
+	// files) done before an ETA is given. 0 means 256 KiB.
+	MinBytes int64
+	// Slowest is how many of the slowest files the statistics keep. 0 means
+	// 10; negative means none.
+	Slowest int
+}
+
+// Snapshot is the state of a run at one instant.
+type Snapshot struct {
+	Time    time.Time     // the clock reading this snapshot was taken at
+	Elapsed time.Duration // since NewTracker
+
+	FilesDone  int64 // records received
+	FilesTotal int64 // files discovered so far (never below FilesDone)
+	BytesDone  int64 // sum of the records' sizes
+	BytesTotal int64 // sum of the discovered files' sizes (never below BytesDone)
+	TotalFinal bool  // discovery has finished: the totals will not grow
+
+	Analyzed     int64 // records with Status analyzed (syntax errors included)
+	SyntaxErrors int64 // analysed records whose report has a syntax error
+	Skipped      int64
+	Failed       int64
+
+	FilesPerSec float64 // smoothed rate of records
+	BytesPerSec float64 // smoothed rate of bytes of work: the ETA's rate
+
+	// ETA is the estimated time to finish when ETAKnown; while the totals are
+	// still growing it is a lower bound. ETAKnown is false while estimating
+	// (too little time or work yet) or when the rate has stalled to nothing.
+	ETA      time.Duration
+	ETAKnown bool
+
+	Final bool // the run is over (Finish)
+}
+
+// Tracker counts a run's progress. See the package doc for which goroutine
+// may call what: one goroutine owns it; only Discovered and DiscoveryDone are
+// safe from others.
+type Tracker struct {
+	now      func() time.Time
+	renderer Renderer
+	interval time.Duration
+	tau      float64 // seconds
+	warmup   time.Duration
+	minBytes int64
+
+	start      time.Time
+	nextRender time.Time
+	cpuStart   cpuTimes
+
+	// written by any goroutine
+	discFiles atomic.Int64
+	discBytes atomic.Int64
+	discDone  atomic.Bool
+
+	// owned by the owner goroutine
+	filesDone, bytesDone, workBytes   int64
+	analyzed, syntaxErrs, skip, failN int64
+	rate                              decayedRate
+	stats                             collector
+	finished                          bool
+	renderErr                         error
+}
+
+// NewTracker starts tracking now (by opts.Now).
+func NewTracker(opts Options) *Tracker {
+	t := &Tracker{now: opts.Now, renderer: opts.Renderer, warmup: opts.Warmup, minBytes: opts.MinBytes}
+	if t.now == nil {
+		t.now = time.Now
+	}
+	if opts.Smoothing <= 0 {
+		opts.Smoothing = 30 * time.Second
+	}
+	t.tau = opts.Smoothing.Seconds()
+	if t.warmup <= 0 {
+		t.warmup = time.Second
+	}
+	if t.minBytes <= 0 {
+		t.minBytes = 256 << 10
+	}
+	t.start = t.now()
+	t.rate.last = t.start
+	if t.renderer != nil {
+		t.interval = t.renderer.Interval()
+		t.nextRender = t.start.Add(t.renderer.FirstDelay())
+	}
+	t.cpuStart = readCPU()
+	n := opts.Slowest
+	if n == 0 {
+		n = 10
+	}
+	t.stats.init(max(n, 0))
+	return t
+}
+
+// Discovered counts one more file of size bytes in the total. Call it for
+// every file that will produce a Record, skipped ones included. Safe from
+// any goroutine.
+func (t *Tracker) Discovered(size int64) {
+	t.discFiles.Add(1)
+	t.discBytes.Add(max(size, 0))
+}
+
+// DiscoveryDone says the walk has ended: the totals are final. Safe from any
+// goroutine.
+func (t *Tracker) DiscoveryDone() { t.discDone.Store(true) }
+
+// Record counts one finished file. Owner goroutine only. Skipped records
+// complete their bytes without counting as work (they took no time), so a
+// skipped 100 MB file does not inflate the rate.
+func (t *Tracker) Record(r *result.Record) {
+	now := t.now()
+	size := max(r.Size, 0)
+	t.filesDone++
+	t.bytesDone += size
+	switch r.Status {
+	case result.Analyzed:
+		t.analyzed++
+		if r.Report != nil && r.Report.SyntaxError != nil {
+			t.syntaxErrs++
+		}
+		t.workBytes += size
+		t.rate.add(now, size, t.tau)
+	case result.Skipped:
+		t.skip++
+		t.rate.add(now, 0, t.tau)
+	default: // Failed, or an unknown status: count it as a failure, never drop it
+		t.failN++
+		t.workBytes += size
+		t.rate.add(now, size, t.tau)
+	}
+	t.stats.add(r)
+	t.maybeRender(now)
+}
+
+// Tick lets the display and the rate move on when no record arrives (a
+// stall). Owner goroutine only.
+func (t *Tracker) Tick() {
+	now := t.now()
+	t.rate.fold(now, t.tau)
+	t.maybeRender(now)
+}
+
+func (t *Tracker) maybeRender(now time.Time) {
+	if t.renderer == nil || t.finished || now.Before(t.nextRender) {
+		return
+	}
+	t.nextRender = now.Add(t.interval)
+	if err := t.renderer.Render(t.snapshot(now)); err != nil && t.renderErr == nil {
+		t.renderErr = err
+	}
+}
+
+// Snapshot returns the state now. Owner goroutine only.
+func (t *Tracker) Snapshot() Snapshot { return t.snapshot(t.now()) }
+
+// maxETA is beyond any useful estimate: a longer ETA means "stalled".
+const maxETA = 100 * 24 * time.Hour
+
+func (t *Tracker) snapshot(now time.Time) Snapshot {
+	t.rate.fold(now, t.tau)
+	s := Snapshot{
+		Time:         now,
+		Elapsed:      now.Sub(t.start),
+		FilesDone:    t.filesDone,
+		BytesDone:    t.bytesDone,
+		FilesTotal:   max(t.discFiles.Load(), t.filesDone),
+		BytesTotal:   max(t.discBytes.Load(), t.bytesDone),
+		TotalFinal:   t.discDone.Load(),
+		Analyzed:     t.analyzed,
+		SyntaxErrors: t.syntaxErrs,
+		Skipped:      t.skip,
+		Failed:       t.failN,
+		Final:        t.finished,
+	}
+	s.BytesPerSec, s.FilesPerSec = t.rate.rates()
+	remaining := s.BytesTotal - s.BytesDone
+	switch {
+	case s.TotalFinal && s.FilesDone >= s.FilesTotal:
+		s.ETA, s.ETAKnown = 0, true
+	case s.Elapsed < t.warmup || t.workBytes < t.minBytes || s.BytesPerSec <= 0:
+		// estimating
+	default:
+		eta := float64(remaining) / s.BytesPerSec
+		if eta < maxETA.Seconds() {
+			s.ETA, s.ETAKnown = time.Duration(eta*float64(time.Second)).Round(time.Second), true
+		}
+	}
+	return s
+}
+
+// FinishInfo is what the caller adds to the statistics at the end.
+type FinishInfo struct {
+	Memory    *memory.Summary        // from memory.Sampler.Stop, or nil
+	Admission *memory.AdmissionStats // from memory.Manager.Stats, or nil
+}
+
+// Finish ends the run: it renders the final snapshot, closes the renderer
+// and returns the statistics. Owner goroutine only; call it once. A renderer
+// write error (e.g. stderr closed) is reported by RenderErr, never panics.
+func (t *Tracker) Finish(info FinishInfo) Stats {
+	now := t.now()
+	t.finished = true
+	snap := t.snapshot(now)
+	st := t.stats.build(snap, now.Sub(t.start), readCPU().sub(t.cpuStart), t.workBytes)
+	st.Memory = info.Memory
+	st.Admission = info.Admission
+	if t.renderer != nil {
+		if err := t.renderer.Finish(snap, &st); err != nil && t.renderErr == nil {
+			t.renderErr = err
+		}
+	}
+	return st
+}
+
+// RenderErr is the first error a renderer returned, if any.
+func (t *Tracker) RenderErr() error { return t.renderErr }
+
+// decayedRate is a rate with exponentially decayed memory: bytes and seconds
+// both decay with time constant tau, and the rate is their ratio. At the
+// start it is the plain average; a change of speed is followed within a few
+// tau; a stall (time without bytes) lowers it smoothly.
+type decayedRate struct {
+	last                 time.Time
+	bytes, files, secs   float64 // decayed sums
+	pendBytes, pendFiles float64 // not yet folded in
+	lastFold             time.Time
+}
+
+// foldEvery bounds how often the exponential is computed: events closer than
+// this are summed first (the result is the same to within a millisecond's
+// decay, and the hot path stays an addition).
+const foldEvery = 50 * time.Millisecond
+
+func (d *decayedRate) add(now time.Time, bytes int64, tau float64) {
+	d.pendBytes += float64(bytes)
+	d.pendFiles++
+	if now.Sub(d.last) >= foldEvery {
+		d.fold(now, tau)
+	}
+}
+
+func (d *decayedRate) fold(now time.Time, tau float64) {
+	dt := now.Sub(d.last).Seconds()
+	if dt <= 0 {
+		return
+	}
+	k := math.Exp(-dt / tau)
+	d.bytes = d.bytes*k + d.pendBytes
+	d.files = d.files*k + d.pendFiles
+	d.secs = d.secs*k + dt
+	d.pendBytes, d.pendFiles = 0, 0
+	d.last = now
+}
+
+func (d *decayedRate) rates() (bytesPerSec, filesPerSec float64) {
+	if d.secs <= 0 {
+		return 0, 0
+	}
+	return d.bytes / d.secs, d.files / d.secs
+}

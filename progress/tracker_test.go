@@ -1,0 +1,248 @@
+package progress
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/result"
+)
+
+// fakeClock is a simulated clock: time moves only when the test says so.
+type fakeClock struct{ t time.Time }
+
+func newClock() *fakeClock { return &fakeClock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)} }
+
+func (c *fakeClock) Now() time.Time          { return c.t }
+func (c *fakeClock) Advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func rec(size int64, st result.Status) *result.Record {
+	return &result.Record{Path: "f.py", Size: size, Status: st, Duration: time.Millisecond}
+}
+
+// feed simulates a steady run: every step, one analysed file of size bytes.
+func feed(tr *Tracker, c *fakeClock, n int, size int64, step time.Duration) {
+	for range n {
+		c.Advance(step)
+		tr.Record(rec(size, result.Analyzed))
+	}
+}
+
+func discover(tr *Tracker, n int, size int64) {
+	for range n {
+		tr.Discovered(size)
+	}
+}
+
+func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
+
+func TestETAConstantRate(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	discover(tr, 1000, 10_000) // 10 MB
+	tr.DiscoveryDone()
+
+	// 10 kB every 10ms = 1 MB/s. Before the warmup: estimating.
+	feed(tr, c, 50, 10_000, 10*time.Millisecond) // 0.5s, 500 kB
+	s := tr.Snapshot()
+	if s.ETAKnown {
+		t.Fatalf("ETA known after %v: %v", s.Elapsed, s.ETA)
+	}
+	if !strings.Contains(s.Line(), "ETA estimating…") {
+		t.Errorf("line while estimating: %q", s.Line())
+	}
+	for _, stop := range []int{100, 250, 500, 900} {
+		feed(tr, c, stop-int(s.FilesDone), 10_000, 10*time.Millisecond)
+		s = tr.Snapshot()
+		if !s.ETAKnown {
+			t.Fatalf("no ETA at %d files", stop)
+		}
+		want := time.Duration(1000-stop) * 10 * time.Millisecond
+		if d := s.ETA - want; d < -time.Second || d > time.Second {
+			t.Errorf("at %d files: ETA %v, want %v", stop, s.ETA, want)
+		}
+		if !near(s.BytesPerSec, 1e6, 1) || !near(s.FilesPerSec, 100, 0.01) {
+			t.Errorf("rates %v B/s %v files/s, want 1e6 and 100", s.BytesPerSec, s.FilesPerSec)
+		}
+	}
+	feed(tr, c, 100, 10_000, 10*time.Millisecond)
+	s = tr.Snapshot()
+	if !s.ETAKnown || s.ETA != 0 || s.FilesDone != 1000 || s.BytesDone != 10_000_000 {
+		t.Errorf("at the end: %+v", s)
+	}
+}
+
+func TestETANeedsEnoughBytes(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	discover(tr, 100, 1000)
+	tr.DiscoveryDone()
+	feed(tr, c, 50, 1000, 100*time.Millisecond) // 5s but only 50 kB < 256 KiB
+	if s := tr.Snapshot(); s.ETAKnown {
+		t.Errorf("ETA after only %d bytes: %v", s.BytesDone, s.ETA)
+	}
+}
+
+func TestETAChangingRate(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now, Smoothing: 30 * time.Second})
+	discover(tr, 100_000, 10_000) // 1 GB
+	tr.DiscoveryDone()
+	feed(tr, c, 6000, 10_000, 10*time.Millisecond) // 60s at 1 MB/s
+	before := tr.Snapshot()
+	if !near(before.BytesPerSec, 1e6, 1) {
+		t.Fatalf("rate %v before the change", before.BytesPerSec)
+	}
+	// speed up fourfold: 10 kB every 2.5ms
+	prev := before.BytesPerSec
+	for sec := 1; sec <= 120; sec++ {
+		feed(tr, c, 400, 10_000, 2500*time.Microsecond)
+		s := tr.Snapshot()
+		if s.BytesPerSec < prev {
+			t.Fatalf("rate fell from %v to %v while the speed was steady at 4 MB/s", prev, s.BytesPerSec)
+		}
+		prev = s.BytesPerSec
+		// the decayed rate: bytes and seconds both decay with tau
+		x := float64(sec)
+		wantRate := (1e6*decayed(60, 30)*math.Exp(-x/30) + 4e6*decayed(x, 30)) / decayed(60+x, 30)
+		if !near(s.BytesPerSec, wantRate, wantRate*0.01) {
+			t.Errorf("%ds after the change: rate %.0f, want %.0f", sec, s.BytesPerSec, wantRate)
+		}
+		if sec == 90 { // 3 tau: within 10% of the new speed and its true ETA
+			trueETA := float64(s.BytesTotal-s.BytesDone) / 4e6
+			if got := s.ETA.Seconds(); math.Abs(got-trueETA)/trueETA > 0.10 {
+				t.Errorf("90s after the change: ETA %.0fs, true %.0fs", got, trueETA)
+			}
+		}
+	}
+}
+
+// decayed is ∫₀ˢ e^{-(s-u)/tau} du: the decayed weight of s seconds of
+// steady work seen from their end.
+func decayed(s, tau float64) float64 { return tau * (1 - math.Exp(-s/tau)) }
+
+func TestETAGrowingTotal(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	discover(tr, 200, 10_000)
+	feed(tr, c, 150, 10_000, 10*time.Millisecond) // 1.5s at 1 MB/s
+	s := tr.Snapshot()
+	if s.TotalFinal || s.FilesTotal != 200 || s.BytesTotal != 2_000_000 {
+		t.Fatalf("totals while walking: %+v", s)
+	}
+	if !s.ETAKnown || s.ETA != 500*time.Millisecond.Round(time.Second) && s.ETA != time.Second && s.ETA != 0 {
+		t.Fatalf("ETA %v (known %v), want ~0.5s", s.ETA, s.ETAKnown)
+	}
+	line := s.Line()
+	for _, want := range []string{"150/200+ files", "1.5/2.0+ MB", "total still growing", "ETA >"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("line %q lacks %q", line, want)
+		}
+	}
+	discover(tr, 800, 10_000) // the walk finds more
+	s = tr.Snapshot()
+	if s.FilesTotal != 1000 {
+		t.Fatalf("total %d after more discovery", s.FilesTotal)
+	}
+	if d := s.ETA - 8500*time.Millisecond; d < -time.Second || d > time.Second {
+		t.Errorf("ETA %v after the total grew, want ~8.5s", s.ETA)
+	}
+	tr.DiscoveryDone()
+	s = tr.Snapshot()
+	if !s.TotalFinal || strings.Contains(s.Line(), "+") || !strings.Contains(s.Line(), "(15.0%)") {
+		t.Errorf("line after discovery: %q", s.Line())
+	}
+	// records beyond what was discovered never make done > total
+	feed(tr, c, 1100, 10_000, 10*time.Millisecond)
+	s = tr.Snapshot()
+	if s.FilesTotal < s.FilesDone || s.BytesTotal < s.BytesDone {
+		t.Errorf("done beyond total: %+v", s)
+	}
+}
+
+func TestETAStall(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now, Smoothing: 30 * time.Second})
+	discover(tr, 10_000, 10_000) // 100 MB
+	tr.DiscoveryDone()
+	feed(tr, c, 3000, 10_000, 10*time.Millisecond) // 30s at 1 MB/s
+	s := tr.Snapshot()
+	if d := s.ETA - 70*time.Second; d < -time.Second || d > time.Second {
+		t.Fatalf("ETA before the stall %v, want 70s", s.ETA)
+	}
+	// a 20s stall, observed through Tick
+	prev := s.ETA
+	for range 80 {
+		c.Advance(250 * time.Millisecond)
+		tr.Tick()
+		s = tr.Snapshot()
+		if s.ETA < prev {
+			t.Fatalf("ETA fell from %v to %v during a stall", prev, s.ETA)
+		}
+		prev = s.ETA
+	}
+	// decayed: 30s of 1 MB/s, then 20s of nothing
+	k := math.Exp(-20.0 / 30)
+	wantRate := 1e6 * decayed(30, 30) * k / decayed(50, 30)
+	if !near(s.BytesPerSec, wantRate, wantRate*0.005) { // discrete events vs the integral
+		t.Errorf("rate after the stall %.0f, want %.0f", s.BytesPerSec, wantRate)
+	}
+	if want := time.Duration(70e6 / wantRate * float64(time.Second)); s.ETA < want*99/100 || s.ETA > want*101/100 {
+		t.Errorf("ETA after the stall %v, want %v", s.ETA, want)
+	}
+	// work resumes at 1 MB/s: the ETA comes back down towards the truth
+	feed(tr, c, 3000, 10_000, 10*time.Millisecond)
+	s = tr.Snapshot()
+	if s.ETA >= prev || s.ETA < 40*time.Second {
+		t.Errorf("ETA %v after resuming (was %v at the end of the stall; truth 40s)", s.ETA, prev)
+	}
+	// a stall of days: no meaningful ETA, and no overflow
+	c.Advance(72 * time.Hour)
+	tr.Tick()
+	if s = tr.Snapshot(); s.ETAKnown {
+		t.Errorf("ETA %v after a 3-day stall", s.ETA)
+	}
+}
+
+func TestSkippedBytesCompleteButDoNotCountAsWork(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	discover(tr, 200, 10_000)
+	tr.Discovered(100_000_000) // a huge file the scanner skips
+	tr.DiscoveryDone()
+	feed(tr, c, 150, 10_000, 10*time.Millisecond)
+	c.Advance(10 * time.Millisecond)
+	tr.Record(&result.Record{Size: 100_000_000, Status: result.Skipped, SkipReason: "too_large"})
+	s := tr.Snapshot()
+	if !near(s.BytesPerSec, 1e6*1.5/1.51, 1e3) { // 1.5 MB of work in 1.51s (to the decay's 0.1%)
+		t.Errorf("rate %v: the skipped file counted as work", s.BytesPerSec)
+	}
+	if d := s.ETA - 500*time.Millisecond; d < -time.Second || d > time.Second {
+		t.Errorf("ETA %v, want ~0.5s: remaining work is 50 files", s.ETA)
+	}
+	if s.Skipped != 1 || s.BytesDone != 101_500_000 {
+		t.Errorf("counts %+v", s)
+	}
+}
+
+func TestCounts(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	recs := []*result.Record{
+		{Path: "a.py", Size: 10, Status: result.Analyzed, Report: &analysis.Report{}},
+		{Path: "b.py", Size: 20, Status: result.Analyzed, Report: &analysis.Report{SyntaxError: &analysis.SyntaxError{Kind: "SyntaxError"}}},
+		{Path: "c.py", Size: 30, Status: result.Skipped, SkipReason: "binary"},
+		{Path: "d.py", Size: 40, Status: result.Failed, ErrClass: "timeout"},
+		{Path: "e.py", Size: 50, Status: "bogus"},
+	}
+	for _, r := range recs {
+		tr.Discovered(r.Size)
+		tr.Record(r)
+	}
+	s := tr.Snapshot()
+	if s.FilesDone != 5 || s.Analyzed != 2 || s.SyntaxErrors != 1 || s.Skipped != 1 || s.Failed != 2 || s.BytesDone != 150 {
+		t.Errorf("counts %+v", s)
+	}
+}
