@@ -383,3 +383,38 @@ func TestOptionsErrors(t *testing.T) {
 		t.Fatal("Isolate without WorkerCommand must be refused")
 	}
 }
+
+func TestProcessDirectoryUsesTheScanner(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "pkg", "__pycache__"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "a.py", "a = 1\n")
+	write(t, dir, "pkg/b.py", "b = 2\n")
+	write(t, dir, "pkg/notes.txt", "not python\n")
+	write(t, dir, "pkg/__pycache__/c.py", "c = 3\n")
+	write(t, dir, "pkg/bin.py", "x\x00y")
+	write(t, dir, "pkg/huge.py", strings.Repeat("#\n", 600))
+	recs, sum, err := ProcessDirectory(t.Context(), dir, "**/*.py", Options{Analyze: testAnalyze, MaxSize: 1000, Ordered: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		rel, _ := filepath.Rel(dir, r.Path)
+		got = append(got, fmt.Sprintf("%s:%s%s", rel, r.Status, r.SkipReason))
+	}
+	want := "[a.py:analyzed pkg/b.py:analyzed pkg/bin.py:skippedbinary pkg/huge.py:skippedtoo_large]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("got %v\nwant %s", got, want)
+	}
+	if sum.Analyzed != 2 || sum.SkipReasons["binary"] != 1 {
+		t.Fatalf("summary %+v", sum)
+	}
+	if _, _, err := ProcessDirectory(t.Context(), filepath.Join(dir, "nope"), "", Options{Analyze: testAnalyze}); err == nil {
+		t.Fatal("a missing directory must be an error")
+	}
+	if _, _, err := ProcessDirectory(t.Context(), dir, "[", Options{Analyze: testAnalyze}); err == nil {
+		t.Fatal("a bad pattern must be an error")
+	}
+}

@@ -3,12 +3,15 @@ package batch
 import (
 	"context"
 	"fmt"
+	"iter"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/pybatch/pybatch/result"
+	"github.com/pybatch/pybatch/scan"
 )
 
 // Summary counts the records of a batch.
@@ -133,4 +136,41 @@ func Chunks(records func(func(*result.Record) bool), n int) func(func([]*result.
 			yield(chunk)
 		}
 	}
+}
+
+// FromScan adapts the scanner's stream to Stream's input: every FileInfo
+// becomes a File, keeping its skip reason and error.
+func FromScan(infos iter.Seq[scan.FileInfo]) iter.Seq[File] {
+	return func(yield func(File) bool) {
+		for fi := range infos {
+			if !yield(File{Path: fi.Path, Size: fi.Size, ModTime: fi.ModTime, Skip: fi.Skip, SkipErr: fi.Err}) {
+				return
+			}
+		}
+	}
+}
+
+// ProcessDirectory analyses the files under dir that match pattern (a
+// doublestar glob relative to dir such as "**/*.py"; "" means the scanner's
+// default), with the scanner's default rules (ignore files, hidden and
+// virtualenv directories skipped) and opts.MaxSize as its size limit. It
+// returns every record, in no particular order unless opts.Ordered (then in
+// the scanner's sorted walk order), and their Summary. For large trees, use
+// Stream with scan.Scan and FromScan.
+func ProcessDirectory(ctx context.Context, dir, pattern string, opts Options) ([]*result.Record, Summary, error) {
+	so := scan.DefaultOptions()
+	if pattern != "" {
+		so.Include = []string{pattern}
+	}
+	if opts.MaxSize != 0 {
+		so.MaxSize = max(opts.MaxSize, 0)
+	}
+	so.Sorted = opts.Ordered
+	if err := so.Validate(); err != nil {
+		return nil, Summary{}, err
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, Summary{}, err
+	}
+	return collect(ctx, FromScan(scan.Scan(ctx, []string{dir}, so)), opts)
 }
