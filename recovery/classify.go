@@ -12,7 +12,7 @@
 //	            any error with Timeout() true), crash (*WorkerCrash)
 //	permanent   not_found (fs.ErrNotExist, ENOTDIR), permission (fs.ErrPermission,
 //	            EACCES, EPERM, EROFS), decode, too_large, not_regular (and EISDIR),
-//	            symlink_loop (ELOOP), name_too_long (ENAMETOOLONG), unknown
+//	            symlink_loop (ELOOP), name_too_long (ENAMETOOLONG), panic, unknown
 //	neither     canceled (context.Canceled): the run was stopped; not the file's fault
 //
 // Other packages mark their own failures with the error types here
