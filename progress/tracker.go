@@ -173,7 +173,11 @@ func (t *Tracker) maybeRender(now time.Time) {
 		return
 	}
 	t.nextRender = now.Add(t.interval)
-	if err := t.renderer.Render(t.snapshot(now)); err != nil && t.renderErr == nil {
+	s := t.snapshot(now)
+	if s.TotalFinal && s.FilesDone >= s.FilesTotal {
+		return // complete: Finish draws it, once
+	}
+	if err := t.renderer.Render(s); err != nil && t.renderErr == nil {
 		t.renderErr = err
 	}
 }
