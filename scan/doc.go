@@ -25,8 +25,11 @@
 //     "*.py" + "!pkg/" leaves pkg/a.py ignored in git but not in go-git;
 //   - "a/**" ignores the directory a itself in go-git, so "!a/keep.py" can never
 //     re-include a/keep.py, while git ignores only a's contents and honours it;
-//   - "[!x]" classes, POSIX classes ("[[:digit:]]") and "**" inside a name
-//     ("foo**bar") go through filepath.Match, which git's wildmatch does not;
+//   - classes go through filepath.Match: "[!a-c].py" is read as the set
+//     {!, a, b, c} (so it matches a.py and not d.py, the reverse of git), and
+//     POSIX classes ("[[:digit:]]") never match;
+//   - "**" inside a name in a pattern with a slash ("src/f**o.py") never
+//     matches, where git treats it as "*";
 //   - only ~/.gitconfig is read for core.excludesFile (no GIT_CONFIG_GLOBAL, XDG
 //     config, system or local config, and no default XDG ignore file).
 //
