@@ -119,7 +119,7 @@ func scanPy(t *testing.T, dir string, opts Options) []string {
 func gitCompareOptions(gs gitSetup, sorted bool) Options {
 	// Compare pure ignore semantics: nothing else skipped.
 	return Options{Hidden: true, SkipDirs: []string{".git"}, Virtualenvs: true,
-		Getenv: gs.getenv, Sorted: sorted, Workers: 3}
+		Getenv: gs.getenv, Sorted: sorted, Workers: 3, SkipIgnoredRoots: true}
 }
 
 func pick[T any](r *rand.Rand, pool []T, n int) []T {
@@ -270,6 +270,35 @@ func TestIgnoreFromSubdirectoryHonoursParents(t *testing.T) {
 	got := collect(t, ".", []string{"deep"}, gitCompareOptions(gs, false))
 	if ks := keys(got); !slices.Equal(ks, []string{"deep/gen_keep.py", "deep/ok.py"}) {
 		t.Errorf("relative root: %v", ks)
+	}
+}
+
+// TestIgnoredRoot: a root that git ignores is walked by default with the rules
+// still applying below it, or reported with SkipIgnored under SkipIgnoredRoots.
+func TestIgnoredRoot(t *testing.T) {
+	need(t, "git")
+	gs := newGitSetup(t, false)
+	root := t.TempDir()
+	gs.git(t, root, "init", "-q")
+	writeFile(t, filepath.Join(root, ".gitignore"), "/versions\n*_gen.py\n")
+	for _, f := range []string{"versions/lib/a.py", "versions/lib/b_gen.py", "versions/lib/sub/c.py"} {
+		writeFile(t, filepath.Join(root, f), "")
+	}
+	dir := filepath.Join(root, "versions", "lib")
+	if got := gs.gitUnignoredPy(t, dir); len(got) != 0 {
+		t.Fatalf("git lists %v in an ignored directory; the test's premise is wrong", got)
+	}
+	for _, sorted := range []bool{false, true} {
+		opts := gitCompareOptions(gs, sorted)
+		opts.SkipIgnoredRoots = false
+		if got := keys(collect(t, dir, []string{dir}, opts)); !slices.Equal(got, []string{"a.py", "sub/c.py"}) {
+			t.Errorf("default: %v", got)
+		}
+		opts.SkipIgnoredRoots = true
+		got := collect(t, dir, []string{dir}, opts)
+		if fi := got["."]; len(got) != 1 || fi.Skip != SkipIgnored || !fi.IsDir {
+			t.Errorf("SkipIgnoredRoots: %v", got)
+		}
 	}
 }
 

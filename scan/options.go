@@ -51,6 +51,10 @@ type Options struct {
 	// NoRequireGit honours ignore files even outside a git repository (by
 	// default, as with git and ripgrep, they apply only inside a work tree).
 	NoRequireGit bool
+	// SkipIgnoredRoots reports a root directory that git ignores (itself or a
+	// directory above it in the work tree) with SkipIgnored instead of walking
+	// it, as git does. By default a named root is walked; see Scan.
+	SkipIgnoredRoots bool
 	// Hidden descends into hidden directories (names starting with ".").
 	// Names in SkipDirs are skipped even then.
 	Hidden bool

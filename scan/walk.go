@@ -128,13 +128,14 @@ func (w *walkCtx) rootJob(root string) (j dirJob, ignored bool) {
 		for part := range strings.SplitSeq(rel, "/") {
 			j.frame = j.frame.push(filepath.Join(cur, ".gitignore"), base, true)
 			cur, base = filepath.Join(cur, part), joinRel(base, part)
-			if j.frame.excluded(base, true) {
+			if !ignored && j.frame.excluded(base, true) {
 				// git lists nothing below an ignored directory, even when
-				// run inside it.
-				return j, true
+				// run inside it; by default a named root is walked anyway.
+				ignored = true
 			}
 		}
 		j.gitRel = rel
+		return j, ignored
 	} else if w.cfg.NoRequireGit {
 		j.ignoring = true
 		j.frame = baseFrames(w.cfg.env, repoInfo{root: abs})
@@ -352,12 +353,16 @@ func isPythonShebang(head []byte) bool {
 // skipped directories — are not reported.
 //
 // A root that is a file is taken as named: include/exclude globs and ignore rules
-// do not apply to it (naming one file is unambiguous; ripgrep and fd agree), only
-// the content checks do. A root that is a directory is walked with the ignore
-// files from the enclosing work tree's root down to it applying to its contents;
-// if git ignores the directory itself (or one above it), it yields one FileInfo
-// with SkipIgnored and IsDir, because git lists nothing there either (set
-// NoIgnore to walk it). A root that does not exist yields SkipNotFound.
+// do not apply to it (naming one file is unambiguous), only the content checks
+// do. A root that is a directory is walked with the ignore files from the
+// enclosing work tree's root down to it applying to its contents. If git ignores
+// the directory itself (or one above it) — say the interpreter's own standard
+// library under ~/.pyenv/versions, which pyenv's repository ignores — it is
+// walked anyway, as ripgrep and fd do for a named path: the rules still apply
+// to the paths below it, but the directory's own exclusion does not. Set
+// SkipIgnoredRoots for git's behaviour (git lists nothing there, even when run
+// inside it): the root then yields one FileInfo with SkipIgnored and IsDir. A
+// root that does not exist yields SkipNotFound.
 //
 // The walk runs on Options.Workers goroutines and yields as it goes, in no
 // particular order unless Options.Sorted; memory is bounded by the directories
@@ -405,7 +410,7 @@ func (w *walkCtx) root(root string) (entryAction, dirJob, candidate, FileInfo) {
 		return actReport, dirJob{}, candidate{}, skipInfo(root, SkipUnreadable, err)
 	case st.IsDir():
 		j, ignored := w.rootJob(root)
-		if ignored {
+		if ignored && w.cfg.SkipIgnoredRoots {
 			return actReport, dirJob{}, candidate{}, FileInfo{Path: root, IsDir: true, Skip: SkipIgnored}
 		}
 		return actDir, j, candidate{}, FileInfo{}
