@@ -1,0 +1,455 @@
+package tokenizer
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/pybatch/pybatch/python/token"
+)
+
+// The oracle is CPython 3.14 itself, run as the npm package pyodide under
+// Node.js: its _tokenize.TokenizerIter is the C tokenizer the parser uses.
+// One node process tokenizes a whole corpus and writes one line per token to
+// a temp file; the comparison happens here, in Go.
+
+// requireOracle returns the pyodide package directory, or skips (fails under
+// CI=true) when node or pyodide is missing.
+func requireOracle(t testing.TB) string {
+	t.Helper()
+	fail := t.Skipf
+	if os.Getenv("CI") == "true" {
+		fail = t.Fatalf
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		fail("node not found: %v", err)
+		return ""
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p := filepath.Join(dir, "node_modules", "pyodide")
+		if _, err := os.Stat(filepath.Join(p, "pyodide.js")); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			fail("node_modules/pyodide not found above the test directory (npm install pyodide)")
+			return ""
+		}
+		dir = parent
+	}
+}
+
+const oracleJS = `
+const {loadPyodide} = require(process.argv[2]);
+const fs = require("fs");
+(async () => {
+  const py = await loadPyodide();
+  py.FS.mkdirTree("/mnt/in"); py.FS.mkdirTree("/mnt/out");
+  py.FS.mount(py.FS.filesystems.NODEFS, {root: process.argv[3]}, "/mnt/in");
+  py.FS.mount(py.FS.filesystems.NODEFS, {root: process.argv[4]}, "/mnt/out");
+  py.globals.set("EXTRA", process.argv[5] === "extra");
+  py.runPython(fs.readFileSync(process.argv[6], "utf8"));
+})().catch(e => { console.error(e); process.exit(1); });
+`
+
+// The Python side: decode each file as CPython does (PEP 263, BOM, newline
+// translation), tokenize it, and print per token
+// "type startline startcol endline endcol nchars" with columns converted
+// to UTF-8 bytes; "E class line col msg" for a syntax error. Files not in
+// UTF-8 get their decoded source written next to the output for Go to read.
+const oraclePy = `
+import io, tokenize
+from _tokenize import TokenizerIter
+names = open('/mnt/out/list.txt', encoding='utf-8').read().split('\n')
+out = open('/mnt/out/oracle.txt', 'w', encoding='utf-8')
+w = out.write
+for i, rel in enumerate(names):
+    raw = open('/mnt/in/' + rel, 'rb').read()
+    try:
+        enc, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        src = raw.decode(enc)
+    except Exception as e:
+        w(f"F {i} D\n")
+        continue
+    if src.startswith('\ufeff'):
+        src = src[1:]
+    src = src.replace('\r\n', '\n').replace('\r', '\n')
+    kind = 'U'
+    if enc not in ('utf-8', 'utf-8-sig'):
+        kind = 'S'
+        with open(f'/mnt/out/src{i}.py', 'w', encoding='utf-8', errors='surrogatepass') as f:
+            f.write(src)
+    w(f"F {i} {kind}\n")
+    lines = src.split('\n')
+    nonascii = {}
+    def bcol(l, c):
+        if c <= 0 or l < 1 or l > len(lines):
+            return c
+        s = lines[l-1]
+        if s.isascii():
+            return c
+        return len(s[:c].encode('utf-8', 'surrogatepass'))
+    try:
+        for t in TokenizerIter(io.StringIO(src).readline, extra_tokens=EXTRA):
+            typ, s, (sl, sc), (el, ec) = t[0], t[1], t[2], t[3]
+            w(f"{typ} {sl} {bcol(sl, sc)} {el} {bcol(el, ec)} {len(s)}\n")
+    except SyntaxError as e:
+        ln = e.lineno or 0
+        off = e.offset or 0
+        w(f"E {type(e).__name__} {ln} {bcol(ln, off-1)} {e.msg}\n".replace('\r', ' '))
+    except Exception as e:
+        w(f"X {type(e).__name__} {e}\n".replace('\r', ' ').replace('\n', ' ') + "\n")
+out.close()
+`
+
+type oracleTok struct {
+	kind           int
+	sl, sc, el, ec int32
+	n              int
+}
+
+type oracleFile struct {
+	kind   byte // 'U' utf-8, 'S' decoded source written, 'D' undecodable
+	toks   []oracleTok
+	err    string // "class|line|col|msg"
+	errCls string
+	errMsg string
+	errPos token.Pos
+	other  string
+}
+
+// runOracle tokenizes files (relative to dir) with CPython and parses its output.
+func runOracle(t *testing.T, pyodide, dir string, files []string, extra bool) ([]oracleFile, string) {
+	t.Helper()
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "list.txt"), []byte(strings.Join(files, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	js := filepath.Join(out, "oracle.js")
+	pyf := filepath.Join(out, "oracle.py")
+	os.WriteFile(js, []byte(oracleJS), 0o644)
+	os.WriteFile(pyf, []byte(oraclePy), 0o644)
+	mode := "parser"
+	if extra {
+		mode = "extra"
+	}
+	cmd := exec.Command("node", js, filepath.Join(pyodide, "pyodide.js"), dir, out, mode, pyf)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("oracle: %v\n%s", err, stderr.String())
+	}
+	f, err := os.Open(filepath.Join(out, "oracle.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res := make([]oracleFile, len(files))
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	cur := -1
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "F "):
+			fs := strings.Fields(line)
+			cur, _ = strconv.Atoi(fs[1])
+			res[cur].kind = fs[2][0]
+		case strings.HasPrefix(line, "E "):
+			fs := strings.SplitN(line, " ", 5)
+			l, _ := strconv.Atoi(fs[2])
+			c, _ := strconv.Atoi(fs[3])
+			res[cur].errCls, res[cur].errMsg = fs[1], fs[4]
+			res[cur].errPos = token.Pos{Line: int32(l), Col: int32(c)}
+			res[cur].err = line
+		case strings.HasPrefix(line, "X "):
+			res[cur].other = line
+		default:
+			var o oracleTok
+			fs := strings.Fields(line)
+			if len(fs) != 6 {
+				t.Fatalf("bad oracle line %q", line)
+			}
+			o.kind, _ = strconv.Atoi(fs[0])
+			v := make([]int, 5)
+			for i := 1; i < 6; i++ {
+				v[i-1], _ = strconv.Atoi(fs[i])
+			}
+			o.sl, o.sc, o.el, o.ec, o.n = int32(v[0]), int32(v[1]), int32(v[2]), int32(v[3]), v[4]
+			res[cur].toks = append(res[cur].toks, o)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return res, out
+}
+
+// decodeUTF8 is what CPython does to a UTF-8 file before tokenizing: drop a
+// BOM and translate "\r\n" and "\r" to "\n".
+func decodeUTF8(raw []byte) []byte {
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	if bytes.IndexByte(raw, '\r') < 0 {
+		return raw
+	}
+	raw = bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(raw, []byte("\r"), []byte("\n"))
+}
+
+// tokenizerLevelEOF lists the messages TokenizerIter gives for errors that
+// CPython's parser words differently; this tokenizer uses the parser's.
+var parserWording = map[string][]string{
+	"unexpected EOF in multi-line statement": {"was never closed", "unexpected EOF while parsing"},
+}
+
+// compareFile compares our stream for src with the oracle's, returning ""
+// when they agree, else a description of the first difference. msgDiff is
+// set when both fail but with different messages or positions.
+func compareFile(src []byte, o *oracleFile, extra bool) (diff, msgDiff string) {
+	tz := New(src, Options{Comments: extra})
+	var err error
+	i := 0
+	for ; ; i++ {
+		var tok token.Token
+		tok, err = tz.Next()
+		if err != nil {
+			break
+		}
+		if len(src) == 0 && len(o.toks) == 0 && tok.Kind == token.ENDMARKER {
+			return "", "" // TokenizerIter yields nothing at all for empty input
+		}
+		if i >= len(o.toks) {
+			if o.err != "" {
+				return fmt.Sprintf("token %d: we give %v %v-%v %q, CPython fails: %s", i, tok.Kind, tok.Start, tok.End, tok.Text(src), o.err), ""
+			}
+			return fmt.Sprintf("token %d: extra token %v %v-%v", i, tok.Kind, tok.Start, tok.End), ""
+		}
+		ot := o.toks[i]
+		kind := tok.Kind
+		if extra && kind.IsOperator() {
+			kind = token.OP
+		}
+		n := utf8.RuneCount(tok.Text(src))
+		if int(kind) != ot.kind || tok.Start != (token.Pos{Line: ot.sl, Col: ot.sc}) || tok.End != (token.Pos{Line: ot.el, Col: ot.ec}) || n != ot.n {
+			return fmt.Sprintf("token %d: got %v %v-%v %q (%d chars), CPython %v %d:%d-%d:%d (%d chars)",
+				i, tok.Kind, tok.Start, tok.End, tok.Text(src), n, token.Kind(ot.kind), ot.sl, ot.sc, ot.el, ot.ec, ot.n), ""
+		}
+		if tok.Kind == token.ENDMARKER {
+			if o.err != "" || len(o.toks) != i+1 {
+				return fmt.Sprintf("ENDMARKER at token %d but CPython has %d tokens, err %q", i, len(o.toks), o.err), ""
+			}
+			return "", ""
+		}
+	}
+	var se *token.SyntaxError
+	if !errors.As(err, &se) {
+		return fmt.Sprintf("error is %T, not *token.SyntaxError", err), ""
+	}
+	if o.err == "" {
+		return fmt.Sprintf("token %d: we fail with %v %s: %s, CPython accepts", i, se.Start, se.Kind, se.Msg), ""
+	}
+	if i != len(o.toks) {
+		return fmt.Sprintf("we fail after %d tokens (%s %v %s), CPython after %d (%s)", i, se.Kind, se.Start, se.Msg, len(o.toks), o.err), ""
+	}
+	if se.Msg == o.errMsg {
+		if se.Kind != o.errCls || se.Start.Line != o.errPos.Line || se.Start.Col != o.errPos.Col {
+			return "", fmt.Sprintf("same message %q, we %s at %v, CPython %s at %v", se.Msg, se.Kind, se.Start, o.errCls, o.errPos)
+		}
+		return "", ""
+	}
+	for _, alt := range parserWording[o.errMsg] {
+		if strings.Contains(se.Msg, alt) {
+			return "", ""
+		}
+	}
+	switch o.errMsg {
+	case "unindent does not match any outer indentation level", "inconsistent use of tabs and spaces in indentation",
+		"too many levels of indentation", "unexpected character after line continuation character":
+		// Same wording; TokenizerIter positions these at the line's end,
+		// the parser (which we follow) elsewhere.
+		if se.Msg == o.errMsg {
+			return "", ""
+		}
+	}
+	return "", fmt.Sprintf("we %s %v %q, CPython %s %v %q", se.Kind, se.Start, se.Msg, o.errCls, o.errPos, o.errMsg)
+}
+
+// pyFiles lists the .py files under dir, relative and sorted.
+func pyFiles(t *testing.T, dir string) []string {
+	var files []string
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(path, ".py") {
+			rel, _ := filepath.Rel(dir, path)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files
+}
+
+// unzipPy extracts the .py files of a zip into a new temp dir.
+func unzipPy(t *testing.T, zipPath string) string {
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	dir := t.TempDir()
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, ".py") {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// localStdlib is the machine's Python standard library (with its
+// site-packages), or "" when there is none.
+func localStdlib() string {
+	if d := os.Getenv("PYBATCH_STDLIB"); d != "" {
+		return d
+	}
+	for _, py := range []string{"python3", "python"} {
+		out, err := exec.Command(py, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])").Output()
+		if err == nil {
+			if d := strings.TrimSpace(string(out)); d != "" {
+				if _, err := os.Stat(d); err == nil {
+					return d
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func runCorpus(t *testing.T, dir string, extra bool) {
+	pyodide := requireOracle(t)
+	files := pyFiles(t, dir)
+	if len(files) == 0 {
+		t.Fatalf("no .py files under %s", dir)
+	}
+	res, out := runOracle(t, pyodide, dir, files, extra)
+	var same, differ, verdict, msgs, undecodable, other, ntok, nerr int
+	for i, rel := range files {
+		o := &res[i]
+		if o.kind == 0 {
+			t.Errorf("%s: no oracle output", rel)
+			continue
+		}
+		if o.kind == 'D' {
+			undecodable++
+			continue
+		}
+		if o.other != "" {
+			other++
+			t.Logf("%s: CPython raised %s", rel, o.other)
+			continue
+		}
+		var src []byte
+		var err error
+		if o.kind == 'S' {
+			src, err = os.ReadFile(filepath.Join(out, fmt.Sprintf("src%d.py", i)))
+		} else {
+			src, err = os.ReadFile(filepath.Join(dir, rel))
+			src = decodeUTF8(src)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ntok += len(o.toks)
+		if o.err != "" {
+			nerr++
+		}
+		diff, msgDiff := compareFile(src, o, extra)
+		if diff != "" {
+			differ++
+			ourErr := tokErr(src, extra)
+			if (ourErr != nil) != (o.err != "") {
+				verdict++
+			}
+			t.Errorf("%s: %s", rel, diff)
+			continue
+		}
+		if msgDiff != "" {
+			msgs++
+			t.Logf("%s: error message/position differs: %s", rel, msgDiff)
+		}
+		same++
+	}
+	t.Logf("%s: %d files compared (%d CPython tokens, %d files CPython rejects), %d identical token streams, %d different (%d verdict disagreements), %d error message/position differences, %d undecodable (skipped, CPython cannot read them either), %d other oracle failures",
+		dir, len(files), ntok, nerr, same, differ, verdict, msgs, undecodable, other)
+}
+
+func tokErr(src []byte, extra bool) error {
+	tz := New(src, Options{Comments: extra})
+	for {
+		tok, err := tz.Next()
+		if err != nil {
+			return err
+		}
+		if tok.Kind == token.ENDMARKER {
+			return nil
+		}
+	}
+}
+
+// TestCorpusPyodideStdlib compares the token stream of every file of CPython
+// 3.14's own standard library with CPython's.
+func TestCorpusPyodideStdlib(t *testing.T) {
+	pyodide := requireOracle(t)
+	zipPath := filepath.Join(pyodide, "python_stdlib.zip")
+	if _, err := os.Stat(zipPath); err != nil {
+		t.Fatalf("%s: %v", zipPath, err)
+	}
+	runCorpus(t, unzipPy(t, zipPath), false)
+}
+
+// TestCorpusLocalStdlib does the same over the local Python's standard
+// library and site-packages (PYBATCH_STDLIB overrides the location).
+func TestCorpusLocalStdlib(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the local stdlib corpus takes minutes")
+	}
+	dir := localStdlib()
+	if dir == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no local Python standard library found (set PYBATCH_STDLIB)")
+		}
+		t.Skip("no local Python standard library found (set PYBATCH_STDLIB)")
+	}
+	runCorpus(t, dir, false)
+}
