@@ -1,0 +1,914 @@
+package parser
+
+import (
+	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/token"
+)
+
+const (
+	tNAME        = uint8(token.NAME)
+	tNUMBER      = uint8(token.NUMBER)
+	tSTRING      = uint8(token.STRING)
+	tNEWLINE     = uint8(token.NEWLINE)
+	tINDENT      = uint8(token.INDENT)
+	tDEDENT      = uint8(token.DEDENT)
+	tLPAR        = uint8(token.LPAR)
+	tRPAR        = uint8(token.RPAR)
+	tLSQB        = uint8(token.LSQB)
+	tRSQB        = uint8(token.RSQB)
+	tCOLON       = uint8(token.COLON)
+	tCOMMA       = uint8(token.COMMA)
+	tSEMI        = uint8(token.SEMI)
+	tPLUS        = uint8(token.PLUS)
+	tMINUS       = uint8(token.MINUS)
+	tSTAR        = uint8(token.STAR)
+	tSLASH       = uint8(token.SLASH)
+	tVBAR        = uint8(token.VBAR)
+	tAMPER       = uint8(token.AMPER)
+	tLESS        = uint8(token.LESS)
+	tGREATER     = uint8(token.GREATER)
+	tEQUAL       = uint8(token.EQUAL)
+	tDOT         = uint8(token.DOT)
+	tPERCENT     = uint8(token.PERCENT)
+	tLBRACE      = uint8(token.LBRACE)
+	tRBRACE      = uint8(token.RBRACE)
+	tEQEQUAL     = uint8(token.EQEQUAL)
+	tNOTEQUAL    = uint8(token.NOTEQUAL)
+	tLESSEQUAL   = uint8(token.LESSEQUAL)
+	tGREATEREQ   = uint8(token.GREATEREQUAL)
+	tTILDE       = uint8(token.TILDE)
+	tCIRCUMFLEX  = uint8(token.CIRCUMFLEX)
+	tLEFTSHIFT   = uint8(token.LEFTSHIFT)
+	tRIGHTSHIFT  = uint8(token.RIGHTSHIFT)
+	tDOUBLESTAR  = uint8(token.DOUBLESTAR)
+	tDOUBLESLASH = uint8(token.DOUBLESLASH)
+	tAT          = uint8(token.AT)
+	tRARROW      = uint8(token.RARROW)
+	tELLIPSIS    = uint8(token.ELLIPSIS)
+	tCOLONEQUAL  = uint8(token.COLONEQUAL)
+	tEXCLAMATION = uint8(token.EXCLAMATION)
+	tFSTART      = uint8(token.FSTRING_START)
+	tFMIDDLE     = uint8(token.FSTRING_MIDDLE)
+	tFEND        = uint8(token.FSTRING_END)
+	tTSTART      = uint8(token.TSTRING_START)
+	tTMIDDLE     = uint8(token.TSTRING_MIDDLE)
+	tTEND        = uint8(token.TSTRING_END)
+	tENDMARKER   = uint8(token.ENDMARKER)
+)
+
+// ---- expression lists ----
+
+// starExpressions parses star_expressions: a single star_expression or a Tuple.
+func (p *parser) starExpressions() ast.Expr {
+	first := *p.peek()
+	e := p.starExpression()
+	if !p.at(tCOMMA) {
+		return e
+	}
+	m := p.exprMark()
+	p.pushExpr(e)
+	for p.accept(tCOMMA) {
+		if !p.startsExpression() {
+			break
+		}
+		p.pushExpr(p.starExpression())
+	}
+	t := p.slabs.tuple.new()
+	t.Loc = p.loc(first)
+	t.Elts = p.popExprs(m)
+	return t
+}
+
+// expressions parses `expressions`: expression or a Tuple of expressions.
+func (p *parser) expressions() ast.Expr {
+	first := *p.peek()
+	e := p.expression()
+	if !p.at(tCOMMA) {
+		return e
+	}
+	m := p.exprMark()
+	p.pushExpr(e)
+	for p.accept(tCOMMA) {
+		if !p.startsExpression() {
+			break
+		}
+		p.pushExpr(p.expression())
+	}
+	t := p.slabs.tuple.new()
+	t.Loc = p.loc(first)
+	t.Elts = p.popExprs(m)
+	return t
+}
+
+// startsExpression reports whether the current token can begin a
+// star_expression (used after a comma to tell an element from a trailing comma).
+func (p *parser) startsExpression() bool {
+	switch p.kind() {
+	case tNAME, tNUMBER, tSTRING, tFSTART, tTSTART, tLPAR, tLSQB, tLBRACE, tMINUS, tPLUS, tTILDE,
+		tSTAR, tELLIPSIS, kwNot, kwLambda, kwAwait, kwNone, kwTrue, kwFalse:
+		return true
+	}
+	return false
+}
+
+// starExpression: '*' bitwise_or | expression.
+func (p *parser) starExpression() ast.Expr {
+	if p.at(tSTAR) {
+		start := p.next()
+		v := p.bitwiseOr()
+		s := &ast.Starred{Value: v, Ctx: ast.Load}
+		s.Loc = p.loc(start)
+		return s
+	}
+	return p.expression()
+}
+
+// starNamedExpression: '*' bitwise_or | named_expression.
+func (p *parser) starNamedExpression() ast.Expr {
+	if p.at(tSTAR) {
+		start := p.next()
+		v := p.bitwiseOr()
+		s := &ast.Starred{Value: v, Ctx: ast.Load}
+		s.Loc = p.loc(start)
+		return s
+	}
+	return p.namedExpression()
+}
+
+// namedExpression: NAME ':=' expression | expression !':='.
+func (p *parser) namedExpression() ast.Expr {
+	if p.isName() && p.peekAt(1).kind == tCOLONEQUAL {
+		start := p.next()
+		target := p.newName(start, ast.Store)
+		p.next()
+		v := p.expression()
+		n := &ast.NamedExpr{Target: target, Value: v}
+		n.Loc = p.loc(start)
+		return n
+	}
+	e := p.expression()
+	if p.at(tCOLONEQUAL) {
+		p.fail()
+	}
+	return e
+}
+
+func (p *parser) newName(t tok, ctx ast.ExprContext) *ast.Name {
+	n := p.slabs.name.new()
+	n.Loc = tokLoc(t)
+	n.Id = p.ident(t)
+	n.Ctx = ctx
+	return n
+}
+
+// expression: if_expression | disjunction | lambdef.
+func (p *parser) expression() ast.Expr {
+	if p.at(kwLambda) {
+		return p.lambdef()
+	}
+	p.enter()
+	d := p.disjunction()
+	if p.at(kwIf) {
+		m := p.mark()
+		p.next()
+		test := p.disjunction()
+		if !p.accept(kwElse) {
+			p.reset(m)
+			p.leave()
+			return d
+		}
+		orelse := p.expression()
+		e := &ast.IfExp{Test: test, Body: d, Orelse: orelse}
+		e.Loc = span(d, orelse)
+		p.leave()
+		return e
+	}
+	p.leave()
+	return d
+}
+
+func (p *parser) disjunction() ast.Expr {
+	a := p.conjunction()
+	if !p.at(kwOr) {
+		return a
+	}
+	m := p.exprMark()
+	p.pushExpr(a)
+	for p.accept(kwOr) {
+		p.pushExpr(p.conjunction())
+	}
+	vals := p.popExprs(m)
+	b := &ast.BoolOp{Op: ast.Or, Values: vals}
+	b.Loc = span(a, vals[len(vals)-1])
+	return b
+}
+
+func (p *parser) conjunction() ast.Expr {
+	a := p.inversion()
+	if !p.at(kwAnd) {
+		return a
+	}
+	m := p.exprMark()
+	p.pushExpr(a)
+	for p.accept(kwAnd) {
+		p.pushExpr(p.inversion())
+	}
+	vals := p.popExprs(m)
+	b := &ast.BoolOp{Op: ast.And, Values: vals}
+	b.Loc = span(a, vals[len(vals)-1])
+	return b
+}
+
+func (p *parser) inversion() ast.Expr {
+	if p.at(kwNot) {
+		start := p.next()
+		p.enter()
+		v := p.inversion()
+		p.leave()
+		u := p.slabs.unary.new()
+		u.Op = ast.Not
+		u.Operand = v
+		u.Loc = p.loc(start)
+		return u
+	}
+	return p.comparison()
+}
+
+func (p *parser) cmpOp() (ast.CmpOp, bool) {
+	switch p.kind() {
+	case tEQEQUAL:
+		p.next()
+		return ast.Eq, true
+	case tNOTEQUAL:
+		t := *p.peek()
+		if string(p.src[t.off:t.eoff]) == "<>" {
+			// Only valid under `from __future__ import barry_as_FLUFL`.
+			p.fail()
+		}
+		p.next()
+		return ast.NotEq, true
+	case tLESSEQUAL:
+		p.next()
+		return ast.LtE, true
+	case tLESS:
+		p.next()
+		return ast.Lt, true
+	case tGREATEREQ:
+		p.next()
+		return ast.GtE, true
+	case tGREATER:
+		p.next()
+		return ast.Gt, true
+	case kwIn:
+		p.next()
+		return ast.In, true
+	case kwNot:
+		if p.peekAt(1).kind == kwIn {
+			p.next()
+			p.next()
+			return ast.NotIn, true
+		}
+	case kwIs:
+		p.next()
+		if p.accept(kwNot) {
+			return ast.IsNot, true
+		}
+		return ast.Is, true
+	}
+	return 0, false
+}
+
+func (p *parser) comparison() ast.Expr {
+	a := p.bitwiseOr()
+	op, ok := p.cmpOp()
+	if !ok {
+		return a
+	}
+	var ops []ast.CmpOp
+	m := p.exprMark()
+	for {
+		ops = append(ops, op)
+		p.pushExpr(p.bitwiseOr())
+		if op, ok = p.cmpOp(); !ok {
+			break
+		}
+	}
+	c := p.slabs.compare.new()
+	c.Left = a
+	c.Ops = ops
+	c.Comparators = p.popExprs(m)
+	c.Loc = span(a, c.Comparators[len(c.Comparators)-1])
+	return c
+}
+
+func (p *parser) binop(left ast.Expr, op ast.Operator, right ast.Expr) ast.Expr {
+	b := p.slabs.binop.new()
+	b.Left, b.Op, b.Right = left, op, right
+	b.Loc = span(left, right)
+	return b
+}
+
+func (p *parser) bitwiseOr() ast.Expr {
+	a := p.bitwiseXor()
+	for p.accept(tVBAR) {
+		a = p.binop(a, ast.BitOr, p.bitwiseXor())
+	}
+	return a
+}
+
+func (p *parser) bitwiseXor() ast.Expr {
+	a := p.bitwiseAnd()
+	for p.accept(tCIRCUMFLEX) {
+		a = p.binop(a, ast.BitXor, p.bitwiseAnd())
+	}
+	return a
+}
+
+func (p *parser) bitwiseAnd() ast.Expr {
+	a := p.shiftExpr()
+	for p.accept(tAMPER) {
+		a = p.binop(a, ast.BitAnd, p.shiftExpr())
+	}
+	return a
+}
+
+func (p *parser) shiftExpr() ast.Expr {
+	a := p.sum()
+	for {
+		switch p.kind() {
+		case tLEFTSHIFT:
+			p.next()
+			a = p.binop(a, ast.LShift, p.sum())
+		case tRIGHTSHIFT:
+			p.next()
+			a = p.binop(a, ast.RShift, p.sum())
+		default:
+			return a
+		}
+	}
+}
+
+func (p *parser) sum() ast.Expr {
+	a := p.term()
+	for {
+		switch p.kind() {
+		case tPLUS:
+			p.next()
+			a = p.binop(a, ast.Add, p.term())
+		case tMINUS:
+			p.next()
+			a = p.binop(a, ast.Sub, p.term())
+		default:
+			return a
+		}
+	}
+}
+
+func (p *parser) term() ast.Expr {
+	a := p.factor()
+	for {
+		var op ast.Operator
+		switch p.kind() {
+		case tSTAR:
+			op = ast.Mult
+		case tSLASH:
+			op = ast.Div
+		case tDOUBLESLASH:
+			op = ast.FloorDiv
+		case tPERCENT:
+			op = ast.Mod
+		case tAT:
+			op = ast.MatMult
+		default:
+			return a
+		}
+		p.next()
+		a = p.binop(a, op, p.factor())
+	}
+}
+
+func (p *parser) factor() ast.Expr {
+	var op ast.UnaryOperator
+	switch p.kind() {
+	case tPLUS:
+		op = ast.UAdd
+	case tMINUS:
+		op = ast.USub
+	case tTILDE:
+		op = ast.Invert
+	default:
+		return p.power()
+	}
+	start := p.next()
+	p.enter()
+	v := p.factor()
+	p.leave()
+	u := p.slabs.unary.new()
+	u.Op = op
+	u.Operand = v
+	u.Loc = p.loc(start)
+	return u
+}
+
+func (p *parser) power() ast.Expr {
+	a := p.awaitPrimary()
+	if p.accept(tDOUBLESTAR) {
+		p.enter()
+		b := p.factor()
+		p.leave()
+		return p.binop(a, ast.Pow, b)
+	}
+	return a
+}
+
+func (p *parser) awaitPrimary() ast.Expr {
+	if p.at(kwAwait) {
+		start := p.next()
+		v := p.primary()
+		a := &ast.Await{Value: v}
+		a.Loc = p.loc(start)
+		return a
+	}
+	return p.primary()
+}
+
+// primary: atom followed by trailers.
+func (p *parser) primary() ast.Expr {
+	a := p.atom()
+	for {
+		switch p.kind() {
+		case tDOT:
+			p.next()
+			nt := *p.peek()
+			if nt.kind != tNAME {
+				p.fail()
+			}
+			p.next()
+			at := p.slabs.attribute.new()
+			at.Value = a
+			at.Attr = p.ident(nt)
+			at.Ctx = ast.Load
+			at.Loc = p.locFrom(a)
+			a = at
+		case tLPAR:
+			a = p.call(a)
+		case tLSQB:
+			p.next()
+			s := p.slices()
+			p.expect(tRSQB)
+			sub := p.slabs.subscript.new()
+			sub.Value = a
+			sub.Slice = s
+			sub.Ctx = ast.Load
+			sub.Loc = p.locFrom(a)
+			a = sub
+		default:
+			return a
+		}
+	}
+}
+
+// slices: slice !',' | ','.(slice | starred_expression)+ [','].
+func (p *parser) slices() ast.Expr {
+	first := *p.peek()
+	e := p.sliceOrStarred(false)
+	if !p.at(tCOMMA) {
+		if _, ok := e.(*ast.Starred); ok {
+			// A lone starred expression needs a comma: a[*b] is a tuple only with ','.
+			// CPython: slices' second alternative accepts a single starred element.
+			m := p.exprMark()
+			p.pushExpr(e)
+			t := p.slabs.tuple.new()
+			t.Elts = p.popExprs(m)
+			t.Loc = p.loc(first)
+			return t
+		}
+		return e
+	}
+	m := p.exprMark()
+	p.pushExpr(e)
+	for p.accept(tCOMMA) {
+		if p.at(tRSQB) {
+			break
+		}
+		p.pushExpr(p.sliceOrStarred(true))
+	}
+	t := p.slabs.tuple.new()
+	t.Elts = p.popExprs(m)
+	t.Loc = p.loc(first)
+	return t
+}
+
+func (p *parser) sliceOrStarred(_ bool) ast.Expr {
+	if p.at(tSTAR) {
+		start := p.next()
+		v := p.expression()
+		s := &ast.Starred{Value: v, Ctx: ast.Load}
+		s.Loc = p.loc(start)
+		return s
+	}
+	start := *p.peek()
+	var lower ast.Expr
+	if p.isName() && p.peekAt(1).kind == tCOLONEQUAL {
+		lower = p.namedExpression()
+		if p.at(tCOLON) {
+			p.fail()
+		}
+		return lower
+	}
+	if !p.at(tCOLON) {
+		lower = p.expression()
+		if p.at(tCOLONEQUAL) {
+			p.fail()
+		}
+		if !p.at(tCOLON) {
+			return lower
+		}
+	}
+	p.expect(tCOLON)
+	s := &ast.Slice{Lower: lower}
+	if p.startsExpression() {
+		s.Upper = p.expression()
+	}
+	if p.accept(tCOLON) {
+		if p.startsExpression() {
+			s.Step = p.expression()
+		}
+	}
+	s.Loc = p.loc(start)
+	return s
+}
+
+// call parses '(' [arguments] ')' or a generator argument after a primary.
+func (p *parser) call(fn ast.Expr) ast.Expr { return p.callArgs(fn, true) }
+
+// callArgs parses a parenthesized argument list into a Call of fn; genexp
+// allows the primary genexp form f(x for x in y).
+func (p *parser) callArgs(fn ast.Expr, genexp bool) *ast.Call {
+	open := p.next() // '('
+	c := p.slabs.call.new()
+	c.Func = fn
+	if p.at(tRPAR) {
+		p.next()
+		c.Args = []ast.Expr{}
+		c.Keywords = []*ast.Keyword{}
+		c.Loc = p.callLoc(fn)
+		return c
+	}
+	// Generator expression argument: primary genexp.
+	m := p.exprMark()
+	var kws []*ast.Keyword
+	seenKeyword := false
+	seenDoubleStar := false
+	first := true
+	for {
+		t := *p.peek()
+		switch {
+		case t.kind == tSTAR:
+			if seenDoubleStar {
+				p.fail()
+			}
+			p.next()
+			v := p.expression()
+			s := &ast.Starred{Value: v, Ctx: ast.Load}
+			s.Loc = p.loc(t)
+			p.pushExpr(s)
+		case t.kind == tDOUBLESTAR:
+			p.next()
+			v := p.expression()
+			k := p.slabs.keyword.new()
+			k.Value = v
+			k.Loc = p.loc(t)
+			kws = append(kws, k)
+			seenKeyword = true
+			seenDoubleStar = true
+		case t.kind == tNAME && p.peekAt(1).kind == tEQUAL:
+			p.next()
+			p.next()
+			v := p.expression()
+			k := p.slabs.keyword.new()
+			k.Arg = p.ident(t)
+			k.Value = v
+			k.Loc = p.loc(t)
+			kws = append(kws, k)
+			seenKeyword = true
+		default:
+			if seenKeyword {
+				p.fail()
+			}
+			e := p.namedExpression()
+			if first && genexp && (p.at(kwFor) || p.at(kwAsync)) {
+				gens := p.forIfClauses()
+				p.expect(tRPAR)
+				g := &ast.GeneratorExp{Elt: e, Generators: gens}
+				g.Loc = p.loc(open)
+				p.exprStack = p.exprStack[:m]
+				c.Args = p.singleExpr(g)
+				c.Keywords = []*ast.Keyword{}
+				c.Loc = p.callLoc(fn)
+				return c
+			}
+			if p.at(tEQUAL) {
+				p.fail()
+			}
+			p.pushExpr(e)
+		}
+		first = false
+		if !p.accept(tCOMMA) {
+			break
+		}
+		if p.at(tRPAR) {
+			break
+		}
+	}
+	p.expect(tRPAR)
+	c.Args = p.popExprs(m)
+	if kws == nil {
+		kws = []*ast.Keyword{}
+	}
+	c.Keywords = kws
+	c.Loc = p.callLoc(fn)
+	return c
+}
+
+func (p *parser) callLoc(fn ast.Expr) ast.Loc {
+	if fn == nil {
+		return ast.Loc{}
+	}
+	return p.locFrom(fn)
+}
+
+func (p *parser) singleExpr(e ast.Expr) []ast.Expr {
+	s := p.slabs.exprs(1)
+	s[0] = e
+	return s
+}
+
+// forIfClauses parses one or more comprehension clauses.
+func (p *parser) forIfClauses() []*ast.Comprehension {
+	var gens []*ast.Comprehension
+	for p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
+		c := &ast.Comprehension{}
+		if p.accept(kwAsync) {
+			c.IsAsync = 1
+		}
+		p.expect(kwFor)
+		c.Target = p.starTargets()
+		p.expect(kwIn)
+		c.Iter = p.disjunction()
+		m := p.exprMark()
+		for p.accept(kwIf) {
+			p.pushExpr(p.disjunction())
+		}
+		c.Ifs = p.popExprs(m)
+		gens = append(gens, c)
+	}
+	if gens == nil {
+		p.fail()
+	}
+	return gens
+}
+
+// atom parses an atom.
+func (p *parser) atom() ast.Expr {
+	t := *p.peek()
+	switch t.kind {
+	case tNAME:
+		p.next()
+		return p.newName(t, ast.Load)
+	case kwTrue, kwFalse, kwNone, tELLIPSIS:
+		p.next()
+		c := p.slabs.constant.new()
+		c.Loc = tokLoc(t)
+		switch t.kind {
+		case kwTrue:
+			c.Value = true
+		case kwFalse:
+			c.Value = false
+		case kwNone:
+			c.Value = ast.None{}
+		default:
+			c.Value = ast.Ellipsis{}
+		}
+		return c
+	case tNUMBER:
+		p.next()
+		return p.number(t)
+	case tSTRING, tFSTART, tTSTART:
+		return p.strings()
+	case tLPAR:
+		p.enter()
+		e := p.parenAtom()
+		p.leave()
+		return e
+	case tLSQB:
+		p.enter()
+		e := p.listAtom()
+		p.leave()
+		return e
+	case tLBRACE:
+		p.enter()
+		e := p.braceAtom()
+		p.leave()
+		return e
+	}
+	p.fail()
+	return nil
+}
+
+func (p *parser) parenAtom() ast.Expr {
+	open := p.next()
+	if p.at(tRPAR) {
+		p.next()
+		t := p.slabs.tuple.new()
+		t.Elts = []ast.Expr{}
+		t.Loc = p.loc(open)
+		return t
+	}
+	if p.at(kwYield) {
+		e := p.yieldExpr()
+		p.expect(tRPAR)
+		return e
+	}
+	e := p.starNamedExpression()
+	_, starred := e.(*ast.Starred)
+	if !starred && (p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor)) {
+		gens := p.forIfClauses()
+		p.expect(tRPAR)
+		g := &ast.GeneratorExp{Elt: e, Generators: gens}
+		g.Loc = p.loc(open)
+		return g
+	}
+	if p.at(tCOMMA) {
+		m := p.exprMark()
+		p.pushExpr(e)
+		for p.accept(tCOMMA) {
+			if p.at(tRPAR) {
+				break
+			}
+			p.pushExpr(p.starNamedExpression())
+		}
+		p.expect(tRPAR)
+		t := p.slabs.tuple.new()
+		t.Elts = p.popExprs(m)
+		t.Loc = p.loc(open)
+		return t
+	}
+	if starred {
+		p.fail()
+	}
+	p.expect(tRPAR)
+	return e
+}
+
+func (p *parser) listAtom() ast.Expr {
+	open := p.next()
+	if p.at(tRSQB) {
+		p.next()
+		l := &ast.List{Elts: []ast.Expr{}, Ctx: ast.Load}
+		l.Loc = p.loc(open)
+		return l
+	}
+	e := p.starNamedExpression()
+	if _, starred := e.(*ast.Starred); !starred && (p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor)) {
+		gens := p.forIfClauses()
+		p.expect(tRSQB)
+		l := &ast.ListComp{Elt: e, Generators: gens}
+		l.Loc = p.loc(open)
+		return l
+	}
+	m := p.exprMark()
+	p.pushExpr(e)
+	for p.accept(tCOMMA) {
+		if p.at(tRSQB) {
+			break
+		}
+		p.pushExpr(p.starNamedExpression())
+	}
+	p.expect(tRSQB)
+	l := &ast.List{Elts: p.popExprs(m), Ctx: ast.Load}
+	l.Loc = p.loc(open)
+	return l
+}
+
+func (p *parser) braceAtom() ast.Expr {
+	open := p.next()
+	if p.at(tRBRACE) {
+		p.next()
+		d := &ast.Dict{Keys: []ast.Expr{}, Values: []ast.Expr{}}
+		d.Loc = p.loc(open)
+		return d
+	}
+	if p.at(tDOUBLESTAR) {
+		return p.dictRest(open, nil, nil)
+	}
+	var first ast.Expr
+	if p.at(tSTAR) {
+		first = p.starNamedExpression()
+	} else {
+		first = p.namedExpression()
+		if _, walrus := first.(*ast.NamedExpr); !walrus && p.at(tCOLON) {
+			p.next()
+			v := p.expression()
+			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
+				gens := p.forIfClauses()
+				p.expect(tRBRACE)
+				d := &ast.DictComp{Key: first, Value: v, Generators: gens}
+				d.Loc = p.loc(open)
+				return d
+			}
+			return p.dictRest(open, first, v)
+		}
+	}
+	if _, starred := first.(*ast.Starred); !starred && (p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor)) {
+		gens := p.forIfClauses()
+		p.expect(tRBRACE)
+		s := &ast.SetComp{Elt: first, Generators: gens}
+		s.Loc = p.loc(open)
+		return s
+	}
+	m := p.exprMark()
+	p.pushExpr(first)
+	for p.accept(tCOMMA) {
+		if p.at(tRBRACE) {
+			break
+		}
+		p.pushExpr(p.starNamedExpression())
+	}
+	p.expect(tRBRACE)
+	s := &ast.Set{Elts: p.popExprs(m)}
+	s.Loc = p.loc(open)
+	return s
+}
+
+// dictRest parses the remaining items of a dict display; key/value is the
+// first pair when already parsed (key nil and value nil when not).
+func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
+	var keys, values []ast.Expr
+	if value != nil {
+		keys = append(keys, key)
+		values = append(values, value)
+		if !p.accept(tCOMMA) {
+			p.expect(tRBRACE)
+			d := &ast.Dict{Keys: keys, Values: values}
+			d.Loc = p.loc(open)
+			return d
+		}
+	}
+	for !p.at(tRBRACE) {
+		if p.accept(tDOUBLESTAR) {
+			keys = append(keys, nil)
+			values = append(values, p.bitwiseOr())
+		} else {
+			k := p.expression()
+			p.expect(tCOLON)
+			keys = append(keys, k)
+			values = append(values, p.expression())
+		}
+		if !p.accept(tCOMMA) {
+			break
+		}
+	}
+	p.expect(tRBRACE)
+	d := &ast.Dict{Keys: keys, Values: values}
+	d.Loc = p.loc(open)
+	return d
+}
+
+// yieldExpr: 'yield' 'from' expression | 'yield' [star_expressions].
+func (p *parser) yieldExpr() ast.Expr {
+	start := p.expect(kwYield)
+	if p.accept(kwFrom) {
+		v := p.expression()
+		y := &ast.YieldFrom{Value: v}
+		y.Loc = p.loc(start)
+		return y
+	}
+	y := &ast.Yield{}
+	if p.startsExpression() {
+		y.Value = p.starExpressions()
+	}
+	y.Loc = p.loc(start)
+	return y
+}
+
+// annotatedRHS: yield_expr | star_expressions.
+func (p *parser) annotatedRHS() ast.Expr {
+	if p.at(kwYield) {
+		return p.yieldExpr()
+	}
+	return p.starExpressions()
+}
+
+// lambdef: 'lambda' [lambda_params] ':' expression.
+func (p *parser) lambdef() ast.Expr {
+	start := p.next()
+	p.enter()
+	args := p.parameters(true)
+	p.expect(tCOLON)
+	body := p.expression()
+	p.leave()
+	l := &ast.Lambda{Args: args, Body: body}
+	l.Loc = p.loc(start)
+	return l
+}

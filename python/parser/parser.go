@@ -1,0 +1,470 @@
+// Package parser parses Python 3.14 source into the python/ast tree, accepting
+// exactly the language of CPython 3.14's PEG grammar (Grammar/python.gram) and
+// producing the same nodes, constant values and positions as CPython's ast.parse.
+//
+// It is hand-written recursive descent instead of generated from the grammar:
+// CPython's grammar is written for a memoizing PEG generator with C actions,
+// while a direct parser over a small token window is several times faster,
+// allocates far less, and lets every alternative that CPython resolves by
+// backtracking be resolved here by at most a bounded look-ahead or a cover
+// grammar (parse an expression, then check it is a valid target), which gives
+// the same verdict. Only the first pass of CPython's parser decides validity
+// (its second pass with the invalid_* rules only chooses the message), so
+// messages here are best effort while verdicts are exact.
+//
+// \N{...} escapes are resolved with golang.org/x/text/unicode/runenames (a
+// reverse index is built once, lazily) plus the algorithmic names (CJK
+// unified ideographs, Hangul syllables) and Unicode's name aliases that Python
+// accepts.
+//
+// Recursion is bounded (Options-independent limit of maxDepth nested
+// constructs), so no input can overflow the Go stack.
+package parser
+
+import (
+	"errors"
+	"unicode/utf8"
+
+	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/token"
+	"github.com/pybatch/pybatch/python/tokenizer"
+)
+
+// Options configures Parse. The zero value parses Python 3.14.
+type Options struct{}
+
+// maxDepth bounds the nesting of recursive constructs, like CPython's
+// MAXSTACK bounds its parser's C recursion.
+const maxDepth = 3000
+
+// Parse parses a module. src must be UTF-8 with newlines normalized to "\n"
+// (what python/source.Decode returns). The error, if any, is a
+// *token.SyntaxError.
+func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
+	p := newParser(src)
+	defer func() {
+		if r := recover(); r != nil {
+			if b, ok := r.(bailout); ok {
+				mod, err = nil, b.err
+				return
+			}
+			panic(r)
+		}
+	}()
+	return p.file(), nil
+}
+
+// bailout carries a syntax error up to Parse.
+type bailout struct {
+	err  *token.SyntaxError
+	soft bool // a grammar failure that backtracking may recover from
+}
+
+// Internal token kinds for hard keywords, above every token.Kind.
+const (
+	kwBase = 100 + iota
+	kwFalse
+	kwNone
+	kwTrue
+	kwAnd
+	kwAs
+	kwAssert
+	kwAsync
+	kwAwait
+	kwBreak
+	kwClass
+	kwContinue
+	kwDef
+	kwDel
+	kwElif
+	kwElse
+	kwExcept
+	kwFinally
+	kwFor
+	kwFrom
+	kwGlobal
+	kwIf
+	kwImport
+	kwIn
+	kwIs
+	kwLambda
+	kwNonlocal
+	kwNot
+	kwOr
+	kwPass
+	kwRaise
+	kwReturn
+	kwTry
+	kwWhile
+	kwWith
+	kwYield
+)
+
+// Soft keywords (still NAME tokens).
+const (
+	softNone = iota
+	softMatch
+	softCase
+	softType
+	softUnderscore
+)
+
+func keywordKind(b []byte) (kind uint8, soft uint8) {
+	switch string(b) {
+	case "False":
+		return kwFalse, 0
+	case "None":
+		return kwNone, 0
+	case "True":
+		return kwTrue, 0
+	case "and":
+		return kwAnd, 0
+	case "as":
+		return kwAs, 0
+	case "assert":
+		return kwAssert, 0
+	case "async":
+		return kwAsync, 0
+	case "await":
+		return kwAwait, 0
+	case "break":
+		return kwBreak, 0
+	case "class":
+		return kwClass, 0
+	case "continue":
+		return kwContinue, 0
+	case "def":
+		return kwDef, 0
+	case "del":
+		return kwDel, 0
+	case "elif":
+		return kwElif, 0
+	case "else":
+		return kwElse, 0
+	case "except":
+		return kwExcept, 0
+	case "finally":
+		return kwFinally, 0
+	case "for":
+		return kwFor, 0
+	case "from":
+		return kwFrom, 0
+	case "global":
+		return kwGlobal, 0
+	case "if":
+		return kwIf, 0
+	case "import":
+		return kwImport, 0
+	case "in":
+		return kwIn, 0
+	case "is":
+		return kwIs, 0
+	case "lambda":
+		return kwLambda, 0
+	case "nonlocal":
+		return kwNonlocal, 0
+	case "not":
+		return kwNot, 0
+	case "or":
+		return kwOr, 0
+	case "pass":
+		return kwPass, 0
+	case "raise":
+		return kwRaise, 0
+	case "return":
+		return kwReturn, 0
+	case "try":
+		return kwTry, 0
+	case "while":
+		return kwWhile, 0
+	case "with":
+		return kwWith, 0
+	case "yield":
+		return kwYield, 0
+	case "match":
+		return uint8(token.NAME), softMatch
+	case "case":
+		return uint8(token.NAME), softCase
+	case "type":
+		return uint8(token.NAME), softType
+	case "_":
+		return uint8(token.NAME), softUnderscore
+	}
+	return uint8(token.NAME), 0
+}
+
+// tok is a token as the parser sees it: hard keywords have their own kind.
+type tok struct {
+	kind       uint8
+	soft       uint8
+	start, end token.Pos
+	off, eoff  int32
+}
+
+type parser struct {
+	src    []byte
+	srcStr string // src as a string, converted once: identifiers are substrings of it
+	tz     *tokenizer.Tokenizer
+
+	toks  []tok // window of tokens; toks[0] has absolute index base
+	base  int
+	pos   int // absolute index of the current token
+	fill  int // absolute index one past the last fetched token
+	eof   bool
+	depth int
+
+	// keep is the lowest absolute token index that may still be reset to;
+	// tokens before it can be dropped from the window.
+	keep int
+
+	exprStack []ast.Expr
+	stmtStack []ast.Stmt
+
+	slabs slabs
+}
+
+func newParser(src []byte) *parser {
+	p := &parser{src: src, srcStr: string(src)}
+	p.tz = tokenizer.New(src, tokenizer.Options{})
+	p.toks = make([]tok, 0, 256)
+	return p
+}
+
+// fetch appends the next token to the window.
+func (p *parser) fetch() {
+	if p.eof {
+		// Repeat ENDMARKER.
+		last := p.toks[len(p.toks)-1]
+		p.toks = append(p.toks, last)
+		p.fill++
+		return
+	}
+	// Drop consumed tokens that can no longer be reset to.
+	if len(p.toks) == cap(p.toks) {
+		drop := p.keep - p.base
+		if drop > len(p.toks)/2 {
+			n := copy(p.toks, p.toks[drop:])
+			p.toks = p.toks[:n]
+			p.base += drop
+		}
+	}
+	t, err := p.tz.Next()
+	if err != nil {
+		var se *token.SyntaxError
+		if errors.As(err, &se) {
+			panic(bailout{err: se})
+		}
+		panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: err.Error(), Start: t.Start, End: t.End}})
+	}
+	k := uint8(t.Kind)
+	var soft uint8
+	if t.Kind == token.NAME {
+		k, soft = keywordKind(p.src[t.Off:t.EndOff])
+	} else if t.Kind == token.ENDMARKER {
+		p.eof = true
+	}
+	p.toks = append(p.toks, tok{kind: k, soft: soft, start: t.Start, end: t.End, off: t.Off, eoff: t.EndOff})
+	p.fill++
+}
+
+// peek returns the current token.
+func (p *parser) peek() *tok {
+	for p.pos >= p.fill {
+		p.fetch()
+	}
+	return &p.toks[p.pos-p.base]
+}
+
+// peekAt returns the token n positions after the current one.
+func (p *parser) peekAt(n int) *tok {
+	for p.pos+n >= p.fill {
+		p.fetch()
+	}
+	return &p.toks[p.pos+n-p.base]
+}
+
+func (p *parser) kind() uint8 { return p.peek().kind }
+
+func (p *parser) at(k uint8) bool { return p.peek().kind == k }
+
+// next consumes the current token and returns it.
+func (p *parser) next() tok {
+	t := *p.peek()
+	p.pos++
+	return t
+}
+
+// accept consumes the current token if it has kind k.
+func (p *parser) accept(k uint8) bool {
+	if p.peek().kind == k {
+		p.pos++
+		return true
+	}
+	return false
+}
+
+// expect consumes a token of kind k or fails the parse.
+func (p *parser) expect(k uint8) tok {
+	t := *p.peek()
+	if t.kind != k {
+		p.fail()
+	}
+	p.pos++
+	return t
+}
+
+func (p *parser) mark() int { return p.pos }
+
+func (p *parser) reset(m int) {
+	if m < p.base {
+		panic("parser: reset before token window")
+	}
+	p.pos = m
+}
+
+// prev returns the last consumed token that is not NEWLINE, INDENT or
+// DEDENT (CPython's _PyPegen_get_last_nonnwhitespace_token), whose end is the
+// end of the node being built.
+func (p *parser) prev() *tok {
+	i := p.pos - 1
+	for i > p.base {
+		k := p.toks[i-p.base].kind
+		if k != tNEWLINE && k != tINDENT && k != tDEDENT && k != tENDMARKER {
+			break
+		}
+		i--
+	}
+	return &p.toks[i-p.base]
+}
+
+// try runs f; if f fails with a grammar failure (not a hard error such as a
+// tokenizer error), the position and work stacks are restored and try
+// returns false. It implements PEG backtracking where it is needed.
+func (p *parser) try(f func()) (ok bool) {
+	m, em, sm, depth := p.pos, len(p.exprStack), len(p.stmtStack), p.depth
+	defer func() {
+		if ok {
+			return
+		}
+		r := recover()
+		if b, isB := r.(bailout); isB && b.soft {
+			p.pos, p.depth = m, depth
+			clear(p.exprStack[em:])
+			p.exprStack = p.exprStack[:em]
+			clear(p.stmtStack[sm:])
+			p.stmtStack = p.stmtStack[:sm]
+			return
+		}
+		panic(r)
+	}()
+	f()
+	return true
+}
+
+// tokAt returns the token at absolute index i (which must be in the window).
+func (p *parser) tokAt(i int) *tok { return &p.toks[i-p.base] }
+
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > maxDepth {
+		t := *p.peek()
+		p.errorAt(t.start, t.end, "too many nested parentheses or expressions (parser stack overflow)")
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// fail reports a generic syntax error at the furthest token read, as
+// CPython's first pass does.
+func (p *parser) fail() {
+	t := &p.toks[p.fill-1-p.base]
+
+	msg := "invalid syntax"
+	switch {
+	case t.kind == uint8(token.ENDMARKER):
+		msg = "unexpected EOF while parsing"
+	}
+	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: t.start, End: t.end}, true})
+}
+
+func (p *parser) errorAt(start, end token.Pos, msg string) {
+	p.raise("SyntaxError", start, end, msg)
+}
+
+func (p *parser) raise(kind string, start, end token.Pos, msg string) {
+	panic(bailout{err: &token.SyntaxError{Kind: kind, Msg: msg, Start: start, End: end}})
+}
+
+// errorNode raises a syntax error spanning node n.
+func (p *parser) errorNode(n ast.Located, msg string) {
+	l := n.Location()
+	p.errorAt(token.Pos{Line: l.Lineno, Col: l.ColOffset}, token.Pos{Line: l.EndLineno, Col: l.EndColOffset}, msg)
+}
+
+// loc returns the span from token start to the end of the last consumed token.
+func (p *parser) loc(start tok) ast.Loc {
+	e := p.prev()
+	return ast.Loc{Lineno: start.start.Line, ColOffset: start.start.Col, EndLineno: e.end.Line, EndColOffset: e.end.Col}
+}
+
+// locFrom returns the span from the start of node a to the end of the last consumed token.
+func (p *parser) locFrom(a ast.Located) ast.Loc {
+	l := a.Location()
+	e := p.prev()
+	return ast.Loc{Lineno: l.Lineno, ColOffset: l.ColOffset, EndLineno: e.end.Line, EndColOffset: e.end.Col}
+}
+
+func span(a, b ast.Located) ast.Loc {
+	la, lb := a.Location(), b.Location()
+	return ast.Loc{Lineno: la.Lineno, ColOffset: la.ColOffset, EndLineno: lb.EndLineno, EndColOffset: lb.EndColOffset}
+}
+
+func tokLoc(t tok) ast.Loc {
+	return ast.Loc{Lineno: t.start.Line, ColOffset: t.start.Col, EndLineno: t.end.Line, EndColOffset: t.end.Col}
+}
+
+// ident returns the identifier of a NAME token (NFKC-normalized if non-ASCII).
+func (p *parser) ident(t tok) string {
+	s := p.srcStr[t.off:t.eoff]
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return tokenizer.Identifier(p.src[t.off:t.eoff])
+		}
+	}
+	return s
+}
+
+// isName reports whether the current token is a NAME (not a hard keyword).
+func (p *parser) isName() bool { return p.peek().kind == uint8(token.NAME) }
+
+// pushExprs/popExprs use a shared stack to build expression lists without
+// growing a fresh slice per list.
+func (p *parser) exprMark() int { return len(p.exprStack) }
+
+func (p *parser) pushExpr(e ast.Expr) { p.exprStack = append(p.exprStack, e) }
+
+func (p *parser) popExprs(m int) []ast.Expr {
+	n := len(p.exprStack) - m
+	if n == 0 {
+		p.exprStack = p.exprStack[:m]
+		return []ast.Expr{}
+	}
+	out := p.slabs.exprs(n)
+	copy(out, p.exprStack[m:])
+	clear(p.exprStack[m:])
+	p.exprStack = p.exprStack[:m]
+	return out
+}
+
+func (p *parser) stmtMark() int { return len(p.stmtStack) }
+
+func (p *parser) pushStmt(s ast.Stmt) { p.stmtStack = append(p.stmtStack, s) }
+
+func (p *parser) popStmts(m int) []ast.Stmt {
+	n := len(p.stmtStack) - m
+	out := make([]ast.Stmt, n)
+	copy(out, p.stmtStack[m:])
+	clear(p.stmtStack[m:])
+	p.stmtStack = p.stmtStack[:m]
+	return out
+}

@@ -1,0 +1,718 @@
+package parser
+
+import (
+	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/token"
+)
+
+// file: [statements] ENDMARKER.
+func (p *parser) file() *ast.Module {
+	m := p.stmtMark()
+	for !p.at(tENDMARKER) {
+		p.keep = p.pos
+		p.statement()
+	}
+	return &ast.Module{Body: p.popStmts(m), TypeIgnores: []*ast.TypeIgnore{}}
+}
+
+// statement parses one statement (a compound statement or a line of simple
+// statements) and pushes the result(s) on the statement stack.
+func (p *parser) statement() {
+	switch p.kind() {
+	case kwDef, tAT, kwClass:
+		p.pushStmt(p.decorated())
+		return
+	case kwIf:
+		p.pushStmt(p.ifStmt(false))
+		return
+	case kwWhile:
+		p.pushStmt(p.whileStmt())
+		return
+	case kwFor:
+		p.pushStmt(p.forStmt(p.next(), false))
+		return
+	case kwWith:
+		p.pushStmt(p.withStmt(p.next(), false))
+		return
+	case kwTry:
+		p.pushStmt(p.tryStmt())
+		return
+	case kwAsync:
+		start := p.next()
+		switch p.kind() {
+		case kwDef:
+			p.pushStmt(p.funcDef(start, true, nil))
+		case kwWith:
+			p.next()
+			p.pushStmt(p.withStmt(start, true))
+		case kwFor:
+			p.next()
+			p.pushStmt(p.forStmt(start, true))
+		default:
+			p.fail()
+		}
+		return
+	case tNAME:
+		if p.peek().soft == softMatch {
+			if s := p.tryMatch(); s != nil {
+				p.pushStmt(s)
+				return
+			}
+		}
+	}
+	p.simpleStmts()
+}
+
+// simpleStmts: simple_stmt (';' simple_stmt)* [';'] NEWLINE.
+func (p *parser) simpleStmts() {
+	for {
+		p.pushStmt(p.simpleStmt())
+		if !p.accept(tSEMI) {
+			break
+		}
+		if p.at(tNEWLINE) {
+			break
+		}
+	}
+	p.expect(tNEWLINE)
+}
+
+func (p *parser) simpleStmt() ast.Stmt {
+	t := *p.peek()
+	switch t.kind {
+	case kwReturn:
+		p.next()
+		r := &ast.Return{}
+		if p.startsExpression() {
+			r.Value = p.starExpressions()
+		}
+		r.Loc = p.loc(t)
+		return r
+	case kwRaise:
+		p.next()
+		r := &ast.Raise{}
+		if p.startsExpression() {
+			r.Exc = p.expression()
+			if p.accept(kwFrom) {
+				r.Cause = p.expression()
+			}
+		}
+		r.Loc = p.loc(t)
+		return r
+	case kwPass:
+		p.next()
+		return &ast.Pass{Loc: tokLoc(t)}
+	case kwBreak:
+		p.next()
+		return &ast.Break{Loc: tokLoc(t)}
+	case kwContinue:
+		p.next()
+		return &ast.Continue{Loc: tokLoc(t)}
+	case kwDel:
+		p.next()
+		m := p.exprMark()
+		for {
+			p.pushExpr(p.delTarget())
+			if !p.accept(tCOMMA) {
+				break
+			}
+			if p.at(tSEMI) || p.at(tNEWLINE) {
+				break
+			}
+		}
+		if !p.at(tSEMI) && !p.at(tNEWLINE) {
+			p.fail()
+		}
+		d := &ast.Delete{Targets: p.popExprs(m)}
+		d.Loc = p.loc(t)
+		return d
+	case kwYield:
+		// yield_stmt, or an assignment whose first target would be a
+		// yield expression (always invalid).
+		return p.exprOrAssign()
+	case kwAssert:
+		p.next()
+		a := &ast.Assert{Test: p.expression()}
+		if p.accept(tCOMMA) {
+			a.Msg = p.expression()
+		}
+		a.Loc = p.loc(t)
+		return a
+	case kwGlobal, kwNonlocal:
+		p.next()
+		var names []string
+		for {
+			n := p.expect(tNAME)
+			names = append(names, p.ident(n))
+			if !p.accept(tCOMMA) {
+				break
+			}
+		}
+		if t.kind == kwGlobal {
+			g := &ast.Global{Names: names}
+			g.Loc = p.loc(t)
+			return g
+		}
+		g := &ast.Nonlocal{Names: names}
+		g.Loc = p.loc(t)
+		return g
+	case kwImport:
+		return p.importName()
+	case kwFrom:
+		return p.importFrom()
+	case tNAME:
+		if t.soft == softType && p.peekAt(1).kind == tNAME {
+			var s ast.Stmt
+			if p.try(func() { s = p.typeAlias() }) {
+				return s
+			}
+		}
+	}
+	return p.exprOrAssign()
+}
+
+// exprOrAssign parses an assignment, annotated or augmented assignment, or
+// an expression statement.
+func (p *parser) exprOrAssign() ast.Stmt {
+	start := *p.peek()
+	// NAME ':' expression ['=' annotated_rhs]
+	if start.kind == tNAME && p.peekAt(1).kind == tCOLON {
+		p.next()
+		p.next()
+		target := p.newName(start, ast.Store)
+		a := &ast.AnnAssign{Target: target, Simple: 1}
+		a.Annotation = p.expression()
+		if p.accept(tEQUAL) {
+			a.Value = p.annotatedRHS()
+		}
+		a.Loc = p.loc(start)
+		return a
+	}
+	var e ast.Expr
+	if start.kind == kwYield {
+		e = p.yieldExpr()
+	} else {
+		e = p.starExpressions()
+	}
+	switch k := p.kind(); k {
+	case tEQUAL:
+		if start.kind == kwYield {
+			p.fail()
+		}
+		m := p.exprMark()
+		p.pushExpr(e)
+		var value ast.Expr
+		for p.accept(tEQUAL) {
+			value = p.annotatedRHS()
+			if p.at(tEQUAL) {
+				if _, isYield := value.(*ast.Yield); isYield {
+					p.fail()
+				}
+				if _, isYield := value.(*ast.YieldFrom); isYield {
+					p.fail()
+				}
+				p.pushExpr(value)
+			}
+		}
+		targets := p.popExprs(m)
+		for _, t := range targets {
+			if !p.setContext(t, ast.Store, true) {
+				p.fail()
+			}
+		}
+		a := p.slabs.assign.new()
+		a.Targets = targets
+		a.Value = value
+		a.Loc = p.loc(start)
+		return a
+	case tCOLON:
+		// ('(' single_target ')' | single_subscript_attribute_target) ':' expression ['=' annotated_rhs]
+		if !p.singleTarget(e) || start.kind != tLPAR && isName(e) {
+			p.fail()
+		}
+		p.setContext(e, ast.Store, false)
+		p.next()
+		a := &ast.AnnAssign{Target: e, Simple: 0}
+		a.Annotation = p.expression()
+		if p.accept(tEQUAL) {
+			a.Value = p.annotatedRHS()
+		}
+		a.Loc = p.loc(start)
+		return a
+	default:
+		if op, ok := augOp(k); ok {
+			if !p.singleTarget(e) {
+				p.fail()
+			}
+			p.setContext(e, ast.Store, false)
+			p.next()
+			v := p.annotatedRHS()
+			a := &ast.AugAssign{Target: e, Op: op, Value: v}
+			a.Loc = p.loc(start)
+			return a
+		}
+	}
+	s := p.slabs.exprStmt.new()
+	s.Value = e
+	s.Loc = p.loc(start)
+	return s
+}
+
+func isName(e ast.Expr) bool {
+	_, ok := e.(*ast.Name)
+	return ok
+}
+
+func augOp(k uint8) (ast.Operator, bool) {
+	switch k {
+	case uint8(token.PLUSEQUAL):
+		return ast.Add, true
+	case uint8(token.MINEQUAL):
+		return ast.Sub, true
+	case uint8(token.STAREQUAL):
+		return ast.Mult, true
+	case uint8(token.ATEQUAL):
+		return ast.MatMult, true
+	case uint8(token.SLASHEQUAL):
+		return ast.Div, true
+	case uint8(token.PERCENTEQUAL):
+		return ast.Mod, true
+	case uint8(token.AMPEREQUAL):
+		return ast.BitAnd, true
+	case uint8(token.VBAREQUAL):
+		return ast.BitOr, true
+	case uint8(token.CIRCUMFLEXEQUAL):
+		return ast.BitXor, true
+	case uint8(token.LEFTSHIFTEQUAL):
+		return ast.LShift, true
+	case uint8(token.RIGHTSHIFTEQUAL):
+		return ast.RShift, true
+	case uint8(token.DOUBLESTAREQUAL):
+		return ast.Pow, true
+	case uint8(token.DOUBLESLASHEQUAL):
+		return ast.FloorDiv, true
+	}
+	return 0, false
+}
+
+// typeAlias: "type" NAME [type_params] '=' expression.
+func (p *parser) typeAlias() ast.Stmt {
+	start := p.next()
+	n := p.expect(tNAME)
+	ta := &ast.TypeAlias{Name: p.newName(n, ast.Store)}
+	ta.TypeParams = p.typeParams()
+	p.expect(tEQUAL)
+	ta.Value = p.expression()
+	ta.Loc = p.loc(start)
+	return ta
+}
+
+// typeParams: ['[' type_param_seq ']'].
+func (p *parser) typeParams() []ast.TypeParam {
+	if !p.accept(tLSQB) {
+		return []ast.TypeParam{}
+	}
+	var tps []ast.TypeParam
+	for {
+		t := *p.peek()
+		switch t.kind {
+		case tNAME:
+			p.next()
+			tv := &ast.TypeVar{Name: p.ident(t)}
+			if p.accept(tCOLON) {
+				tv.Bound = p.expression()
+			}
+			if p.accept(tEQUAL) {
+				tv.DefaultValue = p.expression()
+			}
+			tv.Loc = p.loc(t)
+			tps = append(tps, tv)
+		case tSTAR:
+			p.next()
+			n := p.expect(tNAME)
+			tv := &ast.TypeVarTuple{Name: p.ident(n)}
+			if p.accept(tEQUAL) {
+				tv.DefaultValue = p.starExpression()
+			}
+			tv.Loc = p.loc(t)
+			tps = append(tps, tv)
+		case tDOUBLESTAR:
+			p.next()
+			n := p.expect(tNAME)
+			tv := &ast.ParamSpec{Name: p.ident(n)}
+			if p.accept(tEQUAL) {
+				tv.DefaultValue = p.expression()
+			}
+			tv.Loc = p.loc(t)
+			tps = append(tps, tv)
+		default:
+			p.fail()
+		}
+		if !p.accept(tCOMMA) || p.at(tRSQB) {
+			break
+		}
+	}
+	p.expect(tRSQB)
+	return tps
+}
+
+// importName: 'import' dotted_as_names.
+func (p *parser) importName() ast.Stmt {
+	start := p.next()
+	var names []*ast.Alias
+	for {
+		names = append(names, p.dottedAsName())
+		if !p.accept(tCOMMA) {
+			break
+		}
+	}
+	im := &ast.Import{Names: names}
+	im.Loc = p.loc(start)
+	return im
+}
+
+func (p *parser) dottedName() string {
+	t := p.expect(tNAME)
+	name := p.ident(t)
+	if !p.at(tDOT) {
+		return name
+	}
+	buf := []byte(name)
+	for p.accept(tDOT) {
+		n := p.expect(tNAME)
+		buf = append(buf, '.')
+		buf = append(buf, p.ident(n)...)
+	}
+	return string(buf)
+}
+
+func (p *parser) dottedAsName() *ast.Alias {
+	start := *p.peek()
+	a := &ast.Alias{Name: p.dottedName()}
+	if p.accept(kwAs) {
+		a.Asname = p.ident(p.expect(tNAME))
+	}
+	a.Loc = p.loc(start)
+	return a
+}
+
+// importFrom: 'from' ('.' | '...')* dotted_name 'import' targets | 'from' ('.' | '...')+ 'import' targets.
+func (p *parser) importFrom() ast.Stmt {
+	start := p.next()
+	level := 0
+	for {
+		if p.accept(tDOT) {
+			level++
+		} else if p.accept(tELLIPSIS) {
+			level += 3
+		} else {
+			break
+		}
+	}
+	im := &ast.ImportFrom{Level: level}
+	if level == 0 || !p.at(kwImport) {
+		im.Module = p.dottedName()
+	}
+	p.expect(kwImport)
+	switch {
+	case p.at(tSTAR):
+		t := p.next()
+		im.Names = []*ast.Alias{{Name: "*", Loc: tokLoc(t)}}
+	case p.accept(tLPAR):
+		im.Names = p.importAsNames()
+		if p.accept(tCOMMA) && !p.at(tRPAR) {
+			p.fail()
+		}
+		p.expect(tRPAR)
+	default:
+		im.Names = p.importAsNames()
+		if p.at(tCOMMA) {
+			p.fail()
+		}
+	}
+	im.Loc = p.loc(start)
+	if im.Module == "__future__" && level == 0 {
+		for _, a := range im.Names {
+			if a.Name == "braces" {
+				p.errorNode(im, "not a chance")
+			}
+		}
+	}
+	return im
+}
+
+func (p *parser) importAsNames() []*ast.Alias {
+	var names []*ast.Alias
+	for {
+		t := p.expect(tNAME)
+		a := &ast.Alias{Name: p.ident(t)}
+		if p.accept(kwAs) {
+			a.Asname = p.ident(p.expect(tNAME))
+		}
+		a.Loc = p.loc(t)
+		names = append(names, a)
+		if !p.at(tCOMMA) || p.peekAt(1).kind != tNAME {
+			break
+		}
+		p.next()
+	}
+	return names
+}
+
+// block: NEWLINE INDENT statements DEDENT | simple_stmts.
+func (p *parser) block() []ast.Stmt {
+	m := p.stmtMark()
+	if p.accept(tNEWLINE) {
+		if !p.at(tINDENT) {
+			t := *p.peek()
+			p.raise("IndentationError", t.start, t.end, "expected an indented block")
+		}
+		p.next()
+		p.enter()
+		for {
+			p.keep = p.pos
+			p.statement()
+			if p.accept(tDEDENT) {
+				break
+			}
+		}
+		p.leave()
+	} else {
+		p.simpleStmts()
+	}
+	return p.popStmts(m)
+}
+
+// decorated parses decorators followed by a function or class definition,
+// or an undecorated definition.
+func (p *parser) decorated() ast.Stmt {
+	var decos []ast.Expr
+	for p.at(tAT) {
+		p.next()
+		decos = append(decos, p.namedExpression())
+		p.expect(tNEWLINE)
+	}
+	if decos == nil {
+		decos = []ast.Expr{}
+	}
+	t := *p.peek()
+	switch t.kind {
+	case kwDef:
+		return p.funcDef(t, false, decos)
+	case kwAsync:
+		p.next()
+		if !p.at(kwDef) {
+			p.fail()
+		}
+		return p.funcDef(t, true, decos)
+	case kwClass:
+		return p.classDef(decos)
+	}
+	p.fail()
+	return nil
+}
+
+// funcDef parses a def after an optional 'async' (start is the first token).
+func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
+	p.expect(kwDef)
+	n := p.expect(tNAME)
+	name := p.ident(n)
+	tps := p.typeParams()
+	p.expect(tLPAR)
+	args := p.parameters(false)
+	p.expect(tRPAR)
+	var returns ast.Expr
+	if p.accept(tRARROW) {
+		returns = p.expression()
+	}
+	p.expect(tCOLON)
+	body := p.block()
+	if decos == nil {
+		decos = []ast.Expr{}
+	}
+	loc := p.loc(start)
+	if async {
+		return &ast.AsyncFunctionDef{Loc: loc, Name: name, Args: args, Body: body, DecoratorList: decos, Returns: returns, TypeParams: tps}
+	}
+	return &ast.FunctionDef{Loc: loc, Name: name, Args: args, Body: body, DecoratorList: decos, Returns: returns, TypeParams: tps}
+}
+
+func (p *parser) classDef(decos []ast.Expr) ast.Stmt {
+	start := p.expect(kwClass)
+	n := p.expect(tNAME)
+	c := &ast.ClassDef{Name: p.ident(n), DecoratorList: decos}
+	c.TypeParams = p.typeParams()
+	if p.at(tLPAR) {
+		call := p.callArgs(nil, false)
+		c.Bases, c.Keywords = call.Args, call.Keywords
+	} else {
+		c.Bases = []ast.Expr{}
+		c.Keywords = []*ast.Keyword{}
+	}
+	p.expect(tCOLON)
+	c.Body = p.block()
+	c.Loc = p.loc(start)
+	return c
+}
+
+func (p *parser) ifStmt(elif bool) ast.Stmt {
+	start := p.next() // 'if' or 'elif'
+	s := &ast.If{Test: p.namedExpression()}
+	p.expect(tCOLON)
+	s.Body = p.block()
+	switch p.kind() {
+	case kwElif:
+		s.Orelse = []ast.Stmt{p.ifStmt(true)}
+	case kwElse:
+		p.next()
+		p.expect(tCOLON)
+		s.Orelse = p.block()
+	default:
+		s.Orelse = []ast.Stmt{}
+	}
+	s.Loc = p.loc(start)
+	return s
+}
+
+func (p *parser) elseBlock() []ast.Stmt {
+	if p.accept(kwElse) {
+		p.expect(tCOLON)
+		return p.block()
+	}
+	return []ast.Stmt{}
+}
+
+func (p *parser) whileStmt() ast.Stmt {
+	start := p.next()
+	s := &ast.While{Test: p.namedExpression()}
+	p.expect(tCOLON)
+	s.Body = p.block()
+	s.Orelse = p.elseBlock()
+	s.Loc = p.loc(start)
+	return s
+}
+
+// forStmt parses a for statement after 'for' (start is 'for' or 'async').
+func (p *parser) forStmt(start tok, async bool) ast.Stmt {
+	target := p.starTargets()
+	p.expect(kwIn)
+	iter := p.starExpressions()
+	p.expect(tCOLON)
+	body := p.block()
+	orelse := p.elseBlock()
+	loc := p.loc(start)
+	if async {
+		return &ast.AsyncFor{Loc: loc, Target: target, Iter: iter, Body: body, Orelse: orelse}
+	}
+	return &ast.For{Loc: loc, Target: target, Iter: iter, Body: body, Orelse: orelse}
+}
+
+// withStmt parses a with statement after 'with'.
+func (p *parser) withStmt(start tok, async bool) ast.Stmt {
+	var items []*ast.WithItem
+	parenthesized := p.at(tLPAR) && p.try(func() {
+		p.next()
+		items = nil
+		for {
+			items = append(items, p.withItem())
+			if !p.accept(tCOMMA) || p.at(tRPAR) {
+				break
+			}
+		}
+		p.expect(tRPAR)
+		if !p.at(tCOLON) {
+			p.fail()
+		}
+	})
+	if !parenthesized {
+		items = nil
+		for {
+			items = append(items, p.withItem())
+			if !p.accept(tCOMMA) {
+				break
+			}
+		}
+	}
+	p.expect(tCOLON)
+	body := p.block()
+	loc := p.loc(start)
+	if async {
+		return &ast.AsyncWith{Loc: loc, Items: items, Body: body}
+	}
+	return &ast.With{Loc: loc, Items: items, Body: body}
+}
+
+func (p *parser) withItem() *ast.WithItem {
+	w := &ast.WithItem{ContextExpr: p.expression()}
+	if p.accept(kwAs) {
+		w.OptionalVars = p.starTarget()
+		switch p.kind() {
+		case tCOMMA, tRPAR, tCOLON:
+		default:
+			p.fail()
+		}
+	}
+	return w
+}
+
+func (p *parser) tryStmt() ast.Stmt {
+	start := p.next()
+	p.expect(tCOLON)
+	s := &ast.Try{Body: p.block()}
+	star := false
+	for p.at(kwExcept) {
+		h := &ast.ExceptHandler{}
+		t := p.next()
+		thisStar := p.accept(tSTAR)
+		if len(s.Handlers) == 0 {
+			star = thisStar
+		} else if star != thisStar {
+			p.fail()
+		}
+		if !p.at(tCOLON) || thisStar {
+			h.Type = p.expression()
+			if p.accept(kwAs) {
+				h.Name = p.ident(p.expect(tNAME))
+			} else if p.at(tCOMMA) {
+				// PEP 758: except A, B:
+				m := p.exprMark()
+				p.pushExpr(h.Type)
+				first := h.Type
+				for p.accept(tCOMMA) {
+					if p.at(tCOLON) {
+						break
+					}
+					p.pushExpr(p.expression())
+				}
+				tup := p.slabs.tuple.new()
+				tup.Elts = p.popExprs(m)
+				tup.Loc = p.locFrom(first)
+				h.Type = tup
+			}
+		}
+		p.expect(tCOLON)
+		h.Body = p.block()
+		h.Loc = p.loc(t)
+		s.Handlers = append(s.Handlers, h)
+	}
+	if s.Handlers == nil {
+		s.Handlers = []*ast.ExceptHandler{}
+		s.Orelse = []ast.Stmt{}
+		if !p.at(kwFinally) {
+			p.fail()
+		}
+	} else {
+		s.Orelse = p.elseBlock()
+	}
+	if p.accept(kwFinally) {
+		p.expect(tCOLON)
+		s.Finalbody = p.block()
+	} else {
+		s.Finalbody = []ast.Stmt{}
+	}
+	s.Loc = p.loc(start)
+	if star {
+		return &ast.TryStar{Loc: s.Loc, Body: s.Body, Handlers: s.Handlers, Orelse: s.Orelse, Finalbody: s.Finalbody}
+	}
+	return s
+}

@@ -1,0 +1,244 @@
+package parser
+
+import (
+	"github.com/pybatch/pybatch/python/ast"
+)
+
+// setContext checks that e, parsed as an expression, is a valid assignment
+// (ctx Store) or deletion (ctx Del) target as CPython's star_targets /
+// del_targets rules define them, and sets the context of e and its
+// sub-targets. star tells whether starred targets are allowed.
+func (p *parser) setContext(e ast.Expr, ctx ast.ExprContext, star bool) bool {
+	switch e := e.(type) {
+	case *ast.Name:
+		e.Ctx = ctx
+		return true
+	case *ast.Attribute:
+		e.Ctx = ctx
+		return true
+	case *ast.Subscript:
+		e.Ctx = ctx
+		return true
+	case *ast.Tuple:
+		for _, x := range e.Elts {
+			if !p.setContext(x, ctx, star) {
+				return false
+			}
+		}
+		e.Ctx = ctx
+		return true
+	case *ast.List:
+		for _, x := range e.Elts {
+			if !p.setContext(x, ctx, star) {
+				return false
+			}
+		}
+		e.Ctx = ctx
+		return true
+	case *ast.Starred:
+		if !star {
+			return false
+		}
+		if _, ok := e.Value.(*ast.Starred); ok {
+			return false
+		}
+		if !p.setContext(e.Value, ctx, star) {
+			return false
+		}
+		e.Ctx = ctx
+		return true
+	}
+	return false
+}
+
+// singleTarget reports whether e is a single_target: a name, attribute or
+// subscript (possibly parenthesized).
+func (p *parser) singleTarget(e ast.Expr) bool {
+	switch e.(type) {
+	case *ast.Name, *ast.Attribute, *ast.Subscript:
+		return true
+	}
+	return false
+}
+
+// starTargets: star_target (',' star_target)* [','], a Tuple when there is a comma.
+func (p *parser) starTargets() ast.Expr {
+	start := *p.peek()
+	e := p.starTarget()
+	if !p.at(tCOMMA) {
+		return e
+	}
+	m := p.exprMark()
+	p.pushExpr(e)
+	for p.accept(tCOMMA) {
+		if !p.startsTarget() {
+			break
+		}
+		p.pushExpr(p.starTarget())
+	}
+	t := p.slabs.tuple.new()
+	t.Elts = p.popExprs(m)
+	t.Ctx = ast.Store
+	t.Loc = p.loc(start)
+	return t
+}
+
+func (p *parser) startsTarget() bool {
+	switch p.kind() {
+	case tNAME, tNUMBER, tSTRING, tFSTART, tTSTART, tLPAR, tLSQB, tLBRACE,
+		tSTAR, tELLIPSIS, kwNone, kwTrue, kwFalse:
+		return true
+	}
+	return false
+}
+
+// starTarget: '*' (!'*' star_target) | target_with_star_atom.
+func (p *parser) starTarget() ast.Expr {
+	if p.at(tSTAR) {
+		start := p.next()
+		if p.at(tSTAR) {
+			p.fail()
+		}
+		p.enter()
+		v := p.starTarget()
+		p.leave()
+		s := &ast.Starred{Value: v, Ctx: ast.Store}
+		s.Loc = p.loc(start)
+		return s
+	}
+	e := p.primary()
+	if !p.setContext(e, ast.Store, true) {
+		p.fail()
+	}
+	return e
+}
+
+// delTarget parses one del_target.
+func (p *parser) delTarget() ast.Expr {
+	e := p.primary()
+	if !p.setContext(e, ast.Del, false) {
+		p.fail()
+	}
+	return e
+}
+
+// parameters parses a def's parameter list (up to but not including ')')
+// or, when lambda is set, a lambda's (up to ':').
+func (p *parser) parameters(lambda bool) *ast.Arguments {
+	end := tRPAR
+	if lambda {
+		end = tCOLON
+	}
+	a := &ast.Arguments{}
+	var posonly, args, kwonly []*ast.Arg
+	var defaults, kwDefaults []ast.Expr
+	const (
+		stPos = iota
+		stKw
+		stDone
+	)
+	state := stPos
+	sawDefault := false
+	for !p.at(end) {
+		t := *p.peek()
+		switch {
+		case t.kind == tSLASH:
+			if state != stPos || len(args) == 0 || posonly != nil {
+				p.fail()
+			}
+			p.next()
+			posonly, args = args, nil
+		case t.kind == tSTAR:
+			if state != stPos {
+				p.fail()
+			}
+			p.next()
+			state = stKw
+			if p.at(tCOMMA) {
+				// Bare '*': keyword-only parameters must follow.
+				if p.peekAt(1).kind == end || p.peekAt(1).kind == tDOUBLESTAR {
+					p.fail()
+				}
+				break
+			}
+			a.Vararg = p.param(lambda, true)
+			if p.at(tEQUAL) {
+				p.fail()
+			}
+		case t.kind == tDOUBLESTAR:
+			if state == stDone {
+				p.fail()
+			}
+			p.next()
+			a.Kwarg = p.param(lambda, false)
+			if p.at(tEQUAL) {
+				p.fail()
+			}
+			state = stDone
+		case t.kind == tNAME:
+			if state == stDone {
+				p.fail()
+			}
+			arg := p.param(lambda, false)
+			var def ast.Expr
+			if p.accept(tEQUAL) {
+				def = p.expression()
+			}
+			if state == stPos {
+				if def != nil {
+					sawDefault = true
+					defaults = append(defaults, def)
+				} else if sawDefault {
+					p.fail()
+				}
+				args = append(args, arg)
+			} else {
+				kwonly = append(kwonly, arg)
+				kwDefaults = append(kwDefaults, def)
+			}
+		default:
+			p.fail()
+		}
+		if !p.accept(tCOMMA) {
+			break
+		}
+	}
+	if !p.at(end) {
+		p.fail()
+	}
+	a.Posonlyargs = orEmpty(posonly)
+	a.Args = orEmpty(args)
+	a.Kwonlyargs = orEmpty(kwonly)
+	if defaults == nil {
+		defaults = []ast.Expr{}
+	}
+	if kwDefaults == nil {
+		kwDefaults = []ast.Expr{}
+	}
+	a.Defaults = defaults
+	a.KwDefaults = kwDefaults
+	return a
+}
+
+func orEmpty(a []*ast.Arg) []*ast.Arg {
+	if a == nil {
+		return []*ast.Arg{}
+	}
+	return a
+}
+
+// param: NAME [annotation]; star allows a starred annotation (*args: *Ts).
+func (p *parser) param(lambda, star bool) *ast.Arg {
+	t := p.expect(tNAME)
+	a := p.slabs.arg.new()
+	a.Arg = p.ident(t)
+	if !lambda && p.accept(tCOLON) {
+		if star {
+			a.Annotation = p.starExpression()
+		} else {
+			a.Annotation = p.expression()
+		}
+	}
+	a.Loc = p.loc(t)
+	return a
+}
