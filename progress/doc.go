@@ -62,6 +62,7 @@
 // simulated clock; mpb's own EWMA decorators run on the wall clock inside
 // mpb's goroutine, count units not bytes-of-work, and cannot tell a growing
 // total from a final one, so they are not used. The per-file time quantiles
-// use a fixed log-bucket histogram (≈1% relative error, 10 KB, whatever the
-// number of files) rather than pulling in a sketch library for 60 lines.
+// use a fixed log-linear histogram laid out as HdrHistogram's (under 0.8%
+// relative error, 30 KB whatever the number of files) rather than pulling in
+// a sketch library for 50 lines.
 package progress

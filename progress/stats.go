@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ type Stats struct {
 }
 
 // Quantiles summarise a distribution of durations, in seconds. P50-P99 come
-// from a log-bucket histogram (relative error under 1%); Min, Max and Mean
+// from a log-linear histogram (relative error under 0.8%); Min, Max and Mean
 // are exact.
 type Quantiles struct {
 	Count int64   `json:"count"`
@@ -168,12 +169,13 @@ func (h *slowHeap) Pop() any {
 	return x
 }
 
-// histogram is a fixed log-bucket histogram of durations: bucket i >= 1
-// holds (histMin·γ^(i-1), histMin·γ^i]; bucket 0 everything up to histMin.
-// With γ = 1.02 and a representative value 2γ^i/(γ+1) a quantile is within
-// (γ-1)/(γ+1) < 1% of a true sample; 1,200 buckets reach from 1µs to past
-// 5 hours (beyond, the last bucket, whose estimate is clamped to the
-// exact Max). Memory is fixed: ~10 KB whatever the number of files.
+// histogram is a fixed log-linear histogram of durations in nanoseconds,
+// as HdrHistogram lays it out: values below 128ns have a bucket each; above,
+// every power of two [2^(e-1), 2^e) is cut into 64 equal buckets, so a
+// bucket is at most 1/64 of its lower bound wide and its midpoint is within
+// 1/128 (< 0.8%) of any value in it. The index is a few bit operations (no
+// logarithm on the hot path); the array is fixed, ~30 KB whatever the number
+// of files, and covers every int64 duration.
 type histogram struct {
 	counts   [histBuckets]int64
 	n        int64
@@ -182,12 +184,10 @@ type histogram struct {
 }
 
 const (
-	histBuckets = 1200
-	histGamma   = 1.02
-	histMin     = float64(time.Microsecond)
+	histLinear  = 128 // values below have their own bucket
+	histSub     = 64  // buckets per power of two above
+	histBuckets = histLinear + (64-8+1)*histSub
 )
-
-var histLnGamma = math.Log(histGamma)
 
 func (h *histogram) add(d time.Duration) {
 	d = max(d, 0)
@@ -203,20 +203,23 @@ func (h *histogram) add(d time.Duration) {
 }
 
 func histIndex(d time.Duration) int {
-	v := float64(d)
-	if v <= histMin {
-		return 0
+	v := uint64(d)
+	if v < histLinear {
+		return int(v)
 	}
-	i := int(math.Ceil(math.Log(v/histMin) / histLnGamma))
-	return min(max(i, 1), histBuckets-1)
+	e := bits.Len64(v) // 8..63
+	return histLinear + (e-8)*histSub + int(v>>(e-7)&(histSub-1))
 }
 
-// value estimates the samples in bucket i.
+// histValue is the midpoint of bucket i.
 func histValue(i int) float64 {
-	if i == 0 {
-		return histMin
+	if i < histLinear {
+		return float64(i)
 	}
-	return histMin * 2 * math.Pow(histGamma, float64(i)) / (histGamma + 1)
+	e := (i-histLinear)/histSub + 8
+	sub := (i - histLinear) % histSub
+	width := math.Ldexp(1, e-7)
+	return math.Ldexp(1, e-1) + float64(sub)*width + width/2
 }
 
 // quantile is the nearest-rank q-quantile estimate, clamped to [min, max].

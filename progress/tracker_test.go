@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -244,5 +245,40 @@ func TestCounts(t *testing.T) {
 	s := tr.Snapshot()
 	if s.FilesDone != 5 || s.Analyzed != 2 || s.SyntaxErrors != 1 || s.Skipped != 1 || s.Failed != 2 || s.BytesDone != 150 {
 		t.Errorf("counts %+v", s)
+	}
+}
+
+// Fast records read the clock only every few records: the rate stays exact
+// at snapshots and renders are at most a stride late.
+func TestFastRecordsStride(t *testing.T) {
+	c := newClock()
+	var buf strings.Builder
+	r, _ := NewRenderer(ModeJSON, &buf, RendererOptions{Interval: 100 * time.Millisecond})
+	reads := 0
+	tr := NewTracker(Options{Now: func() time.Time { reads++; return c.Now() }, Renderer: r})
+	discover(tr, 20_000, 1000)
+	tr.DiscoveryDone()
+	reads = 0
+	feed(tr, c, 10_000, 1000, 100*time.Microsecond) // 10 MB/s for 1s
+	if reads > 10_000/8 {
+		t.Errorf("%d clock readings for 10000 records 100µs apart", reads)
+	}
+	s := tr.Snapshot()
+	if !near(s.BytesPerSec, 10e6, 10e6*0.001) || s.ETA != time.Second {
+		t.Errorf("rate %v ETA %v, want 10 MB/s and 1s", s.BytesPerSec, s.ETA)
+	}
+	var times []float64
+	for l := range strings.SplitSeq(strings.TrimSpace(buf.String()), "\n") {
+		var e jsonEvent
+		json.Unmarshal([]byte(l), &e)
+		times = append(times, e.Elapsed)
+	}
+	if len(times) != 10 {
+		t.Fatalf("%d renders in 1s at a 100ms interval: %v", len(times), times)
+	}
+	for i := 1; i < len(times); i++ {
+		if gap := times[i] - times[i-1]; gap < 0.1-1e-9 || gap > 0.1+32*0.0001+1e-9 {
+			t.Errorf("renders %v apart (at most a stride of 32 records late)", gap)
+		}
 	}
 }
