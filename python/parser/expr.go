@@ -167,6 +167,7 @@ func (p *parser) expression() ast.Expr {
 		return p.lambdef()
 	}
 	p.enter()
+	sp := p.peek().start
 	d := p.disjunction()
 	if p.at(kwIf) {
 		m := p.mark()
@@ -179,7 +180,7 @@ func (p *parser) expression() ast.Expr {
 		}
 		orelse := p.expression()
 		e := &ast.IfExp{Test: test, Body: d, Orelse: orelse}
-		e.Loc = span(d, orelse)
+		e.Loc = p.locPos(sp)
 		p.leave()
 		return e
 	}
@@ -188,6 +189,7 @@ func (p *parser) expression() ast.Expr {
 }
 
 func (p *parser) disjunction() ast.Expr {
+	sp := p.peek().start
 	a := p.conjunction()
 	if !p.at(kwOr) {
 		return a
@@ -199,11 +201,12 @@ func (p *parser) disjunction() ast.Expr {
 	}
 	vals := p.popExprs(m)
 	b := &ast.BoolOp{Op: ast.Or, Values: vals}
-	b.Loc = span(a, vals[len(vals)-1])
+	b.Loc = p.locPos(sp)
 	return b
 }
 
 func (p *parser) conjunction() ast.Expr {
+	sp := p.peek().start
 	a := p.inversion()
 	if !p.at(kwAnd) {
 		return a
@@ -215,7 +218,7 @@ func (p *parser) conjunction() ast.Expr {
 	}
 	vals := p.popExprs(m)
 	b := &ast.BoolOp{Op: ast.And, Values: vals}
-	b.Loc = span(a, vals[len(vals)-1])
+	b.Loc = p.locPos(sp)
 	return b
 }
 
@@ -279,6 +282,7 @@ func (p *parser) cmpOp() (ast.CmpOp, bool) {
 }
 
 func (p *parser) comparison() ast.Expr {
+	sp := p.peek().start
 	a := p.bitwiseOr()
 	op, ok := p.cmpOp()
 	if !ok {
@@ -297,51 +301,55 @@ func (p *parser) comparison() ast.Expr {
 	c.Left = a
 	c.Ops = ops
 	c.Comparators = p.popExprs(m)
-	c.Loc = span(a, c.Comparators[len(c.Comparators)-1])
+	c.Loc = p.locPos(sp)
 	return c
 }
 
-func (p *parser) binop(left ast.Expr, op ast.Operator, right ast.Expr) ast.Expr {
+func (p *parser) binop(left ast.Expr, op ast.Operator, right ast.Expr, sp token.Pos) ast.Expr {
 	b := p.slabs.binop.new()
 	b.Left, b.Op, b.Right = left, op, right
-	b.Loc = span(left, right)
+	b.Loc = p.locPos(sp)
 	return b
 }
 
 func (p *parser) bitwiseOr() ast.Expr {
+	sp := p.peek().start
 	a := p.bitwiseXor()
 	for p.accept(tVBAR) {
-		a = p.binop(a, ast.BitOr, p.bitwiseXor())
+		a = p.binop(a, ast.BitOr, p.bitwiseXor(), sp)
 	}
 	return a
 }
 
 func (p *parser) bitwiseXor() ast.Expr {
+	sp := p.peek().start
 	a := p.bitwiseAnd()
 	for p.accept(tCIRCUMFLEX) {
-		a = p.binop(a, ast.BitXor, p.bitwiseAnd())
+		a = p.binop(a, ast.BitXor, p.bitwiseAnd(), sp)
 	}
 	return a
 }
 
 func (p *parser) bitwiseAnd() ast.Expr {
+	sp := p.peek().start
 	a := p.shiftExpr()
 	for p.accept(tAMPER) {
-		a = p.binop(a, ast.BitAnd, p.shiftExpr())
+		a = p.binop(a, ast.BitAnd, p.shiftExpr(), sp)
 	}
 	return a
 }
 
 func (p *parser) shiftExpr() ast.Expr {
+	sp := p.peek().start
 	a := p.sum()
 	for {
 		switch p.kind() {
 		case tLEFTSHIFT:
 			p.next()
-			a = p.binop(a, ast.LShift, p.sum())
+			a = p.binop(a, ast.LShift, p.sum(), sp)
 		case tRIGHTSHIFT:
 			p.next()
-			a = p.binop(a, ast.RShift, p.sum())
+			a = p.binop(a, ast.RShift, p.sum(), sp)
 		default:
 			return a
 		}
@@ -349,15 +357,16 @@ func (p *parser) shiftExpr() ast.Expr {
 }
 
 func (p *parser) sum() ast.Expr {
+	sp := p.peek().start
 	a := p.term()
 	for {
 		switch p.kind() {
 		case tPLUS:
 			p.next()
-			a = p.binop(a, ast.Add, p.term())
+			a = p.binop(a, ast.Add, p.term(), sp)
 		case tMINUS:
 			p.next()
-			a = p.binop(a, ast.Sub, p.term())
+			a = p.binop(a, ast.Sub, p.term(), sp)
 		default:
 			return a
 		}
@@ -365,6 +374,7 @@ func (p *parser) sum() ast.Expr {
 }
 
 func (p *parser) term() ast.Expr {
+	sp := p.peek().start
 	a := p.factor()
 	for {
 		var op ast.Operator
@@ -383,7 +393,7 @@ func (p *parser) term() ast.Expr {
 			return a
 		}
 		p.next()
-		a = p.binop(a, op, p.factor())
+		a = p.binop(a, op, p.factor(), sp)
 	}
 }
 
@@ -411,12 +421,13 @@ func (p *parser) factor() ast.Expr {
 }
 
 func (p *parser) power() ast.Expr {
+	sp := p.peek().start
 	a := p.awaitPrimary()
 	if p.accept(tDOUBLESTAR) {
 		p.enter()
 		b := p.factor()
 		p.leave()
-		return p.binop(a, ast.Pow, b)
+		return p.binop(a, ast.Pow, b, sp)
 	}
 	return a
 }
@@ -434,6 +445,7 @@ func (p *parser) awaitPrimary() ast.Expr {
 
 // primary: atom followed by trailers.
 func (p *parser) primary() ast.Expr {
+	sp := p.peek().start
 	a := p.atom()
 	for {
 		switch p.kind() {
@@ -448,10 +460,10 @@ func (p *parser) primary() ast.Expr {
 			at.Value = a
 			at.Attr = p.ident(nt)
 			at.Ctx = ast.Load
-			at.Loc = p.locFrom(a)
+			at.Loc = p.locPos(sp)
 			a = at
 		case tLPAR:
-			a = p.call(a)
+			a = p.callArgs(a, true, sp)
 		case tLSQB:
 			p.next()
 			s := p.slices()
@@ -460,7 +472,7 @@ func (p *parser) primary() ast.Expr {
 			sub.Value = a
 			sub.Slice = s
 			sub.Ctx = ast.Load
-			sub.Loc = p.locFrom(a)
+			sub.Loc = p.locPos(sp)
 			a = sub
 		default:
 			return a
@@ -539,12 +551,9 @@ func (p *parser) sliceOrStarred(_ bool) ast.Expr {
 	return s
 }
 
-// call parses '(' [arguments] ')' or a generator argument after a primary.
-func (p *parser) call(fn ast.Expr) ast.Expr { return p.callArgs(fn, true) }
-
 // callArgs parses a parenthesized argument list into a Call of fn; genexp
 // allows the primary genexp form f(x for x in y).
-func (p *parser) callArgs(fn ast.Expr, genexp bool) *ast.Call {
+func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 	open := p.next() // '('
 	c := p.slabs.call.new()
 	c.Func = fn
@@ -552,7 +561,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool) *ast.Call {
 		p.next()
 		c.Args = []ast.Expr{}
 		c.Keywords = []*ast.Keyword{}
-		c.Loc = p.callLoc(fn)
+		c.Loc = p.locPos(sp)
 		return c
 	}
 	// Generator expression argument: primary genexp.
@@ -605,7 +614,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool) *ast.Call {
 				p.exprStack = p.exprStack[:m]
 				c.Args = p.singleExpr(g)
 				c.Keywords = []*ast.Keyword{}
-				c.Loc = p.callLoc(fn)
+				c.Loc = p.locPos(sp)
 				return c
 			}
 			if p.at(tEQUAL) {
@@ -627,15 +636,8 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool) *ast.Call {
 		kws = []*ast.Keyword{}
 	}
 	c.Keywords = kws
-	c.Loc = p.callLoc(fn)
+	c.Loc = p.locPos(sp)
 	return c
-}
-
-func (p *parser) callLoc(fn ast.Expr) ast.Loc {
-	if fn == nil {
-		return ast.Loc{}
-	}
-	return p.locFrom(fn)
 }
 
 func (p *parser) singleExpr(e ast.Expr) []ast.Expr {

@@ -407,6 +407,12 @@ func (p *parser) loc(start tok) ast.Loc {
 	return ast.Loc{Lineno: start.start.Line, ColOffset: start.start.Col, EndLineno: e.end.Line, EndColOffset: e.end.Col}
 }
 
+// locPos returns the span from sp to the end of the last consumed token.
+func (p *parser) locPos(sp token.Pos) ast.Loc {
+	e := p.prev()
+	return ast.Loc{Lineno: sp.Line, ColOffset: sp.Col, EndLineno: e.end.Line, EndColOffset: e.end.Col}
+}
+
 // locFrom returns the span from the start of node a to the end of the last consumed token.
 func (p *parser) locFrom(a ast.Located) ast.Loc {
 	l := a.Location()

@@ -289,7 +289,7 @@ func (p *parser) signedNumberOrComplex() ast.Expr {
 	if _, isComplex := imag.(*ast.Constant).Value.(complex128); !isComplex {
 		p.errorNode(imag, "imaginary number required in complex literal")
 	}
-	return p.binop(real, op, imag)
+	return p.binop(real, op, imag, start.start)
 }
 
 // literalExpr: the keys allowed in mapping patterns.

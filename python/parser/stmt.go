@@ -543,7 +543,7 @@ func (p *parser) classDef(decos []ast.Expr) ast.Stmt {
 	c := &ast.ClassDef{Name: p.ident(n), DecoratorList: decos}
 	c.TypeParams = p.typeParams()
 	if p.at(tLPAR) {
-		call := p.callArgs(nil, false)
+		call := p.callArgs(nil, false, n.start)
 		c.Bases, c.Keywords = call.Args, call.Keywords
 	} else {
 		c.Bases = []ast.Expr{}
@@ -670,6 +670,7 @@ func (p *parser) tryStmt() ast.Stmt {
 			p.fail()
 		}
 		if !p.at(tCOLON) || thisStar {
+			exprStartTok := *p.peek()
 			h.Type = p.expression()
 			if p.accept(kwAs) {
 				h.Name = p.ident(p.expect(tNAME))
@@ -677,7 +678,7 @@ func (p *parser) tryStmt() ast.Stmt {
 				// PEP 758: except A, B:
 				m := p.exprMark()
 				p.pushExpr(h.Type)
-				first := h.Type
+				first := exprStartTok
 				for p.accept(tCOMMA) {
 					if p.at(tCOLON) {
 						break
@@ -686,7 +687,7 @@ func (p *parser) tryStmt() ast.Stmt {
 				}
 				tup := p.slabs.tuple.new()
 				tup.Elts = p.popExprs(m)
-				tup.Loc = p.locFrom(first)
+				tup.Loc = p.loc(first)
 				h.Type = tup
 			}
 		}
