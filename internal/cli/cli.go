@@ -28,7 +28,9 @@ type command struct {
 // commands is the table of subcommands. Each lives in its own file.
 func commands() map[string]command {
 	return map[string]command{
-		"version": {"print the version", runVersion},
+		"version":         {"print the version", runVersion},
+		"analyze":         {"analyse Python files under PATHs into a database or JSON Lines", runAnalyze},
+		workerCommandName: {"(internal) an isolated analysis worker, started by analyze --isolate", runWorker},
 	}
 }
 

@@ -1,0 +1,336 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/batch"
+	"github.com/pybatch/pybatch/memory"
+	"github.com/pybatch/pybatch/scan"
+	"github.com/pybatch/pybatch/store"
+)
+
+// DefaultOutput is where analyze writes when -o is not given.
+const DefaultOutput = "pybatch.db"
+
+// analyzeCmd is "pybatch analyze". Its analysis function is a field so that
+// tests can run the real command, in a real process, with an analysis whose
+// speed they control; the command table uses analyzeFile.
+type analyzeCmd struct {
+	analyze batch.AnalyzeFunc
+}
+
+func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return analyzeCmd{analyze: analyzeFile}.run(ctx, args, stdout, stderr)
+}
+
+// analyzeFile is the analysis the command runs on every file, in process or
+// in a worker process.
+//
+// INTERIM: analysis.Analyze (definitions, imports, metrics, complexity) needs
+// the Python parser, which has not landed yet. Until it does, this fills the
+// fields of the Report that need no parser (schema version, path, size, the
+// content hash, the BOM, the line count); the records are real but thin. The
+// switch is one line: return analysis.Analyze(path, src, analysis.Options{}).
+func analyzeFile(path string, src []byte) *analysis.Report {
+	sum := sha256.Sum256(src)
+	bom := strings.HasPrefix(string(src[:min(3, len(src))]), "\xef\xbb\xbf")
+	lines := strings.Count(string(src), "\n")
+	if len(src) > 0 && src[len(src)-1] != '\n' {
+		lines++
+	}
+	return &analysis.Report{
+		SchemaVersion: analysis.SchemaVersion,
+		Path:          path,
+		Size:          int64(len(src)),
+		SHA256:        hex.EncodeToString(sum[:]),
+		BOM:           bom,
+		Imports:       []analysis.Import{},
+		Definitions:   []analysis.Definition{},
+		Lines:         analysis.LineMetrics{LOC: lines},
+	}
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// analyzeFlags are the command's flags, parsed.
+type analyzeFlags struct {
+	output, format, source string
+	workers, recycleAfter  int
+	isolate                bool
+	timeout                time.Duration
+	include, exclude       stringList
+	noIgnore, hidden       bool
+	followSymlinks, stubs  bool
+	shebang                bool
+	maxSize                string
+	paths                  []string
+}
+
+func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
+	f := &analyzeFlags{}
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: pybatch analyze [flags] PATH...")
+		fmt.Fprintln(stderr, "\nAnalyse every Python file under the PATHs; one record per file (analysed, skipped")
+		fmt.Fprintln(stderr, "with its reason, or failed with its error class) goes to the output, a summary to stderr.")
+		fmt.Fprintln(stderr, "Exit status: 0 all done, 1 some files failed, 2 usage, 3 error, 130 interrupted.")
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	for _, name := range []string{"o", "output"} {
+		fs.StringVar(&f.output, name, DefaultOutput, "output: a SQLite database, a JSON Lines file (*.jsonl, *.ndjson), or - for JSON Lines on stdout")
+	}
+	fs.StringVar(&f.format, "format", "", "output format: sqlite or jsonl (default: from the output's name)")
+	fs.StringVar(&f.source, "source", "", "name of the analysed tree in the results (default: the absolute PATHs)")
+	for _, name := range []string{"j", "workers"} {
+		fs.IntVar(&f.workers, name, 0, "files analysed at once (default: the CPUs this process may use)")
+	}
+	fs.BoolVar(&f.isolate, "isolate", false, "analyse in worker processes: a crash or hang fails only its file")
+	fs.DurationVar(&f.timeout, "timeout", time.Minute, "per-file time limit (0: none); with --isolate the worker is killed")
+	fs.IntVar(&f.recycleAfter, "recycle-after", 1000, "with --isolate, replace a worker process after this many files (0: never)")
+	fs.Var(&f.include, "include", "glob of files to analyse, relative to each PATH (repeatable; default **/*.py)")
+	fs.Var(&f.exclude, "exclude", "glob of files or directories to leave out (repeatable)")
+	fs.BoolVar(&f.noIgnore, "no-ignore", false, "do not honour .gitignore, .git/info/exclude and git's global excludes")
+	fs.BoolVar(&f.hidden, "hidden", false, "descend into hidden directories")
+	fs.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (each real file is analysed once)")
+	fs.BoolVar(&f.stubs, "stubs", false, "also analyse *.pyi stub files")
+	fs.BoolVar(&f.shebang, "shebang", false, "also analyse extension-less files with a python #! line")
+	fs.StringVar(&f.maxSize, "max-size", "10MB", "skip files larger than this (e.g. 512KB, 10MB; 0: no limit)")
+	// Flags may come before, between or after the PATHs; "--" ends them.
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			f.paths = append(f.paths, rest...)
+			break
+		}
+		f.paths = append(f.paths, rest[0])
+		args = rest[1:]
+	}
+	if len(f.paths) == 0 {
+		fs.Usage()
+		return nil, errors.New("no PATH given")
+	}
+	return f, nil
+}
+
+func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	start := time.Now()
+	f, err := parseAnalyzeFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "pybatch analyze:", err)
+		return ExitUsage
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "pybatch analyze: "+format+"\n", a...)
+		return code
+	}
+
+	maxSize, err := memory.ParseSize(f.maxSize)
+	if err != nil || maxSize < 0 {
+		return fail(ExitUsage, "bad --max-size %q: %v", f.maxSize, err)
+	}
+	if f.workers < 0 || f.recycleAfter < 0 || f.timeout < 0 {
+		return fail(ExitUsage, "--workers, --recycle-after and --timeout must not be negative")
+	}
+	so := scan.DefaultOptions()
+	so.Include = f.include
+	so.Exclude = f.exclude
+	so.NoIgnore = f.noIgnore
+	so.Hidden = f.hidden
+	so.FollowSymlinks = f.followSymlinks
+	so.Stubs = f.stubs
+	so.Shebang = f.shebang
+	so.MaxSize = maxSize
+	if err := so.Validate(); err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	var abs []string
+	for _, p := range f.paths {
+		if _, err := os.Stat(p); err != nil {
+			return fail(ExitUsage, "%v", err)
+		}
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return fail(ExitError, "%v", err)
+		}
+		abs = append(abs, a)
+	}
+	source := f.source
+	if source == "" {
+		source = strings.Join(abs, string(filepath.ListSeparator))
+	}
+
+	bo := batch.Options{
+		Source:       source,
+		Analyze:      c.analyze,
+		Workers:      f.workers,
+		Timeout:      f.timeout,
+		MaxSize:      -1, // the scanner enforces --max-size; 0 there means no limit
+		Isolate:      f.isolate,
+		RecycleAfter: f.recycleAfter,
+		WorkerStderr: stderr,
+	}
+	if maxSize > 0 {
+		bo.MaxSize = maxSize
+	}
+	if f.isolate {
+		exe, err := os.Executable()
+		if err != nil {
+			return fail(ExitError, "--isolate: cannot find my own executable: %v", err)
+		}
+		bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, workerCommandName) }
+	}
+
+	// Sinks must finish even after an interruption: they get a context that
+	// is not cancelled with ctx.
+	sinkCtx := context.WithoutCancel(ctx)
+	out, err := openOutput(sinkCtx, f, stdout, optionsFingerprint(f, maxSize))
+	if err != nil {
+		return fail(ExitError, "%v", err)
+	}
+
+	records, err := batch.Stream(ctx, batch.FromScan(scan.Scan(ctx, f.paths, so)), bo)
+	if err != nil {
+		out.abort()
+		return fail(ExitError, "%v", err)
+	}
+	// This goroutine owns the output and the summary: workers only send
+	// records.
+	var sum batch.Summary
+	var writeErr error
+	for rec := range records {
+		if writeErr = out.Write(sinkCtx, rec); writeErr != nil {
+			break
+		}
+		sum.Add(rec)
+	}
+	sum.Elapsed = time.Since(start)
+	sum.Interrupted = ctx.Err() != nil && writeErr == nil
+
+	outcome := store.Completed
+	switch {
+	case writeErr != nil:
+		outcome = store.FailedRun
+	case sum.Interrupted:
+		outcome = store.Interrupted
+	}
+	finishErr := out.finish(sinkCtx, outcome, sum)
+	fmt.Fprintln(stderr, "pybatch:", sum.String())
+	switch {
+	case writeErr != nil:
+		return fail(ExitError, "writing %s: %v", f.output, writeErr)
+	case finishErr != nil:
+		return fail(ExitError, "finishing %s: %v", f.output, finishErr)
+	case sum.Interrupted:
+		return ExitInterrupted
+	case sum.Failed > 0:
+		return ExitFailures
+	}
+	return ExitOK
+}
+
+// optionsFingerprint identifies the options that change results, so that a
+// store can tell results made under other options.
+func optionsFingerprint(f *analyzeFlags, maxSize int64) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00include=%q\x00exclude=%q\x00noignore=%v\x00hidden=%v\x00follow=%v\x00stubs=%v\x00shebang=%v\x00max=%d",
+		Version, f.include, f.exclude, f.noIgnore, f.hidden, f.followSymlinks, f.stubs, f.shebang, maxSize)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// output is where records go: a store.Sink with a way to end the run.
+type output interface {
+	store.Sink
+	// finish commits everything and records how the run ended.
+	finish(ctx context.Context, outcome store.Outcome, sum batch.Summary) error
+	// abort releases the output when nothing was run.
+	abort()
+}
+
+func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash string) (output, error) {
+	format := f.format
+	if format == "" {
+		switch ext := strings.ToLower(filepath.Ext(f.output)); {
+		case f.output == "-", ext == ".jsonl", ext == ".ndjson":
+			format = "jsonl"
+		default:
+			format = "sqlite"
+		}
+	}
+	switch format {
+	case "jsonl":
+		if f.output == "-" {
+			return &jsonlOutput{JSONL: store.NewJSONL(stdout, store.JSONLOptions{})}, nil
+		}
+		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{OptionsHash: optsHash, ToolVersion: Version})
+		if err != nil {
+			return nil, err
+		}
+		return &jsonlOutput{JSONL: s}, nil
+	case "sqlite":
+		if f.output == "-" {
+			return nil, errors.New("SQLite output needs a file name, not -")
+		}
+		db, err := store.Open(ctx, f.output, store.Options{})
+		if err != nil {
+			return nil, err
+		}
+		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: Version, OptionsHash: optsHash, Options: map[string]any{
+			"paths": f.paths, "include": f.include, "exclude": f.exclude, "no_ignore": f.noIgnore,
+			"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
+			"max_size": f.maxSize, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
+		}})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		return &sqliteOutput{Run: run, db: db}, nil
+	}
+	return nil, fmt.Errorf("unknown --format %q (want sqlite or jsonl)", format)
+}
+
+type jsonlOutput struct{ *store.JSONL }
+
+func (o *jsonlOutput) finish(context.Context, store.Outcome, batch.Summary) error { return o.Close() }
+func (o *jsonlOutput) abort()                                                     { _ = o.Close() }
+
+type sqliteOutput struct {
+	*store.Run
+	db *store.DB
+}
+
+func (o *sqliteOutput) finish(ctx context.Context, outcome store.Outcome, sum batch.Summary) error {
+	err := o.Finish(ctx, outcome, sum)
+	return errors.Join(err, o.db.Close())
+}
+
+func (o *sqliteOutput) abort() {
+	_ = o.Close()
+	_ = o.db.Close()
+}

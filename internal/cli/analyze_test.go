@@ -1,0 +1,295 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pybatch/pybatch/analysis"
+
+	_ "modernc.org/sqlite"
+)
+
+// The test binary doubles as the pybatch command: with this variable set,
+// TestMain runs cli.Run on its arguments, as cmd/pybatch does, but with
+// testAnalyze, whose delay and crash triggers exist only in this test file.
+// A worker started by analyze --isolate is this same binary, so it gets them
+// too.
+const mainEnv = "PYBATCH_CLI_TEST_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		var code int
+		switch args := os.Args[1:]; {
+		case len(args) > 0 && args[0] == "analyze":
+			code = analyzeCmd{analyze: testAnalyze}.run(ctx, args[1:], os.Stdout, os.Stderr)
+		case len(args) > 0 && args[0] == workerCommandName:
+			code = workerMain(ctx, os.Stdout, os.Stderr, testAnalyze)
+		default:
+			code = Run(ctx, args, os.Stdout, os.Stderr)
+		}
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// testAnalyze is the command's analysis, slowed down by PYBATCH_TEST_DELAY
+// (so that a signal can land mid-run), and crashing the worker process on a
+// file that starts with "#CRASH".
+func testAnalyze(path string, src []byte) *analysis.Report {
+	if d, err := time.ParseDuration(os.Getenv("PYBATCH_TEST_DELAY")); err == nil {
+		time.Sleep(d)
+	}
+	if bytes.HasPrefix(src, []byte("#CRASH")) {
+		os.Exit(9)
+	}
+	return analyzeFile(path, src)
+}
+
+func pybatch(t *testing.T, env []string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), mainEnv+"=1"), env...)
+	return cmd
+}
+
+// tree writes n small Python files (and a few that are skipped) under a
+// temp directory.
+func tree(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for i := range n {
+		sub := filepath.Join(dir, fmt.Sprintf("pkg%d", i%10))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		src := fmt.Sprintf("def f%d():\n    return %d\n", i, i)
+		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("m%d.py", i)), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+type line struct {
+	Path       string `json:"path"`
+	Status     string `json:"status"`
+	SkipReason string `json:"skip_reason"`
+	ErrClass   string `json:"error_class"`
+	Report     *struct {
+		SHA256 string `json:"sha256"`
+	} `json:"report"`
+}
+
+// parseLines fails unless every line of out is a complete JSON object.
+func parseLines(t *testing.T, out []byte) []line {
+	t.Helper()
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		t.Fatalf("output ends with a partial line: %q", out[max(0, len(out)-80):])
+	}
+	var ls []line
+	for i, s := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		if s == "" {
+			continue
+		}
+		var l line
+		if err := json.Unmarshal([]byte(s), &l); err != nil {
+			t.Fatalf("line %d is not a JSON record: %v: %q", i+1, err, s)
+		}
+		ls = append(ls, l)
+	}
+	return ls
+}
+
+func TestAnalyzeJSONLinesToStdout(t *testing.T) {
+	dir := tree(t, 30)
+	if err := os.WriteFile(filepath.Join(dir, "bin.py"), []byte("a\x00b"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.py"), bytes.Repeat([]byte("#\n"), 1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd := pybatch(t, nil, "analyze", "-o", "-", dir, "--max-size", "1KB", "--no-ignore", "-j", "2")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	ls := parseLines(t, out)
+	got := map[string]int{}
+	for _, l := range ls {
+		got[l.Status+l.SkipReason+l.ErrClass]++
+		if l.Status == "analyzed" && (l.Report == nil || len(l.Report.SHA256) != 64) {
+			t.Fatalf("analysed record without its report: %+v", l)
+		}
+	}
+	if fmt.Sprint(got) != "map[analyzed:30 skippedbinary:1 skippedtoo_large:1]" {
+		t.Fatalf("records: %v", got)
+	}
+	if !strings.Contains(stderr.String(), "32 files: 30 analysed") || !strings.Contains(stderr.String(), "binary=1 too_large=1") {
+		t.Fatalf("summary on stderr: %s", stderr.String())
+	}
+}
+
+func TestAnalyzeSQLiteDefaultAndIsolatedCrash(t *testing.T) {
+	dir := tree(t, 20)
+	if err := os.WriteFile(filepath.Join(dir, "crash.py"), []byte("#CRASH\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	var stderr bytes.Buffer
+	cmd := pybatch(t, nil, "analyze", "--isolate", "-j", "2", "--recycle-after", "4", "--no-ignore", dir)
+	cmd.Dir = work
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != ExitFailures {
+		t.Fatalf("exit %d (%v), want %d (some files failed)\n%s", code, err, ExitFailures, stderr.String())
+	}
+	db, err := sql.Open("sqlite", filepath.Join(work, DefaultOutput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var analyzed, crashed int
+	var outcome string
+	if err := db.QueryRow(`SELECT count(*) FILTER (WHERE status = 'analyzed'), count(*) FILTER (WHERE status = 'failed' AND error_class = 'crash') FROM files`).Scan(&analyzed, &crashed); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT outcome FROM runs ORDER BY id DESC LIMIT 1`).Scan(&outcome); err != nil {
+		t.Fatal(err)
+	}
+	if analyzed != 20 || crashed != 1 || outcome != "completed" {
+		t.Fatalf("analysed %d, crashed %d, outcome %s\n%s", analyzed, crashed, outcome, stderr.String())
+	}
+}
+
+func TestAnalyzeUsageAndConfigurationErrors(t *testing.T) {
+	dir := tree(t, 1)
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"analyze"}, ExitUsage, "no PATH"},
+		{[]string{"analyze", "--bogus", dir}, ExitUsage, "flag provided but not defined"},
+		{[]string{"analyze", filepath.Join(dir, "nope")}, ExitUsage, "no such file"},
+		{[]string{"analyze", "--include", "[", dir}, ExitUsage, "bad include glob"},
+		{[]string{"analyze", "--max-size", "lots", dir}, ExitUsage, "bad --max-size"},
+		{[]string{"analyze", "-o", filepath.Join(dir, "no", "such", "dir", "x.db"), dir}, ExitError, "x.db"},
+		{[]string{"analyze", "--format", "xml", dir}, ExitError, "unknown --format"},
+	} {
+		var stderr bytes.Buffer
+		cmd := pybatch(t, nil, c.args...)
+		cmd.Stderr = &stderr
+		cmd.Dir = t.TempDir()
+		_ = cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != c.code || !strings.Contains(stderr.String(), c.msg) {
+			t.Errorf("%v: exit %d, want %d; stderr must mention %q:\n%s", c.args, code, c.code, c.msg, stderr.String())
+		}
+	}
+}
+
+// A real process, interrupted by a real signal mid-run, stops with the
+// interrupted exit status, leaves only whole lines, prints its summary, and
+// leaves no worker process behind.
+func TestAnalyzeStopsCleanlyOnSignal(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		sig     syscall.Signal
+		isolate bool
+	}{{"SIGINT", syscall.SIGINT, false}, {"SIGTERM", syscall.SIGTERM, false}, {"SIGINT-isolated", syscall.SIGINT, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			const n = 300
+			dir := tree(t, n)
+			marker := "PYBATCH_TEST_RUN=" + strconv.FormatInt(time.Now().UnixNano(), 10)
+			args := []string{"analyze", "-o", "-", "-j", "2", "--no-ignore", dir}
+			if c.isolate {
+				args = append(args, "--isolate")
+			}
+			cmd := pybatch(t, []string{"PYBATCH_TEST_DELAY=10ms", marker}, args...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Read until some records have arrived, then signal.
+			var out bytes.Buffer
+			r := bufio.NewReader(stdout)
+			for strings.Count(out.String(), "\n") < 10 {
+				s, err := r.ReadString('\n')
+				out.WriteString(s)
+				if err != nil {
+					t.Fatalf("output ended early: %v\n%s", err, stderr.String())
+				}
+			}
+			if err := cmd.Process.Signal(c.sig); err != nil {
+				t.Fatal(err)
+			}
+			rest, _ := io.ReadAll(r)
+			out.Write(rest)
+			_ = cmd.Wait()
+			if code := cmd.ProcessState.ExitCode(); code != ExitInterrupted {
+				t.Fatalf("exit %d, want %d\n%s", code, ExitInterrupted, stderr.String())
+			}
+			ls := parseLines(t, out.Bytes())
+			if len(ls) < 10 || len(ls) >= n {
+				t.Fatalf("%d records: the signal did not stop the run midway", len(ls))
+			}
+			for _, l := range ls {
+				if l.Status != "analyzed" {
+					t.Fatalf("an interrupted file was reported: %+v", l)
+				}
+			}
+			if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stderr.String(), fmt.Sprintf("%d files", len(ls))) {
+				t.Fatalf("summary must count the %d records written and say interrupted:\n%s", len(ls), stderr.String())
+			}
+			if pids := processesWith(marker); len(pids) > 0 {
+				t.Fatalf("processes left behind: %v", pids)
+			}
+		})
+	}
+}
+
+// processesWith lists live processes whose environment contains kv.
+func processesWith(kv string) []int {
+	var pids []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil {
+			continue
+		}
+		for _, v := range bytes.Split(env, []byte{0}) {
+			if string(v) == kv {
+				if st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil && !bytes.Contains(st, []byte(") Z ")) {
+					pids = append(pids, pid)
+				}
+			}
+		}
+	}
+	return pids
+}

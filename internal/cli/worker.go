@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pybatch/pybatch/batch"
+)
+
+// workerCommandName is the hidden subcommand that runs an isolated analysis
+// worker: analyze --isolate starts the pybatch executable itself with it.
+const workerCommandName = "__worker"
+
+func runWorker(ctx context.Context, _ []string, stdout, stderr io.Writer) int {
+	return workerMain(ctx, stdout, stderr, analyzeFile)
+}
+
+// workerMain serves file requests from the parent on stdin until the parent
+// closes it. The worker ignores its own interruption: it sits in its own
+// process group, and the parent decides when it stops (closing stdin, or
+// killing it).
+func workerMain(ctx context.Context, stdout, stderr io.Writer, analyze batch.AnalyzeFunc) int {
+	if err := batch.ServeWorker(context.WithoutCancel(ctx), os.Stdin, stdout, analyze); err != nil {
+		fmt.Fprintln(stderr, "pybatch worker:", err)
+		return ExitError
+	}
+	return ExitOK
+}
