@@ -32,19 +32,19 @@
 //	sizes := memory.BatchSizes(budget, memory.SizingOptions{})
 //	// sizes.ChunkFiles → batch.Options chunk size; sizes.StoreBatch → store options
 //
-//	// in each worker, around the analysis of one file:
-//	cost := mm.Cost(fi.Size)
-//	if err := mm.Acquire(ctx, cost); err != nil {
-//		if errors.Is(err, memory.ErrTooLarge) {
-//			rec.Status, rec.SkipReason = result.Skipped, memory.SkipReasonTooLarge
-//			// send rec, go on with the next file
-//		}
-//		return err // ctx cancelled
+//	// where files enter the batch (the scan → batch.File adapter): a file
+//	// that can never fit is skipped without occupying a worker
+//	if err := mm.Check(f.Size); err != nil && f.Skip == "" {
+//		f.Skip, f.SkipErr = memory.SkipReasonTooLarge, err
 //	}
-//	rep := analyze(fi)
-//	mm.Release(cost)
 //
-//	// at the end: sampler.Stop() returns the Summary for progress.Stats.Memory.
+//	// batch.Options.Admit: each file waits for its estimated cost before
+//	// its worker reads it, and gives it back once its record is made
+//	bo.Admit = func(ctx context.Context, f batch.File) (func(), error) {
+//		return mm.AdmitSize(ctx, f.Size)
+//	}
+//
+//	// at the end: sampler.Stop() and mm.Stats() go into progress.FinishInfo.
 //
 // Acquire must be called before the file's bytes are read, so that reading a
 // huge file is itself admitted. Acquire and Release are safe for concurrent

@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/dustin/go-humanize"
@@ -211,6 +212,33 @@ func (m *Manager) Acquire(ctx context.Context, cost int64) error {
 		}
 	}
 	return nil
+}
+
+// Check returns nil when a file of size bytes can ever be admitted, or an
+// error wrapping ErrTooLarge. Call it where files enter the batch, to turn
+// a hopeless file into a Skipped record (reason SkipReasonTooLarge) without
+// occupying a worker.
+func (m *Manager) Check(size int64) error {
+	if cost := m.Cost(size); cost > m.capacity {
+		return fmt.Errorf("%w: %s file needs about %s, capacity %s of a %s budget", ErrTooLarge,
+			humanize.Bytes(uint64(max(size, 0))), humanize.Bytes(uint64(cost)), humanize.Bytes(uint64(m.capacity)), humanize.Bytes(uint64(m.budget)))
+	}
+	return nil
+}
+
+// AdmitSize acquires the cost of a file of size bytes and returns the
+// function that releases it (call it once, when the file's record is made).
+// It has the shape of batch.Options.Admit once the File is reduced to its
+// size:
+//
+//	Admit: func(ctx context.Context, f batch.File) (func(), error) { return mm.AdmitSize(ctx, f.Size) }
+func (m *Manager) AdmitSize(ctx context.Context, size int64) (release func(), err error) {
+	cost := m.Cost(size)
+	if err := m.Acquire(ctx, cost); err != nil {
+		return nil, err
+	}
+	var once sync.Once
+	return func() { once.Do(func() { m.Release(cost) }) }, nil
 }
 
 // Release returns cost bytes acquired by Acquire. Releasing more than is held

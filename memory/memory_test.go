@@ -236,3 +236,31 @@ func TestBatchSizes(t *testing.T) {
 		t.Errorf("default chunk %d × 16 KiB exceeds 5%% of the budget", def.ChunkFiles)
 	}
 }
+
+func TestCheckAndAdmitSize(t *testing.T) {
+	m, err := New(Options{Budget: 64 << 20, GoLimit: -1, Capacity: 1 << 20, Ratio: 4, PerFile: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(200 << 10); err != nil {
+		t.Errorf("Check(200 KiB) = %v, cost %d fits 1 MiB", err, m.Cost(200<<10))
+	}
+	if err := m.Check(300 << 10); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Check(300 KiB) = %v, want ErrTooLarge", err)
+	}
+	release, err := m.AdmitSize(context.Background(), 100<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Stats().InFlight; got != 400<<10+1024 {
+		t.Errorf("in flight %d after AdmitSize(100 KiB)", got)
+	}
+	release()
+	release() // idempotent
+	if got := m.Stats().InFlight; got != 0 {
+		t.Errorf("in flight %d after release", got)
+	}
+	if _, err := m.AdmitSize(context.Background(), 300<<10); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("AdmitSize(300 KiB) = %v", err)
+	}
+}
