@@ -127,6 +127,10 @@ func (db *DB) open(ctx context.Context) error {
 	q.Set("_txlock", "immediate")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
+	// The statement journal of a multi-row INSERT is a temporary file by
+	// default: a pwrite per page. In memory it is bounded by one statement.
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "cache_size(-8192)") // 8 MiB of page cache instead of 2
 	if db.opts.ReadOnly {
 		q.Set("mode", "ro")
 	} else {

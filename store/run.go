@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
@@ -282,58 +283,90 @@ ON CONFLICT (source_id, path) DO UPDATE SET size = excluded.size, mtime_ns = exc
 	blank = excluded.blank, report_schema = excluded.report_schema
 RETURNING id`
 
+// bulkRows is how many rows one multi-row INSERT carries: with modernc's
+// SQLite most of the cost of a row is the statement call around it, so rows
+// go in groups (16 columns x 64 rows stays far below SQLite's limit of
+// 32766 variables).
+const bulkRows = 64
+
+// bulkInsert accumulates rows for one table and inserts them bulkRows at a
+// time with one prepared statement (and a one-off statement for the rest).
+type bulkInsert struct {
+	tx     *sql.Tx
+	head   string // INSERT INTO t (cols) VALUES
+	row    string // (?, ?, ...)
+	full   *sql.Stmt
+	args   []any
+	cols   int
+	rows   int
+	rowsIn int // rows inserted so far
+}
+
+func newBulk(tx *sql.Tx, table, cols string, n int) *bulkInsert {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+	return &bulkInsert{tx: tx, head: "INSERT INTO " + table + " (" + cols + ") VALUES ", row: row, cols: n}
+}
+
+func (b *bulkInsert) text(rows int) string {
+	return b.head + strings.TrimSuffix(strings.Repeat(b.row+", ", rows), ", ")
+}
+
+func (b *bulkInsert) add(ctx context.Context, vals ...any) error {
+	b.args = append(b.args, vals...)
+	b.rows++
+	if b.rows < bulkRows {
+		return nil
+	}
+	if b.full == nil {
+		st, err := b.tx.PrepareContext(ctx, b.text(bulkRows))
+		if err != nil {
+			return err
+		}
+		b.full = st
+	}
+	if _, err := b.full.ExecContext(ctx, b.args...); err != nil {
+		return err
+	}
+	b.done()
+	return nil
+}
+
+// flush inserts the rows held.
+func (b *bulkInsert) flush(ctx context.Context) error {
+	if b.rows == 0 {
+		return nil
+	}
+	if _, err := b.tx.ExecContext(ctx, b.text(b.rows), b.args...); err != nil {
+		return err
+	}
+	b.done()
+	return nil
+}
+
+func (b *bulkInsert) done() {
+	b.rowsIn += b.rows
+	clear(b.args)
+	b.args, b.rows = b.args[:0], 0
+}
+
 const (
-	insertDefinition = `INSERT INTO definitions (file_id, seq, qualname, name, kind, line, col, end_line,
-	end_col, decorators, params, returns, bases, docstring, complexity, rank)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	insertImport = `INSERT INTO imports (file_id, seq, module, names, level, is_from, line, scope)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	insertSyntaxError = `INSERT INTO syntax_errors (file_id, kind, msg, line, col, end_line, end_col)
-VALUES (?, ?, ?, ?, ?, ?, ?)`
-	keepFile  = `UPDATE files SET seen_run_id = ? WHERE source_id = ? AND path = ?`
-	touchFile = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
+	definitionCols = `file_id, seq, qualname, name, kind, line, col, end_line, end_col, decorators, params,
+	returns, bases, docstring, complexity, rank`
+	importCols      = `file_id, seq, module, names, level, is_from, line, scope`
+	syntaxErrorCols = `file_id, kind, msg, line, col, end_line, end_col`
+	keepFile        = `UPDATE files SET seen_run_id = ? WHERE source_id = ? AND path = ?`
+	touchFile       = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
 )
 
-// txStmts are the statements of one write transaction.
-type txStmts struct {
-	upsert, delDefs, delImports, delSyntax, def, imp, syn, keep, touch *sql.Stmt
-}
-
-func prepareTx(ctx context.Context, tx *sql.Tx) (*txStmts, error) {
-	var s txStmts
-	for _, p := range []struct {
-		dst **sql.Stmt
-		sql string
-	}{
-		{&s.upsert, upsertFile},
-		{&s.delDefs, `DELETE FROM definitions WHERE file_id = ?`},
-		{&s.delImports, `DELETE FROM imports WHERE file_id = ?`},
-		{&s.delSyntax, `DELETE FROM syntax_errors WHERE file_id = ?`},
-		{&s.def, insertDefinition},
-		{&s.imp, insertImport},
-		{&s.syn, insertSyntaxError},
-		{&s.keep, keepFile},
-		{&s.touch, touchFile},
-	} {
-		st, err := tx.PrepareContext(ctx, p.sql)
-		if err != nil {
-			return nil, err
-		}
-		*p.dst = st
-	}
-	return &s, nil
-}
-
+// writeTx writes every queued operation in one transaction: the file rows
+// first (their ids are needed), then the old child rows of those files go,
+// then the new child rows are inserted in bulk.
 func (r *Run) writeTx(ctx context.Context, newSources map[string]int64) error {
 	tx, err := r.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	st, err := prepareTx(ctx, tx)
-	if err != nil {
-		return err
-	}
 	source := func(name string) (int64, error) {
 		if id, ok := newSources[name]; ok {
 			return id, nil
@@ -344,22 +377,53 @@ func (r *Run) writeTx(ctx context.Context, newSources map[string]int64) error {
 		}
 		return id, err
 	}
-	for _, o := range r.ops {
+	// A file written twice in one batch: the last record wins (its child
+	// rows must not meet the earlier ones').
+	type key struct{ source, path string }
+	last := map[key]int{}
+	for i, o := range r.ops {
+		if o.kind == opWrite {
+			last[key{o.rec.Source, o.rec.Path}] = i
+		}
+	}
+	upsert, err := tx.PrepareContext(ctx, upsertFile)
+	if err != nil {
+		return err
+	}
+	keep, err := tx.PrepareContext(ctx, keepFile)
+	if err != nil {
+		return err
+	}
+	touch, err := tx.PrepareContext(ctx, touchFile)
+	if err != nil {
+		return err
+	}
+	type written struct {
+		id  int64
+		rec *result.Record
+	}
+	var files []written
+	for i, o := range r.ops {
 		switch o.kind {
 		case opWrite:
+			if last[key{o.rec.Source, o.rec.Path}] != i {
+				continue
+			}
 			sid, err := source(o.rec.Source)
 			if err != nil {
 				return err
 			}
-			if err := r.writeRecord(ctx, st, sid, o.rec); err != nil {
+			id, err := r.upsertFile(ctx, upsert, sid, o.rec)
+			if err != nil {
 				return fmt.Errorf("%s: %w", o.rec.Path, err)
 			}
+			files = append(files, written{id, o.rec})
 		case opKeep:
 			sid, err := source(o.source)
 			if err != nil {
 				return err
 			}
-			if _, err := st.keep.ExecContext(ctx, r.id, sid, o.path); err != nil {
+			if _, err := keep.ExecContext(ctx, r.id, sid, o.path); err != nil {
 				return err
 			}
 		case opTouch:
@@ -367,9 +431,59 @@ func (r *Run) writeTx(ctx context.Context, newSources map[string]int64) error {
 			if err != nil {
 				return err
 			}
-			if _, err := st.touch.ExecContext(ctx, r.id, o.size, o.mtime, sid, o.path); err != nil {
+			if _, err := touch.ExecContext(ctx, r.id, o.size, o.mtime, sid, o.path); err != nil {
 				return err
 			}
+		}
+	}
+	// Replace the child rows of the written files.
+	for start := 0; start < len(files); start += 500 {
+		chunk := files[start:min(start+500, len(files))]
+		ids := make([]any, len(chunk))
+		for i, f := range chunk {
+			ids[i] = f.id
+		}
+		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+		for _, table := range []string{"definitions", "imports", "syntax_errors"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE file_id IN "+in, ids...); err != nil {
+				return err
+			}
+		}
+	}
+	defs := newBulk(tx, "definitions", definitionCols, 16)
+	imps := newBulk(tx, "imports", importCols, 8)
+	syns := newBulk(tx, "syntax_errors", syntaxErrorCols, 7)
+	for _, f := range files {
+		rep := f.rec.Report
+		if rep == nil {
+			continue
+		}
+		for i, d := range rep.Definitions {
+			if err := defs.add(ctx, f.id, i, d.QualName, d.Name, d.Kind, d.Line, d.Col, d.EndLine, d.EndCol,
+				jsonOrNil(d.Decorators), jsonOrNil(d.Params), nullString(d.Returns), jsonOrNil(d.Bases), strPtr(d.Docstring),
+				d.Complexity, d.Rank); err != nil {
+				return fmt.Errorf("definitions: %w", err)
+			}
+		}
+		for i, im := range rep.Imports {
+			names := "[]"
+			if len(im.Names) > 0 {
+				b, _ := json.Marshal(im.Names)
+				names = string(b)
+			}
+			if err := imps.add(ctx, f.id, i, im.Module, names, im.Level, boolInt(im.From), im.Line, im.Where); err != nil {
+				return fmt.Errorf("imports: %w", err)
+			}
+		}
+		if se := rep.SyntaxError; se != nil {
+			if err := syns.add(ctx, f.id, se.Kind, se.Msg, se.Line, se.Col, se.EndLine, se.EndCol); err != nil {
+				return fmt.Errorf("syntax errors: %w", err)
+			}
+		}
+	}
+	for _, b := range []*bulkInsert{defs, imps, syns} {
+		if err := b.flush(ctx); err != nil {
+			return err
 		}
 	}
 	return tx.Commit()
@@ -405,7 +519,8 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func (r *Run) writeRecord(ctx context.Context, st *txStmts, sid int64, rec *result.Record) error {
+// upsertFile writes the file row of rec and returns its id.
+func (r *Run) upsertFile(ctx context.Context, upsert *sql.Stmt, sid int64, rec *result.Record) (int64, error) {
 	rep := rec.Report
 	var (
 		sha, enc, doc, all                          any
@@ -419,43 +534,10 @@ func (r *Run) writeRecord(ctx context.Context, st *txStmts, sid int64, rec *resu
 		loc, lloc, sloc, comments, single, multi, b = l.LOC, l.LLOC, l.SLOC, l.Comments, l.SingleComments, l.Multi, l.Blank
 	}
 	var id int64
-	err := st.upsert.QueryRowContext(ctx, sid, rec.Path, rec.Size, unixNano(rec.ModTime), sha, string(rec.Status),
+	err := upsert.QueryRowContext(ctx, sid, rec.Path, rec.Size, unixNano(rec.ModTime), sha, string(rec.Status),
 		nullString(rec.SkipReason), nullString(rec.ErrClass), nullString(rec.Err), rec.Attempts, int64(rec.Duration),
 		r.id, r.id, enc, bom, doc, all, loc, lloc, sloc, comments, single, multi, b, schema).Scan(&id)
-	if err != nil {
-		return err
-	}
-	for _, del := range []*sql.Stmt{st.delDefs, st.delImports, st.delSyntax} {
-		if _, err := del.ExecContext(ctx, id); err != nil {
-			return err
-		}
-	}
-	if rep == nil {
-		return nil
-	}
-	for i, d := range rep.Definitions {
-		params := jsonOrNil(d.Params)
-		if _, err := st.def.ExecContext(ctx, id, i, d.QualName, d.Name, d.Kind, d.Line, d.Col, d.EndLine, d.EndCol,
-			jsonOrNil(d.Decorators), params, nullString(d.Returns), jsonOrNil(d.Bases), strPtr(d.Docstring),
-			d.Complexity, d.Rank); err != nil {
-			return err
-		}
-	}
-	for i, im := range rep.Imports {
-		names, _ := json.Marshal(im.Names)
-		if im.Names == nil {
-			names = []byte("[]")
-		}
-		if _, err := st.imp.ExecContext(ctx, id, i, im.Module, string(names), im.Level, boolInt(im.From), im.Line, im.Where); err != nil {
-			return err
-		}
-	}
-	if se := rep.SyntaxError; se != nil {
-		if _, err := st.syn.ExecContext(ctx, id, se.Kind, se.Msg, se.Line, se.Col, se.EndLine, se.EndCol); err != nil {
-			return err
-		}
-	}
-	return nil
+	return id, err
 }
 
 // Known returns what the database holds about the files of source, by
