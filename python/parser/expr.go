@@ -808,8 +808,9 @@ func (p *parser) braceAtom() ast.Expr {
 	if p.at(tSTAR) {
 		first = p.starNamedExpression()
 	} else {
+		walrus := p.isName() && p.peekAt(1).kind == tCOLONEQUAL
 		first = p.namedExpression()
-		if _, walrus := first.(*ast.NamedExpr); !walrus && p.at(tCOLON) {
+		if !walrus && p.at(tCOLON) {
 			p.next()
 			v := p.expression()
 			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
