@@ -241,6 +241,37 @@ func TestIgnoreMatchesGitKnownCases(t *testing.T) {
 	}
 }
 
+// TestIgnoreInLargeDirectory: a directory listed in several chunks finds its
+// .gitignore (and a nested work tree, and a virtualenv marker) all the same.
+func TestIgnoreInLargeDirectory(t *testing.T) {
+	need(t, "git")
+	gs := newGitSetup(t, false)
+	root := t.TempDir()
+	gs.git(t, root, "init", "-q")
+	big := filepath.Join(root, "big")
+	for i := range 3 * readChunk {
+		writeFile(t, filepath.Join(big, fmt.Sprintf("m%04d.py", i)), "")
+	}
+	writeFile(t, filepath.Join(big, ".gitignore"), "m00*.py\n!m0001.py\n")
+	writeFile(t, filepath.Join(big, "zz_venv", "pyvenv.cfg"), "")
+	writeFile(t, filepath.Join(big, "zz_venv", "lib", "site.py"), "")
+	for i := range 2 * readChunk {
+		writeFile(t, filepath.Join(big, "zz_venv", fmt.Sprintf("pad%04d", i)), "")
+	}
+	want := gs.gitUnignoredPy(t, root)
+	want = slices.DeleteFunc(want, func(p string) bool { return strings.Contains(p, "zz_venv") })
+	for _, sorted := range []bool{false, true} {
+		opts := gitCompareOptions(gs, sorted)
+		opts.Virtualenvs = false
+		if got := scanPy(t, root, opts); !slices.Equal(got, want) {
+			t.Errorf("sorted=%v: only scan %v, only git %v", sorted, minus(got, want), minus(want, got))
+		}
+	}
+	if len(want) != 3*readChunk-99 {
+		t.Errorf("git lists %d files; the test's premise is wrong", len(want))
+	}
+}
+
 // TestIgnoreFromSubdirectoryHonoursParents: a run started below the work tree's
 // root applies the parents' .gitignore files, info/exclude and the global file.
 func TestIgnoreFromSubdirectoryHonoursParents(t *testing.T) {

@@ -3,7 +3,6 @@ package scan
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"io/fs"
 	"iter"
@@ -12,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // devIno identifies a file: device and inode.
@@ -143,40 +143,92 @@ func (w *walkCtx) rootJob(root string) (j dirJob, ignored bool) {
 	return j, false
 }
 
-// openDir opens a directory and applies the per-directory rules: link loops and
-// duplicates, virtualenvs, a nested work tree, the directory's own .gitignore.
-// ok is false when the directory must not be walked; report, if set, says why.
-func (w *walkCtx) openDir(j *dirJob) (f *os.File, report *FileInfo, ok bool) {
+// listing is a directory opened for walking, with its first entries read.
+type listing struct {
+	f        *os.File
+	first    []fs.DirEntry // the first readChunk entries (all of them in sorted mode)
+	firstErr error         // the error of that first read, io.EOF at the end
+	complete bool          // first holds every entry
+}
+
+// specials finds the entries the per-directory rules look for. From a complete
+// listing this costs no system call (most directories fit in one chunk); from a
+// partial one it falls back to Lstat.
+func (l *listing) specials(dir string) (venvCfg, dotGit bool, gitignore fs.FileMode, hasGitignore bool) {
+	if l.complete {
+		for _, e := range l.first {
+			switch e.Name() {
+			case "pyvenv.cfg":
+				venvCfg = true
+			case ".git":
+				dotGit = true
+			case ".gitignore":
+				gitignore, hasGitignore = e.Type(), true
+			}
+		}
+		return
+	}
+	_, err := os.Lstat(filepath.Join(dir, "pyvenv.cfg"))
+	venvCfg = err == nil
+	_, err = os.Lstat(filepath.Join(dir, ".git"))
+	dotGit = err == nil
+	if fi, err := os.Lstat(filepath.Join(dir, ".gitignore")); err == nil {
+		gitignore, hasGitignore = fi.Mode().Type(), true
+	}
+	return
+}
+
+// openDir opens and starts listing a directory, and applies the per-directory
+// rules: link loops and duplicates, virtualenvs, a nested work tree, the
+// directory's own .gitignore. ok is false when the directory must not be walked;
+// report, if set, says why. all reads the whole listing at once.
+func (w *walkCtx) openDir(j *dirJob, all bool) (l listing, report *FileInfo, ok bool) {
 	f, err := os.Open(j.path)
 	if err != nil {
 		fi := dirSkip(j.path, err)
-		return nil, &fi, false
+		return l, &fi, false
+	}
+	fail := func(fi FileInfo) (listing, *FileInfo, bool) {
+		f.Close()
+		return listing{}, &fi, false
 	}
 	if w.cfg.FollowSymlinks {
 		st, err := f.Stat()
 		if err != nil {
-			f.Close()
-			fi := dirSkip(j.path, err)
-			return nil, &fi, false
+			return fail(dirSkip(j.path, err))
 		}
 		if id, known := fileID(st); known {
 			if !w.firstSeen(w.seenDirs, id) {
-				f.Close()
 				reason := SkipDuplicate
 				if j.anc.contains(id) {
 					reason = SkipSymlinkLoop
 				}
-				return nil, &FileInfo{Path: j.path, IsDir: true, Skip: reason}, false
+				return fail(FileInfo{Path: j.path, IsDir: true, Skip: reason})
 			}
 			j.anc = &ancestor{parent: j.anc, id: id}
 		}
 	}
-	if j.rel != "" && !w.cfg.Virtualenvs && isVirtualenv(j.path) {
+	l.f = f
+	if all {
+		l.first, l.firstErr = f.ReadDir(-1)
+		if l.firstErr == nil {
+			l.firstErr = io.EOF
+		}
+	} else {
+		l.first, l.firstErr = f.ReadDir(readChunk)
+	}
+	if l.firstErr != nil && l.firstErr != io.EOF && len(l.first) == 0 {
+		return fail(dirSkip(j.path, l.firstErr))
+	}
+	// ReadDir(n) stops short of n entries only at the end of the directory.
+	l.complete = l.firstErr != nil || len(l.first) < readChunk
+	venvCfg, dotGit, gitignoreType, hasGitignore := l.specials(j.path)
+	if j.rel != "" && !w.cfg.Virtualenvs && (venvCfg || isOldVirtualenv(j.path)) {
 		f.Close()
-		return nil, nil, false
+		return listing{}, nil, false
 	}
 	if !w.cfg.NoIgnore {
-		if j.rel != "" {
+		if j.rel != "" && dotGit {
 			if gd, isRepo := gitDirAt(j.path); isRepo {
 				// A nested work tree: its own rules replace the outer ones.
 				j.ignoring = true
@@ -184,19 +236,17 @@ func (w *walkCtx) openDir(j *dirJob) (f *os.File, report *FileInfo, ok bool) {
 				j.frame = baseFrames(w.cfg.env, repoInfo{root: j.path, gitDir: gd})
 			}
 		}
-		if j.ignoring {
-			j.frame = j.frame.push(filepath.Join(j.path, ".gitignore"), j.gitRel, true)
+		// git ≥ 2.32 does not follow a symlinked .gitignore in the work tree.
+		if j.ignoring && hasGitignore && gitignoreType.IsRegular() {
+			j.frame = j.frame.push(filepath.Join(j.path, ".gitignore"), j.gitRel, false)
 		}
 	}
-	return f, nil, true
+	return l, nil, true
 }
 
-// isVirtualenv recognises a virtual environment: pyvenv.cfg (venv, virtualenv ≥ 20,
-// uv), or a conventional name holding an activate script (older virtualenv).
-func isVirtualenv(dir string) bool {
-	if _, err := os.Lstat(filepath.Join(dir, "pyvenv.cfg")); err == nil {
-		return true
-	}
+// isOldVirtualenv recognises a virtual environment without pyvenv.cfg (older
+// virtualenv): a conventional name holding an activate script.
+func isOldVirtualenv(dir string) bool {
 	switch filepath.Base(dir) {
 	case ".venv", "venv", "env", "virtualenv", ".env":
 		for _, a := range []string{"bin/activate", "Scripts/activate"} {
@@ -266,14 +316,24 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 	return actFile, dirJob{}, candidate{path: path, shebang: shebang}, FileInfo{}
 }
 
+// head is what readHead learns about an opened file.
+type head struct {
+	size    int64
+	modTime time.Time
+	id      devIno
+	idKnown bool
+	regular bool
+	n       int // bytes of the first block read into the buffer
+}
+
 // check opens a candidate file and applies the content rules: regular file (by
 // fstat of the opened descriptor), link duplicates, size, binary, shebang. keep
 // is false when the file is silently not a Python file (a shebang candidate that
 // is not one). buf is the caller's BinaryCheckSize scratch buffer.
 func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
 	follow := w.cfg.FollowSymlinks || c.explicit
-	f, err := os.OpenFile(c.path, openFlags(follow), 0)
-	if err != nil {
+	h, err := readHead(c.path, follow, w.cfg.MaxSize, c.shebang, buf[:BinaryCheckSize])
+	if err != nil && !h.idKnown {
 		switch {
 		case isNotExist(err):
 			return skipInfo(c.path, SkipVanished, err), !c.shebang
@@ -284,40 +344,27 @@ func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
 		}
 		return skipInfo(c.path, SkipUnreadable, err), !c.shebang
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	fi = FileInfo{Path: c.path, Size: h.size, ModTime: h.modTime, Dev: h.id.dev, Ino: h.id.ino}
 	if err != nil {
-		return skipInfo(c.path, SkipUnreadable, err), !c.shebang
-	}
-	fi = FileInfo{Path: c.path, Size: st.Size(), ModTime: st.ModTime()}
-	id, known := fileID(st)
-	fi.Dev, fi.Ino = id.dev, id.ino
-	if !st.Mode().IsRegular() {
-		fi.Skip = SkipNotRegular
-		return fi, !c.shebang
-	}
-	tooLarge := w.cfg.MaxSize > 0 && st.Size() > w.cfg.MaxSize
-	if tooLarge && !c.shebang {
-		fi.Skip = SkipTooLarge
-		return fi, true
-	}
-	n, err := io.ReadFull(f, buf[:BinaryCheckSize])
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		fi.Skip, fi.Err = SkipUnreadable, err
 		return fi, !c.shebang
 	}
-	head := buf[:n]
-	if c.shebang && !isPythonShebang(head) {
+	if !h.regular {
+		fi.Skip = SkipNotRegular
+		return fi, !c.shebang
+	}
+	headBytes := buf[:h.n]
+	if c.shebang && !isPythonShebang(headBytes) {
 		return fi, false
 	}
-	if w.seenFiles != nil && known && !w.firstSeen(w.seenFiles, id) {
+	if w.seenFiles != nil && h.idKnown && !w.firstSeen(w.seenFiles, h.id) {
 		fi.Skip = SkipDuplicate
 		return fi, true
 	}
 	switch {
-	case tooLarge:
+	case w.cfg.MaxSize > 0 && h.size > w.cfg.MaxSize:
 		fi.Skip = SkipTooLarge
-	case bytes.IndexByte(head, 0) >= 0:
+	case bytes.IndexByte(headBytes, 0) >= 0:
 		fi.Skip = SkipBinary
 	}
 	return fi, true
@@ -435,17 +482,17 @@ func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
 		if w.ctx.Err() != nil {
 			return false
 		}
-		f, report, ok := w.openDir(&j)
+		l, report, ok := w.openDir(&j, true)
 		if !ok {
 			if report != nil {
 				return yield(*report)
 			}
 			return true
 		}
-		entries, err := f.ReadDir(-1)
-		f.Close()
-		if err != nil && len(entries) == 0 {
-			return yield(dirSkip(j.path, err))
+		l.f.Close()
+		entries, err := l.first, l.firstErr
+		if err == io.EOF {
+			err = nil
 		}
 		slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 		for _, e := range entries {
@@ -609,14 +656,14 @@ func (p *pool) checkFiles(files []candidate, buf []byte) bool {
 // already waiting, checks them itself (which bounds the queue).
 func (p *pool) walkDir(j dirJob, buf []byte) {
 	w := p.w
-	f, report, ok := w.openDir(&j)
+	l, report, ok := w.openDir(&j, false)
 	if !ok {
 		if report != nil {
 			p.emit(*report)
 		}
 		return
 	}
-	defer f.Close()
+	defer l.f.Close()
 	var batch []candidate
 	flush := func() bool {
 		if len(batch) == 0 {
@@ -635,11 +682,11 @@ func (p *pool) walkDir(j dirJob, buf []byte) {
 		batch = batch[:0]
 		return ok
 	}
+	entries, err := l.first, l.firstErr
 	for {
 		if w.ctx.Err() != nil {
 			return
 		}
-		entries, err := f.ReadDir(readChunk)
 		for _, e := range entries {
 			act, sub, c, fi := w.classify(&j, e.Name(), e.Type())
 			switch act {
@@ -668,5 +715,6 @@ func (p *pool) walkDir(j dirJob, buf []byte) {
 			}
 			return
 		}
+		entries, err = l.f.ReadDir(readChunk)
 	}
 }
