@@ -1,0 +1,116 @@
+// Command measure runs a command and reports its wall time, CPU time and
+// peak memory, counting every process of its tree: the benchmark compares
+// programs that use one process (pybatch, ctags) with programs that use
+// many (the Python baseline's multiprocessing pool, pybatch --isolate), and
+// GNU time's %M is only the largest single process.
+//
+//	go run ./bench/measure [-name NAME] [-interval 20ms] -- COMMAND [ARGS...]
+//
+// It prints one line: name, wall seconds, user and system CPU seconds (from
+// wait4, which includes every descendant that was waited for), the peak of
+// the sum of the RSS of the process and all its descendants (sampled from
+// /proc every -interval), and the largest single-process RSS (ru_maxrss).
+// The command's stdout and stderr pass through. Linux only.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	name := flag.String("name", "", "label printed with the figures (default: the command)")
+	interval := flag.Duration("interval", 20*time.Millisecond, "RSS sampling interval")
+	flag.Parse()
+	args := flag.Args()
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "usage: measure [-name NAME] -- COMMAND [ARGS...]")
+		os.Exit(2)
+	}
+	if *name == "" {
+		*name = args[0]
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "measure:", err)
+		os.Exit(1)
+	}
+	done := make(chan struct{})
+	peak := make(chan int64)
+	go func() {
+		var max int64
+		t := time.NewTicker(*interval)
+		defer t.Stop()
+		for {
+			if rss := treeRSS(cmd.Process.Pid); rss > max {
+				max = rss
+			}
+			select {
+			case <-done:
+				peak <- max
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	err := cmd.Wait()
+	wall := time.Since(start)
+	close(done)
+	treePeak := <-peak
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	user := time.Duration(ru.Utime.Nano())
+	sys := time.Duration(ru.Stime.Nano())
+	fmt.Fprintf(os.Stderr, "MEASURE %-28s wall %7.2fs  cpu %7.2fs (user %.2f sys %.2f)  peak tree RSS %7.1f MB  max process RSS %7.1f MB  exit %d\n",
+		*name, wall.Seconds(), (user + sys).Seconds(), user.Seconds(), sys.Seconds(),
+		float64(treePeak)/1e6, float64(ru.Maxrss*1024)/1e6, cmd.ProcessState.ExitCode())
+	if err != nil {
+		os.Exit(cmd.ProcessState.ExitCode())
+	}
+}
+
+// treeRSS is the sum of VmRSS over pid and its descendants.
+func treeRSS(root int) int64 {
+	children := map[int][]int{}
+	rss := map[int]int64{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/status")
+		if err != nil {
+			continue
+		}
+		var ppid int
+		var kb int64
+		for _, line := range bytes.Split(b, []byte{'\n'}) {
+			if v, ok := bytes.CutPrefix(line, []byte("PPid:")); ok {
+				ppid, _ = strconv.Atoi(strings.TrimSpace(string(v)))
+			}
+			if v, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
+				kb, _ = strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(string(v)), "kB")), 10, 64)
+			}
+		}
+		children[ppid] = append(children[ppid], pid)
+		rss[pid] = kb * 1024
+	}
+	var total int64
+	stack := []int{root}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		total += rss[p]
+		stack = append(stack, children[p]...)
+	}
+	return total
+}
