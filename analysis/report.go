@@ -23,6 +23,11 @@ type Report struct {
 	Imports     []Import     `json:"imports"`
 	Definitions []Definition `json:"definitions"`
 	Lines       LineMetrics  `json:"lines"`
+	// LinesError is set when the line metrics could not be computed: the
+	// file cannot be decoded, or radon's line-by-line tokenization never
+	// completes (an unterminated string or bracket at the end of the file,
+	// a character Python's tokenize rejects); Lines is then all zero.
+	LinesError string `json:"lines_error,omitempty"`
 }
 
 // SyntaxError is where and why the file does not parse. Lines are 1-based,

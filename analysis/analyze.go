@@ -1,0 +1,609 @@
+package analysis
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/parser"
+	"github.com/pybatch/pybatch/python/source"
+	"github.com/pybatch/pybatch/python/token"
+)
+
+// Options tune Analyze. The zero value gives radon's default numbers.
+type Options struct {
+	// NoAssert is radon cc's --no-assert: assert statements do not add to
+	// the cyclomatic complexity.
+	NoAssert bool
+}
+
+// Analyze reads one Python file: src is the file's raw bytes, path is only
+// recorded. It never fails: a file that cannot be decoded or parsed gives a
+// Report with SyntaxError set (and whatever could still be measured). It
+// keeps no state between calls and is safe for concurrent use.
+//
+// Docstrings (module, class, function) are what CPython 3.14's
+// ast.get_docstring returns: the first statement's string constant, cleaned
+// by inspect.cleandoc.
+func Analyze(path string, src []byte, opts Options) *Report {
+	sum := sha256.Sum256(src)
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Path:          path,
+		Size:          int64(len(src)),
+		SHA256:        hex.EncodeToString(sum[:]),
+		Encoding:      "utf-8",
+		Imports:       []Import{},
+		Definitions:   []Definition{},
+	}
+	text, info, err := source.Decode(src)
+	if info.Encoding != "" {
+		r.Encoding = info.Encoding
+	}
+	r.BOM = info.BOM
+	if err != nil {
+		r.SyntaxError = syntaxError(err)
+		r.LinesError = "the file cannot be decoded: " + err.Error()
+		return r
+	}
+	if m, err := rawMetrics(string(text)); err != nil {
+		r.LinesError = err.Error()
+	} else {
+		r.Lines = m
+	}
+	mod, err := parser.Parse(text, parser.Options{})
+	if err != nil {
+		r.SyntaxError = syntaxError(err)
+		return r
+	}
+	analyzeModule(r, mod, text, opts)
+	return r
+}
+
+// syntaxError turns a front-end error into the Report's form.
+func syntaxError(err error) *SyntaxError {
+	var se *token.SyntaxError
+	if errors.As(err, &se) {
+		return &SyntaxError{
+			Kind: se.Kind, Msg: se.Msg,
+			Line: int(se.Start.Line), Col: int(se.Start.Col),
+			EndLine: int(se.End.Line), EndCol: int(se.End.Col),
+		}
+	}
+	return &SyntaxError{Kind: "SyntaxError", Msg: err.Error()}
+}
+
+// analyzeModule fills the AST-derived fields of r.
+func analyzeModule(r *Report, mod *ast.Module, text []byte, opts Options) {
+	w := walker{r: r, text: text, opts: opts}
+	w.lineStart = append(w.lineStart, 0)
+	for i, c := range text {
+		if c == '\n' {
+			w.lineStart = append(w.lineStart, i+1)
+		}
+	}
+	r.Docstring = docstring(mod.Body)
+	r.All = dunderAll(mod.Body)
+	w.stmts(mod.Body, &scope{kind: scopeModule}, ctxModule)
+}
+
+type scopeKind uint8
+
+const (
+	scopeModule scopeKind = iota
+	scopeClass
+	scopeFunction
+)
+
+// scope is a class or function body (or the module) while walking.
+type scope struct {
+	kind     scopeKind
+	qualname string
+	body     []ast.Stmt
+	globals  map[string]bool // names declared global in this scope; nil until needed
+	scanned  bool
+	// for a class: how many methods (functions directly in its body, as
+	// radon counts them) and the sum of their complexities
+	methods, methodCC int
+}
+
+// isGlobal reports whether name is declared global in s (which makes a
+// nested definition's __qualname__ just its name, as CPython's compiler does).
+func (s *scope) isGlobal(name string) bool {
+	if s.kind == scopeModule {
+		return false
+	}
+	if !s.scanned {
+		s.scanned = true
+		var scan func([]ast.Stmt)
+		scan = func(body []ast.Stmt) {
+			for _, st := range body {
+				switch n := st.(type) {
+				case *ast.Global:
+					if s.globals == nil {
+						s.globals = map[string]bool{}
+					}
+					for _, g := range n.Names {
+						s.globals[g] = true
+					}
+				case *ast.FunctionDef, *ast.AsyncFunctionDef, *ast.ClassDef:
+					// a new scope
+				default:
+					forEachBody(st, func(b []ast.Stmt, _ bodyRole) { scan(b) })
+				}
+			}
+		}
+		scan(s.body)
+	}
+	return s.globals[name]
+}
+
+// importCtx is where a statement sits, for Import.Where.
+type importCtx uint8
+
+const (
+	ctxModule importCtx = iota
+	ctxConditional
+	ctxTryImport
+	ctxTypeChecking
+	ctxClass
+	ctxFunction
+)
+
+var whereNames = [...]string{"module", "conditional", "try_import_error", "type_checking", "class", "function"}
+
+// Where values, from the strongest: inside a function; inside a class body;
+// under `if TYPE_CHECKING:` (or `if <name>.TYPE_CHECKING:`); inside the body
+// or a handler of a try statement with a handler naming ImportError or
+// ModuleNotFoundError; inside any other if/elif/else, loop, try/except/else
+// or match case; else at module level. The body of `with` and `finally`
+// always runs and changes nothing.
+func stronger(a, b importCtx) importCtx { return max(a, b) }
+
+type walker struct {
+	r         *Report
+	text      []byte
+	lineStart []int
+	opts      Options
+}
+
+// bodyRole says how a nested statement list runs relative to its statement.
+type bodyRole uint8
+
+const (
+	roleAlways      bodyRole = iota // with body, finally
+	roleConditional                 // if/else, loops, match cases, try else
+	roleTypeChecking
+	roleTry // try body and except handlers
+)
+
+// forEachBody calls f for each statement list directly inside st.
+func forEachBody(st ast.Stmt, f func([]ast.Stmt, bodyRole)) {
+	switch n := st.(type) {
+	case *ast.If:
+		if isTypeChecking(n.Test) {
+			f(n.Body, roleTypeChecking)
+		} else {
+			f(n.Body, roleConditional)
+		}
+		f(n.Orelse, roleConditional)
+	case *ast.For:
+		f(n.Body, roleConditional)
+		f(n.Orelse, roleConditional)
+	case *ast.AsyncFor:
+		f(n.Body, roleConditional)
+		f(n.Orelse, roleConditional)
+	case *ast.While:
+		f(n.Body, roleConditional)
+		f(n.Orelse, roleConditional)
+	case *ast.With:
+		f(n.Body, roleAlways)
+	case *ast.AsyncWith:
+		f(n.Body, roleAlways)
+	case *ast.Try:
+		f(n.Body, roleTry)
+		for _, h := range n.Handlers {
+			f(h.Body, roleTry)
+		}
+		f(n.Orelse, roleConditional)
+		f(n.Finalbody, roleAlways)
+	case *ast.TryStar:
+		f(n.Body, roleTry)
+		for _, h := range n.Handlers {
+			f(h.Body, roleTry)
+		}
+		f(n.Orelse, roleConditional)
+		f(n.Finalbody, roleAlways)
+	case *ast.Match:
+		for _, c := range n.Cases {
+			f(c.Body, roleConditional)
+		}
+	}
+}
+
+// isTypeChecking reports whether an if test is TYPE_CHECKING or
+// <name>.TYPE_CHECKING (typing.TYPE_CHECKING, t.TYPE_CHECKING...).
+func isTypeChecking(e ast.Expr) bool {
+	switch n := e.(type) {
+	case *ast.Name:
+		return n.Id == "TYPE_CHECKING"
+	case *ast.Attribute:
+		_, isName := n.Value.(*ast.Name)
+		return isName && n.Attr == "TYPE_CHECKING"
+	}
+	return false
+}
+
+// catchesImportError reports whether a handler list names ImportError or
+// ModuleNotFoundError (alone, dotted, or in a tuple).
+func catchesImportError(hs []*ast.ExceptHandler) bool {
+	var names func(ast.Expr) bool
+	names = func(e ast.Expr) bool {
+		switch n := e.(type) {
+		case *ast.Name:
+			return n.Id == "ImportError" || n.Id == "ModuleNotFoundError"
+		case *ast.Attribute:
+			return n.Attr == "ImportError" || n.Attr == "ModuleNotFoundError"
+		case *ast.Tuple:
+			for _, x := range n.Elts {
+				if names(x) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, h := range hs {
+		if h.Type != nil && names(h.Type) {
+			return true
+		}
+	}
+	return false
+}
+
+// stmts walks a statement list in scope sc, with import context ctx.
+func (w *walker) stmts(body []ast.Stmt, sc *scope, ctx importCtx) {
+	for _, st := range body {
+		switch n := st.(type) {
+		case *ast.FunctionDef:
+			w.function(n, n.Name, n.Args, n.Body, n.DecoratorList, n.Returns, false, sc)
+		case *ast.AsyncFunctionDef:
+			w.function(n, n.Name, n.Args, n.Body, n.DecoratorList, n.Returns, true, sc)
+		case *ast.ClassDef:
+			w.class(n, sc)
+		case *ast.Import:
+			for _, a := range n.Names {
+				w.r.Imports = append(w.r.Imports, Import{
+					Module: a.Name,
+					Names:  []ImportName{{Name: a.Name, As: a.Asname}},
+					Line:   int(n.Lineno),
+					Where:  whereNames[ctx],
+				})
+			}
+		case *ast.ImportFrom:
+			imp := Import{
+				Module: n.Module, Level: n.Level, From: true,
+				Line: int(n.Lineno), Where: whereNames[ctx],
+				Names: make([]ImportName, len(n.Names)),
+			}
+			for i, a := range n.Names {
+				imp.Names[i] = ImportName{Name: a.Name, As: a.Asname}
+			}
+			w.r.Imports = append(w.r.Imports, imp)
+		case *ast.Try:
+			w.tryStmt(st, n.Handlers, sc, ctx)
+		case *ast.TryStar:
+			w.tryStmt(st, n.Handlers, sc, ctx)
+		default:
+			forEachBody(st, func(b []ast.Stmt, role bodyRole) {
+				w.stmts(b, sc, roleCtx(ctx, role, false))
+			})
+		}
+	}
+}
+
+func (w *walker) tryStmt(st ast.Stmt, hs []*ast.ExceptHandler, sc *scope, ctx importCtx) {
+	imp := catchesImportError(hs)
+	forEachBody(st, func(b []ast.Stmt, role bodyRole) {
+		w.stmts(b, sc, roleCtx(ctx, role, imp))
+	})
+}
+
+func roleCtx(ctx importCtx, role bodyRole, importTry bool) importCtx {
+	switch role {
+	case roleConditional:
+		return stronger(ctx, ctxConditional)
+	case roleTypeChecking:
+		return stronger(ctx, ctxTypeChecking)
+	case roleTry:
+		if importTry {
+			return stronger(ctx, ctxTryImport)
+		}
+		return stronger(ctx, ctxConditional)
+	}
+	return ctx
+}
+
+// qualname is CPython's __qualname__ for a definition named name in sc.
+func qualname(sc *scope, name string) string {
+	switch {
+	case sc.kind == scopeModule || sc.isGlobal(name):
+		return name
+	case sc.kind == scopeFunction:
+		return sc.qualname + ".<locals>." + name
+	default:
+		return sc.qualname + "." + name
+	}
+}
+
+func (w *walker) function(n ast.Stmt, name string, args *ast.Arguments, body []ast.Stmt,
+	decorators []ast.Expr, returns ast.Expr, async bool, sc *scope) {
+	loc := n.(ast.Located).Location()
+	kind := "function"
+	if sc.kind == scopeClass {
+		kind = "method"
+	}
+	if async {
+		kind = "async_" + kind
+	}
+	cc := 1 + w.ccBody(body)
+	if sc.kind == scopeClass {
+		sc.methods++
+		sc.methodCC += cc
+	}
+	d := Definition{
+		QualName:   qualname(sc, name),
+		Name:       name,
+		Kind:       kind,
+		Line:       int(loc.Lineno),
+		Col:        int(loc.ColOffset),
+		EndLine:    int(loc.EndLineno),
+		EndCol:     int(loc.EndColOffset),
+		Decorators: w.exprTexts(decorators),
+		Params:     params(args),
+		Docstring:  docstring(body),
+		Complexity: cc,
+		Rank:       ccRank(cc),
+	}
+	if returns != nil {
+		d.Returns = w.srcText(returns)
+	}
+	w.r.Definitions = append(w.r.Definitions, d)
+	inner := &scope{kind: scopeFunction, qualname: d.QualName, body: body}
+	w.stmts(body, inner, ctxFunction)
+}
+
+func (w *walker) class(n *ast.ClassDef, sc *scope) {
+	d := Definition{
+		QualName:   qualname(sc, n.Name),
+		Name:       n.Name,
+		Kind:       "class",
+		Line:       int(n.Lineno),
+		Col:        int(n.ColOffset),
+		EndLine:    int(n.EndLineno),
+		EndCol:     int(n.EndColOffset),
+		Decorators: w.exprTexts(n.DecoratorList),
+		Docstring:  docstring(n.Body),
+	}
+	for _, b := range n.Bases {
+		d.Bases = append(d.Bases, w.srcText(b))
+	}
+	for _, k := range n.Keywords {
+		d.Bases = append(d.Bases, w.srcText(k))
+	}
+	i := len(w.r.Definitions)
+	w.r.Definitions = append(w.r.Definitions, d)
+	inner := &scope{kind: scopeClass, qualname: d.QualName, body: n.Body}
+	w.stmts(n.Body, inner, ctxClass)
+	cc := w.classComplexity(n, inner)
+	w.r.Definitions[i].Complexity = cc
+	w.r.Definitions[i].Rank = ccRank(cc)
+}
+
+// params lists a function's parameters in order.
+func params(a *ast.Arguments) []Param {
+	if a == nil {
+		return nil
+	}
+	var ps []Param
+	positional := len(a.Posonlyargs) + len(a.Args)
+	firstDefault := positional - len(a.Defaults)
+	i := 0
+	for _, p := range a.Posonlyargs {
+		ps = append(ps, Param{Name: p.Arg, Kind: "positional_only", Default: i >= firstDefault, Annotation: p.Annotation != nil})
+		i++
+	}
+	for _, p := range a.Args {
+		ps = append(ps, Param{Name: p.Arg, Kind: "positional", Default: i >= firstDefault, Annotation: p.Annotation != nil})
+		i++
+	}
+	if a.Vararg != nil {
+		ps = append(ps, Param{Name: a.Vararg.Arg, Kind: "var_positional", Annotation: a.Vararg.Annotation != nil})
+	}
+	for j, p := range a.Kwonlyargs {
+		ps = append(ps, Param{Name: p.Arg, Kind: "keyword_only", Default: j < len(a.KwDefaults) && a.KwDefaults[j] != nil, Annotation: p.Annotation != nil})
+	}
+	if a.Kwarg != nil {
+		ps = append(ps, Param{Name: a.Kwarg.Arg, Kind: "var_keyword", Annotation: a.Kwarg.Annotation != nil})
+	}
+	return ps
+}
+
+// srcText is the source text of a located node, sliced by its positions.
+func (w *walker) srcText(n ast.Located) string {
+	l := n.Location()
+	start, ok1 := w.offset(l.Lineno, l.ColOffset)
+	end, ok2 := w.offset(l.EndLineno, l.EndColOffset)
+	if !ok1 || !ok2 || end < start {
+		return ""
+	}
+	return string(w.text[start:end])
+}
+
+func (w *walker) offset(line, col int32) (int, bool) {
+	if line < 1 || int(line) > len(w.lineStart) || col < 0 {
+		return 0, false
+	}
+	off := w.lineStart[line-1] + int(col)
+	if off > len(w.text) {
+		return 0, false
+	}
+	return off, true
+}
+
+func (w *walker) exprTexts(es []ast.Expr) []string {
+	if len(es) == 0 {
+		return nil
+	}
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = w.srcText(e)
+	}
+	return out
+}
+
+// docstring is ast.get_docstring(node, clean=True) for a body.
+func docstring(body []ast.Stmt) *string {
+	if len(body) == 0 {
+		return nil
+	}
+	es, ok := body[0].(*ast.ExprStmt)
+	if !ok {
+		return nil
+	}
+	c, ok := es.Value.(*ast.Constant)
+	if !ok {
+		return nil
+	}
+	s, ok := c.Value.(ast.Str)
+	if !ok {
+		return nil
+	}
+	d := cleandoc(string(s))
+	return &d
+}
+
+// cleandoc is CPython 3.14's inspect.cleandoc: expand tabs, remove the
+// common leading spaces of the lines after the first, strip the first line's
+// leading spaces, drop leading and trailing empty lines.
+func cleandoc(doc string) string {
+	lines := strings.Split(expandTabs(doc), "\n")
+	margin := -1
+	for _, l := range lines[1:] {
+		content := len(strings.TrimLeft(l, " "))
+		if content > 0 {
+			if indent := len(l) - content; margin < 0 || indent < margin {
+				margin = indent
+			}
+		}
+	}
+	lines[0] = strings.TrimLeft(lines[0], " ")
+	if margin >= 0 {
+		for i := 1; i < len(lines); i++ {
+			lines[i] = lines[i][min(margin, len(lines[i])):] // only spaces are removed
+		}
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// expandTabs is Python's str.expandtabs(8): columns count code points and
+// restart after "\n" and "\r". s is WTF-8: a lone surrogate (3 bytes that
+// are not valid UTF-8) counts as one character and is copied unchanged.
+func expandTabs(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\t':
+			n := 8 - col%8
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			i++
+			continue
+		case c == '\n' || c == '\r':
+			col = 0
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		if c == 0xED && i+2 < len(s) && s[i+1] >= 0xA0 && s[i+1] <= 0xBF {
+			size = 3 // a WTF-8 surrogate
+		}
+		b.WriteString(s[i : i+size])
+		col++
+		i += size
+	}
+	return b.String()
+}
+
+// dunderAll is the module's __all__ when it is assigned a literal list or
+// tuple of strings at module level (the last such assignment, extended by
+// later `__all__ += [...]` of literals).
+func dunderAll(body []ast.Stmt) []string {
+	var all []string
+	lit := func(e ast.Expr) ([]string, bool) {
+		var elts []ast.Expr
+		switch n := e.(type) {
+		case *ast.List:
+			elts = n.Elts
+		case *ast.Tuple:
+			elts = n.Elts
+		default:
+			return nil, false
+		}
+		out := make([]string, 0, len(elts))
+		for _, x := range elts {
+			c, ok := x.(*ast.Constant)
+			if !ok {
+				return nil, false
+			}
+			s, ok := c.Value.(ast.Str)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, string(s))
+		}
+		return out, true
+	}
+	isAll := func(e ast.Expr) bool {
+		n, ok := e.(*ast.Name)
+		return ok && n.Id == "__all__"
+	}
+	for _, st := range body {
+		switch n := st.(type) {
+		case *ast.Assign:
+			if len(n.Targets) == 1 && isAll(n.Targets[0]) {
+				if v, ok := lit(n.Value); ok {
+					all = v
+				}
+			}
+		case *ast.AnnAssign:
+			if isAll(n.Target) && n.Value != nil {
+				if v, ok := lit(n.Value); ok {
+					all = v
+				}
+			}
+		case *ast.AugAssign:
+			if isAll(n.Target) && n.Op == ast.Add && all != nil {
+				if v, ok := lit(n.Value); ok {
+					all = append(all, v...)
+				}
+			}
+		}
+	}
+	return all
+}
