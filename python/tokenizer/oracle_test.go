@@ -104,7 +104,8 @@ for i, rel in enumerate(names):
         s = lines[l-1]
         if s.isascii():
             return c
-        return len(s[:c].encode('utf-8', 'surrogatepass'))
+        # Columns past the text are on the line's "\n" (or the implicit one).
+        return len(s[:c].encode('utf-8', 'surrogatepass')) + max(0, c - len(s))
     try:
         for t in TokenizerIter(io.StringIO(src).readline, extra_tokens=EXTRA):
             typ, s, (sl, sc), (el, ec) = t[0], t[1], t[2], t[3]
@@ -452,4 +453,11 @@ func TestCorpusLocalStdlib(t *testing.T) {
 		t.Skip("no local Python standard library found (set PYBATCH_STDLIB)")
 	}
 	runCorpus(t, dir, false)
+}
+
+// TestCorpusPyodideStdlibComments compares Options.Comments with CPython's
+// tokenize module stream (TokenizerIter with extra_tokens=True).
+func TestCorpusPyodideStdlibComments(t *testing.T) {
+	pyodide := requireOracle(t)
+	runCorpus(t, unzipPy(t, filepath.Join(pyodide, "python_stdlib.zip")), true)
 }
