@@ -241,6 +241,45 @@ func TestIgnoreMatchesGitKnownCases(t *testing.T) {
 	}
 }
 
+// TestIgnoreNestedRepoAndLocalConfig: a nested work tree uses its own rules
+// (not the outer .gitignore), and core.excludesFile in a repository's own
+// .git/config overrides the global one; both compared with git run in each tree.
+func TestIgnoreNestedRepoAndLocalConfig(t *testing.T) {
+	need(t, "git")
+	gs := newGitSetup(t, false)
+	root := t.TempDir()
+	gs.git(t, root, "init", "-q")
+	inner := filepath.Join(root, "inner")
+	must(t, os.MkdirAll(inner, 0o755))
+	gs.git(t, inner, "init", "-q")
+	writeFile(t, filepath.Join(root, ".gitignore"), "outer_*.py\n")
+	writeFile(t, filepath.Join(inner, ".gitignore"), "inner_*.py\n")
+	writeFile(t, gs.exclude, "global_*.py\n")
+	writeFile(t, filepath.Join(root, "local-ignore"), "local_*.py\n")
+	gs.git(t, inner, "config", "core.excludesFile", filepath.Join(root, "local-ignore"))
+	for _, d := range []string{root, inner, filepath.Join(inner, "pkg")} {
+		for _, f := range []string{"outer_a.py", "inner_b.py", "global_c.py", "local_d.py", "e.py"} {
+			writeFile(t, filepath.Join(d, f), "")
+		}
+	}
+	wantOuter := gs.gitUnignoredPy(t, root) // lists no file of inner/ (a nested repository)
+	wantInner := gs.gitUnignoredPy(t, inner)
+	var want []string
+	want = append(want, wantOuter...)
+	for _, f := range wantInner {
+		want = append(want, "inner/"+f)
+	}
+	slices.Sort(want)
+	if !slices.Equal(wantInner, []string{"e.py", "global_c.py", "outer_a.py", "pkg/e.py", "pkg/global_c.py", "pkg/outer_a.py"}) {
+		t.Fatalf("git lists %v in the nested repository; the test's premise is wrong", wantInner)
+	}
+	for _, sorted := range []bool{false, true} {
+		if got := scanPy(t, root, gitCompareOptions(gs, sorted)); !slices.Equal(got, want) {
+			t.Errorf("sorted=%v: only scan %v, only git %v", sorted, minus(got, want), minus(want, got))
+		}
+	}
+}
+
 // TestIgnoreInLargeDirectory: a directory listed in several chunks finds its
 // .gitignore (and a nested work tree, and a virtualenv marker) all the same.
 func TestIgnoreInLargeDirectory(t *testing.T) {
