@@ -1,0 +1,241 @@
+package oracle
+
+import (
+	"archive/zip"
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Verdict is CPython's outcome for one file: the dump of
+// ast.parse(raw_bytes) with include_attributes=True, show_empty=True (one
+// line), or the exception ast.parse raised.
+type Verdict struct {
+	Path string `json:"p"` // relative to the corpus root, with '/'
+	OK   bool   `json:"ok"`
+	Dump string `json:"dump,omitempty"`
+	// DumpError is set when parsing succeeded but ast.dump itself failed
+	// (e.g. RecursionError on a very deep tree).
+	DumpError string `json:"dump_error,omitempty"`
+	// The exception, when OK is false.
+	Kind      string `json:"kind,omitempty"`
+	Msg       string `json:"msg,omitempty"`
+	Lineno    *int   `json:"lineno,omitempty"`
+	Offset    *int   `json:"offset,omitempty"`
+	EndLineno *int   `json:"end_lineno,omitempty"`
+	EndOffset *int   `json:"end_offset,omitempty"`
+}
+
+// corpusScript parses every file listed (one host path per line) in the
+// file named by argv[1] and prints one JSON Verdict per line. The host's
+// root directory is mounted at /mnt.
+const corpusScript = `
+import ast, json, sys, warnings
+warnings.simplefilter("ignore")
+sys.setrecursionlimit(100000)
+root = sys.argv[2]
+for line in open("/mnt" + sys.argv[1], encoding="utf-8"):
+    rel = line.rstrip("\n")
+    r = {"p": rel}
+    try:
+        raw = open("/mnt" + root + "/" + rel, "rb").read()
+        tree = ast.parse(raw)
+    except SyntaxError as e:
+        r.update(ok=False, kind=type(e).__name__, msg=e.msg, lineno=e.lineno, offset=e.offset, end_lineno=e.end_lineno, end_offset=e.end_offset)
+    except Exception as e:
+        r.update(ok=False, kind=type(e).__name__, msg=str(e))
+    else:
+        r["ok"] = True
+        try:
+            r["dump"] = ast.dump(tree, include_attributes=True, show_empty=True)
+        except Exception as e:
+            r["dump_error"] = type(e).__name__ + ": " + str(e)
+    sys.stdout.write(json.dumps(r) + "\n")
+`
+
+// CorpusFiles lists the .py files under root, as sorted '/'-separated
+// relative paths.
+func CorpusFiles(root string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(p, ".py") {
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}
+
+// corpusKey identifies a corpus's content and the oracle's version: the
+// pyodide version and every file's relative path and SHA-256.
+func (e Env) corpusKey(root string, files []string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "pyodide %s\n%s", e.PyodideVers, corpusScript)
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			return "", err
+		}
+		s := sha256.Sum256(b)
+		fmt.Fprintf(h, "%s %x\n", f, s)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:24], nil
+}
+
+// DefaultCacheDir is where CPython's corpus verdicts are cached:
+// $PYBATCH_ORACLE_CACHE, else the user cache directory's pybatch-oracle.
+func DefaultCacheDir() string {
+	if d := os.Getenv("PYBATCH_ORACLE_CACHE"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "pybatch-oracle")
+	}
+	return filepath.Join(os.TempDir(), "pybatch-oracle")
+}
+
+// CPythonVerdicts runs CPython 3.14 over files (relative to root) in one
+// pyodide process and returns a path to a JSON Lines file of Verdicts in
+// the same order. With cacheDir set, results are cached there under a key
+// of the pyodide version and the files' contents, so a second run over an
+// unchanged corpus costs nothing. cached reports a cache hit.
+func (e Env) CPythonVerdicts(ctx context.Context, root string, files []string, cacheDir string) (path string, cached bool, err error) {
+	root, err = filepath.Abs(root)
+	if err != nil {
+		return "", false, err
+	}
+	key, err := e.corpusKey(root, files)
+	if err != nil {
+		return "", false, err
+	}
+	if cacheDir == "" {
+		cacheDir, err = os.MkdirTemp("", "pybatch-oracle-")
+		if err != nil {
+			return "", false, err
+		}
+	}
+	dir := filepath.Join(cacheDir, "pyodide-"+e.PyodideVers)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", false, err
+	}
+	path = filepath.Join(dir, key+".jsonl")
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+		return path, true, nil
+	}
+	list, err := os.CreateTemp(dir, "list-*.txt")
+	if err != nil {
+		return "", false, err
+	}
+	defer os.Remove(list.Name())
+	if _, err := io.WriteString(list, strings.Join(files, "\n")+"\n"); err != nil {
+		list.Close()
+		return "", false, err
+	}
+	if err := list.Close(); err != nil {
+		return "", false, err
+	}
+	out, err := os.CreateTemp(dir, key+"-*.partial")
+	if err != nil {
+		return "", false, err
+	}
+	defer os.Remove(out.Name())
+	w := bufio.NewWriterSize(out, 1<<20)
+	listAbs, _ := filepath.Abs(list.Name())
+	runErr := e.RunTo(ctx, w, "/", corpusScript, filepath.ToSlash(listAbs), filepath.ToSlash(root))
+	if err := w.Flush(); err != nil && runErr == nil {
+		runErr = err
+	}
+	if err := out.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr != nil {
+		return "", false, runErr
+	}
+	if err := os.Rename(out.Name(), path); err != nil {
+		return "", false, err
+	}
+	return path, false, nil
+}
+
+// ReadVerdicts calls fn for each Verdict in a JSON Lines file written by
+// CPythonVerdicts.
+func ReadVerdicts(path string, fn func(Verdict) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 {
+			var v Verdict
+			if jerr := json.Unmarshal(line, &v); jerr != nil {
+				return fmt.Errorf("%s: %w", path, jerr)
+			}
+			if ferr := fn(v); ferr != nil {
+				return ferr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// ExtractZip extracts the .py files of a zip archive (such as pyodide's
+// python_stdlib.zip) into dir.
+func ExtractZip(zipPath, dir string) error {
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".py") {
+			continue
+		}
+		name := filepath.FromSlash(f.Name)
+		if !filepath.IsLocal(name) {
+			return fmt.Errorf("%s: unsafe path %q", zipPath, f.Name)
+		}
+		dst := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
