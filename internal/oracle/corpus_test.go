@@ -142,9 +142,9 @@ func runCorpus(t *testing.T, env Env, name, root string) {
 	known := readKnown(t, name)
 	var (
 		compared, identical, different, verdictDis, bothRejected, msgDiffer int
-		nowAgree                                                           []string
-		unlisted                                                           []string
-		current                                                            = map[string]string{}
+		nowAgree                                                            []string
+		unlisted                                                            []string
+		current                                                             = map[string]string{}
 	)
 	seen := 0
 	err = ReadVerdicts(vpath, func(v Verdict) error {
