@@ -171,8 +171,10 @@ func (p *parser) expression() ast.Expr {
 	d := p.disjunction()
 	if p.at(kwIf) {
 		m := p.mark()
+		p.pin(m)
 		p.next()
 		test := p.disjunction()
+		p.unpin()
 		if !p.accept(kwElse) {
 			p.reset(m)
 			p.leave()
@@ -315,7 +317,8 @@ func (p *parser) binop(left ast.Expr, op ast.Operator, right ast.Expr, sp token.
 func (p *parser) bitwiseOr() ast.Expr {
 	sp := p.peek().start
 	a := p.bitwiseXor()
-	for p.accept(tVBAR) {
+	for n := 1; p.accept(tVBAR); n++ {
+		p.chain(n)
 		a = p.binop(a, ast.BitOr, p.bitwiseXor(), sp)
 	}
 	return a
@@ -324,7 +327,8 @@ func (p *parser) bitwiseOr() ast.Expr {
 func (p *parser) bitwiseXor() ast.Expr {
 	sp := p.peek().start
 	a := p.bitwiseAnd()
-	for p.accept(tCIRCUMFLEX) {
+	for n := 1; p.accept(tCIRCUMFLEX); n++ {
+		p.chain(n)
 		a = p.binop(a, ast.BitXor, p.bitwiseAnd(), sp)
 	}
 	return a
@@ -333,7 +337,8 @@ func (p *parser) bitwiseXor() ast.Expr {
 func (p *parser) bitwiseAnd() ast.Expr {
 	sp := p.peek().start
 	a := p.shiftExpr()
-	for p.accept(tAMPER) {
+	for n := 1; p.accept(tAMPER); n++ {
+		p.chain(n)
 		a = p.binop(a, ast.BitAnd, p.shiftExpr(), sp)
 	}
 	return a
@@ -342,7 +347,8 @@ func (p *parser) bitwiseAnd() ast.Expr {
 func (p *parser) shiftExpr() ast.Expr {
 	sp := p.peek().start
 	a := p.sum()
-	for {
+	for n := 1; ; n++ {
+		p.chain(n)
 		switch p.kind() {
 		case tLEFTSHIFT:
 			p.next()
@@ -359,7 +365,8 @@ func (p *parser) shiftExpr() ast.Expr {
 func (p *parser) sum() ast.Expr {
 	sp := p.peek().start
 	a := p.term()
-	for {
+	for n := 1; ; n++ {
+		p.chain(n)
 		switch p.kind() {
 		case tPLUS:
 			p.next()
@@ -376,7 +383,8 @@ func (p *parser) sum() ast.Expr {
 func (p *parser) term() ast.Expr {
 	sp := p.peek().start
 	a := p.factor()
-	for {
+	for n := 1; ; n++ {
+		p.chain(n)
 		var op ast.Operator
 		switch p.kind() {
 		case tSTAR:
@@ -447,7 +455,8 @@ func (p *parser) awaitPrimary() ast.Expr {
 func (p *parser) primary() ast.Expr {
 	sp := p.peek().start
 	a := p.atom()
-	for {
+	for n := 1; ; n++ {
+		p.chain(n)
 		switch p.kind() {
 		case tDOT:
 			p.next()

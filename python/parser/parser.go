@@ -34,8 +34,20 @@ import (
 type Options struct{}
 
 // maxDepth bounds the nesting of recursive constructs, like CPython's
-// MAXSTACK bounds its parser's C recursion.
-const maxDepth = 3000
+// MAXSTACK (6000) bounds its parser's C recursion; beyond it Parse fails
+// with CPython's MemoryError message.
+const maxDepth = 6000
+
+// maxChain bounds left-nested chains built by loops (a+b+c..., a.b.c...,
+// f()()...), whose trees are as deep as they are long: CPython refuses
+// such trees when converting them to Python objects (RecursionError during
+// ast construction), and consumers that recurse over the tree must not
+// overflow either.
+const maxChain = 10000
+
+// lookBehind is how many consumed tokens stay in the window (node ends look
+// back over NEWLINE/INDENT/DEDENT tokens).
+const lookBehind = 512
 
 // Parse parses a module. src must be UTF-8 with newlines normalized to "\n"
 // (what python/source.Decode returns). The error, if any, is a
@@ -213,9 +225,10 @@ type parser struct {
 	eof   bool
 	depth int
 
-	// keep is the lowest absolute token index that may still be reset to;
-	// tokens before it can be dropped from the window.
-	keep int
+	// pins are the marks that may still be reset to (open backtracking
+	// points); tokens before the lowest pin, and more than lookBehind
+	// tokens before the current one, are dropped from the window.
+	pins []int
 
 	exprStack []ast.Expr
 	stmtStack []ast.Stmt
@@ -241,7 +254,11 @@ func (p *parser) fetch() {
 	}
 	// Drop consumed tokens that can no longer be reset to.
 	if len(p.toks) == cap(p.toks) {
-		drop := p.keep - p.base
+		low := p.pos - lookBehind
+		for _, m := range p.pins {
+			low = min(low, m)
+		}
+		drop := low - p.base
 		if drop > len(p.toks)/2 {
 			n := copy(p.toks, p.toks[drop:])
 			p.toks = p.toks[:n]
@@ -341,8 +358,10 @@ func (p *parser) prev() *tok {
 // tokenizer error), the position and work stacks are restored and try
 // returns false. It implements PEG backtracking where it is needed.
 func (p *parser) try(f func()) (ok bool) {
-	m, em, sm, depth := p.pos, len(p.exprStack), len(p.stmtStack), p.depth
+	m, em, sm, depth, np := p.pos, len(p.exprStack), len(p.stmtStack), p.depth, len(p.pins)
+	p.pin(m)
 	defer func() {
+		p.pins = p.pins[:np]
 		if ok {
 			return
 		}
@@ -368,9 +387,21 @@ func (p *parser) enter() {
 	p.depth++
 	if p.depth > maxDepth {
 		t := *p.peek()
-		p.errorAt(t.start, t.end, "too many nested parentheses or expressions (parser stack overflow)")
+		p.raise("MemoryError", t.start, t.end, "Parser stack overflowed - Python source too complex to parse")
 	}
 }
+
+// chain checks the length n of a left-nested chain being built.
+func (p *parser) chain(n int) {
+	if n+p.depth > maxChain {
+		t := *p.peek()
+		p.raise("RecursionError", t.start, t.end, "maximum recursion depth exceeded during ast construction")
+	}
+}
+
+func (p *parser) pin(m int) { p.pins = append(p.pins, m) }
+
+func (p *parser) unpin() { p.pins = p.pins[:len(p.pins)-1] }
 
 func (p *parser) leave() { p.depth-- }
 

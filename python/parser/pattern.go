@@ -23,7 +23,6 @@ func (p *parser) tryMatch() ast.Stmt {
 	p.enter()
 	var cases []*ast.MatchCase
 	for {
-		p.keep = p.pos
 		t := p.peek()
 		if t.kind != tNAME || t.soft != softCase {
 			p.fail()

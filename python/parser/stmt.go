@@ -9,7 +9,6 @@ import (
 func (p *parser) file() *ast.Module {
 	m := p.stmtMark()
 	for !p.at(tENDMARKER) {
-		p.keep = p.pos
 		p.statement()
 	}
 	return &ast.Module{Body: p.popStmts(m), TypeIgnores: []*ast.TypeIgnore{}}
@@ -470,7 +469,6 @@ func (p *parser) block() []ast.Stmt {
 		p.next()
 		p.enter()
 		for {
-			p.keep = p.pos
 			p.statement()
 			if p.accept(tDEDENT) {
 				break
@@ -557,6 +555,8 @@ func (p *parser) classDef(decos []ast.Expr) ast.Stmt {
 
 func (p *parser) ifStmt(elif bool) ast.Stmt {
 	start := p.next() // 'if' or 'elif'
+	p.enter() // an elif chain nests
+	defer p.leave()
 	s := &ast.If{Test: p.namedExpression()}
 	p.expect(tCOLON)
 	s.Body = p.block()
