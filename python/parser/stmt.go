@@ -555,7 +555,7 @@ func (p *parser) classDef(decos []ast.Expr) ast.Stmt {
 
 func (p *parser) ifStmt(elif bool) ast.Stmt {
 	start := p.next() // 'if' or 'elif'
-	p.enter() // an elif chain nests
+	p.enter()         // an elif chain nests
 	defer p.leave()
 	s := &ast.If{Test: p.namedExpression()}
 	p.expect(tCOLON)
