@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,70 +18,31 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/pybatch/pybatch/internal/oracle"
 	"github.com/pybatch/pybatch/python/token"
 )
 
 // The oracle is CPython 3.14 itself, run as the npm package pyodide under
-// Node.js: its _tokenize.TokenizerIter is the C tokenizer the parser uses.
-// One node process tokenizes a whole corpus and writes one line per token to
-// a temp file; the comparison happens here, in Go.
-
-// requireOracle returns the pyodide package directory, or skips (fails under
-// CI=true) when node or pyodide is missing.
-func requireOracle(t testing.TB) string {
-	t.Helper()
-	fail := t.Skipf
-	if os.Getenv("CI") == "true" {
-		fail = t.Fatalf
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		fail("node not found: %v", err)
-		return ""
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "node_modules", "pyodide")
-		if _, err := os.Stat(filepath.Join(p, "pyodide.js")); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			fail("node_modules/pyodide not found above the test directory (npm install pyodide)")
-			return ""
-		}
-		dir = parent
-	}
-}
-
-const oracleJS = `
-const {loadPyodide} = require(process.argv[2]);
-const fs = require("fs");
-(async () => {
-  const py = await loadPyodide();
-  py.FS.mkdirTree("/mnt/in"); py.FS.mkdirTree("/mnt/out");
-  py.FS.mount(py.FS.filesystems.NODEFS, {root: process.argv[3]}, "/mnt/in");
-  py.FS.mount(py.FS.filesystems.NODEFS, {root: process.argv[4]}, "/mnt/out");
-  py.globals.set("EXTRA", process.argv[5] === "extra");
-  py.runPython(fs.readFileSync(process.argv[6], "utf8"));
-})().catch(e => { console.error(e); process.exit(1); });
-`
+// Node.js (internal/oracle): its _tokenize.TokenizerIter is the C tokenizer
+// the parser uses. One node process tokenizes a whole corpus and writes one
+// line per token to a temp file; the comparison happens here, in Go.
 
 // The Python side: decode each file as CPython does (PEP 263, BOM, newline
 // translation), tokenize it, and print per token
 // "type startline startcol endline endcol nchars" with columns converted
 // to UTF-8 bytes; "E class line col msg" for a syntax error. Files not in
 // UTF-8 get their decoded source written next to the output for Go to read.
+// The host's / is mounted at /mnt; argv: list file, corpus dir, output dir,
+// "extra" or "parser".
 const oraclePy = `
-import io, tokenize
+import io, sys, tokenize
 from _tokenize import TokenizerIter
-names = open('/mnt/out/list.txt', encoding='utf-8').read().split('\n')
-out = open('/mnt/out/oracle.txt', 'w', encoding='utf-8')
+listf, root, outdir, EXTRA = sys.argv[1], '/mnt' + sys.argv[2], '/mnt' + sys.argv[3], sys.argv[4] == 'extra'
+names = open('/mnt' + listf, encoding='utf-8').read().split('\n')
+out = sys.stdout
 w = out.write
 for i, rel in enumerate(names):
-    raw = open('/mnt/in/' + rel, 'rb').read()
+    raw = open(root + '/' + rel, 'rb').read()
     try:
         enc, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         src = raw.decode(enc)
@@ -93,11 +55,10 @@ for i, rel in enumerate(names):
     kind = 'U'
     if enc not in ('utf-8', 'utf-8-sig'):
         kind = 'S'
-        with open(f'/mnt/out/src{i}.py', 'w', encoding='utf-8', errors='surrogatepass') as f:
+        with open(f'{outdir}/src{i}.py', 'w', encoding='utf-8', errors='surrogatepass') as f:
             f.write(src)
     w(f"F {i} {kind}\n")
     lines = src.split('\n')
-    nonascii = {}
     def bcol(l, c):
         if c <= 0 or l < 1 or l > len(lines):
             return c
@@ -115,8 +76,7 @@ for i, rel in enumerate(names):
         off = e.offset or 0
         w(f"E {type(e).__name__} {ln} {bcol(ln, off-1)} {e.msg}\n".replace('\r', ' '))
     except Exception as e:
-        w(f"X {type(e).__name__} {e}\n".replace('\r', ' ').replace('\n', ' ') + "\n")
-out.close()
+        w(f"X {type(e).__name__} {e}".replace('\r', ' ').replace('\n', ' ') + "\n")
 `
 
 type oracleTok struct {
@@ -136,31 +96,36 @@ type oracleFile struct {
 }
 
 // runOracle tokenizes files (relative to dir) with CPython and parses its output.
-func runOracle(t *testing.T, pyodide, dir string, files []string, extra bool) ([]oracleFile, string) {
+func runOracle(t *testing.T, env oracle.Env, dir string, files []string, extra bool) ([]oracleFile, string) {
 	t.Helper()
 	out := t.TempDir()
-	if err := os.WriteFile(filepath.Join(out, "list.txt"), []byte(strings.Join(files, "\n")), 0o644); err != nil {
+	list := filepath.Join(out, "list.txt")
+	if err := os.WriteFile(list, []byte(strings.Join(files, "\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	js := filepath.Join(out, "oracle.js")
-	pyf := filepath.Join(out, "oracle.py")
-	os.WriteFile(js, []byte(oracleJS), 0o644)
-	os.WriteFile(pyf, []byte(oraclePy), 0o644)
 	mode := "parser"
 	if extra {
 		mode = "extra"
 	}
-	cmd := exec.Command("node", js, filepath.Join(pyodide, "pyodide.js"), dir, out, mode, pyf)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("oracle: %v\n%s", err, stderr.String())
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(out, "oracle.txt"))
+	f, err := os.Create(filepath.Join(out, "oracle.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := env.RunTo(context.Background(), bw, "/", oraclePy, list, dir, out, mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
 	res := make([]oracleFile, len(files))
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
@@ -358,12 +323,12 @@ func localStdlib() string {
 }
 
 func runCorpus(t *testing.T, dir string, extra bool) {
-	pyodide := requireOracle(t)
+	env := oracle.Require(t)
 	files := pyFiles(t, dir)
 	if len(files) == 0 {
 		t.Fatalf("no .py files under %s", dir)
 	}
-	res, out := runOracle(t, pyodide, dir, files, extra)
+	res, out := runOracle(t, env, dir, files, extra)
 	var same, differ, verdict, msgs, undecodable, other, ntok, nerr int
 	for i, rel := range files {
 		o := &res[i]
@@ -431,8 +396,8 @@ func tokErr(src []byte, extra bool) error {
 // TestCorpusPyodideStdlib compares the token stream of every file of CPython
 // 3.14's own standard library with CPython's.
 func TestCorpusPyodideStdlib(t *testing.T) {
-	pyodide := requireOracle(t)
-	zipPath := filepath.Join(pyodide, "python_stdlib.zip")
+	env := oracle.Require(t)
+	zipPath := filepath.Join(env.PyodideDir, "python_stdlib.zip")
 	if _, err := os.Stat(zipPath); err != nil {
 		t.Fatalf("%s: %v", zipPath, err)
 	}
@@ -458,6 +423,6 @@ func TestCorpusLocalStdlib(t *testing.T) {
 // TestCorpusPyodideStdlibComments compares Options.Comments with CPython's
 // tokenize module stream (TokenizerIter with extra_tokens=True).
 func TestCorpusPyodideStdlibComments(t *testing.T) {
-	pyodide := requireOracle(t)
-	runCorpus(t, unzipPy(t, filepath.Join(pyodide, "python_stdlib.zip")), true)
+	env := oracle.Require(t)
+	runCorpus(t, unzipPy(t, filepath.Join(env.PyodideDir, "python_stdlib.zip")), true)
 }
