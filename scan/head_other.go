@@ -45,3 +45,13 @@ func readHead(path string, follow bool, maxSize int64, readLarge bool, buf []byt
 var errSymlink = errors.New("is a symbolic link")
 
 func isLoopErr(err error) bool { return errors.Is(err, errSymlink) }
+
+// openDirFile opens a directory for listing.
+func openDirFile(path string, follow bool) (*os.File, error) {
+	if !follow {
+		if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: errSymlink}
+		}
+	}
+	return os.Open(path)
+}

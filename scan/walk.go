@@ -183,9 +183,13 @@ func (l *listing) specials(dir string) (venvCfg, dotGit bool, gitignore fs.FileM
 // directory's own .gitignore. ok is false when the directory must not be walked;
 // report, if set, says why. all reads the whole listing at once.
 func (w *walkCtx) openDir(j *dirJob, all bool) (l listing, report *FileInfo, ok bool) {
-	f, err := os.Open(j.path)
+	// Roots are followed; below them a directory is opened as listed.
+	f, err := openDirFile(j.path, w.cfg.FollowSymlinks || j.rel == "")
 	if err != nil {
 		fi := dirSkip(j.path, err)
+		if isLoopErr(err) {
+			fi.Skip, fi.Err = SkipSymlink, nil
+		}
 		return l, &fi, false
 	}
 	fail := func(fi FileInfo) (listing, *FileInfo, bool) {
