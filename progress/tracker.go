@@ -238,7 +238,7 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 	default:
 		eta := float64(remaining) / s.BytesPerSec
 		if eta < maxETA.Seconds() {
-			s.ETA, s.ETAKnown = time.Duration(eta*float64(time.Second)).Round(time.Second), true
+			s.ETA, s.ETAKnown = time.Duration(eta*float64(time.Second)), true
 		}
 	}
 	return s
