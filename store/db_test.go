@@ -69,10 +69,15 @@ func TestSchemaAndMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := beginTest(t, db, "h")
-	run.Write(ctx, synthRecord("src", 1))
-	if err := run.Finish(ctx, Completed, nil); err != nil {
-		t.Fatal(err)
+	// What a version-1 pybatch wrote: a run and one file, by hand.
+	for _, q := range []string{
+		`INSERT INTO sources (name, created_at) VALUES ('src', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO runs (tool_version, options, options_hash, pid, started_at) VALUES ('v0', '{}', 'h', 1, '2026-01-01T00:00:00Z')`,
+		`INSERT INTO files (source_id, path, size, mtime_ns, status, run_id, seen_run_id, report_schema) VALUES (1, 'a.py', 3, 5, 'analyzed', 1, 1, 1)`,
+	} {
+		if _, err := db.SQL().Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if v := count(t, db, "PRAGMA user_version"); v != 1 {
 		t.Fatalf("user_version %d, want 1", v)
@@ -83,8 +88,12 @@ func TestSchemaAndMigrations(t *testing.T) {
 	if v := count(t, db, "PRAGMA user_version"); v != SchemaVersion() || v < 2 {
 		t.Fatalf("after migration user_version %d, want %d", v, SchemaVersion())
 	}
-	if n := count(t, db, "SELECT count(*) FROM file_results WHERE source = 'src'"); n != 1 {
+	if n := count(t, db, "SELECT count(*) FROM file_results WHERE source = 'src' AND lines_error IS NULL"); n != 1 {
 		t.Fatalf("the migrated view sees %d files, want 1", n)
+	}
+	rec, err := db.Record(ctx, "src", "a.py")
+	if err != nil || rec.Size != 3 || rec.Report == nil || rec.Report.LinesError != "" {
+		t.Fatalf("the old file after migration: %+v, %v", rec, err)
 	}
 	var mode string
 	db.SQL().QueryRow("PRAGMA journal_mode").Scan(&mode)
@@ -133,6 +142,7 @@ func TestRoundTripAndIdempotence(t *testing.T) {
 	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 4})
 	run := beginTest(t, db, "h")
 	se := &analysis.Report{SchemaVersion: 1, Path: "bad.py", Size: 3, SHA256: "ab", Encoding: "latin-1", BOM: true,
+		LinesError:  "unterminated string at the end of the file",
 		SyntaxError: &analysis.SyntaxError{Kind: "IndentationError", Msg: "unexpected indent", Line: 2, Col: 4, EndLine: 2, EndCol: 5}}
 	recs := []*result.Record{
 		synthRecord("src", 1), synthRecord("src", 2), synthRecord("other", 1),

@@ -35,7 +35,8 @@
 //	               run_id (the run that produced the result), seen_run_id
 //	               (the last run whose walk saw the file), encoding, bom,
 //	               docstring, all_names (JSON), loc, lloc, sloc, comments,
-//	               single_comments, multi, blank, report_schema
+//	               single_comments, multi, blank, report_schema,
+//	               lines_error (why the line metrics are missing)
 //	definitions    file_id, seq, qualname, name, kind, line, col, end_line,
 //	               end_col, decorators, params, bases (JSON), returns,
 //	               docstring, complexity, rank

@@ -66,12 +66,21 @@ type op struct {
 type Run struct {
 	db      *DB
 	id      int64
-	sources map[string]int64
+	sources map[string]int64 // used by the commit in flight only
 
-	ops     []op
-	records int   // opWrite entries in ops
-	err     error // sticky: after a failed commit the run accepts nothing
-	done    bool  // Finish or Close was called
+	ops      []op
+	records  int               // opWrite entries in ops
+	spare    []op              // a drained ops slice to reuse
+	inflight chan commitResult // the commit running in the background, if any
+	err      error             // sticky: after a failed commit the run accepts nothing
+	done     bool              // Finish or Close was called
+}
+
+// commitResult is what a background commit hands back.
+type commitResult struct {
+	n   int
+	ops []op
+	err error
 }
 
 // BeginRun records a new run (outcome running) and returns its writer.
@@ -146,17 +155,58 @@ func (r *Run) queue(ctx context.Context, o op) error {
 	}
 	// Keeps and touches are tiny: let many more of them share a commit.
 	if r.records >= r.db.opts.BatchSize || len(r.ops) >= 16*r.db.opts.BatchSize {
-		return r.commit(ctx)
+		return r.handoff(ctx)
 	}
 	return nil
 }
 
-// Flush implements Sink: it commits everything queued.
-func (r *Run) Flush(ctx context.Context) error {
-	if r.err != nil {
+// handoff starts committing the queued operations in the background, once
+// the previous commit is done: the caller goes on filling the next batch
+// while this one is written and fsynced. At most two batches are held.
+func (r *Run) handoff(ctx context.Context) error {
+	if err := r.wait(); err != nil {
+		return err
+	}
+	if len(r.ops) == 0 {
+		return nil
+	}
+	ops, n := r.ops, r.records
+	r.ops, r.records, r.spare = r.spare[:0], 0, nil
+	ch := make(chan commitResult, 1)
+	r.inflight = ch
+	go func() {
+		err := r.commitOps(ctx, ops, n)
+		clear(ops) // drop the references to the records
+		ch <- commitResult{n: n, ops: ops[:0], err: err}
+	}()
+	return nil
+}
+
+// wait waits for the commit in flight, reports it to OnCommit (on the
+// caller's goroutine) and returns the run's error.
+func (r *Run) wait() error {
+	if r.inflight == nil {
 		return r.err
 	}
-	return r.commit(ctx)
+	res := <-r.inflight
+	r.inflight = nil
+	r.spare = res.ops
+	if res.err != nil {
+		r.err = res.err
+		return r.err
+	}
+	if r.db.opts.OnCommit != nil && res.n > 0 {
+		r.db.opts.OnCommit(res.n)
+	}
+	return r.err
+}
+
+// Flush implements Sink: it commits everything queued and waits for it.
+func (r *Run) Flush(ctx context.Context) error {
+	if err := r.handoff(ctx); err != nil {
+		return err
+	}
+	return r.wait()
 }
 
 // MarkGone commits what is queued, then marks as gone every file of source
@@ -245,34 +295,23 @@ func (r *Run) sourceID(ctx context.Context, tx *sql.Tx, name string) (int64, err
 	return id, nil
 }
 
-// commit writes every queued operation in one transaction.
-func (r *Run) commit(ctx context.Context) error {
-	if len(r.ops) == 0 {
-		return nil
-	}
-	n := r.records
+// commitOps writes ops in one transaction. It runs on the background
+// goroutine, one at a time: it alone uses r.sources.
+func (r *Run) commitOps(ctx context.Context, ops []op, n int) error {
 	newSources := map[string]int64{}
-	err := r.writeTx(ctx, newSources)
-	if err != nil {
-		r.err = describe(r.db.path, fmt.Sprintf("committing %d records to", n), err)
-		return r.err
+	if err := r.writeTx(ctx, ops, newSources); err != nil {
+		return describe(r.db.path, fmt.Sprintf("committing %d records to", n), err)
 	}
 	for k, v := range newSources {
 		r.sources[k] = v
-	}
-	clear(r.ops) // drop the references to the records
-	r.ops = r.ops[:0]
-	r.records = 0
-	if r.db.opts.OnCommit != nil && n > 0 {
-		r.db.opts.OnCommit(n)
 	}
 	return nil
 }
 
 const upsertFile = `INSERT INTO files (source_id, path, size, mtime_ns, sha256, status, skip_reason,
 	error_class, error, attempts, duration_ns, run_id, seen_run_id, encoding, bom, docstring, all_names,
-	loc, lloc, sloc, comments, single_comments, multi, blank, report_schema)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	loc, lloc, sloc, comments, single_comments, multi, blank, report_schema, lines_error)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source_id, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
 	sha256 = excluded.sha256, status = excluded.status, skip_reason = excluded.skip_reason,
 	error_class = excluded.error_class, error = excluded.error, attempts = excluded.attempts,
@@ -280,7 +319,7 @@ ON CONFLICT (source_id, path) DO UPDATE SET size = excluded.size, mtime_ns = exc
 	encoding = excluded.encoding, bom = excluded.bom, docstring = excluded.docstring,
 	all_names = excluded.all_names, loc = excluded.loc, lloc = excluded.lloc, sloc = excluded.sloc,
 	comments = excluded.comments, single_comments = excluded.single_comments, multi = excluded.multi,
-	blank = excluded.blank, report_schema = excluded.report_schema
+	blank = excluded.blank, report_schema = excluded.report_schema, lines_error = excluded.lines_error
 RETURNING id`
 
 // bulkRows is how many rows one multi-row INSERT carries: with modernc's
@@ -361,7 +400,7 @@ const (
 // writeTx writes every queued operation in one transaction: the file rows
 // first (their ids are needed), then the old child rows of those files go,
 // then the new child rows are inserted in bulk.
-func (r *Run) writeTx(ctx context.Context, newSources map[string]int64) error {
+func (r *Run) writeTx(ctx context.Context, ops []op, newSources map[string]int64) error {
 	tx, err := r.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -381,7 +420,7 @@ func (r *Run) writeTx(ctx context.Context, newSources map[string]int64) error {
 	// rows must not meet the earlier ones').
 	type key struct{ source, path string }
 	last := map[key]int{}
-	for i, o := range r.ops {
+	for i, o := range ops {
 		if o.kind == opWrite {
 			last[key{o.rec.Source, o.rec.Path}] = i
 		}
@@ -403,7 +442,7 @@ func (r *Run) writeTx(ctx context.Context, newSources map[string]int64) error {
 		rec *result.Record
 	}
 	var files []written
-	for i, o := range r.ops {
+	for i, o := range ops {
 		switch o.kind {
 		case opWrite:
 			if last[key{o.rec.Source, o.rec.Path}] != i {
@@ -524,10 +563,11 @@ func (r *Run) upsertFile(ctx context.Context, upsert *sql.Stmt, sid int64, rec *
 	rep := rec.Report
 	var (
 		sha, enc, doc, all                          any
-		bom, schema                                 any
+		bom, schema, linesErr                       any
 		loc, lloc, sloc, comments, single, multi, b any
 	)
 	if rep != nil {
+		linesErr = nullString(rep.LinesError)
 		sha, enc, doc, all = nullString(rep.SHA256), rep.Encoding, strPtr(rep.Docstring), jsonOrNil(rep.All)
 		bom, schema = boolInt(rep.BOM), rep.SchemaVersion
 		l := rep.Lines
@@ -536,7 +576,7 @@ func (r *Run) upsertFile(ctx context.Context, upsert *sql.Stmt, sid int64, rec *
 	var id int64
 	err := upsert.QueryRowContext(ctx, sid, rec.Path, rec.Size, unixNano(rec.ModTime), sha, string(rec.Status),
 		nullString(rec.SkipReason), nullString(rec.ErrClass), nullString(rec.Err), rec.Attempts, int64(rec.Duration),
-		r.id, r.id, enc, bom, doc, all, loc, lloc, sloc, comments, single, multi, b, schema).Scan(&id)
+		r.id, r.id, enc, bom, doc, all, loc, lloc, sloc, comments, single, multi, b, schema, linesErr).Scan(&id)
 	return id, err
 }
 
@@ -611,6 +651,7 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 		mtime, dur                         int64
 		status                             string
 		skip, class, msg, sha, enc, doc    sql.NullString
+		linesErr                           sql.NullString
 		all                                sql.NullString
 		bom, schema                        sql.NullInt64
 		loc, lloc, sloc, com, single, mult sql.NullInt64
@@ -618,10 +659,10 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 	)
 	err := db.sql.QueryRowContext(ctx, `SELECT f.id, f.size, f.mtime_ns, f.status, f.skip_reason, f.error_class,
 		f.error, f.attempts, f.duration_ns, f.sha256, f.encoding, f.bom, f.docstring, f.all_names,
-		f.loc, f.lloc, f.sloc, f.comments, f.single_comments, f.multi, f.blank, f.report_schema
+		f.loc, f.lloc, f.sloc, f.comments, f.single_comments, f.multi, f.blank, f.report_schema, f.lines_error
 		FROM files f JOIN sources s ON s.id = f.source_id WHERE s.name = ? AND f.path = ?`, source, path).Scan(
 		&id, &rec.Size, &mtime, &status, &skip, &class, &msg, &rec.Attempts, &dur, &sha, &enc, &bom, &doc, &all,
-		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema)
+		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s in source %s", ErrNotFound, path, source)
 	}
@@ -635,7 +676,7 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 	}
 	rep := &analysis.Report{
 		SchemaVersion: int(schema.Int64), Path: path, Size: rec.Size, SHA256: sha.String, Encoding: enc.String,
-		BOM: bom.Int64 == 1, Imports: []analysis.Import{}, Definitions: []analysis.Definition{},
+		BOM: bom.Int64 == 1, LinesError: linesErr.String, Imports: []analysis.Import{}, Definitions: []analysis.Definition{},
 		Lines: analysis.LineMetrics{LOC: int(loc.Int64), LLOC: int(lloc.Int64), SLOC: int(sloc.Int64),
 			Comments: int(com.Int64), SingleComments: int(single.Int64), Multi: int(mult.Int64), Blank: int(blank.Int64)},
 	}
