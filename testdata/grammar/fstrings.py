@@ -1,0 +1,40 @@
+f'plain'
+f'{x}'
+f'{x!r} {x!s} {x!a}'
+f'{x:>10} {x:{width}.{precision}} {x!r:^{w}}'
+f'{x=} {x = } {x=!r} {x=:>4} {x = !s:^3}'
+f'{{escaped}} {{{x}}}'
+f'{"nested quotes"}'
+f'{f'{f"{x}"}'}'
+f'{'same quotes'}'
+f"""triple {x
+} multi
+line {y}"""
+f'{x:{"nested"}}'
+f'{a["b"]}'
+f'{lambda_}'
+f'{(lambda: 1)()}'
+f'{x,y}'
+f'{*a,}'
+f'{yield_}'
+f'{x:}'
+f'{x!r:}'
+f'{3.14:.2f}'
+f'{x:%H:%M}'
+F'upper'; rf'raw {x} \n'; fR'{x}\d'; Rf"{x}"
+f'a' 'b' f'{c}' 'd'
+'a' f'b'
+f''
+f'{x}' f'{y}'
+f'\n{x}\t'
+f'\N{EM DASH}{x}'
+f'{x:\n}'
+f'{"\n".join(a)}'
+f'''{
+    x
+    # comment
+}'''
+f'{x!r}'
+f'{ x }'
+f'{x:{y}}{z}'
+f'é{x}é'

@@ -1,0 +1,11 @@
+t'plain'
+t'{x}'
+t'{x!r} {x:>10} {x=}'
+t'{x:{w}}'
+t'a' t'{b}'
+T'upper'; rt'raw {x}\n'; tR'{x}'
+t''
+t'''multi
+{line}'''
+t'{{escaped}}'
+t'{x = !r:^5}'
