@@ -178,7 +178,7 @@ func (t *Tokenizer) hitEnd() {
 			t.lineStart = t.end
 			t.nextLine = t.end
 			t.err = &token.SyntaxError{Kind: "SyntaxError", Msg: "source code cannot contain null bytes",
-				Start: token.Pos{Line: t.line, Col: 0}, End: token.Pos{Line: t.line, Col: 0}}
+				Start: token.Pos{Line: t.line, Col: -1}, End: token.Pos{Line: t.line, Col: -1}}
 		}
 		return
 	}
