@@ -18,6 +18,7 @@ type ignorePattern struct {
 	negate    bool   // "!pattern": re-include
 	mustBeDir bool   // "pattern/": matches directories only
 	noDir     bool   // no "/" inside: matched against the base name at any depth
+	line      int    // 1-based line in its file, for explaining a match
 }
 
 // ignoreFrame is the patterns of one ignore file, applying to paths under base (a
@@ -36,7 +37,9 @@ type ignoreFrame struct {
 func parseIgnore(data []byte) []ignorePattern {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var pats []ignorePattern
+	lineNo := 0
 	for len(data) > 0 {
+		lineNo++
 		line := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			line, data = data[:i], data[i+1:]
@@ -51,7 +54,9 @@ func parseIgnore(data []byte) []ignorePattern {
 		if s == "" {
 			continue
 		}
-		pats = append(pats, parsePattern(s))
+		p := parsePattern(s)
+		p.line = lineNo
+		pats = append(pats, p)
 	}
 	return pats
 }

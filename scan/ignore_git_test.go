@@ -72,11 +72,16 @@ func newGitSetup(t *testing.T, useXDGDefault bool) gitSetup {
 	return gs
 }
 
-func (gs gitSetup) git(t *testing.T, dir string, args ...string) []byte {
-	t.Helper()
+func gitCmd(gs gitSetup, dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Env = gs.env
+	return cmd
+}
+
+func (gs gitSetup) git(t *testing.T, dir string, args ...string) []byte {
+	t.Helper()
+	cmd := gitCmd(gs, dir, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
