@@ -313,6 +313,12 @@ func TestRootsAndErrors(t *testing.T) {
 			t.Errorf("missing: %v", err)
 		}
 	})
+	// Overlapping and repeated roots: each file once, with the explicit-root
+	// rules for the inner root (notes.txt is named, so it is taken).
+	bothModes(t, func(t *testing.T, sorted bool) {
+		roots := []string{root, filepath.Join(root, "d"), root + "/", filepath.Join(root, "notes.txt")}
+		equalSkips(t, collect(t, root, roots, plain(sorted)), map[string]string{"a.py": "", "d/b.py": "", "notes.txt": ""})
+	})
 	for fi := range Scan(context.Background(), []string{root}, Options{Include: []string{"[a-"}}) {
 		if fi.Skip != SkipInvalidOptions || fi.Err == nil {
 			t.Errorf("bad glob: %+v", fi)

@@ -41,6 +41,7 @@ type dirJob struct {
 	ignoring bool         // ignore rules apply (inside a work tree, or NoRequireGit)
 	frame    *ignoreFrame // ignore files that apply to this directory's entries, before its own
 	anc      *ancestor
+	abs      string // absolute path, kept only when there are several roots
 }
 
 // candidate is a file that passed the name rules and must be opened.
@@ -55,6 +56,10 @@ type candidate struct {
 type walkCtx struct {
 	ctx context.Context
 	cfg *config
+
+	// rootAbs holds the absolute paths of the roots when there are several, so
+	// that a root inside another is walked once, as a root.
+	rootAbs map[string]bool
 
 	mu        sync.Mutex
 	seenDirs  map[devIno]struct{} // only when following links
@@ -100,6 +105,29 @@ func dirSkip(path string, err error) FileInfo {
 	return FileInfo{Path: path, IsDir: true, Skip: reason, Err: err}
 }
 
+// prepareRoots drops repeated roots and, when several remain, records their
+// absolute paths: a root found inside another root's walk is left to its own walk
+// (with the explicit-root rules), so that no file is yielded twice.
+func (w *walkCtx) prepareRoots(roots []string) []string {
+	if len(roots) < 2 {
+		return roots
+	}
+	w.rootAbs = make(map[string]bool, len(roots))
+	var out []string
+	for _, r := range roots {
+		abs, err := filepath.Abs(r)
+		if err != nil {
+			out = append(out, r)
+			continue
+		}
+		if !w.rootAbs[abs] {
+			w.rootAbs[abs] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // rootJob prepares the walk of a root directory: finds the enclosing work tree and
 // loads the ignore files of every directory from the work tree's root down to the
 // root's parent, so that a run started in a subdirectory sees what git sees.
@@ -107,6 +135,9 @@ func dirSkip(path string, err error) FileInfo {
 // tree, is ignored.
 func (w *walkCtx) rootJob(root string) (j dirJob, ignored bool) {
 	j = dirJob{path: root}
+	if w.rootAbs != nil {
+		j.abs, _ = filepath.Abs(root)
+	}
 	if w.cfg.NoIgnore {
 		return j, false
 	}
@@ -279,6 +310,13 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 	path := filepath.Join(j.path, name)
 	rel := joinRel(j.rel, name)
 	gitRel := joinRel(j.gitRel, name)
+	var abs string
+	if w.rootAbs != nil && j.abs != "" {
+		abs = filepath.Join(j.abs, name)
+		if w.rootAbs[abs] {
+			return actNone, dirJob{}, candidate{}, FileInfo{} // walked as a root
+		}
+	}
 	isLink := typ&fs.ModeSymlink != 0
 	var linkErr error
 	if isLink && cfg.FollowSymlinks {
@@ -295,7 +333,7 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 			matchAny(cfg.Exclude, rel) || (j.ignoring && j.frame.excluded(gitRel, true)) {
 			return actNone, dirJob{}, candidate{}, FileInfo{}
 		}
-		return actDir, dirJob{path: path, rel: rel, gitRel: gitRel, ignoring: j.ignoring, frame: j.frame, anc: j.anc}, candidate{}, FileInfo{}
+		return actDir, dirJob{path: path, rel: rel, gitRel: gitRel, ignoring: j.ignoring, frame: j.frame, anc: j.anc, abs: abs}, candidate{}, FileInfo{}
 	}
 	included := matchAny(cfg.include, rel)
 	shebang := !included && cfg.Shebang && typ.IsRegular() && !strings.Contains(name, ".")
@@ -524,7 +562,7 @@ func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
 		}
 		return true
 	}
-	for _, r := range roots {
+	for _, r := range w.prepareRoots(roots) {
 		act, j, c, fi := w.root(r)
 		var cont bool
 		switch act {
@@ -569,6 +607,7 @@ func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
 	})
 	defer stop()
 	var explicit []candidate
+	roots = w.prepareRoots(roots)
 	for i := len(roots) - 1; i >= 0; i-- {
 		act, j, c, fi := w.root(roots[i])
 		switch act {
