@@ -14,8 +14,11 @@
 // directory). A run started in a subdirectory loads the .gitignore files of every
 // directory from the work tree's root down. A nested work tree (a directory with
 // its own .git) uses its own rules. Matching is case-sensitive (core.ignoreCase is
-// not read). These rules are proven against `git check-ignore` and
-// `git ls-files --others --exclude-standard` in ignore_git_test.go.
+// not read). These rules are proven against git itself: the files a walk yields
+// equal `git ls-files --others --exclude-standard` on generated trees with many
+// ignore files, from the root and from subdirectories (ignore_git_test.go), and
+// the line that decides each path equals `git check-ignore -v` for random
+// patterns built from the syntax's corners (wildmatch_git_test.go).
 //
 // Why hand-written: the pattern matcher is a port of git's wildmatch.c and
 // dir.c matching rather than github.com/go-git/go-git/v5/plumbing/format/gitignore,
@@ -48,4 +51,8 @@
 // listed cannot block or escape. Content checks read at most BinaryCheckSize
 // bytes. Files or directories that vanish during the walk get SkipVanished, and
 // unreadable directories SkipUnreadableDir; the walk goes on.
+//
+// The tests use real files rather than fstest.MapFS: what they prove — inodes,
+// link loops, FIFOs, open flags, kernel permission checks, files changing under
+// the walk — is exactly what an in-memory file system cannot model.
 package scan
