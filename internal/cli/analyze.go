@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
+	"github.com/pybatch/pybatch/progress"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
 )
@@ -36,30 +38,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 // analyzeFile is the analysis the command runs on every file, in process or
-// in a worker process.
-//
-// INTERIM: analysis.Analyze (definitions, imports, metrics, complexity) needs
-// the Python parser, which has not landed yet. Until it does, this fills the
-// fields of the Report that need no parser (schema version, path, size, the
-// content hash, the BOM, the line count); the records are real but thin. The
-// switch is one line: return analysis.Analyze(path, src, analysis.Options{}).
+// in a worker process: analysis.Analyze with the default options.
 func analyzeFile(path string, src []byte) *analysis.Report {
-	sum := sha256.Sum256(src)
-	bom := strings.HasPrefix(string(src[:min(3, len(src))]), "\xef\xbb\xbf")
-	lines := strings.Count(string(src), "\n")
-	if len(src) > 0 && src[len(src)-1] != '\n' {
-		lines++
-	}
-	return &analysis.Report{
-		SchemaVersion: analysis.SchemaVersion,
-		Path:          path,
-		Size:          int64(len(src)),
-		SHA256:        hex.EncodeToString(sum[:]),
-		BOM:           bom,
-		Imports:       []analysis.Import{},
-		Definitions:   []analysis.Definition{},
-		Lines:         analysis.LineMetrics{LOC: lines},
-	}
+	return analysis.Analyze(path, src, analysis.Options{})
 }
 
 // stringList is a repeatable string flag.
@@ -78,7 +59,8 @@ type analyzeFlags struct {
 	noIgnore, hidden       bool
 	followSymlinks, stubs  bool
 	shebang                bool
-	maxSize                string
+	maxSize, maxMemory     string
+	progress               string
 	paths                  []string
 }
 
@@ -113,6 +95,8 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	fs.BoolVar(&f.stubs, "stubs", false, "also analyse *.pyi stub files")
 	fs.BoolVar(&f.shebang, "shebang", false, "also analyse extension-less files with a python #! line")
 	fs.StringVar(&f.maxSize, "max-size", "10MB", "skip files larger than this (e.g. 512KB, 10MB; 0: no limit)")
+	fs.StringVar(&f.maxMemory, "max-memory", "500MB", "memory cap of the run: files are admitted by estimated cost, Go's soft limit is set from it")
+	fs.StringVar(&f.progress, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
 	// Flags may come before, between or after the PATHs; "--" ends them.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -186,8 +170,31 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		source = strings.Join(abs, string(filepath.ListSeparator))
 	}
 
+	budget, err := memory.ParseSize(f.maxMemory)
+	if err != nil {
+		return fail(ExitUsage, "bad --max-memory %q: %v", f.maxMemory, err)
+	}
+	mm, err := memory.New(memory.Options{Budget: budget})
+	if err != nil {
+		return fail(ExitUsage, "--max-memory: %v", err)
+	}
+	defer mm.Close()
+	sizes := memory.BatchSizes(mm.Budget(), memory.SizingOptions{})
+	mode, err := progress.ParseMode(f.progress)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	renderer, err := progress.NewRenderer(mode, stderr, progress.RendererOptions{})
+	if err != nil {
+		return fail(ExitUsage, "--progress: %v", err)
+	}
+
 	bo := batch.Options{
-		Source:       source,
+		Source:   source,
+		InFlight: sizes.ChunkFiles,
+		Admit: func(ctx context.Context, file batch.File) (func(), error) {
+			return mm.AdmitSize(ctx, file.Size)
+		},
 		Analyze:      c.analyze,
 		Workers:      f.workers,
 		Timeout:      f.timeout,
@@ -210,18 +217,20 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	// Sinks must finish even after an interruption: they get a context that
 	// is not cancelled with ctx.
 	sinkCtx := context.WithoutCancel(ctx)
-	out, err := openOutput(sinkCtx, f, stdout, optionsFingerprint(f, maxSize))
+	out, err := openOutput(sinkCtx, f, stdout, optionsFingerprint(f, maxSize), sizes.StoreBatch)
 	if err != nil {
 		return fail(ExitError, "%v", err)
 	}
 
-	records, err := batch.Stream(ctx, batch.FromScan(scan.Scan(ctx, f.paths, so)), bo)
+	tracker := progress.NewTracker(progress.Options{Renderer: renderer})
+	sampler := memory.StartSampler(ctx, memory.SamplerOptions{})
+	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, tracker), bo)
 	if err != nil {
 		out.abort()
 		return fail(ExitError, "%v", err)
 	}
-	// This goroutine owns the output and the summary: workers only send
-	// records.
+	// This goroutine owns the output, the tracker and the summary: workers
+	// only send records.
 	var sum batch.Summary
 	var writeErr error
 	for rec := range records {
@@ -229,8 +238,12 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 			break
 		}
 		sum.Add(rec)
+		tracker.Record(rec)
 	}
 	sum.Elapsed = time.Since(start)
+	memSum := sampler.Stop()
+	admission := mm.Stats()
+	stats := tracker.Finish(progress.FinishInfo{Memory: &memSum, Admission: &admission})
 	sum.Interrupted = ctx.Err() != nil && writeErr == nil
 
 	outcome := store.Completed
@@ -240,7 +253,10 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	case sum.Interrupted:
 		outcome = store.Interrupted
 	}
-	finishErr := out.finish(sinkCtx, outcome, sum)
+	finishErr := out.finish(sinkCtx, outcome, stats)
+	if mode != progress.ModeJSON && mode != progress.ModeNone {
+		_ = stats.WriteText(stderr)
+	}
 	fmt.Fprintln(stderr, "pybatch:", sum.String())
 	switch {
 	case writeErr != nil:
@@ -253,6 +269,26 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		return ExitFailures
 	}
 	return ExitOK
+}
+
+// admitFiles adapts the scanner's stream to the batch: every file is counted
+// in the progress total as it is discovered, and a file that could never fit
+// in the memory budget is skipped at once instead of occupying a worker.
+func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker) iter.Seq[batch.File] {
+	return func(yield func(batch.File) bool) {
+		defer tr.DiscoveryDone()
+		for f := range batch.FromScan(infos) {
+			if f.Skip == "" {
+				if err := mm.Check(f.Size); err != nil {
+					f.Skip, f.SkipErr = memory.SkipReasonTooLarge, err
+				}
+			}
+			tr.Discovered(f.Size)
+			if !yield(f) {
+				return
+			}
+		}
+	}
 }
 
 // optionsFingerprint identifies the options that change results, so that a
@@ -268,12 +304,12 @@ func optionsFingerprint(f *analyzeFlags, maxSize int64) string {
 type output interface {
 	store.Sink
 	// finish commits everything and records how the run ended.
-	finish(ctx context.Context, outcome store.Outcome, sum batch.Summary) error
+	finish(ctx context.Context, outcome store.Outcome, stats progress.Stats) error
 	// abort releases the output when nothing was run.
 	abort()
 }
 
-func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash string) (output, error) {
+func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash string, batchSize int) (output, error) {
 	format := f.format
 	if format == "" {
 		switch ext := strings.ToLower(filepath.Ext(f.output)); {
@@ -286,9 +322,11 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 	switch format {
 	case "jsonl":
 		if f.output == "-" {
-			return &jsonlOutput{JSONL: store.NewJSONL(stdout, store.JSONLOptions{})}, nil
+			// A pipe's reader (jq, head) wants records as they come: small
+			// commits, still whole lines in one write each.
+			return &jsonlOutput{JSONL: store.NewJSONL(stdout, store.JSONLOptions{BatchSize: min(batchSize, 64)})}, nil
 		}
-		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{OptionsHash: optsHash, ToolVersion: Version})
+		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{JSONLOptions: store.JSONLOptions{BatchSize: batchSize}, OptionsHash: optsHash, ToolVersion: Version})
 		if err != nil {
 			return nil, err
 		}
@@ -297,14 +335,14 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 		if f.output == "-" {
 			return nil, errors.New("SQLite output needs a file name, not -")
 		}
-		db, err := store.Open(ctx, f.output, store.Options{})
+		db, err := store.Open(ctx, f.output, store.Options{BatchSize: batchSize})
 		if err != nil {
 			return nil, err
 		}
 		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: Version, OptionsHash: optsHash, Options: map[string]any{
 			"paths": f.paths, "include": f.include, "exclude": f.exclude, "no_ignore": f.noIgnore,
 			"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
-			"max_size": f.maxSize, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
+			"max_size": f.maxSize, "max_memory": f.maxMemory, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
 		}})
 		if err != nil {
 			db.Close()
@@ -317,16 +355,16 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 
 type jsonlOutput struct{ *store.JSONL }
 
-func (o *jsonlOutput) finish(context.Context, store.Outcome, batch.Summary) error { return o.Close() }
-func (o *jsonlOutput) abort()                                                     { _ = o.Close() }
+func (o *jsonlOutput) finish(context.Context, store.Outcome, progress.Stats) error { return o.Close() }
+func (o *jsonlOutput) abort()                                                      { _ = o.Close() }
 
 type sqliteOutput struct {
 	*store.Run
 	db *store.DB
 }
 
-func (o *sqliteOutput) finish(ctx context.Context, outcome store.Outcome, sum batch.Summary) error {
-	err := o.Finish(ctx, outcome, sum)
+func (o *sqliteOutput) finish(ctx context.Context, outcome store.Outcome, stats progress.Stats) error {
+	err := o.Finish(ctx, outcome, stats)
 	return errors.Join(err, o.db.Close())
 }
 
