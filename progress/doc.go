@@ -26,35 +26,36 @@
 //
 // # Wiring (what `pybatch analyze --progress auto|bar|plain|json|none` does)
 //
-//	mode, err := progress.ParseMode(flagProgress) // usage error if bad
+//	mode, err := progress.ParseMode(flagProgress) // a usage error if bad
 //	r, err := progress.NewRenderer(mode, stderr, progress.RendererOptions{})
 //	tr := progress.NewTracker(progress.Options{Renderer: r})
 //
-//	// scanner side (any goroutine), for every file that will yield a Record:
-//	tr.Discovered(fi.Size)
-//	// ... and when the walk ends:
-//	tr.DiscoveryDone()
-//
-//	// coordinator goroutine:
-//	tick := time.NewTicker(progress.TickInterval)
-//	defer tick.Stop()
-//	for {
-//		select {
-//		case rec, ok := <-results:
-//			if !ok { goto done }
-//			store.Write(rec)
-//			tr.Record(rec)  // after the record is durable
-//		case <-tick.C:
-//			tr.Tick()       // keeps the display and the ETA moving during stalls
+//	// The total: a counting walk of its own, with the same scan options. The
+//	// pipeline's own walk only moves as fast as the bounded pipeline pulls
+//	// files, so it cannot say how many there are; this one runs ahead (a
+//	// walk costs a few µs per file, against milliseconds of analysis).
+//	go func() {
+//		for fi := range scan.Scan(ctx, paths, so) {
+//			tr.Discovered(fi.Size)
 //		}
-//	}
-//	done:
-//	stats := tr.Finish(progress.FinishInfo{Memory: &memSummary, Admission: &admission})
-//	if mode != progress.ModeJSON { stats.WriteText(stderr) }
-//	// store the run: json.Marshal(stats)
+//		tr.DiscoveryDone() // the totals are final; "+" and "total still growing" go away
+//	}()
 //
-// A loop over an iter.Seq that cannot select may skip Tick: the display then
-// moves whenever a record arrives (the bar's elapsed time moves anyway).
+//	// The goroutine that ranges over batch.Stream's records owns tr:
+//	for rec := range records {
+//		out.Write(ctx, rec) // durable first
+//		tr.Record(rec)
+//	}
+//	stats := tr.Finish(progress.FinishInfo{Memory: &memSummary, Admission: &admission})
+//	if mode != progress.ModeJSON { // the JSON "done" event already carries the stats
+//		stats.WriteText(stderr)
+//	}
+//	// the store saves json.Marshal(stats) with the run
+//
+// A loop that can select (iter.Pull, or a channel of records) should also
+// call tr.Tick from a time.Ticker of TickInterval, so that plain lines keep
+// coming and the ETA follows a stall (one huge file); the bar's elapsed time
+// moves on its own.
 //
 // # Why some of it is hand-written
 //

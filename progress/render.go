@@ -30,7 +30,7 @@ type Mode string
 // The --progress modes.
 const (
 	ModeAuto  Mode = "auto"  // ModeBar when the output is a terminal, else ModePlain
-	ModeBar   Mode = "bar"   // a live bar (github.com/vbauerster/mpb/v8)
+	ModeBar   Mode = "bar"   // a live bar (github.com/vbauerster/mpb/v8); plain lines when the output is not a terminal
 	ModePlain Mode = "plain" // a line every few seconds
 	ModeJSON  Mode = "json"  // one JSON event per line
 	ModeNone  Mode = "none"  // nothing
@@ -73,7 +73,10 @@ func NewRenderer(mode Mode, w io.Writer, o RendererOptions) (Renderer, error) {
 	if o.IsTerminal == nil {
 		o.IsTerminal = isTerminal
 	}
-	if mode == ModeAuto {
+	// auto picks the bar on a terminal; the bar itself needs one (mpb draws
+	// nothing elsewhere), so asked for on a pipe or a file it becomes plain
+	// lines rather than silence or cursor escapes in a log.
+	if mode == ModeAuto || mode == ModeBar {
 		mode = ModePlain
 		if o.IsTerminal(w) {
 			mode = ModeBar

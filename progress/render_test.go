@@ -51,6 +51,9 @@ func TestNewRendererModes(t *testing.T) {
 	if r, _ := NewRenderer(ModeAuto, f, RendererOptions{}); !isType[*plainRenderer](r) {
 		t.Errorf("auto on a regular file gave %T", r)
 	}
+	if r, _ := NewRenderer(ModeBar, f, RendererOptions{}); !isType[*plainRenderer](r) {
+		t.Errorf("bar on a regular file gave %T, want plain lines", r)
+	}
 }
 
 func isType[T any](v any) bool { _, ok := v.(T); return ok }

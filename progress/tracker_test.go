@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,5 +281,29 @@ func TestFastRecordsStride(t *testing.T) {
 		if gap := times[i] - times[i-1]; gap < 0.1-1e-9 || gap > 0.1+32*0.0001+1e-9 {
 			t.Errorf("renders %v apart (at most a stride of 32 records late)", gap)
 		}
+	}
+}
+
+// Discovered and DiscoveryDone come from the scanner's goroutines while the
+// owner records (run with -race).
+func TestDiscoveryFromOtherGoroutines(t *testing.T) {
+	tr := NewTracker(Options{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 1000 {
+				tr.Discovered(10)
+			}
+		})
+	}
+	for range 2000 {
+		tr.Record(rec(10, result.Analyzed))
+		_ = tr.Snapshot()
+	}
+	wg.Wait()
+	tr.DiscoveryDone()
+	s := tr.Snapshot()
+	if s.FilesTotal != 4000 || s.BytesTotal != 40_000 || !s.TotalFinal || s.FilesDone != 2000 {
+		t.Errorf("after concurrent discovery: %+v", s)
 	}
 }
