@@ -147,13 +147,21 @@ func Identifier(b []byte) string {
 // nextc returns the next byte and advances, or eof. Like CPython's
 // tok_nextc it counts a line when it reads the line's first byte.
 func (t *Tokenizer) nextc() int {
-	if t.p >= t.nextLine {
-		if t.p >= t.end {
-			t.hitEnd()
-			return eof
-		}
-		t.newLine()
+	if t.p < t.nextLine {
+		c := t.buf[t.p]
+		t.p++
+		return int(c)
 	}
+	return t.nextcSlow()
+}
+
+// nextcSlow reads the first byte of a new line, or reports the end.
+func (t *Tokenizer) nextcSlow() int {
+	if t.p >= t.end {
+		t.hitEnd()
+		return eof
+	}
+	t.newLine()
 	c := t.buf[t.p]
 	t.p++
 	return int(c)
@@ -302,6 +310,12 @@ nextline:
 		t.atbol = false
 		contLineCol := 0
 		for {
+			// Fast path over spaces already on the current line.
+			for t.p < t.nextLine && t.buf[t.p] == ' ' {
+				t.p++
+				col++
+				altcol++
+			}
 			c = t.nextc()
 			if c == ' ' {
 				col++
