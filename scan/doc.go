@@ -41,7 +41,7 @@
 //
 // # Other rules
 //
-// Hidden directories, DefaultSkipDirs and virtualenvs are skipped unless asked.
+// Hidden directories, DefaultSkipDirs() and virtualenvs are skipped unless asked.
 // Symbolic links are not followed by default: a link whose name matches the
 // include globs is reported with SkipSymlink, others are silently passed over.
 // Followed links are tracked by (device, inode) so that loops end (SkipSymlinkLoop)

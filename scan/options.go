@@ -9,17 +9,20 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 )
 
-// DefaultInclude is the include glob used when Options.Include is nil.
-var DefaultInclude = []string{"**/*.py"}
+// DefaultInclude returns the include globs used when Options.Include is nil:
+// "**/*.py".
+func DefaultInclude() []string { return []string{"**/*.py"} }
 
-// DefaultSkipDirs are the directory names never descended into when
+// DefaultSkipDirs returns the directory names never descended into when
 // Options.SkipDirs is nil: version-control metadata, caches and dependency trees
 // that are not the user's source. Hidden directories (".name") are skipped
 // separately unless Options.Hidden is set; virtualenvs are recognised by content
 // unless Options.Virtualenvs is set.
-var DefaultSkipDirs = []string{
-	".git", ".hg", ".svn", "__pycache__", "node_modules",
-	".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+func DefaultSkipDirs() []string {
+	return []string{
+		".git", ".hg", ".svn", "__pycache__", "node_modules",
+		".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+	}
 }
 
 // DefaultMaxSize is the size limit DefaultOptions sets: larger files are skipped
@@ -27,13 +30,13 @@ var DefaultSkipDirs = []string{
 const DefaultMaxSize = 10 << 20
 
 // Options configures Scan and Filter. The zero value is usable: default include
-// glob, ignore files honoured, hidden directories, DefaultSkipDirs and virtualenvs
+// glob, ignore files honoured, hidden directories, DefaultSkipDirs() and virtualenvs
 // skipped, symbolic links not followed, no size limit, GOMAXPROCS workers.
 // DefaultOptions returns the same with MaxSize set to DefaultMaxSize.
 type Options struct {
 	// Include are doublestar globs ("**" crosses directories) matched against a
 	// file's slash-separated path relative to the root it was found under. nil
-	// means DefaultInclude.
+	// means DefaultInclude().
 	Include []string
 	// Exclude are globs matched like Include against files and directories; a
 	// matching directory is not descended into.
@@ -59,7 +62,7 @@ type Options struct {
 	// Names in SkipDirs are skipped even then.
 	Hidden bool
 	// SkipDirs are directory names never descended into. nil means
-	// DefaultSkipDirs; an empty non-nil slice skips none.
+	// DefaultSkipDirs(); an empty non-nil slice skips none.
 	SkipDirs []string
 	// Virtualenvs descends into virtual environments. By default a directory
 	// holding pyvenv.cfg, or named .venv, venv, env or virtualenv holding
@@ -129,17 +132,16 @@ func newConfig(o Options) (*config, error) {
 		return nil, err
 	}
 	c := &config{Options: o}
-	c.include = o.Include
-	if c.include == nil {
-		c.include = DefaultInclude
+	c.include = slices.Clone(o.Include)
+	if o.Include == nil {
+		c.include = DefaultInclude()
 	}
-	c.include = slices.Clone(c.include)
 	if o.Stubs {
 		c.include = append(c.include, "**/*.pyi")
 	}
 	skip := o.SkipDirs
 	if skip == nil {
-		skip = DefaultSkipDirs
+		skip = DefaultSkipDirs()
 	}
 	c.skipDirs = make(map[string]bool, len(skip))
 	for _, d := range skip {
