@@ -9,7 +9,8 @@
 # work tree, so that no .gitignore applies), then each tool runs on that copy.
 # Figures come from bench/measure: wall time, CPU (user+sys, all processes),
 # peak RSS summed over the process tree, and the largest single process.
-# Environment: JOBS (workers, default: CPUs available), KEEP=1 keeps the temp dir.
+# Environment: JOBS (workers, default: CPUs available), KEEP=1 keeps the temp dir,
+# MAXMEM passes --max-memory to pybatch in --scale runs (default: pybatch's 500MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,10 +48,8 @@ if [[ $SCALE == 1 ]]; then
     roots=$(for ((i = 1; i <= copies; i++)); do printf '%s/tree/copy%03d ' "$TMP" "$i"; done)
     rm -f "$TMP/scale.db"*
     # shellcheck disable=SC2086
-    "$M" -name "pybatch sqlite $((copies * NFILES)) files" -- "$TMP/pybatch" analyze -j "$JOBS" -o "$TMP/scale.db" $roots
-    rm -f "$TMP/scale.jsonl"*
-    # shellcheck disable=SC2086
-    "$M" -name "pybatch jsonl $((copies * NFILES)) files" -- "$TMP/pybatch" analyze -j "$JOBS" -o "$TMP/scale.jsonl" $roots
+    "$M" -name "pybatch $((copies * NFILES)) files" -- "$TMP/pybatch" analyze -j "$JOBS" --progress none \
+      ${MAXMEM:+--max-memory "$MAXMEM"} -o "$TMP/scale.db" $roots
   done
   exit 0
 fi
@@ -61,9 +60,9 @@ run() { # name, command...: prints the MEASURE line, keeps it for the ratios
   grep -v MEASURE "$TMP/err.$name" | tail -n 3 >&2 || true
   grep MEASURE "$TMP/err.$name" | tee "$TMP/m.$name"
 }
-run pybatch-jsonl   "$TMP/pybatch" analyze -j "$JOBS" -o "$TMP/out.jsonl" "$TMP/src"
-run pybatch-sqlite  "$TMP/pybatch" analyze -j "$JOBS" -o "$TMP/out.db" "$TMP/src"
-run pybatch-isolate "$TMP/pybatch" analyze -j "$JOBS" --isolate -o "$TMP/iso.jsonl" "$TMP/src"
+run pybatch-jsonl   "$TMP/pybatch" analyze -j "$JOBS" --progress none -o "$TMP/out.jsonl" "$TMP/src"
+run pybatch-sqlite  "$TMP/pybatch" analyze -j "$JOBS" --progress none -o "$TMP/out.db" "$TMP/src"
+run pybatch-isolate "$TMP/pybatch" analyze -j "$JOBS" --progress none --isolate -o "$TMP/iso.jsonl" "$TMP/src"
 run python-baseline python3 bench/baseline.py -j "$JOBS" -o "$TMP/baseline.jsonl" "$TMP/src"
 run ctags           ctags -R --languages=Python -f "$TMP/tags" "$TMP/src"
 
