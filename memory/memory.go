@@ -220,11 +220,13 @@ func (m *Manager) Acquire(ctx context.Context, cost int64) error {
 }
 
 // Check returns nil when a file of size bytes can ever be admitted, or an
-// error wrapping ErrTooLarge. Call it where files enter the batch, to turn
+// error wrapping ErrTooLarge (counted in Stats().Refused). Call it where
+// files enter the batch, to turn
 // a hopeless file into a Skipped record (reason SkipReasonTooLarge) without
 // occupying a worker.
 func (m *Manager) Check(size int64) error {
 	if cost := m.Cost(size); cost > m.capacity {
+		m.refused.Add(1)
 		return fmt.Errorf("%w: %s file needs about %s, capacity %s of a %s budget", ErrTooLarge,
 			humanize.Bytes(uint64(max(size, 0))), humanize.Bytes(uint64(cost)), humanize.Bytes(uint64(m.capacity)), humanize.Bytes(uint64(m.budget)))
 	}
@@ -261,7 +263,7 @@ type AdmissionStats struct {
 	InFlight     int64 `json:"in_flight_bytes"`      // estimated bytes admitted now
 	PeakInFlight int64 `json:"peak_in_flight_bytes"` // the most ever admitted at once
 	Waited       int64 `json:"waited"`               // Acquire calls that had to wait
-	Refused      int64 `json:"refused"`              // Acquire calls refused with ErrTooLarge
+	Refused      int64 `json:"refused"`              // Check and Acquire calls refused with ErrTooLarge
 	Capacity     int64 `json:"capacity_bytes"`
 }
 

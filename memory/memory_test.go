@@ -248,6 +248,9 @@ func TestCheckAndAdmitSize(t *testing.T) {
 	if err := m.Check(300 << 10); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Check(300 KiB) = %v, want ErrTooLarge", err)
 	}
+	if r := m.Stats().Refused; r != 1 {
+		t.Errorf("refused %d after one failed Check", r)
+	}
 	release, err := m.AdmitSize(context.Background(), 100<<10)
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,11 @@
 //	// walk costs a few µs per file, against milliseconds of analysis).
 //	go func() {
 //		for fi := range scan.Scan(ctx, paths, so) {
-//			tr.Discovered(fi.Size)
+//			if fi.Skip != "" || !mm.Fits(mm.Cost(fi.Size)) {
+//				tr.DiscoveredSkipped(fi.Size) // in the totals, not remaining work
+//			} else {
+//				tr.Discovered(fi.Size)
+//			}
 //		}
 //		tr.DiscoveryDone() // the totals are final; "+" and "total still growing" go away
 //	}()

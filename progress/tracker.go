@@ -79,9 +79,11 @@ type Tracker struct {
 	discFiles atomic.Int64
 	discBytes atomic.Int64
 	discDone  atomic.Bool
+	discSkip  atomic.Int64 // bytes of files announced as skipped (DiscoveredSkipped)
 
 	// owned by the owner goroutine
 	filesDone, bytesDone, workBytes   int64
+	skipBytes                         int64 // bytes of skipped records
 	analyzed, syntaxErrs, skip, failN int64
 	rate                              decayedRate
 	stride, untilClock                int       // read the clock every stride records (see Record)
@@ -130,6 +132,16 @@ func (t *Tracker) Discovered(size int64) {
 	t.discBytes.Add(max(size, 0))
 }
 
+// DiscoveredSkipped counts one more file that is known at discovery to be
+// skipped (the scanner's skip reason, or memory.Manager.Check refusing it):
+// it is in the totals, but its bytes are not remaining work, so a few huge
+// skipped files do not inflate the ETA. Safe from any goroutine.
+func (t *Tracker) DiscoveredSkipped(size int64) {
+	t.discFiles.Add(1)
+	t.discBytes.Add(max(size, 0))
+	t.discSkip.Add(max(size, 0))
+}
+
 // DiscoveryDone says the walk has ended: the totals are final. Safe from any
 // goroutine.
 func (t *Tracker) DiscoveryDone() { t.discDone.Store(true) }
@@ -158,6 +170,7 @@ func (t *Tracker) Record(r *result.Record) {
 		t.rate.pend(size)
 	case result.Skipped:
 		t.skip++
+		t.skipBytes += size
 		t.rate.pend(0)
 	default: // Failed, or an unknown status: count it as a failure, never drop it
 		t.failN++
@@ -229,7 +242,10 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 		Final:        t.finished,
 	}
 	s.BytesPerSec, s.FilesPerSec = t.rate.rates()
-	remaining := s.BytesTotal - s.BytesDone
+	// remaining work: what is not done, less the announced skips not yet
+	// recorded (they will take no time)
+	remaining := s.BytesTotal - s.BytesDone - max(t.discSkip.Load()-t.skipBytes, 0)
+	remaining = max(remaining, 0)
 	switch {
 	case s.TotalFinal && s.FilesDone >= s.FilesTotal:
 		s.ETA, s.ETAKnown = 0, true

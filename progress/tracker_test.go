@@ -229,6 +229,34 @@ func TestSkippedBytesCompleteButDoNotCountAsWork(t *testing.T) {
 	}
 }
 
+// A file announced as skipped at discovery is not remaining work even
+// before its record arrives.
+func TestAnnouncedSkipsAreNotRemainingWork(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	discover(tr, 200, 10_000)
+	tr.DiscoveredSkipped(100_000_000)
+	tr.DiscoveryDone()
+	feed(tr, c, 150, 10_000, 10*time.Millisecond) // 1 MB/s
+	s := tr.Snapshot()
+	if s.BytesTotal != 102_000_000 || !near(s.ETA.Seconds(), 0.5, 0.01) {
+		t.Errorf("total %d, ETA %v; want 0.5s (50 files of work left)", s.BytesTotal, s.ETA)
+	}
+	tr.Record(&result.Record{Size: 100_000_000, Status: result.Skipped, SkipReason: "too_large"})
+	if s = tr.Snapshot(); !near(s.ETA.Seconds(), 0.5, 0.01) {
+		t.Errorf("ETA %v after the announced skip arrived", s.ETA)
+	}
+	// an unannounced skip is remaining work until it arrives (nothing says otherwise)
+	tr2 := NewTracker(Options{Now: c.Now})
+	discover(tr2, 200, 10_000)
+	tr2.Discovered(1_000_000)
+	tr2.DiscoveryDone()
+	feed(tr2, c, 150, 10_000, 10*time.Millisecond)
+	if s = tr2.Snapshot(); !near(s.ETA.Seconds(), 1.5, 0.02) {
+		t.Errorf("ETA %v with an unannounced 1 MB file left, want 1.5s", s.ETA)
+	}
+}
+
 func TestCounts(t *testing.T) {
 	c := newClock()
 	tr := NewTracker(Options{Now: c.Now})

@@ -90,7 +90,11 @@ func run(ctx context.Context, paths []string, maxMem, maxSizeFlag string, worker
 	// bounded pipeline (the pipeline's walk only moves as workers free up).
 	go func() {
 		for fi := range scan.Scan(ctx, paths, so) {
-			tr.Discovered(fi.Size)
+			if fi.Skip != "" || !mm.Fits(mm.Cost(fi.Size)) {
+				tr.DiscoveredSkipped(fi.Size)
+			} else {
+				tr.Discovered(fi.Size)
+			}
 		}
 		tr.DiscoveryDone()
 	}()
