@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -80,4 +83,73 @@ func BenchmarkIgnoreMatch(b *testing.B) {
 			b.Fatal("excluded")
 		}
 	}
+}
+
+// BenchmarkScanGenerated scans a generated tree of PYBATCH_BENCH_FILES files
+// (default 20,000; 100 per directory, three levels) and reports files per CPU
+// second and the peak of live heap during the scan, sampled every millisecond,
+// which stays flat as the tree grows (nothing is collected).
+//
+//	PYBATCH_BENCH_FILES=100000 go test -run '^$' -bench ScanGenerated -benchtime 3x ./scan/
+func BenchmarkScanGenerated(b *testing.B) {
+	n := 20000
+	if s := os.Getenv("PYBATCH_BENCH_FILES"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = v
+	}
+	root := b.TempDir()
+	for i := range n {
+		d := filepath.Join(root, "p"+strconv.Itoa(i/10000), "q"+strconv.Itoa(i/100%100))
+		if i%100 == 0 {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(d, "m"+strconv.Itoa(i)+".py"), []byte("x = 1\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				metrics.Read(s)
+				if v := s[0].Value.Uint64(); v > peak.Load() {
+					peak.Store(v)
+				}
+			}
+		}
+	}()
+	files := 0
+	start, cpu0 := time.Now(), cpuTime()
+	for b.Loop() {
+		files = 0
+		for fi := range Scan(context.Background(), []string{root}, DefaultOptions()) {
+			if fi.Skip == "" {
+				files++
+			}
+		}
+	}
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
+	close(stop)
+	<-sampled
+	if files != n {
+		b.Fatalf("scanned %d files, want %d", files, n)
+	}
+	b.ReportMetric(float64(files*b.N)/elapsed.Seconds(), "files/s")
+	b.ReportMetric(float64(files*b.N)/cpu.Seconds(), "files/cpu-s")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
 }
