@@ -23,6 +23,7 @@ package parser
 
 import (
 	"errors"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/pybatch/pybatch/python/ast"
@@ -47,7 +48,7 @@ const maxChain = 10000
 
 // lookBehind is how many consumed tokens stay in the window (node ends look
 // back over NEWLINE/INDENT/DEDENT tokens).
-const lookBehind = 512
+const lookBehind = 128
 
 // Parse parses a module. src must be UTF-8 with newlines normalized to "\n"
 // (what python/source.Decode returns). The error, if any, is a
@@ -55,6 +56,7 @@ const lookBehind = 512
 func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 	p := newParser(src)
 	defer func() {
+		p.release()
 		if r := recover(); r != nil {
 			if b, ok := r.(bailout); ok {
 				mod, err = nil, b.err
@@ -236,11 +238,31 @@ type parser struct {
 	slabs slabs
 }
 
+// parserPool recycles parsers: their token window and work stacks, and the
+// unused rest of their node slabs (trees never share a node, only a chunk).
+var parserPool = sync.Pool{New: func() any { return &parser{toks: make([]tok, 0, 1024)} }}
+
 func newParser(src []byte) *parser {
-	p := &parser{src: src, srcStr: string(src)}
+	p := parserPool.Get().(*parser)
+	p.src, p.srcStr = src, string(src)
 	p.tz = tokenizer.New(src, tokenizer.Options{})
-	p.toks = make([]tok, 0, 256)
 	return p
+}
+
+// release returns p to the pool, dropping every reference to this parse.
+func (p *parser) release() {
+	p.src, p.srcStr, p.tz = nil, "", nil
+	p.toks = p.toks[:0]
+	p.base, p.pos, p.fill, p.eof, p.depth = 0, 0, 0, false, 0
+	clear(p.exprStack)
+	p.exprStack = p.exprStack[:0]
+	clear(p.stmtStack)
+	p.stmtStack = p.stmtStack[:0]
+	p.pins = p.pins[:0]
+	if cap(p.toks) > 1<<16 {
+		p.toks = make([]tok, 0, 1024)
+	}
+	parserPool.Put(p)
 }
 
 // fetch appends the next token to the window.

@@ -54,7 +54,7 @@ func (s *slabs) exprs(n int) []ast.Expr {
 		return make([]ast.Expr, n)
 	}
 	if len(s.exprBuf) < n {
-		s.exprBuf = make([]ast.Expr, 512)
+		s.exprBuf = make([]ast.Expr, 256)
 	}
 	out := s.exprBuf[:n:n]
 	s.exprBuf = s.exprBuf[n:]
