@@ -331,15 +331,37 @@ func gitDirAt(dir string) (string, bool) {
 	return gd, true
 }
 
+// commonDir returns the directory holding info/exclude and config for gitDir:
+// gitDir itself, or for a linked worktree (.git/worktrees/NAME) the main
+// repository's git directory named by its "commondir" file.
+func commonDir(gitDir string) string {
+	data, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
+	if err != nil {
+		return gitDir
+	}
+	cd := strings.TrimSpace(string(data))
+	if cd == "" {
+		return gitDir
+	}
+	if !filepath.IsAbs(cd) {
+		cd = filepath.Join(gitDir, cd)
+	}
+	return cd
+}
+
 // baseFrames returns the frames that apply at the top of a repository: the
-// user's excludes file, then .git/info/exclude.
+// user's excludes file, then info/exclude.
 func baseFrames(env gitEnv, repo repoInfo) *ignoreFrame {
 	var f *ignoreFrame
-	if p := env.excludesFile(repo.gitDir); p != "" {
+	common := ""
+	if repo.gitDir != "" {
+		common = commonDir(repo.gitDir)
+	}
+	if p := env.excludesFile(common); p != "" {
 		f = f.push(p, "", false)
 	}
-	if repo.gitDir != "" {
-		f = f.push(filepath.Join(repo.gitDir, "info", "exclude"), "", false)
+	if common != "" {
+		f = f.push(filepath.Join(common, "info", "exclude"), "", false)
 	}
 	return f
 }

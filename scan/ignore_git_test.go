@@ -285,6 +285,37 @@ func TestIgnoreNestedRepoAndLocalConfig(t *testing.T) {
 	}
 }
 
+// TestIgnoreInLinkedWorktree: in a linked worktree (.git is a file naming
+// .git/worktrees/NAME) info/exclude comes from the main repository, as in git.
+func TestIgnoreInLinkedWorktree(t *testing.T) {
+	need(t, "git")
+	gs := newGitSetup(t, false)
+	base := t.TempDir()
+	main := filepath.Join(base, "main")
+	must(t, os.MkdirAll(main, 0o755))
+	gs.git(t, main, "init", "-q")
+	writeFile(t, filepath.Join(main, "README"), "")
+	gs.git(t, main, "add", "README")
+	gs.git(t, main, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init")
+	wt := filepath.Join(base, "wt")
+	gs.git(t, main, "worktree", "add", "-q", wt)
+	writeFile(t, filepath.Join(main, ".git", "info", "exclude"), "excluded_*.py\n")
+	writeFile(t, filepath.Join(wt, ".gitignore"), "ignored_*.py\n")
+	for _, f := range []string{"excluded_a.py", "ignored_b.py", "c.py", "sub/excluded_d.py", "sub/e.py"} {
+		writeFile(t, filepath.Join(wt, f), "")
+	}
+	want := gs.gitUnignoredPy(t, wt)
+	if !slices.Equal(want, []string{"c.py", "sub/e.py"}) {
+		t.Fatalf("git lists %v; the test's premise is wrong", want)
+	}
+	for _, start := range []string{"", "sub"} {
+		dir := filepath.Join(wt, start)
+		if got := scanPy(t, dir, gitCompareOptions(gs, true)); !slices.Equal(got, gs.gitUnignoredPy(t, dir)) {
+			t.Errorf("start %q: scan %v, git %v", start, got, gs.gitUnignoredPy(t, dir))
+		}
+	}
+}
+
 // TestIgnoreInLargeDirectory: a directory listed in several chunks finds its
 // .gitignore (and a nested work tree, and a virtualenv marker) all the same.
 func TestIgnoreInLargeDirectory(t *testing.T) {
