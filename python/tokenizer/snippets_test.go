@@ -1,11 +1,14 @@
 package tokenizer
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pybatch/pybatch/python/token"
 )
 
 // snippets exercise every corner of the lexical grammar, valid and invalid.
@@ -19,7 +22,8 @@ var snippets = []string{
 	"if 1:\n\tif 2:\n\t\tx\n\ty\nz\n", "\f  x\n", "if 1:\n  \f x\n", "  x\n", "if 1:\n\tx\n\f\ty\n",
 	"def f():\n\tpass\n", "class C:\n    def f(self):\n        return 1\n\n    x = 2\n",
 	strings.Repeat("(", 199) + strings.Repeat(")", 199), strings.Repeat("(", 200), strings.Repeat("(", 201),
-	nested(99), nested(100), nested(101),
+	nested(99), nested(100), nested(101), nestedF(148), nestedF(149), nestedF(150),
+	strings.Repeat("f'{", 3) + "x" + strings.Repeat("}'", 3), "f'{" + strings.Repeat("(", 199) + "}'",
 	// continuation lines
 	"x \\\n y\n", "x\\\n", "x \\ y", "x = 1 \\\n\n", "\\\n  x\n", "if 1:\n \\\n  x\n", "if 1:\n  x\n  \\\n y\n",
 	"x = [\\\n1]\n", "'\\\n'", "x ='\\\nabc'", "\\", "x = 1\\", "if 1:\n    \\\n\n",
@@ -72,6 +76,20 @@ func nested(n int) string {
 	return b.String()
 }
 
+// nestedF returns n f-strings nested in each other's replacement fields,
+// alternating quotes as PEP 701 allows any.
+func nestedF(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString("f" + string("'\""[i%2]) + "{")
+	}
+	b.WriteString("x")
+	for i := n - 1; i >= 0; i-- {
+		b.WriteString("}" + string("'\""[i%2]))
+	}
+	return b.String()
+}
+
 func writeSnippets(t *testing.T) string {
 	dir := t.TempDir()
 	for i, s := range snippets {
@@ -86,12 +104,74 @@ func writeSnippets(t *testing.T) string {
 // CPython 3.14, in the parser's mode and in tokenize's (Options.Comments).
 func TestSnippetsOracle(t *testing.T) {
 	dir := writeSnippets(t)
+	clean := true
 	for _, extra := range []bool{false, true} {
 		t.Run(fmt.Sprintf("comments=%v", extra), func(t *testing.T) {
 			st := runCorpus(t, dir, extra)
 			if st.msgs != 0 && !extra {
 				t.Errorf("%d error message or position differences", st.msgs)
 			}
+			if st.differ != 0 || st.same != len(snippets) || t.Failed() {
+				clean = false
+			}
 		})
 	}
+	if *update {
+		if !clean {
+			t.Fatalf("not updating %s: CPython disagrees", goldenPath)
+		}
+		if err := os.MkdirAll(filepath.Dir(goldenPath), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(goldenPath, []byte(formatSnippets()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", goldenPath)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/snippets.golden (only when CPython agrees on every snippet)")
+
+const goldenPath = "testdata/snippets.golden"
+
+// formatSnippets renders our token streams for all snippets in both modes.
+func formatSnippets() string {
+	var b strings.Builder
+	for _, extra := range []bool{false, true} {
+		for i, s := range snippets {
+			fmt.Fprintf(&b, "=== s%03d comments=%v %.60q\n", i, extra, s)
+			toks, err := all(s, Options{Comments: extra})
+			for _, tok := range toks {
+				fmt.Fprintf(&b, "%v %v-%v %q\n", tok.Kind, tok.Start, tok.End, tok.Text([]byte(s)))
+			}
+			if err != nil {
+				se := err.(*token.SyntaxError)
+				fmt.Fprintf(&b, "ERR %s %v-%v %s\n", se.Kind, se.Start, se.End, se.Msg)
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestSnippetsGolden runs anywhere: it compares the snippets' streams with
+// testdata/snippets.golden, which holds our output as verified against
+// CPython 3.14 by TestSnippetsOracle. Regenerate it with
+//
+//	go test ./python/tokenizer -run TestSnippetsOracle -update
+func TestSnippetsGolden(t *testing.T) {
+	want, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatalf("%v (regenerate: go test ./python/tokenizer -run TestSnippetsOracle -update)", err)
+	}
+	got := formatSnippets()
+	if got == string(want) {
+		return
+	}
+	gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(gl) && i < len(wl); i++ {
+		if gl[i] != wl[i] {
+			t.Fatalf("line %d differs from %s:\n got  %s\n want %s\n(if the snippets changed: go test ./python/tokenizer -run TestSnippetsOracle -update)", i+1, goldenPath, gl[i], wl[i])
+		}
+	}
+	t.Fatalf("output has %d lines, %s has %d", len(gl), goldenPath, len(wl))
 }
