@@ -1,0 +1,76 @@
+package parser
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/token"
+)
+
+// FuzzParse checks that no input makes Parse panic or hang, that failures
+// are *token.SyntaxError values with a position, and that every tree it
+// returns is complete (required children present, so Dump and Preorder work).
+func FuzzParse(f *testing.F) {
+	if b, err := os.ReadFile("testdata/snippets.txt"); err == nil {
+		for _, s := range strings.Split(string(b), "\n#---\n") {
+			f.Add([]byte(s))
+		}
+	}
+	f.Add([]byte("f'{a!r:{b}}' t'{c=}' rb'\\x00'\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		m, err := Parse(src, Options{})
+		if err != nil {
+			var se *token.SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %T %v is not a *token.SyntaxError", err, err)
+			}
+			if m != nil {
+				t.Fatal("non-nil module with an error")
+			}
+			return
+		}
+		for n := range ast.Preorder(m) {
+			checkRequired(t, n)
+		}
+		_ = ast.Dump(m, ast.DumpOptions{Indent: -1})
+	})
+}
+
+// checkRequired fails when a node lacks a child CPython always sets.
+func checkRequired(t *testing.T, n ast.Node) {
+	bad := false
+	switch n := n.(type) {
+	case *ast.BinOp:
+		bad = n.Left == nil || n.Right == nil
+	case *ast.Call:
+		bad = n.Func == nil || n.Args == nil || n.Keywords == nil
+	case *ast.Attribute:
+		bad = n.Value == nil || n.Attr == ""
+	case *ast.Name:
+		bad = n.Id == ""
+	case *ast.Constant:
+		bad = n.Value == nil
+	case *ast.FunctionDef:
+		bad = n.Args == nil || n.Body == nil || len(n.Body) == 0
+	case *ast.Assign:
+		bad = n.Value == nil || len(n.Targets) == 0
+	case *ast.If:
+		bad = n.Test == nil || len(n.Body) == 0 || n.Orelse == nil
+	case *ast.Compare:
+		bad = len(n.Ops) == 0 || len(n.Ops) != len(n.Comparators)
+	case *ast.Dict:
+		bad = len(n.Keys) != len(n.Values)
+	}
+	if bad {
+		t.Fatalf("incomplete %s node: %+v", n.PyName(), n)
+	}
+	if l, ok := n.(ast.Located); ok {
+		loc := l.Location()
+		if loc.Lineno < 1 || loc.EndLineno < loc.Lineno || (loc.EndLineno == loc.Lineno && loc.EndColOffset < loc.ColOffset) {
+			t.Fatalf("bad position %+v on %s", *loc, n.PyName())
+		}
+	}
+}
