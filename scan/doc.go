@@ -13,8 +13,12 @@
 // an excluded directory cannot be re-included (the walk never enters an excluded
 // directory). A run started in a subdirectory loads the .gitignore files of every
 // directory from the work tree's root down. A nested work tree (a directory with
-// its own .git) uses its own rules. Matching is case-sensitive (core.ignoreCase is
-// not read). These rules are proven against git itself: the files a walk yields
+// its own .git) uses its own rules; a .git file ("gitdir: ...", submodules and
+// linked worktrees) is followed, and a linked worktree takes info/exclude and
+// config from the main repository (commondir). Matching is case-sensitive
+// (core.ignoreCase is not read); GIT_DIR and GIT_WORK_TREE are not read.
+//
+// These rules are proven against git itself: the files a walk yields
 // equal `git ls-files --others --exclude-standard` on generated trees with many
 // ignore files, from the root and from subdirectories (ignore_git_test.go), and
 // the line that decides each path equals `git check-ignore -v` for random
@@ -40,6 +44,12 @@
 // core.excludesFile; include directives in config files are not followed.
 //
 // # Other rules
+//
+// Named paths are taken as the user's intent, as ripgrep and fd do: a named file
+// is checked whatever the globs and ignore rules say; a named directory is walked
+// even if git ignores it (SkipIgnoredRoots restores git's behaviour), with the
+// rules applying below it; a path named twice or inside another named directory
+// is walked once.
 //
 // Hidden directories, DefaultSkipDirs() and virtualenvs are skipped unless asked.
 // Symbolic links are not followed by default: a link whose name matches the
