@@ -134,6 +134,10 @@ func (db *DB) open(ctx context.Context) error {
 	if db.opts.ReadOnly {
 		q.Set("mode", "ro")
 	} else {
+		// Before WAL mode: page_size only takes effect on a new database.
+		// Large pages: reports are kilobytes, and modernc's pwrite per page
+		// is the cost that counts.
+		q.Add("_pragma", "page_size(65536)")
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(FULL)")
 	}

@@ -73,7 +73,11 @@ func TestSchemaAndMigrations(t *testing.T) {
 	for _, q := range []string{
 		`INSERT INTO sources (name, created_at) VALUES ('src', '2026-01-01T00:00:00Z')`,
 		`INSERT INTO runs (tool_version, options, options_hash, pid, started_at) VALUES ('v0', '{}', 'h', 1, '2026-01-01T00:00:00Z')`,
-		`INSERT INTO files (source_id, path, size, mtime_ns, status, run_id, seen_run_id, report_schema) VALUES (1, 'a.py', 3, 5, 'analyzed', 1, 1, 1)`,
+		`INSERT INTO files (source_id, path, size, mtime_ns, status, run_id, seen_run_id, report_schema, docstring, all_names) VALUES (1, 'a.py', 3, 5, 'analyzed', 1, 1, 1, 'Mod doc.', '["f"]')`,
+		`INSERT INTO definitions VALUES (1, 1, 'f', 'f', 'function', 9, 0, 9, 20, NULL, NULL, NULL, NULL, NULL, 1, 'A')`,
+		`INSERT INTO definitions VALUES (1, 0, 'C.m', 'm', 'method', 2, 4, 3, 8, '["property"]',
+			'[{"name":"self","kind":"positional","default":false,"annotation":false}]', 'int', '["B"]', 'Doc.', 2, 'A')`,
+		`INSERT INTO imports VALUES (1, 0, 'os.path', '[{"name":"join","as":"j"}]', 0, 1, 1, 'module')`,
 	} {
 		if _, err := db.SQL().Exec(q); err != nil {
 			t.Fatal(err)
@@ -92,8 +96,27 @@ func TestSchemaAndMigrations(t *testing.T) {
 		t.Fatalf("the migrated view sees %d files, want 1", n)
 	}
 	rec, err := db.Record(ctx, "src", "a.py")
-	if err != nil || rec.Size != 3 || rec.Report == nil || rec.Report.LinesError != "" {
+	if err != nil || rec.Size != 3 || rec.Report == nil || rec.Report.LinesError != "" || rec.Report.Docstring == nil ||
+		*rec.Report.Docstring != "Mod doc." || !reflect.DeepEqual(rec.Report.All, []string{"f"}) {
 		t.Fatalf("the old file after migration: %+v, %v", rec, err)
+	}
+	doc := "Doc."
+	wantDefs := []analysis.Definition{
+		{QualName: "C.m", Name: "m", Kind: "method", Line: 2, Col: 4, EndLine: 3, EndCol: 8, Decorators: []string{"property"},
+			Params: []analysis.Param{{Name: "self", Kind: "positional"}}, Returns: "int", Bases: []string{"B"}, Docstring: &doc, Complexity: 2, Rank: "A"},
+		{QualName: "f", Name: "f", Kind: "function", Line: 9, EndLine: 9, EndCol: 20, Complexity: 1, Rank: "A"},
+	}
+	wantImps := []analysis.Import{{Module: "os.path", Names: []analysis.ImportName{{Name: "join", As: "j"}}, From: true, Line: 1, Where: "module"}}
+	if !reflect.DeepEqual(rec.Report.Definitions, wantDefs) || !reflect.DeepEqual(rec.Report.Imports, wantImps) {
+		t.Fatalf("rows moved to JSON by migration 4:\n%+v\n%+v", rec.Report.Definitions, rec.Report.Imports)
+	}
+	// The views give the rows back as the tables had them.
+	var qual, decos string
+	var isFrom int
+	db.SQL().QueryRow("SELECT qualname, decorators FROM definitions WHERE file_id = 1 AND seq = 0").Scan(&qual, &decos)
+	db.SQL().QueryRow("SELECT is_from FROM imports WHERE module = 'os.path'").Scan(&isFrom)
+	if qual != "C.m" || decos != `["property"]` || isFrom != 1 {
+		t.Fatalf("views: %q %q %d", qual, decos, isFrom)
 	}
 	var mode string
 	db.SQL().QueryRow("PRAGMA journal_mode").Scan(&mode)

@@ -225,7 +225,7 @@ func (r *Run) MarkGone(ctx context.Context, source string) (int64, error) {
 	defer tx.Rollback()
 	const gone = `SELECT f.id FROM files f JOIN sources s ON s.id = f.source_id
 		WHERE s.name = ? AND f.seen_run_id <> ? AND f.status <> 'gone'`
-	for _, table := range []string{"definitions", "imports", "syntax_errors"} {
+	for _, table := range []string{"reports", "syntax_errors"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE file_id IN (`+gone+`)`, source, r.id); err != nil {
 			return 0, describe(r.db.path, "marking gone files in", err)
 		}
@@ -309,97 +309,28 @@ func (r *Run) commitOps(ctx context.Context, ops []op, n int) error {
 }
 
 const upsertFile = `INSERT INTO files (source_id, path, size, mtime_ns, sha256, status, skip_reason,
-	error_class, error, attempts, duration_ns, run_id, seen_run_id, encoding, bom, docstring, all_names,
+	error_class, error, attempts, duration_ns, run_id, seen_run_id, encoding, bom,
 	loc, lloc, sloc, comments, single_comments, multi, blank, report_schema, lines_error)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source_id, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
 	sha256 = excluded.sha256, status = excluded.status, skip_reason = excluded.skip_reason,
 	error_class = excluded.error_class, error = excluded.error, attempts = excluded.attempts,
 	duration_ns = excluded.duration_ns, run_id = excluded.run_id, seen_run_id = excluded.seen_run_id,
-	encoding = excluded.encoding, bom = excluded.bom, docstring = excluded.docstring,
-	all_names = excluded.all_names, loc = excluded.loc, lloc = excluded.lloc, sloc = excluded.sloc,
+	encoding = excluded.encoding, bom = excluded.bom, loc = excluded.loc, lloc = excluded.lloc, sloc = excluded.sloc,
 	comments = excluded.comments, single_comments = excluded.single_comments, multi = excluded.multi,
 	blank = excluded.blank, report_schema = excluded.report_schema, lines_error = excluded.lines_error
 RETURNING id`
 
-// bulkRows is how many rows one multi-row INSERT carries: with modernc's
-// SQLite most of the cost of a row is the statement call around it, so rows
-// go in groups (16 columns x 64 rows stays far below SQLite's limit of
-// 32766 variables).
-const bulkRows = 64
-
-// bulkInsert accumulates rows for one table and inserts them bulkRows at a
-// time with one prepared statement (and a one-off statement for the rest).
-type bulkInsert struct {
-	tx     *sql.Tx
-	head   string // INSERT INTO t (cols) VALUES
-	row    string // (?, ?, ...)
-	full   *sql.Stmt
-	args   []any
-	cols   int
-	rows   int
-	rowsIn int // rows inserted so far
-}
-
-func newBulk(tx *sql.Tx, table, cols string, n int) *bulkInsert {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-	return &bulkInsert{tx: tx, head: "INSERT INTO " + table + " (" + cols + ") VALUES ", row: row, cols: n}
-}
-
-func (b *bulkInsert) text(rows int) string {
-	return b.head + strings.TrimSuffix(strings.Repeat(b.row+", ", rows), ", ")
-}
-
-func (b *bulkInsert) add(ctx context.Context, vals ...any) error {
-	b.args = append(b.args, vals...)
-	b.rows++
-	if b.rows < bulkRows {
-		return nil
-	}
-	if b.full == nil {
-		st, err := b.tx.PrepareContext(ctx, b.text(bulkRows))
-		if err != nil {
-			return err
-		}
-		b.full = st
-	}
-	if _, err := b.full.ExecContext(ctx, b.args...); err != nil {
-		return err
-	}
-	b.done()
-	return nil
-}
-
-// flush inserts the rows held.
-func (b *bulkInsert) flush(ctx context.Context) error {
-	if b.rows == 0 {
-		return nil
-	}
-	if _, err := b.tx.ExecContext(ctx, b.text(b.rows), b.args...); err != nil {
-		return err
-	}
-	b.done()
-	return nil
-}
-
-func (b *bulkInsert) done() {
-	b.rowsIn += b.rows
-	clear(b.args)
-	b.args, b.rows = b.args[:0], 0
-}
-
 const (
-	definitionCols = `file_id, seq, qualname, name, kind, line, col, end_line, end_col, decorators, params,
-	returns, bases, docstring, complexity, rank`
-	importCols      = `file_id, seq, module, names, level, is_from, line, scope`
-	syntaxErrorCols = `file_id, kind, msg, line, col, end_line, end_col`
-	keepFile        = `UPDATE files SET seen_run_id = ? WHERE source_id = ? AND path = ?`
-	touchFile       = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
+	insertSyntaxError = `INSERT INTO syntax_errors (file_id, kind, msg, line, col, end_line, end_col) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	insertReport      = `INSERT INTO reports (file_id, docstring, all_names, definitions_json, imports_json) VALUES (?, ?, ?, ?, ?)`
+	keepFile          = `UPDATE files SET seen_run_id = ? WHERE source_id = ? AND path = ?`
+	touchFile         = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
 )
 
 // writeTx writes every queued operation in one transaction: the file rows
-// first (their ids are needed), then the old child rows of those files go,
-// then the new child rows are inserted in bulk.
+// first (their ids are needed), then the reports (definitions and imports
+// as JSON) and syntax errors of the written files are replaced.
 func (r *Run) writeTx(ctx context.Context, ops []op, newSources map[string]int64) error {
 	tx, err := r.db.sql.BeginTx(ctx, nil)
 	if err != nil {
@@ -475,7 +406,7 @@ func (r *Run) writeTx(ctx context.Context, ops []op, newSources map[string]int64
 			}
 		}
 	}
-	// Replace the child rows of the written files.
+	// Replace the reports and syntax errors of the written files.
 	for start := 0; start < len(files); start += 500 {
 		chunk := files[start:min(start+500, len(files))]
 		ids := make([]any, len(chunk))
@@ -483,46 +414,34 @@ func (r *Run) writeTx(ctx context.Context, ops []op, newSources map[string]int64
 			ids[i] = f.id
 		}
 		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
-		for _, table := range []string{"definitions", "imports", "syntax_errors"} {
+		for _, table := range []string{"reports", "syntax_errors"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE file_id IN "+in, ids...); err != nil {
 				return err
 			}
 		}
 	}
-	defs := newBulk(tx, "definitions", definitionCols, 16)
-	imps := newBulk(tx, "imports", importCols, 8)
-	syns := newBulk(tx, "syntax_errors", syntaxErrorCols, 7)
+	syn, err := tx.PrepareContext(ctx, insertSyntaxError)
+	if err != nil {
+		return err
+	}
+	report, err := tx.PrepareContext(ctx, insertReport)
+	if err != nil {
+		return err
+	}
 	for _, f := range files {
 		rep := f.rec.Report
 		if rep == nil {
 			continue
 		}
-		for i, d := range rep.Definitions {
-			if err := defs.add(ctx, f.id, i, d.QualName, d.Name, d.Kind, d.Line, d.Col, d.EndLine, d.EndCol,
-				jsonOrNil(d.Decorators), jsonOrNil(d.Params), nullString(d.Returns), jsonOrNil(d.Bases), strPtr(d.Docstring),
-				d.Complexity, d.Rank); err != nil {
-				return fmt.Errorf("definitions: %w", err)
-			}
+		if _, err := report.ExecContext(ctx, f.id, strPtr(rep.Docstring), jsonOrNil(rep.All),
+			jsonOrNil(rep.Definitions), jsonOrNil(rep.Imports)); err != nil {
+			return fmt.Errorf("%s: report row: %w", f.rec.Path, err)
 		}
-		for i, im := range rep.Imports {
-			names := "[]"
-			if len(im.Names) > 0 {
-				b, _ := json.Marshal(im.Names)
-				names = string(b)
+		if rep.SyntaxError != nil {
+			se := rep.SyntaxError
+			if _, err := syn.ExecContext(ctx, f.id, se.Kind, se.Msg, se.Line, se.Col, se.EndLine, se.EndCol); err != nil {
+				return fmt.Errorf("%s: syntax error row: %w", f.rec.Path, err)
 			}
-			if err := imps.add(ctx, f.id, i, im.Module, names, im.Level, boolInt(im.From), im.Line, im.Where); err != nil {
-				return fmt.Errorf("imports: %w", err)
-			}
-		}
-		if se := rep.SyntaxError; se != nil {
-			if err := syns.add(ctx, f.id, se.Kind, se.Msg, se.Line, se.Col, se.EndLine, se.EndCol); err != nil {
-				return fmt.Errorf("syntax errors: %w", err)
-			}
-		}
-	}
-	for _, b := range []*bulkInsert{defs, imps, syns} {
-		if err := b.flush(ctx); err != nil {
-			return err
 		}
 	}
 	return tx.Commit()
@@ -562,13 +481,12 @@ func boolInt(b bool) int {
 func (r *Run) upsertFile(ctx context.Context, upsert *sql.Stmt, sid int64, rec *result.Record) (int64, error) {
 	rep := rec.Report
 	var (
-		sha, enc, doc, all                          any
-		bom, schema, linesErr                       any
+		sha, enc, bom, schema, linesErr             any
 		loc, lloc, sloc, comments, single, multi, b any
 	)
 	if rep != nil {
 		linesErr = nullString(rep.LinesError)
-		sha, enc, doc, all = nullString(rep.SHA256), rep.Encoding, strPtr(rep.Docstring), jsonOrNil(rep.All)
+		sha, enc = nullString(rep.SHA256), rep.Encoding
 		bom, schema = boolInt(rep.BOM), rep.SchemaVersion
 		l := rep.Lines
 		loc, lloc, sloc, comments, single, multi, b = l.LOC, l.LLOC, l.SLOC, l.Comments, l.SingleComments, l.Multi, l.Blank
@@ -576,7 +494,7 @@ func (r *Run) upsertFile(ctx context.Context, upsert *sql.Stmt, sid int64, rec *
 	var id int64
 	err := upsert.QueryRowContext(ctx, sid, rec.Path, rec.Size, unixNano(rec.ModTime), sha, string(rec.Status),
 		nullString(rec.SkipReason), nullString(rec.ErrClass), nullString(rec.Err), rec.Attempts, int64(rec.Duration),
-		r.id, r.id, enc, bom, doc, all, loc, lloc, sloc, comments, single, multi, b, schema, linesErr).Scan(&id)
+		r.id, r.id, enc, bom, loc, lloc, sloc, comments, single, multi, b, schema, linesErr).Scan(&id)
 	return id, err
 }
 
@@ -651,18 +569,19 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 		mtime, dur                         int64
 		status                             string
 		skip, class, msg, sha, enc, doc    sql.NullString
-		linesErr                           sql.NullString
+		linesErr, defs, imps               sql.NullString
 		all                                sql.NullString
 		bom, schema                        sql.NullInt64
 		loc, lloc, sloc, com, single, mult sql.NullInt64
 		blank                              sql.NullInt64
 	)
 	err := db.sql.QueryRowContext(ctx, `SELECT f.id, f.size, f.mtime_ns, f.status, f.skip_reason, f.error_class,
-		f.error, f.attempts, f.duration_ns, f.sha256, f.encoding, f.bom, f.docstring, f.all_names,
-		f.loc, f.lloc, f.sloc, f.comments, f.single_comments, f.multi, f.blank, f.report_schema, f.lines_error
-		FROM files f JOIN sources s ON s.id = f.source_id WHERE s.name = ? AND f.path = ?`, source, path).Scan(
+		f.error, f.attempts, f.duration_ns, f.sha256, f.encoding, f.bom, r.docstring, r.all_names,
+		f.loc, f.lloc, f.sloc, f.comments, f.single_comments, f.multi, f.blank, f.report_schema, f.lines_error,
+		r.definitions_json, r.imports_json
+		FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN reports r ON r.file_id = f.id WHERE s.name = ? AND f.path = ?`, source, path).Scan(
 		&id, &rec.Size, &mtime, &status, &skip, &class, &msg, &rec.Attempts, &dur, &sha, &enc, &bom, &doc, &all,
-		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr)
+		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr, &defs, &imps)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s in source %s", ErrNotFound, path, source)
 	}
@@ -688,11 +607,8 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 			return nil, fmt.Errorf("store: %s: all_names: %w", path, err)
 		}
 	}
-	if err := db.readDefinitions(ctx, id, rep); err != nil {
-		return nil, err
-	}
-	if err := db.readImports(ctx, id, rep); err != nil {
-		return nil, err
+	if err := errors.Join(unmarshalNull(defs, &rep.Definitions), unmarshalNull(imps, &rep.Imports)); err != nil {
+		return nil, fmt.Errorf("store: %s: definitions or imports: %w", path, err)
 	}
 	var se analysis.SyntaxError
 	err = db.sql.QueryRowContext(ctx, `SELECT kind, msg, line, col, end_line, end_col FROM syntax_errors WHERE file_id = ?`, id).
@@ -712,52 +628,4 @@ func unmarshalNull(s sql.NullString, dst any) error {
 		return nil
 	}
 	return json.Unmarshal([]byte(s.String), dst)
-}
-
-func (db *DB) readDefinitions(ctx context.Context, id int64, rep *analysis.Report) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT qualname, name, kind, line, col, end_line, end_col, decorators,
-		params, returns, bases, docstring, complexity, rank FROM definitions WHERE file_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return describe(db.path, "reading", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d analysis.Definition
-		var decos, params, returns, bases, doc sql.NullString
-		if err := rows.Scan(&d.QualName, &d.Name, &d.Kind, &d.Line, &d.Col, &d.EndLine, &d.EndCol, &decos, &params,
-			&returns, &bases, &doc, &d.Complexity, &d.Rank); err != nil {
-			return describe(db.path, "reading", err)
-		}
-		if err := errors.Join(unmarshalNull(decos, &d.Decorators), unmarshalNull(params, &d.Params), unmarshalNull(bases, &d.Bases)); err != nil {
-			return fmt.Errorf("store: definition %s: %w", d.QualName, err)
-		}
-		d.Returns = returns.String
-		if doc.Valid {
-			d.Docstring = &doc.String
-		}
-		rep.Definitions = append(rep.Definitions, d)
-	}
-	return rows.Err()
-}
-
-func (db *DB) readImports(ctx context.Context, id int64, rep *analysis.Report) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT module, names, level, is_from, line, scope FROM imports WHERE file_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return describe(db.path, "reading", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var im analysis.Import
-		var names string
-		var from int
-		if err := rows.Scan(&im.Module, &names, &im.Level, &from, &im.Line, &im.Where); err != nil {
-			return describe(db.path, "reading", err)
-		}
-		if err := json.Unmarshal([]byte(names), &im.Names); err != nil {
-			return fmt.Errorf("store: import %s: %w", im.Module, err)
-		}
-		im.From = from == 1
-		rep.Imports = append(rep.Imports, im)
-	}
-	return rows.Err()
 }
