@@ -13,6 +13,39 @@
 //
 // Input is what python/source produces: UTF-8, BOM removed, newlines
 // normalized to "\n". Any other bytes are still handled without panicking.
+//
+// # Positions
+//
+// Token.Start and Token.End are exactly what CPython 3.14's
+// _tokenize.TokenizerIter reports (columns in UTF-8 bytes), which the tests
+// check token by token against CPython over whole standard libraries:
+//
+//   - INDENT, DEDENT and ENDMARKER have column -1: CPython gives its parser
+//     no column for them. Their line is the line being read.
+//   - NEWLINE is empty text at the "\n" (or at the implicit one CPython adds
+//     at the end of a source that lacks it), except after a comment: CPython
+//     then starts NEWLINE at the "#", so its text is the comment.
+//   - FSTRING_MIDDLE/TSTRING_MIDDLE text excludes the second brace of "{{"
+//     or "}}"; the next token starts after it. Empty middles are emitted
+//     where CPython emits them (e.g. before the "}" that ends a format spec
+//     holding a nested field).
+//
+// CPython's parser sees two token ends differently from TokenizerIter: a
+// NEWLINE ends one column later, and a middle whose text ends in a doubled
+// brace ends after the skipped brace (End.Col+1; src[EndOff] is that brace).
+//
+// # Errors
+//
+// Errors are *token.SyntaxError with CPython's class and message. Where
+// CPython's parser and its tokenize module word an error differently (input
+// ending inside brackets or after a backslash; indentation errors), this
+// package follows the parser: "'(' was never closed",
+// "unexpected EOF while parsing", at the parser's positions. Error columns
+// are 0-based bytes: CPython's 1-based offset minus one.
+//
+// With Options.Comments the stream is the tokenize module's
+// (extra_tokens=True), except that operators keep their exact kinds where
+// tokenize says OP.
 package tokenizer
 
 import (
