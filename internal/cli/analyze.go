@@ -239,6 +239,9 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 		sum.Add(rec)
 		tracker.Record(rec)
+		if rec.SkipReason == scan.SkipIgnored {
+			fmt.Fprintf(stderr, "pybatch analyze: %s is ignored by git (a .gitignore above it); nothing under it is analysed unless you pass --no-ignore\n", rec.Path)
+		}
 	}
 	sum.Elapsed = time.Since(start)
 	memSum := sampler.Stop()
