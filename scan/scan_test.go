@@ -181,7 +181,13 @@ func TestNonRegularFiles(t *testing.T) {
 		want["null.py"] = SkipNotRegular
 	}
 	bothModes(t, func(t *testing.T, sorted bool) {
-		finishes(t, "Scan", func() { equalSkips(t, collect(t, root, []string{root}, plain(sorted)), want) })
+		finishes(t, "Scan", func() {
+			got := collect(t, root, []string{root}, plain(sorted))
+			equalSkips(t, got, want)
+			if fi := got["fifo.py"]; fi.Ino == 0 || fi.ModTime.IsZero() {
+				t.Errorf("fifo.py reported without its lstat data: %+v", fi)
+			}
+		})
 		finishes(t, "Filter", func() {
 			n := 0
 			for fi := range Filter(context.Background(), []string{filepath.Join(root, "fifo.py")}, plain(sorted)) {

@@ -351,9 +351,9 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 		}
 		return actReport, dirJob{}, candidate{}, skipInfo(path, reason, linkErr)
 	case isLink:
-		return actReport, dirJob{}, candidate{}, skipInfo(path, SkipSymlink, nil)
+		return actReport, dirJob{}, candidate{}, lstatInfo(path, SkipSymlink)
 	case !typ.IsRegular():
-		return actReport, dirJob{}, candidate{}, skipInfo(path, SkipNotRegular, nil)
+		return actReport, dirJob{}, candidate{}, lstatInfo(path, SkipNotRegular)
 	}
 	return actFile, dirJob{}, candidate{path: path, shebang: shebang}, FileInfo{}
 }
@@ -366,6 +366,18 @@ type head struct {
 	idKnown bool
 	regular bool
 	n       int // bytes of the first block read into the buffer
+}
+
+// lstatInfo reports a link or non-regular file with what lstat says about it
+// (without opening it).
+func lstatInfo(path, reason string) FileInfo {
+	fi := FileInfo{Path: path, Skip: reason}
+	if st, err := os.Lstat(path); err == nil {
+		fi.Size, fi.ModTime = st.Size(), st.ModTime()
+		id, _ := fileID(st)
+		fi.Dev, fi.Ino = id.dev, id.ino
+	}
+	return fi
 }
 
 // check opens a candidate file and applies the content rules: regular file (by
