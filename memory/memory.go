@@ -20,19 +20,22 @@ const DefaultBudget int64 = 500_000_000
 
 // DefaultRatio is the estimated peak memory per source byte while one file is
 // analysed (raw bytes, decoded text, tokens, AST, report). Measured by
-// BenchmarkRatio (memory/internal/ratio) with the real decoder and parser on
-// the Python 3.11 standard library (2,116 files, 45 MB): allocated 13.0
-// bytes per source byte overall, 9.7 on files of 100 kB and more, and 10.4
-// (7.6) still live after a GC with the tree held. 20 is about 1.5× the
-// allocation, leaving room for the analysis stage that was not measured yet
-// (it builds the Report from the tree); re-run the benchmark when it lands:
+// BenchmarkRatio (memory/internal/ratio) with the real analysis.Analyze on
+// the Python 3.11 standard library (2,116 files, 45 MB): it allocates 16.1
+// bytes per source byte overall and 11.8 on files of 100 kB and more (an
+// upper bound of the peak: nothing is collected meanwhile); decode + parse
+// with the tree held still live after a GC is 11.7 (7.7 on large files).
+// 20 leaves a margin over both:
 //
 //	go test -run '^$' -bench Ratio -benchtime 1x ./memory/internal/ratio/
 const DefaultRatio = 20.0
 
 // DefaultPerFile is the fixed cost of one file in flight, whatever its size:
-// a worker's buffers, its stack and the result record.
-const DefaultPerFile int64 = 64 << 10
+// a worker's buffers, its stack, the parser's first slabs and the result
+// record. BenchmarkRatio's least-squares intercept is about 185 kB per file
+// (small files allocate up to 100 bytes per source byte); only the files
+// being analysed hold it, one per worker, so 128 KiB is ample.
+const DefaultPerFile int64 = 128 << 10
 
 // SkipReasonTooLarge is the result.Record SkipReason for a file refused by the
 // Manager because its estimated cost exceeds the whole admission capacity.
