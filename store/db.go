@@ -88,7 +88,7 @@ type Options struct {
 // DB is a pybatch SQLite database. A writable DB holds the run lock (an
 // flock on LockPath(path)) from Open to Close: one writer at a time, across
 // processes. Queries (Known, Failed, Record) are safe from any goroutine;
-// a Run is owned by one goroutine.
+// a Run serializes its own methods.
 type DB struct {
 	sql  *sql.DB
 	path string

@@ -4,8 +4,8 @@
 //
 // Every output is a Sink: Write(ctx, *result.Record), Flush, Close. Sinks
 // batch records, and a record counts as done only once the commit that holds
-// it returned (see Sink and CommitFunc). Sinks are owned by one goroutine,
-// the batch coordinator; workers never touch them.
+// it returned (see Sink and CommitFunc). Workers never touch a sink; the
+// SQLite Run also accepts Keep/Touch from a scan-side filter goroutine.
 //
 // # SQLite
 //
@@ -51,30 +51,31 @@
 //
 // # Wiring a run (pybatch analyze)
 //
-//	db, err := store.Open(ctx, "pybatch.db", store.Options{BatchSize: n})
-//	if err != nil { ... } // errors.Is(err, store.ErrLocked): another run
+//	db, err := store.Open(ctx, "pybatch.db", store.Options{BatchSize: sizes.StoreBatch})
+//	if err != nil { ... } // errors.Is(err, store.ErrLocked): another run holds it
 //	defer db.Close()
 //	run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: cli.Version, Options: opts, OptionsHash: hash})
-//	known, err := db.Known(ctx, source)     // path -> FileState
-//	for fi := range scanned {               // on the coordinator goroutine
-//		st, ok := known[fi.Path]
-//		switch {
-//		case ok && st.Unchanged(fi.Size, fi.ModTime, hash, cli.Version):
-//			err = run.Keep(ctx, source, fi.Path) // seen, nothing to do
-//		case ok && st.Size == fi.Size && st.SHA256 != "" && st.SameContent(fi.Size, sha256Of(fi), hash, cli.Version):
-//			err = run.Touch(ctx, source, fi.Path, fi.Size, fi.ModTime)
-//		default:
-//			// analyse; the coordinator then calls run.Write(ctx, rec)
-//		}
+//	inc, err := store.NewIncremental(ctx, db, run, source, hash, cli.Version)
+//	// Between scan and batch (any goroutine): drop what needs no analysis.
+//	files := filter(scan.Scan(ctx, paths, so), func(fi scan.FileInfo) bool {
+//		skip, err := inc.Skip(ctx, fi.Path, fi.Size, fi.ModTime) // records the file as seen
+//		return !skip // (an error here is the store's: stop the run)
+//	})
+//	for rec := range batch.Stream(ctx, batch.FromScan(files), bo) {
+//		if err := inc.Write(sinkCtx, rec); err != nil { ... } // fatal: stop, Finish(FailedRun)
 //	}
-//	if walkCompleted { _, err = run.MarkGone(ctx, source) } // never after an interrupted walk
-//	err = run.Finish(ctx, store.Completed, stats) // or Interrupted, FailedRun
+//	if walkCompleted { _, err = run.MarkGone(sinkCtx, source) } // never after an interrupted walk
+//	err = run.Finish(sinkCtx, store.Completed, stats)             // or Interrupted, FailedRun
 //
 // Any error from Write, Keep, Touch, Flush or MarkGone is fatal for the run
 // (a full disk, an I/O error): stop, Finish with FailedRun, print it. The
-// database still opens and the next run resumes. Every file the walk sees
-// must be written, kept or touched, or MarkGone takes it for deleted.
-// `pybatch retry` lists db.Failed(ctx) and analyses those files again.
+// database still opens and the next run resumes: a resume is an ordinary
+// incremental run, which skips what the interrupted one committed. Every
+// file the walk sees must be written, skipped through Incremental (or kept
+// with Run.Keep) or touched, or MarkGone takes it for deleted. Records of
+// files skipped by the scanner (too large, binary, ...) are written like
+// any other. `pybatch retry` lists db.Failed(ctx) and analyses those files
+// again (Incremental never skips a failed file).
 //
 // # JSON Lines
 //
@@ -85,7 +86,8 @@
 // takes the same kind of run lock. On resume the file is cut back to its
 // checkpoint before appending, and Known lists what it already holds.
 // JSON Lines support resume, not incremental runs: skip every path Known
-// returns, whatever its status, or the file would hold it twice.
+// returns, whatever its status, or the file would hold it twice
+// (NewJSONLResume does exactly that, with the same Skip/Write as above).
 //
 //	out, err := store.OpenJSONLFile(ctx, "out.jsonl", store.JSONLFileOptions{
 //		JSONLOptions: store.JSONLOptions{BatchSize: 256},
@@ -94,9 +96,9 @@
 //		ToolVersion:  cli.Version,
 //	})
 //	if err != nil { ... } // ErrLocked when another run writes it
-//	done, err := out.Known(source) // skip every path in done
+//	inc, err := store.NewJSONLResume(out, source) // inc.Skip before analysis
 //	for rec := range records {
-//		if err := out.Write(ctx, rec); err != nil { ... } // fatal: stop the run
+//		if err := inc.Write(ctx, rec); err != nil { ... } // fatal: stop the run
 //	}
 //	err = out.Close() // commits the rest
 //

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
@@ -62,8 +63,12 @@ type op struct {
 // the same transaction, keyed by (source, path), so writing a file twice
 // leaves one copy of the second result.
 //
-// A Run is owned by one goroutine (the batch coordinator).
+// A Run's methods may be called from more than one goroutine (typically
+// the coordinator writes while a filter on the scan stream keeps unchanged
+// files); they are serialized. OnCommit is called with the run's lock held:
+// it must not call back into the run.
 type Run struct {
+	mu      sync.Mutex // guards everything below: Write and Keep may come from two goroutines
 	db      *DB
 	id      int64
 	sources map[string]int64 // used by the commit in flight only
@@ -143,6 +148,8 @@ func (r *Run) Touch(ctx context.Context, source, path string, size int64, mtime 
 }
 
 func (r *Run) queue(ctx context.Context, o op) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.err != nil {
 		return r.err
 	}
@@ -203,6 +210,12 @@ func (r *Run) wait() error {
 
 // Flush implements Sink: it commits everything queued and waits for it.
 func (r *Run) Flush(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.flush(ctx)
+}
+
+func (r *Run) flush(ctx context.Context) error {
 	if err := r.handoff(ctx); err != nil {
 		return err
 	}
@@ -215,7 +228,9 @@ func (r *Run) Flush(ctx context.Context) error {
 // walk of source that completed: a cancelled or partial walk has not seen
 // everything. It returns how many files were marked.
 func (r *Run) MarkGone(ctx context.Context, source string) (int64, error) {
-	if err := r.Flush(ctx); err != nil {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.flush(ctx); err != nil {
 		return 0, err
 	}
 	tx, err := r.db.sql.BeginTx(ctx, nil)
@@ -248,10 +263,16 @@ func (r *Run) MarkGone(ctx context.Context, source string) (int64, error) {
 // after it. If the final commit fails, the outcome is recorded as failed
 // (if the database still takes writes) and the commit error returned.
 func (r *Run) Finish(ctx context.Context, outcome Outcome, stats any) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.finish(ctx, outcome, stats)
+}
+
+func (r *Run) finish(ctx context.Context, outcome Outcome, stats any) error {
 	if r.done {
 		return r.err
 	}
-	err := r.Flush(ctx)
+	err := r.flush(ctx)
 	r.done = true
 	if err != nil {
 		outcome = FailedRun
@@ -275,10 +296,9 @@ func (r *Run) Finish(ctx context.Context, outcome Outcome, stats any) error {
 // called, records the run as interrupted (a run closed without saying how it
 // ended did not finish normally).
 func (r *Run) Close() error {
-	if r.done {
-		return r.err
-	}
-	return r.Finish(context.Background(), Interrupted, nil)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.finish(context.Background(), Interrupted, nil)
 }
 
 // sourceID returns the id of a source, creating it inside tx.

@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestIncrementalSQLite(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 2})
+	run := beginTest(t, db, "h")
+	a, b, c := synthRecord("src", 1), synthRecord("src", 2), synthRecord("src", 3)
+	run.Write(ctx, a)
+	run.Write(ctx, b)
+	run.Write(ctx, c)
+	run.Finish(ctx, Completed, nil)
+
+	run = beginTest(t, db, "h")
+	in, err := NewIncremental(ctx, db, run, "src", "h", "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Skip runs on the scan side while Write runs on the coordinator.
+	var wg sync.WaitGroup
+	var skipA, skipB bool
+	newTime := b.ModTime.Add(time.Minute)
+	wg.Go(func() {
+		skipA, _ = in.Skip(ctx, a.Path, a.Size, a.ModTime)
+		skipB, _ = in.Skip(ctx, b.Path, b.Size, newTime)
+	})
+	wg.Wait()
+	if !skipA || skipB {
+		t.Fatalf("skip unchanged %v (want true), skip with a new mtime %v (want false)", skipA, skipB)
+	}
+	if skip, _ := in.Skip(ctx, "new.py", 1, time.Now()); skip {
+		t.Fatal("skipped a file the store does not know")
+	}
+	if skip, _ := in.Skip(ctx, a.Path, a.Size, a.ModTime); !skip {
+		t.Fatal("second skip")
+	}
+	// b analysed again: same bytes, new mtime: only touched.
+	b2 := *b
+	b2.ModTime = newTime
+	b2.Duration = time.Hour // would show if the record were rewritten
+	if err := in.Write(ctx, &b2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.MarkGone(ctx, "src"); err != nil {
+		t.Fatal(err)
+	}
+	run.Finish(ctx, Completed, nil)
+	if s, touched := in.Counts(); s != 2 || touched != 1 {
+		t.Fatalf("counts: %d skipped, %d touched", s, touched)
+	}
+	got, _ := db.Record(ctx, "src", b.Path)
+	if !got.ModTime.Equal(newTime) || got.Duration != b.Duration || len(got.Report.Definitions) != 36 {
+		t.Fatalf("touched record: mtime %v duration %v", got.ModTime, got.Duration)
+	}
+	known, _ := db.Known(ctx, "src")
+	if known[a.Path].Status != "analyzed" || known[c.Path].Status != Gone {
+		t.Fatalf("a %s, c %s", known[a.Path].Status, known[c.Path].Status)
+	}
+}
+
+func TestIncrementalJSONLResume(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "o.jsonl")
+	opts := JSONLFileOptions{Resume: true, OptionsHash: "h", ToolVersion: "v1"}
+	s, err := OpenJSONLFile(ctx, out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := synthRecord("src", 2)
+	failed.Status, failed.Report, failed.ErrClass = "failed", nil, "io"
+	s.Write(ctx, synthRecord("src", 1))
+	s.Write(ctx, failed)
+	s.Close()
+	s, err = OpenJSONLFile(ctx, out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := NewJSONLResume(s, "src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{false, true, true, false} {
+		r := synthRecord("src", i)
+		skip, err := in.Skip(ctx, r.Path, r.Size+100, r.ModTime) // even changed files: the line exists
+		if err != nil || skip != want {
+			t.Fatalf("file %d: skip %v, want %v (%v)", i, skip, want, err)
+		}
+		if !skip {
+			in.Write(ctx, r)
+		}
+	}
+	s.Close()
+	if recs := readLines(t, out); len(recs) != 4 {
+		t.Fatalf("%d lines, want 4", len(recs))
+	}
+}
