@@ -23,7 +23,9 @@
 // run (a resume is just a run) analyses exactly what is not committed.
 //
 // The schema lives in migrations/*.sql (embedded; PRAGMA user_version is the
-// number of the last applied file, see SchemaVersion). Tables:
+// number of the last applied file, see SchemaVersion; Open applies the
+// missing ones, each in its own transaction, and refuses a newer database).
+// Tables and views (schema version 4):
 //
 //	sources        id, name (unique): one row per analysed tree
 //	runs           id, tool_version, options (JSON), options_hash, pid,
@@ -34,17 +36,24 @@
 //	               skip_reason, error_class, error, attempts, duration_ns,
 //	               run_id (the run that produced the result), seen_run_id
 //	               (the last run whose walk saw the file), encoding, bom,
-//	               docstring, all_names (JSON), loc, lloc, sloc, comments,
-//	               single_comments, multi, blank, report_schema,
-//	               lines_error (why the line metrics are missing)
-//	definitions    file_id, seq, qualname, name, kind, line, col, end_line,
-//	               end_col, decorators, params, bases (JSON), returns,
-//	               docstring, complexity, rank
-//	imports        file_id, seq, module, names (JSON [{name, as}]), level,
-//	               is_from, line, scope (analysis.Import.Where)
+//	               loc, lloc, sloc, comments, single_comments, multi, blank,
+//	               report_schema, lines_error (why the line metrics are missing)
+//	reports        file_id, docstring, all_names (JSON), definitions_json and
+//	               imports_json (JSON arrays in the analysis.Report form)
 //	syntax_errors  file_id, kind, msg, line, col, end_line, end_col
+//	definitions    (view over reports) file_id, seq, qualname, name, kind, line,
+//	               col, end_line, end_col, decorators, params, bases (JSON),
+//	               returns, docstring, complexity, rank
+//	imports        (view over reports) file_id, seq, module, names (JSON
+//	               [{name, as}]), level, is_from, line, scope (Import.Where)
 //	file_results   (view) files with their source's name
-//	last_run_failures (view) what `pybatch retry` re-runs
+//	last_run_failures (view) the failed files of the latest run
+//
+// Definitions and imports are JSON in one reports row per file, not a row
+// each, because a row each made the SQLite output several times as
+// expensive to write as JSON Lines (about 40 B-tree inserts per file with
+// modernc's SQLite); the views still give one row per element. files is
+// kept narrow so that an incremental run's bookkeeping rewrites small rows.
 //
 // For example: sqlite3 pybatch.db "SELECT module, count(*) FROM imports
 // GROUP BY module ORDER BY 2 DESC LIMIT 10".
