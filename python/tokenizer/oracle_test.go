@@ -5,6 +5,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -101,13 +103,12 @@ type oracleFile struct {
 }
 
 // runOracle tokenizes files (relative to dir) with CPython and parses its output.
+// runOracle tokenizes files (relative to dir) with CPython and parses its
+// output. The output is cached under oracle.DefaultCacheDir(), keyed by the
+// pyodide version, the script, the mode and every file's path and content,
+// so a rerun over an unchanged corpus only runs the Go side.
 func runOracle(t *testing.T, env oracle.Env, dir string, files []string, extra bool) ([]oracleFile, string) {
 	t.Helper()
-	out := t.TempDir()
-	list := filepath.Join(out, "list.txt")
-	if err := os.WriteFile(list, []byte(strings.Join(files, "\n")), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	mode := "parser"
 	if extra {
 		mode = "extra"
@@ -116,21 +117,55 @@ func runOracle(t *testing.T, env oracle.Env, dir string, files []string, extra b
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Create(filepath.Join(out, "oracle.txt"))
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%s\n", env.PyodideVers, oraclePy, mode)
+	for _, rel := range files {
+		b, err := os.ReadFile(filepath.Join(dir, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(h, "%s %x\n", rel, sha256.Sum256(b))
+	}
+	out := filepath.Join(oracle.DefaultCacheDir(), "tokenizer", hex.EncodeToString(h.Sum(nil))[:24])
+	result := filepath.Join(out, "oracle.txt")
+	if _, err := os.Stat(result); err != nil {
+		tmp := out + fmt.Sprintf(".tmp%d", os.Getpid())
+		os.RemoveAll(tmp)
+		if err := os.MkdirAll(tmp, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		list := filepath.Join(tmp, "list.txt")
+		if err := os.WriteFile(list, []byte(strings.Join(files, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(filepath.Join(tmp, "oracle.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bw := bufio.NewWriterSize(f, 1<<20)
+		runErr := env.RunTo(context.Background(), bw, "/", oraclePy, list, dir, tmp, mode)
+		if err := bw.Flush(); err != nil && runErr == nil {
+			runErr = err
+		}
+		if err := f.Close(); err != nil && runErr == nil {
+			runErr = err
+		}
+		if runErr != nil {
+			os.RemoveAll(tmp)
+			t.Fatal(runErr)
+		}
+		os.RemoveAll(out)
+		if err := os.Rename(tmp, out); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		t.Logf("CPython's tokens from the cache %s", out)
+	}
+	f, err := os.Open(result)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := env.RunTo(context.Background(), bw, "/", oraclePy, list, dir, out, mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := bw.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		t.Fatal(err)
-	}
 	res := make([]oracleFile, len(files))
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
