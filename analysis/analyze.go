@@ -29,6 +29,18 @@ type Options struct {
 // ast.get_docstring returns: the first statement's string constant, cleaned
 // by inspect.cleandoc.
 func Analyze(path string, src []byte, opts Options) *Report {
+	text, info, derr := source.Decode(src)
+	var mod *ast.Module
+	var perr error
+	if derr == nil {
+		mod, perr = parser.Parse(text, parser.Options{})
+	}
+	return build(path, src, text, info, derr, mod, perr, opts)
+}
+
+// build is everything Analyze does after decoding and parsing (kept apart
+// so that the benchmark can time the two halves).
+func build(path string, src, text []byte, info source.Info, derr error, mod *ast.Module, perr error, opts Options) *Report {
 	sum := sha256.Sum256(src)
 	r := &Report{
 		SchemaVersion: SchemaVersion,
@@ -36,17 +48,16 @@ func Analyze(path string, src []byte, opts Options) *Report {
 		Size:          int64(len(src)),
 		SHA256:        hex.EncodeToString(sum[:]),
 		Encoding:      "utf-8",
+		BOM:           info.BOM,
 		Imports:       []Import{},
 		Definitions:   []Definition{},
 	}
-	text, info, err := source.Decode(src)
 	if info.Encoding != "" {
 		r.Encoding = info.Encoding
 	}
-	r.BOM = info.BOM
-	if err != nil {
-		r.SyntaxError = syntaxError(err)
-		r.LinesError = "the file cannot be decoded: " + err.Error()
+	if derr != nil {
+		r.SyntaxError = syntaxError(derr)
+		r.LinesError = "the file cannot be decoded: " + derr.Error()
 		return r
 	}
 	if m, err := rawMetrics(string(text)); err != nil {
@@ -54,9 +65,8 @@ func Analyze(path string, src []byte, opts Options) *Report {
 	} else {
 		r.Lines = m
 	}
-	mod, err := parser.Parse(text, parser.Options{})
-	if err != nil {
-		r.SyntaxError = syntaxError(err)
+	if perr != nil {
+		r.SyntaxError = syntaxError(perr)
 		return r
 	}
 	analyzeModule(r, mod, text, opts)

@@ -74,8 +74,8 @@ func normalize(raw json.RawMessage) string {
 // defsStats are the figures of one corpus comparison.
 type defsStats struct {
 	files, oracleErrors, bothErrors, compared, identical int
-	defs, imports, noCodeObject                           int
-	diffs                                                 []string
+	defs, imports, noCodeObject                          int
+	diffs                                                []string
 }
 
 // compareDefs analyzes each file the oracle reported on (hostPath maps the

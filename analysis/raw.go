@@ -67,34 +67,38 @@ type tok311 struct {
 // already normalized to "\n").
 func rawMetrics(text string) (LineMetrics, error) {
 	var m LineMetrics
-	lines := splitLines(text)
+	lr := lineReader{text: text}
 	var t tok311
-	for i := 0; i < len(lines); {
+	line, more := lr.next()
+	for more {
 		t.resetUnit()
-		start := i
-		for {
-			// Trial: the buffer ends with line i, without a newline.
+		startLine := lr.n
+		filled, empty := 0, 0
+		for row := 0; ; row++ {
+			if line != "" {
+				filled++
+			} else {
+				empty++
+			}
+			// Trial: the buffer ends with this line, without a newline.
 			saved := t
-			saved.toks = nil // the trial's tokens are appended then dropped below
 			n := len(t.toks)
-			t.line(lines[i], false, i-start)
+			t.line(line, false, row)
 			t.eof()
 			if !t.errorTok && !t.tokenErr {
 				break
 			}
-			// Not complete: undo the trial, re-run the line with its newline,
-			// and add the next line.
+			// Not complete: undo the trial, re-run the line with its
+			// newline, and add the next line.
 			toks := t.toks[:n]
 			t = saved
 			t.toks = toks
-			if i+1 >= len(lines) {
-				return LineMetrics{}, fmt.Errorf("%w (line %d)", errRawIncomplete, start+1)
+			t.line(line, true, row)
+			if line, more = lr.next(); !more {
+				return LineMetrics{}, fmt.Errorf("%w (line %d)", errRawIncomplete, startLine)
 			}
-			t.line(lines[i], true, i-start)
-			i++
 		}
-		i++
-		parsed := lines[start:i]
+		line, more = lr.next()
 		m.Comments += t.comments
 		switch {
 		case t.firstKind == 1 && t.nonNL == 1:
@@ -103,22 +107,12 @@ func rawMetrics(text string) (LineMetrics, error) {
 			if t.strRows[0] == t.strRows[1] {
 				m.SingleComments++
 			} else {
-				for _, l := range parsed {
-					if l != "" {
-						m.Multi++
-					} else {
-						m.Blank++
-					}
-				}
+				m.Multi += filled
+				m.Blank += empty
 			}
 		default:
-			for _, l := range parsed {
-				if l != "" {
-					m.SLOC++
-				} else {
-					m.Blank++
-				}
-			}
+			m.SLOC += filled
+			m.Blank += empty
 		}
 		m.LLOC += logicalLines(t.toks)
 	}
@@ -387,7 +381,9 @@ func validPrefix(p string) bool {
 // pseudoToken matches tokenize's PseudoToken at s[pos:]: whitespace, then
 // the first of PseudoExtras (backslash-newline, end of string, comment,
 // triple-quote start), Number, Funny (newline, operators), ContStr, Name.
-// It returns the span of the token (empty at the end of s).
+// It returns the span of the token (empty at the end of s). The
+// alternatives are tried in the regular expression's order, dispatched on
+// the first character (only some alternatives can start with it).
 func pseudoToken(s string, pos int) (start, end int, ok bool) {
 	i := pos
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\f') {
@@ -398,80 +394,104 @@ func pseudoToken(s string, pos int) (start, end int, ok bool) {
 		return i, i, true // \Z
 	}
 	c := s[i]
-	// PseudoExtras
-	if c == '\\' && i+1 < len(s) && s[i+1] == '\n' {
-		return i, i + 2, true
-	}
-	if c == '\\' && i+2 < len(s) && s[i+1] == '\r' && s[i+2] == '\n' {
-		return i, i + 3, true
-	}
-	if c == '#' {
+	switch {
+	case c >= utf8.RuneSelf || c == '_' || c|0x20 >= 'a' && c|0x20 <= 'z':
+		if p := prefixLen(s, i); p >= 0 {
+			if e := stringStart(s, i, p); e >= 0 {
+				return i, e, true
+			}
+		}
+		// Name: \w+
+		j := i
+		for j < len(s) {
+			b := s[j]
+			if b < utf8.RuneSelf {
+				if b == '_' || b >= '0' && b <= '9' || b|0x20 >= 'a' && b|0x20 <= 'z' {
+					j++
+					continue
+				}
+				break
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if !isWordRune(r) {
+				break
+			}
+			j += size
+		}
+		if j > i {
+			return i, j, true
+		}
+		return 0, 0, false
+	case c >= '0' && c <= '9' || c == '.':
+		if e := matchNumber(s, i); e >= 0 {
+			return i, e, true
+		}
+	case c == '#':
 		j := i
 		for j < len(s) && s[j] != '\r' && s[j] != '\n' {
 			j++
 		}
 		return i, j, true
-	}
-	p := prefixLen(s, i)
-	if p >= 0 && i+p+3 <= len(s) {
-		q := s[i+p]
-		if (q == '\'' || q == '"') && s[i+p+1] == q && s[i+p+2] == q {
-			return i, i + p + 3, true
+	case c == '\\':
+		if i+1 < len(s) && s[i+1] == '\n' {
+			return i, i + 2, true
 		}
-	}
-	// Number
-	if e := matchNumber(s, i); e >= 0 {
-		return i, e, true
-	}
-	// Funny: newline, then operators (longest first)
-	if c == '\n' {
+		if i+2 < len(s) && s[i+1] == '\r' && s[i+2] == '\n' {
+			return i, i + 3, true
+		}
+		return 0, 0, false
+	case c == '\'' || c == '"':
+		if e := stringStart(s, i, 0); e >= 0 {
+			return i, e, true
+		}
+		return 0, 0, false
+	case c == '\n':
 		return i, i + 1, true
-	}
-	if c == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+	case c == '\r' && i+1 < len(s) && s[i+1] == '\n':
 		return i, i + 2, true
 	}
 	if n := operatorLen(s, i); n > 0 {
 		return i, i + n, true
 	}
-	// ContStr
-	if p >= 0 && i+p < len(s) && (s[i+p] == '\'' || s[i+p] == '"') {
-		q := s[i+p]
-		for j := i + p + 1; j < len(s); {
-			switch s[j] {
-			case q:
-				return i, j + 1, true
-			case '\n':
-				j = len(s)
-			case '\\':
-				if j+1 < len(s) && s[j+1] == '\n' {
-					return i, j + 2, true
-				}
-				if j+2 < len(s) && s[j+1] == '\r' && s[j+2] == '\n' {
-					return i, j + 3, true
-				}
-				if j+1 < len(s) {
-					j += 2
-				} else {
-					j = len(s)
-				}
-			default:
-				j++
-			}
-		}
-	}
-	// Name: \w+
-	j := i
-	for j < len(s) {
-		r, size := utf8.DecodeRuneInString(s[j:])
-		if !isWordRune(r) {
-			break
-		}
-		j += size
-	}
-	if j > i {
-		return i, j, true
-	}
 	return 0, 0, false
+}
+
+// stringStart matches, after a string prefix of length p at s[i:], a
+// triple quote (PseudoExtras' Triple) or a whole single-quoted string or
+// one continued by a backslash-newline (ContStr). It returns the end or -1.
+func stringStart(s string, i, p int) int {
+	if i+p >= len(s) {
+		return -1
+	}
+	q := s[i+p]
+	if q != '\'' && q != '"' {
+		return -1
+	}
+	if i+p+2 < len(s) && s[i+p+1] == q && s[i+p+2] == q {
+		return i + p + 3
+	}
+	for j := i + p + 1; j < len(s); {
+		switch s[j] {
+		case q:
+			return j + 1
+		case '\n':
+			return -1
+		case '\\':
+			if j+1 < len(s) && s[j+1] == '\n' {
+				return j + 2
+			}
+			if j+2 < len(s) && s[j+1] == '\r' && s[j+2] == '\n' {
+				return j + 3
+			}
+			if j+1 >= len(s) {
+				return -1
+			}
+			j += 2
+		default:
+			j++
+		}
+	}
+	return -1
 }
 
 // prefixLen returns the length of a valid string prefix at s[i:] that is
@@ -508,24 +528,52 @@ func isWordRune(r rune) bool {
 // operatorLen returns the length of the longest Python 3.11 operator
 // (token.EXACT_TOKEN_TYPES) at s[i:], or 0.
 func operatorLen(s string, i int) int {
-	rest := s[i:]
-	for _, n := range [...]int{3, 2, 1} {
-		if len(rest) >= n && isOperator311(rest[:n]) {
-			return n
+	at := func(k int) byte {
+		if i+k < len(s) {
+			return s[i+k]
+		}
+		return 0
+	}
+	switch c := s[i]; c {
+	case '(', ')', '[', ']', '{', '}', ',', ';', '~':
+		return 1
+	case ':', '=':
+		if at(1) == '=' {
+			return 2
+		}
+		return 1
+	case '.':
+		if at(1) == '.' && at(2) == '.' {
+			return 3
+		}
+		return 1
+	case '-':
+		if at(1) == '=' || at(1) == '>' {
+			return 2
+		}
+		return 1
+	case '+', '%', '&', '|', '^', '@':
+		if at(1) == '=' {
+			return 2
+		}
+		return 1
+	case '*', '/', '<', '>':
+		if at(1) == c && !(c == '<' && at(1) == '>') {
+			if at(2) == '=' {
+				return 3
+			}
+			return 2
+		}
+		if at(1) == '=' {
+			return 2
+		}
+		return 1
+	case '!':
+		if at(1) == '=' {
+			return 2
 		}
 	}
 	return 0
-}
-
-func isOperator311(op string) bool {
-	switch op {
-	case "!=", "%", "%=", "&", "&=", "(", ")", "*", "**", "**=", "*=", "+", "+=", ",",
-		"-", "-=", "->", ".", "...", "/", "//", "//=", "/=", ":", ":=", ";", "<", "<<",
-		"<<=", "<=", "=", "==", ">", ">=", ">>", ">>=", "@", "@=", "[", "]", "^", "^=",
-		"{", "|", "|=", "}", "~":
-		return true
-	}
-	return false
 }
 
 // digitRun matches [d](?:_?[d])* at s[i:] and returns its end, or -1.
@@ -691,11 +739,21 @@ func hexLike(s string, i int, ok func(byte) bool) int {
 	return j
 }
 
-// splitLines is Python's str.splitlines() followed by str.strip() of each line.
-func splitLines(text string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(text); {
+// lineReader yields the lines of Python's str.splitlines(), each stripped
+// as by str.strip(). n is the 1-based number of the last line returned.
+type lineReader struct {
+	text string
+	pos  int
+	n    int
+}
+
+func (lr *lineReader) next() (string, bool) {
+	text := lr.text
+	if lr.pos >= len(text) {
+		return "", false
+	}
+	start := lr.pos
+	for i := start; i < len(text); {
 		c := text[i]
 		n := 0 // length of the line break at i
 		switch {
@@ -719,14 +777,53 @@ func splitLines(text string) []string {
 			i++
 			continue
 		}
-		out = append(out, strings.TrimFunc(text[start:i], pyIsSpace))
-		i += n
-		start = i
+		lr.pos = i + n
+		lr.n++
+		return pyStrip(text[start:i]), true
 	}
-	if start < len(text) {
-		out = append(out, strings.TrimFunc(text[start:], pyIsSpace))
+	lr.pos = len(text)
+	lr.n++
+	return pyStrip(text[start:]), true
+}
+
+// pyStrip is Python's str.strip() with no argument.
+func pyStrip(s string) string {
+	i, j := 0, len(s)
+	for i < j {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !asciiSpace(c) {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !pyIsSpace(r) {
+			break
+		}
+		i += size
 	}
-	return out
+	for j > i {
+		c := s[j-1]
+		if c < utf8.RuneSelf {
+			if !asciiSpace(c) {
+				break
+			}
+			j--
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s[i:j])
+		if !pyIsSpace(r) {
+			break
+		}
+		j -= size
+	}
+	return s[i:j]
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c >= '\t' && c <= '\r' || c >= 0x1c && c <= 0x1f
 }
 
 // pyIsSpace is Python's str.isspace for one character.
