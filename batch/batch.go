@@ -154,6 +154,7 @@ func Stream(ctx context.Context, files iter.Seq[File], opts Options) (iter.Seq[*
 				Command:  o.WorkerCommand,
 				MaxTasks: o.RecycleAfter,
 				Stderr:   o.WorkerStderr,
+				Timeout:  o.Timeout, // counted from when the file reaches a running worker
 			})
 			if err != nil { // cannot happen: normalize checked Command
 				panic(err)
@@ -162,11 +163,10 @@ func Stream(ctx context.Context, files iter.Seq[File], opts Options) (iter.Seq[*
 			work = o.isolated(pool)
 		}
 		for r := range parallel.Run(ctx, files, o.admitted(work), parallel.Options{
-			Workers:     o.Workers,
-			Window:      o.InFlight,
-			Ordered:     o.Ordered,
-			Timeout:     o.Timeout,
-			Cooperative: o.Isolate, // Pool.Do kills the process at the deadline
+			Workers: o.Workers,
+			Window:  o.InFlight,
+			Ordered: o.Ordered,
+			Timeout: o.inProcessTimeout(),
 		}) {
 			rec := r.Out
 			if r.Err != nil {
@@ -183,6 +183,15 @@ func Stream(ctx context.Context, files iter.Seq[File], opts Options) (iter.Seq[*
 			}
 		}
 	}, nil
+}
+
+// inProcessTimeout is the executor's per-item limit: in isolated mode the
+// pool enforces the limit itself, from when the file reaches a worker.
+func (o Options) inProcessTimeout() time.Duration {
+	if o.Isolate {
+		return 0
+	}
+	return o.Timeout
 }
 
 // admitted wraps work with the Admit hook; skipped files bypass it.

@@ -147,6 +147,15 @@ type PoolOptions struct {
 	// Stderr, when set, receives the workers' stderr as well as the tail
 	// kept for crash reports.
 	Stderr io.Writer
+	// Timeout is the time limit of one request, counted from when it is sent
+	// to a running worker (so neither waiting for a free worker nor starting
+	// one counts): a worker over it is killed and replaced, and Do returns an
+	// error wrapping ErrTimeout. 0 means none (the caller's context still
+	// applies).
+	Timeout time.Duration
+	// StartTimeout bounds the start of a worker process, up to its hello;
+	// <= 0 means 30 seconds.
+	StartTimeout time.Duration
 	// StopTimeout is how long Close waits for a worker to exit after its
 	// stdin is closed before killing it; <= 0 means 5 seconds.
 	StopTimeout time.Duration
@@ -194,6 +203,9 @@ func NewPool[Req, Resp any](opts PoolOptions) (*Pool[Req, Resp], error) {
 	if opts.StopTimeout <= 0 {
 		opts.StopTimeout = 5 * time.Second
 	}
+	if opts.StartTimeout <= 0 {
+		opts.StartTimeout = 30 * time.Second
+	}
 	p := &Pool[Req, Resp]{opts: opts, slots: make(chan *proc, opts.Size)}
 	for range opts.Size {
 		p.slots <- nil
@@ -214,8 +226,9 @@ func (p *Pool[Req, Resp]) Stats() PoolStats {
 // Do sends req to an idle worker process and returns its response. If the
 // process dies while holding req, the error wraps ErrWorkerCrashed (with the
 // exit status and the tail of its stderr) and the process is replaced on next
-// use. If ctx ends first (a per-item timeout, a cancellation), the process is
-// killed and replaced, and the error is ctx's cause.
+// use. If the request exceeds PoolOptions.Timeout, or ctx ends first, the
+// process is killed and replaced, and the error wraps ErrTimeout or is ctx's
+// cause.
 func (p *Pool[Req, Resp]) Do(ctx context.Context, req Req) (Resp, error) {
 	var zero Resp
 	var pr *proc
@@ -233,6 +246,12 @@ func (p *Pool[Req, Resp]) Do(ctx context.Context, req Req) (Resp, error) {
 		}
 	}
 
+	rctx := ctx
+	if p.opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeoutCause(ctx, p.opts.Timeout, fmt.Errorf("%w after %v", ErrTimeout, p.opts.Timeout))
+		defer cancel()
+	}
 	id := p.nextID.Add(1)
 	type reply struct {
 		resp responseFrame[Resp]
@@ -275,12 +294,12 @@ func (p *Pool[Req, Resp]) Do(ctx context.Context, req Req) (Resp, error) {
 			return zero, &RemoteError{Msg: r.resp.Err}
 		}
 		return r.resp.Resp, nil
-	case <-ctx.Done():
+	case <-rctx.Done():
 		p.stats.killed.Add(1)
 		p.kill(pr)
 		<-ch // the kill closes the pipes, so the round trip returns
 		p.slots <- nil
-		return zero, context.Cause(ctx)
+		return zero, context.Cause(rctx)
 	}
 }
 
@@ -327,12 +346,18 @@ func (p *Pool[Req, Resp]) start(ctx context.Context) (*proc, error) {
 		}
 		hello <- err
 	}()
+	limit := time.NewTimer(p.opts.StartTimeout)
+	defer limit.Stop()
 	select {
 	case err := <-hello:
 		if err != nil {
 			p.kill(pr)
 			return nil, fmt.Errorf("%w: %w%s", ErrWorkerStart, err, pr.stderrNote())
 		}
+	case <-limit.C:
+		p.kill(pr)
+		<-hello
+		return nil, fmt.Errorf("%w: no hello within %v%s", ErrWorkerStart, p.opts.StartTimeout, pr.stderrNote())
 	case <-ctx.Done():
 		p.kill(pr)
 		<-hello

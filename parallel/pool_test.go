@@ -30,6 +30,9 @@ type testResp struct {
 
 func TestMain(m *testing.M) {
 	if os.Getenv(workerEnv) == "1" {
+		if d, err := time.ParseDuration(os.Getenv("PARALLEL_TEST_SLOW_START")); err == nil {
+			time.Sleep(d)
+		}
 		err := ServeWorker(context.Background(), os.Stdin, os.Stdout, func(_ context.Context, r testReq) (testResp, error) {
 			switch r.Op {
 			case "crash":
@@ -200,9 +203,9 @@ func TestPoolRejectsANonWorkerCommand(t *testing.T) {
 }
 
 // Isolated mode end to end: Run with Pool.Do as the function, one slot per
-// process, a per-item timeout, and a mix of good, crashing and hanging items.
+// process, the pool's per-request timeout, and a mix of good, crashing and hanging items.
 func TestRunWithPoolIsolatesCrashesAndHangs(t *testing.T) {
-	p := newTestPool(t, PoolOptions{Size: 2, MaxTasks: 5})
+	p := newTestPool(t, PoolOptions{Size: 2, MaxTasks: 5, Timeout: 500 * time.Millisecond})
 	ops := []string{"echo", "crash", "echo", "hang", "echo", "echo", "sigkill", "echo", "echo", "hang", "echo", "echo"}
 	in := func(yield func(testReq) bool) {
 		for i, op := range ops {
@@ -212,7 +215,7 @@ func TestRunWithPoolIsolatesCrashesAndHangs(t *testing.T) {
 		}
 	}
 	got := map[string]int{}
-	for r := range Run(t.Context(), in, p.Do, Options{Workers: 2, Timeout: 300 * time.Millisecond, Cooperative: true}) {
+	for r := range Run(t.Context(), in, p.Do, Options{Workers: 2}) {
 		switch {
 		case r.Err == nil:
 			if r.Out.N != r.In.N {
@@ -236,5 +239,27 @@ func TestRunWithPoolIsolatesCrashesAndHangs(t *testing.T) {
 	}
 	if s := p.Stats(); s.Crashed != 2 || s.Killed != 2 {
 		t.Fatalf("stats %+v", s)
+	}
+}
+
+// PoolOptions.Timeout counts from when the request reaches a running worker:
+// a slow start does not eat into it, a hang is killed by it.
+func TestPoolTimeoutExcludesStartAndKillsHangs(t *testing.T) {
+	p := newTestPool(t, PoolOptions{Size: 1, Timeout: 300 * time.Millisecond, Command: func() *exec.Cmd {
+		cmd := workerCommand()
+		cmd.Env = append(cmd.Env, "PARALLEL_TEST_SLOW_START=600ms")
+		return cmd
+	}})
+	defer p.Close()
+	pid1 := mustEcho(t, p, 1) // starts slowly, well over the timeout
+	_, err := p.Do(t.Context(), testReq{Op: "hang"})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("got %v, want ErrTimeout", err)
+	}
+	if alive(pid1) {
+		t.Fatal("the hung worker was not killed")
+	}
+	if pid2 := mustEcho(t, p, 2); pid2 == pid1 {
+		t.Fatal("the hung worker was not replaced")
 	}
 }
