@@ -170,6 +170,18 @@ func (db *DB) open(ctx context.Context) error {
 		sdb.Close()
 		return fmt.Errorf("store: %s has schema version %d, newer than this pybatch knows (%d); use a newer pybatch", db.path, version, len(ms))
 	}
+	if version == 0 {
+		// A database pybatch did not create: never add tables to it.
+		var tables int
+		if err := sdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&tables); err != nil {
+			sdb.Close()
+			return describe(db.path, "reading", err)
+		}
+		if tables > 0 {
+			sdb.Close()
+			return fmt.Errorf("store: %s is a SQLite database that pybatch did not create (it has tables and no pybatch schema version); write to another file", db.path)
+		}
+	}
 	if db.opts.ReadOnly {
 		if version != len(ms) {
 			sdb.Close()

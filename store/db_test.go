@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -353,4 +356,31 @@ func TestDBLockRefusesOrWaits(t *testing.T) {
 		t.Fatalf("waiting with a deadline: %v", err)
 	}
 	b.Close()
+}
+
+func TestOpenRefusesForeignFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	content := []byte("these are my notes, not a database, and they are long enough to have a header\n")
+	os.WriteFile(text, content, 0o644)
+	if _, err := Open(ctx, text, Options{}); err == nil || !strings.Contains(err.Error(), "not a usable pybatch database") {
+		t.Fatalf("opening a text file: %v", err)
+	}
+	if b, _ := os.ReadFile(text); !bytes.Equal(b, content) {
+		t.Fatal("the text file was modified")
+	}
+	other := filepath.Join(dir, "other.db")
+	raw, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Exec("CREATE TABLE mine (x)")
+	raw.Close()
+	if _, err := Open(ctx, other, Options{}); err == nil || !strings.Contains(err.Error(), "pybatch did not create") {
+		t.Fatalf("opening someone else's database: %v", err)
+	}
+	if _, err := Open(ctx, dir, Options{}); err == nil {
+		t.Fatal("opened a directory")
+	}
 }

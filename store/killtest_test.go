@@ -50,7 +50,7 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 		t.Fatalf("building pybatch: %v\n%s", err, out)
 	}
 	tree := filepath.Join(work, "tree")
-	n := copyPython(t, root, tree, limit)
+	n := copyPython(t, root, tree, limit, limit > 0)
 	t.Logf("tree: %d .py files from %s", n, root)
 
 	analyze := func(db string) *exec.Cmd {
@@ -166,9 +166,11 @@ func findStdlib() string {
 }
 
 // copyPython copies the .py files under root (at most limit, 0 for all,
-// in walk order, skipping directories pybatch skips by default) to dst,
-// keeping their modification times. It returns how many it copied.
-func copyPython(t *testing.T, root, dst string, limit int) int {
+// in walk order; hidden directories and __pycache__ left out, as pybatch
+// does, and with small also the test suites and site-packages, so that a
+// small sample covers many packages) to dst, keeping their modification
+// times. It returns how many it copied.
+func copyPython(t *testing.T, root, dst string, limit int, small bool) int {
 	t.Helper()
 	n := 0
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -177,8 +179,8 @@ func copyPython(t *testing.T, root, dst string, limit int) int {
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if p != root && (strings.HasPrefix(name, ".") || name == "__pycache__" || name == "site-packages" ||
-				name == "test" || name == "tests" || name == "lib2to3" || name == "idlelib") {
+			if p != root && (strings.HasPrefix(name, ".") || name == "__pycache__" ||
+				small && (name == "site-packages" || name == "test" || name == "tests" || name == "lib2to3" || name == "idlelib")) {
 				return filepath.SkipDir
 			}
 			return nil
