@@ -14,6 +14,11 @@ import (
 // (Flush or Close return nil, or Options.OnCommit reported it). A record
 // passed to Write may be kept by the sink until that commit; the caller must
 // not mutate it after Write.
+//
+// The context given to Write may be used by a commit that runs after Write
+// returned (the SQLite Run commits in the background): pass one that is not
+// cancelled by an interruption (context.WithoutCancel), or the records in
+// flight when it is cancelled will not be committed.
 type Sink interface {
 	// Write queues r and commits the queued records when the batch is full.
 	// An error means the sink cannot go on (disk full, closed output, ...):
