@@ -32,7 +32,8 @@
 //
 // CPython's parser sees two token ends differently from TokenizerIter: a
 // NEWLINE ends one column later, and a middle whose text ends in a doubled
-// brace ends after the skipped brace (End.Col+1; src[EndOff] is that brace).
+// brace ends after the skipped brace (End.Col+1; src[EndOff] is that brace;
+// Tokenizer.SkippedBrace says when).
 //
 // # Errors
 //
@@ -137,9 +138,10 @@ type Tokenizer struct {
 	mi    int // index of the current mode
 	modes [maxFStringLevel]mode
 
-	err      *token.SyntaxError
-	finished bool // ENDMARKER returned
-	endTok   token.Token
+	err          *token.SyntaxError
+	finished     bool // ENDMARKER returned
+	endTok       token.Token
+	skippedBrace bool // the last token was a middle ending before a doubled brace's second half
 }
 
 // New returns a Tokenizer over src. src is not modified and must not be
@@ -269,6 +271,7 @@ func (t *Tokenizer) Next() (token.Token, error) {
 	if t.err != nil {
 		return token.Token{}, t.err
 	}
+	t.skippedBrace = false
 	if t.finished {
 		return t.endTok, nil
 	}
@@ -284,6 +287,14 @@ func (t *Tokenizer) Next() (token.Token, error) {
 	}
 	return t.makeToken(k, p0, p1), nil
 }
+
+// SkippedBrace reports whether the token Next just returned is an
+// FSTRING_MIDDLE or TSTRING_MIDDLE that ends with the first brace of a
+// doubled "{{" or "}}", the second being skipped. CPython's parser takes
+// such a token's end one column later than TokenizerIter does (after the
+// skipped brace), which shows in the end_col_offset of a literal part that
+// ends with it. A middle ending in the "}" of a \N{...} escape is not one.
+func (t *Tokenizer) SkippedBrace() bool { return t.skippedBrace }
 
 // makeToken computes positions as CPython's TokenizerIter does: the start
 // relative to the line where the token began, the end relative to the line
@@ -1023,6 +1034,7 @@ func (t *Tokenizer) fstringMode() (token.Kind, int, int) {
 				m.inFormatSpec = false
 				return middle(m), t.start, t.p
 			}
+			t.skippedBrace = true
 			return middle(m), t.start, t.p - 1
 		case '}':
 			if unicodeEscape {
@@ -1030,6 +1042,7 @@ func (t *Tokenizer) fstringMode() (token.Kind, int, int) {
 			}
 			peek := t.nextc()
 			if peek == '}' && !inFormatSpec && m.curlyDepth == 0 {
+				t.skippedBrace = true
 				return middle(m), t.start, t.p - 1
 			}
 			t.backup(peek)

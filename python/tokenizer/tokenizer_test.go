@@ -189,3 +189,35 @@ func FuzzTokenizer(f *testing.F) {
 		checkStream(t, src, Options{Comments: true})
 	})
 }
+
+// TestSkippedBrace: only middles cut before the second brace of "{{" or
+// "}}" report SkippedBrace; the "}" closing a \N{...} escape does not.
+func TestSkippedBrace(t *testing.T) {
+	for src, want := range map[string]string{
+		`f"a{{b}}c{x}"`:     "a{ b}",
+		`f"{x:\N{BULLET}}"`: "",
+		`f"\N{BULLET}}}"`:   "}",
+		`t"{{"`:             "{",
+		`f"{x:{{y}}}"`:      "",
+		`rf"\N{{x}}"`:       "\\N{ x}",
+		`f"{{}}{{{x}}}"`:    "{ } { }",
+	} {
+		tz := New([]byte(src), Options{})
+		var got []string
+		for {
+			tok, err := tz.Next()
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			if tz.SkippedBrace() {
+				got = append(got, string(tok.Text([]byte(src))))
+			}
+			if tok.Kind == token.ENDMARKER {
+				break
+			}
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("%s: SkippedBrace on %q, want %q", src, g, want)
+		}
+	}
+}
