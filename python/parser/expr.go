@@ -246,8 +246,12 @@ func (p *parser) cmpOp() (ast.CmpOp, bool) {
 		return ast.Eq, true
 	case tNOTEQUAL:
 		t := *p.peek()
-		if string(p.src[t.off:t.eoff]) == "<>" {
-			// Only valid under `from __future__ import barry_as_FLUFL`.
+		if (string(p.src[t.off:t.eoff]) == "<>") != p.barry {
+			// '<>' is valid only under `from __future__ import barry_as_FLUFL`,
+			// and then '!=' is not.
+			if p.barry {
+				p.errorAt(t.start, t.end, "with Barry as BDFL, use '<>' instead of '!='")
+			}
 			p.fail()
 		}
 		p.next()
@@ -583,13 +587,13 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 		t := *p.peek()
 		switch {
 		case t.kind == tSTAR:
-			if seenDoubleStar {
-				p.fail()
-			}
 			p.next()
 			v := p.expression()
 			s := &ast.Starred{Value: v, Ctx: ast.Load}
 			s.Loc = p.loc(t)
+			if seenDoubleStar {
+				p.failAt(s, "iterable argument unpacking follows keyword argument unpacking")
+			}
 			p.pushExpr(s)
 		case t.kind == tDOUBLESTAR:
 			p.next()
@@ -611,10 +615,13 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			kws = append(kws, k)
 			seenKeyword = true
 		default:
-			if seenKeyword {
-				p.fail()
-			}
 			e := p.namedExpression()
+			if seenKeyword && !p.at(tEQUAL) {
+				if seenDoubleStar {
+					p.failAt(e, "positional argument follows keyword argument unpacking")
+				}
+				p.failAt(e, "positional argument follows keyword argument")
+			}
 			if first && genexp && (p.at(kwFor) || p.at(kwAsync)) {
 				gens := p.forIfClauses()
 				p.expect(tRPAR)
@@ -628,6 +635,9 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			}
 			if p.at(tEQUAL) {
 				p.fail()
+			}
+			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
+				p.failAt(e, "Generator expression must be parenthesized")
 			}
 			p.pushExpr(e)
 		}

@@ -226,6 +226,7 @@ type parser struct {
 	fill  int // absolute index one past the last fetched token
 	eof   bool
 	depth int
+	barry bool // from __future__ import barry_as_FLUFL seen
 
 	// pins are the marks that may still be reset to (open backtracking
 	// points); tokens before the lowest pin, and more than lookBehind
@@ -253,7 +254,7 @@ func newParser(src []byte) *parser {
 func (p *parser) release() {
 	p.src, p.srcStr, p.tz = nil, "", nil
 	p.toks = p.toks[:0]
-	p.base, p.pos, p.fill, p.eof, p.depth = 0, 0, 0, false, 0
+	p.base, p.pos, p.fill, p.eof, p.depth, p.barry = 0, 0, 0, false, 0, false
 	clear(p.exprStack)
 	p.exprStack = p.exprStack[:0]
 	clear(p.stmtStack)
@@ -433,11 +434,14 @@ func (p *parser) fail() {
 	t := &p.toks[p.fill-1-p.base]
 
 	msg := "invalid syntax"
+	kind := "SyntaxError"
 	switch {
+	case t.kind == tINDENT:
+		kind, msg = "IndentationError", "unexpected indent"
 	case t.kind == uint8(token.ENDMARKER):
 		msg = "unexpected EOF while parsing"
 	}
-	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: t.start, End: t.end}, true})
+	panic(bailout{&token.SyntaxError{Kind: kind, Msg: msg, Start: t.start, End: t.end}, true})
 }
 
 func (p *parser) errorAt(start, end token.Pos, msg string) {

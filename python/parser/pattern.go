@@ -27,13 +27,13 @@ func (p *parser) tryMatch() ast.Stmt {
 		if t.kind != tNAME || t.soft != softCase {
 			p.fail()
 		}
-		p.next()
+		caseTok := p.next()
 		c := &ast.MatchCase{Pattern: p.casePatterns()}
 		if p.accept(kwIf) {
 			c.Guard = p.namedExpression()
 		}
 		p.expect(tCOLON)
-		c.Body = p.block()
+		c.Body = p.block("'case' statement", caseTok.start.Line)
 		cases = append(cases, c)
 		if p.accept(tDEDENT) {
 			break

@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"strconv"
+
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
 )
@@ -216,7 +218,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 		targets := p.popExprs(m)
 		for _, t := range targets {
 			if !p.setContext(t, ast.Store, true) {
-				p.fail()
+				p.failTarget(t, len(targets) == 1)
 			}
 		}
 		a := p.slabs.assign.new()
@@ -227,7 +229,11 @@ func (p *parser) exprOrAssign() ast.Stmt {
 	case tCOLON:
 		// ('(' single_target ')' | single_subscript_attribute_target) ':' expression ['=' annotated_rhs]
 		if !p.singleTarget(e) || start.kind != tLPAR && isName(e) {
-			p.fail()
+			switch e.(type) {
+			case *ast.Tuple, *ast.List:
+				p.failAt(e, "only single target (not "+exprName(e)+") can be annotated")
+			}
+			p.failAt(e, "illegal target for annotation")
 		}
 		p.setContext(e, ast.Store, false)
 		p.next()
@@ -241,7 +247,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 	default:
 		if op, ok := augOp(k); ok {
 			if !p.singleTarget(e) {
-				p.fail()
+				p.failAt(e, "'"+exprName(e)+"' is an illegal expression for augmented assignment")
 			}
 			p.setContext(e, ast.Store, false)
 			p.next()
@@ -431,9 +437,17 @@ func (p *parser) importFrom() ast.Stmt {
 	}
 	im.Loc = p.loc(start)
 	if im.Module == "__future__" && level == 0 {
+		// _PyPegen_checked_future_import: ast.parse rejects unknown features.
 		for _, a := range im.Names {
-			if a.Name == "braces" {
+			switch a.Name {
+			case "nested_scopes", "generators", "division", "absolute_import", "with_statement",
+				"print_function", "unicode_literals", "generator_stop", "annotations":
+			case "barry_as_FLUFL":
+				p.barry = true
+			case "braces":
 				p.errorNode(im, "not a chance")
+			default:
+				p.errorNode(im, "future feature "+a.Name+" is not defined")
 			}
 		}
 	}
@@ -459,12 +473,12 @@ func (p *parser) importAsNames() []*ast.Alias {
 }
 
 // block: NEWLINE INDENT statements DEDENT | simple_stmts.
-func (p *parser) block() []ast.Stmt {
+func (p *parser) block(what string, line int32) []ast.Stmt {
 	m := p.stmtMark()
 	if p.accept(tNEWLINE) {
 		if !p.at(tINDENT) {
 			t := *p.peek()
-			p.raise("IndentationError", t.start, t.end, "expected an indented block")
+			p.raise("IndentationError", t.start, t.end, "expected an indented block after "+what+" on line "+strconv.Itoa(int(line)))
 		}
 		p.next()
 		p.enter()
@@ -524,7 +538,7 @@ func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
 		returns = p.expression()
 	}
 	p.expect(tCOLON)
-	body := p.block()
+	body := p.block("function definition", start.start.Line)
 	if decos == nil {
 		decos = []ast.Expr{}
 	}
@@ -548,7 +562,7 @@ func (p *parser) classDef(decos []ast.Expr) ast.Stmt {
 		c.Keywords = []*ast.Keyword{}
 	}
 	p.expect(tCOLON)
-	c.Body = p.block()
+	c.Body = p.block("class definition", start.start.Line)
 	c.Loc = p.loc(start)
 	return c
 }
@@ -559,14 +573,14 @@ func (p *parser) ifStmt(elif bool) ast.Stmt {
 	defer p.leave()
 	s := &ast.If{Test: p.namedExpression()}
 	p.expect(tCOLON)
-	s.Body = p.block()
+	s.Body = p.block("'"+p.srcStr[start.off:start.eoff]+"' statement", start.start.Line)
 	switch p.kind() {
 	case kwElif:
 		s.Orelse = []ast.Stmt{p.ifStmt(true)}
 	case kwElse:
-		p.next()
+		elseTok := p.next()
 		p.expect(tCOLON)
-		s.Orelse = p.block()
+		s.Orelse = p.block("'else' statement", elseTok.start.Line)
 	default:
 		s.Orelse = []ast.Stmt{}
 	}
@@ -575,9 +589,10 @@ func (p *parser) ifStmt(elif bool) ast.Stmt {
 }
 
 func (p *parser) elseBlock() []ast.Stmt {
-	if p.accept(kwElse) {
+	if p.at(kwElse) {
+		elseTok := p.next()
 		p.expect(tCOLON)
-		return p.block()
+		return p.block("'else' statement", elseTok.start.Line)
 	}
 	return []ast.Stmt{}
 }
@@ -586,7 +601,7 @@ func (p *parser) whileStmt() ast.Stmt {
 	start := p.next()
 	s := &ast.While{Test: p.namedExpression()}
 	p.expect(tCOLON)
-	s.Body = p.block()
+	s.Body = p.block("'while' statement", start.start.Line)
 	s.Orelse = p.elseBlock()
 	s.Loc = p.loc(start)
 	return s
@@ -598,7 +613,7 @@ func (p *parser) forStmt(start tok, async bool) ast.Stmt {
 	p.expect(kwIn)
 	iter := p.starExpressions()
 	p.expect(tCOLON)
-	body := p.block()
+	body := p.block("'for' statement", start.start.Line)
 	orelse := p.elseBlock()
 	loc := p.loc(start)
 	if async {
@@ -634,7 +649,7 @@ func (p *parser) withStmt(start tok, async bool) ast.Stmt {
 		}
 	}
 	p.expect(tCOLON)
-	body := p.block()
+	body := p.block("'with' statement", start.start.Line)
 	loc := p.loc(start)
 	if async {
 		return &ast.AsyncWith{Loc: loc, Items: items, Body: body}
@@ -658,7 +673,7 @@ func (p *parser) withItem() *ast.WithItem {
 func (p *parser) tryStmt() ast.Stmt {
 	start := p.next()
 	p.expect(tCOLON)
-	s := &ast.Try{Body: p.block()}
+	s := &ast.Try{Body: p.block("'try' statement", start.start.Line)}
 	star := false
 	for p.at(kwExcept) {
 		h := &ast.ExceptHandler{}
@@ -692,7 +707,7 @@ func (p *parser) tryStmt() ast.Stmt {
 			}
 		}
 		p.expect(tCOLON)
-		h.Body = p.block()
+		h.Body = p.block("'except' statement", t.start.Line)
 		h.Loc = p.loc(t)
 		s.Handlers = append(s.Handlers, h)
 	}
@@ -705,9 +720,10 @@ func (p *parser) tryStmt() ast.Stmt {
 	} else {
 		s.Orelse = p.elseBlock()
 	}
-	if p.accept(kwFinally) {
+	if p.at(kwFinally) {
+		finTok := p.next()
 		p.expect(tCOLON)
-		s.Finalbody = p.block()
+		s.Finalbody = p.block("'finally' statement", finTok.start.Line)
 	} else {
 		s.Finalbody = []ast.Stmt{}
 	}

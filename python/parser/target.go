@@ -108,6 +108,11 @@ func (p *parser) starTarget() ast.Expr {
 	}
 	e := p.primary()
 	if !p.setContext(e, ast.Store, true) {
+		if bad := invalidTarget(e, false); bad != nil && !p.at(tCOMMA) && !p.at(kwIn) && !p.at(tEQUAL) {
+			p.fail()
+		} else if bad != nil {
+			p.failAt(bad, "cannot assign to "+exprName(bad))
+		}
 		p.fail()
 	}
 	return e
@@ -117,6 +122,9 @@ func (p *parser) starTarget() ast.Expr {
 func (p *parser) delTarget() ast.Expr {
 	e := p.primary()
 	if !p.setContext(e, ast.Del, false) {
+		if bad := invalidTarget(e, true); bad != nil && (p.at(tCOMMA) || p.at(tSEMI) || p.at(tNEWLINE)) {
+			p.failAt(bad, "cannot delete "+exprName(bad))
+		}
 		p.fail()
 	}
 	return e

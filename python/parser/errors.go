@@ -1,0 +1,148 @@
+package parser
+
+import (
+	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/token"
+)
+
+// failAt fails the parse (softly: backtracking may still recover) with a
+// specific message located at node n, as CPython's second pass reports it.
+func (p *parser) failAt(n ast.Located, msg string) {
+	l := n.Location()
+	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: msg,
+		Start: token.Pos{Line: l.Lineno, Col: l.ColOffset}, End: token.Pos{Line: l.EndLineno, Col: l.EndColOffset}}, true})
+}
+
+// exprName is CPython's _PyPegen_get_expr_name: how messages name an expression.
+func exprName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Attribute:
+		return "attribute"
+	case *ast.Subscript:
+		return "subscript"
+	case *ast.Starred:
+		return "starred"
+	case *ast.Name:
+		return "name"
+	case *ast.List:
+		return "list"
+	case *ast.Tuple:
+		return "tuple"
+	case *ast.Lambda:
+		return "lambda"
+	case *ast.Call:
+		return "function call"
+	case *ast.BoolOp, *ast.BinOp, *ast.UnaryOp:
+		return "expression"
+	case *ast.GeneratorExp:
+		return "generator expression"
+	case *ast.Yield, *ast.YieldFrom:
+		return "yield expression"
+	case *ast.Await:
+		return "await expression"
+	case *ast.ListComp:
+		return "list comprehension"
+	case *ast.SetComp:
+		return "set comprehension"
+	case *ast.DictComp:
+		return "dict comprehension"
+	case *ast.Dict:
+		return "dict literal"
+	case *ast.Set:
+		return "set display"
+	case *ast.JoinedStr, *ast.FormattedValue:
+		return "f-string expression"
+	case *ast.TemplateStr, *ast.Interpolation:
+		return "t-string expression"
+	case *ast.Constant:
+		switch e.Value.(type) {
+		case ast.None:
+			return "None"
+		case bool:
+			if e.Value.(bool) {
+				return "True"
+			}
+			return "False"
+		case ast.Ellipsis:
+			return "ellipsis"
+		}
+		return "literal"
+	case *ast.Compare:
+		return "comparison"
+	case *ast.IfExp:
+		return "conditional expression"
+	case *ast.NamedExpr:
+		return "named expression"
+	}
+	return "expression"
+}
+
+// invalidTarget returns the first sub-expression of e that cannot be an
+// assignment (or, with del, deletion) target, as _PyPegen_get_invalid_target.
+func invalidTarget(e ast.Expr, del bool) ast.Expr {
+	switch e := e.(type) {
+	case *ast.Name, *ast.Attribute, *ast.Subscript:
+		return nil
+	case *ast.Tuple:
+		for _, x := range e.Elts {
+			if t := invalidTarget(x, del); t != nil {
+				return t
+			}
+		}
+		return nil
+	case *ast.List:
+		for _, x := range e.Elts {
+			if t := invalidTarget(x, del); t != nil {
+				return t
+			}
+		}
+		return nil
+	case *ast.Starred:
+		if del {
+			return e
+		}
+		return invalidTarget(e.Value, del)
+	case *ast.Compare:
+		// a in b = c is reported on the left side when it is the target of a for.
+		return e
+	}
+	return e
+}
+
+// isBitwiseOrLevel reports whether e can be produced by CPython's bitwise_or
+// rule (so that invalid_named_expression's "here. Maybe you meant '=='"
+// message applies).
+func isBitwiseOrLevel(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BoolOp, *ast.Compare, *ast.IfExp, *ast.Lambda, *ast.Starred, *ast.Tuple, *ast.Yield, *ast.YieldFrom:
+		return false
+	case *ast.UnaryOp:
+		return e.Op != ast.Not
+	case *ast.NamedExpr:
+		return true
+	}
+	return true
+}
+
+// failTarget fails an assignment whose target e is invalid.
+func (p *parser) failTarget(e ast.Expr, single bool) {
+	bad := invalidTarget(e, false)
+	if bad == nil {
+		bad = e
+	}
+	switch bad.(type) {
+	case *ast.Yield, *ast.YieldFrom:
+		p.failAt(bad, "assignment to yield expression not possible")
+	}
+	name := exprName(bad)
+	if single && bad == e && isBitwiseOrLevel(e) {
+		switch e.(type) {
+		case *ast.List, *ast.Dict, *ast.Set, *ast.GeneratorExp, *ast.ListComp, *ast.SetComp, *ast.DictComp:
+		default:
+			if c, ok := e.(*ast.Constant); !ok || exprName(c) == "literal" || exprName(c) == "ellipsis" {
+				p.failAt(bad, "cannot assign to "+name+" here. Maybe you meant '==' instead of '='?")
+			}
+		}
+	}
+	p.failAt(bad, "cannot assign to "+name)
+}
