@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -73,6 +74,25 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 	return r
 }
 
+// countDefs counts the function and class statements in body, nested ones
+// included, so that Definitions is allocated once.
+func countDefs(body []ast.Stmt) int {
+	n := 0
+	for _, st := range body {
+		switch d := st.(type) {
+		case *ast.FunctionDef:
+			n += 1 + countDefs(d.Body)
+		case *ast.AsyncFunctionDef:
+			n += 1 + countDefs(d.Body)
+		case *ast.ClassDef:
+			n += 1 + countDefs(d.Body)
+		default:
+			forEachBody(st, func(b []ast.Stmt, _ bodyRole) { n += countDefs(b) })
+		}
+	}
+	return n
+}
+
 // syntaxError turns a front-end error into the Report's form.
 func syntaxError(err error) *SyntaxError {
 	var se *token.SyntaxError
@@ -89,7 +109,8 @@ func syntaxError(err error) *SyntaxError {
 // analyzeModule fills the AST-derived fields of r.
 func analyzeModule(r *Report, mod *ast.Module, text []byte, opts Options) {
 	w := walker{r: r, text: text, opts: opts}
-	w.lineStart = append(w.lineStart, 0)
+	w.lineStart = make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
+	r.Definitions = make([]Definition, 0, countDefs(mod.Body))
 	for i, c := range text {
 		if c == '\n' {
 			w.lineStart = append(w.lineStart, i+1)
@@ -418,7 +439,7 @@ func params(a *ast.Arguments) []Param {
 	if a == nil {
 		return nil
 	}
-	var ps []Param
+	ps := make([]Param, 0, len(a.Posonlyargs)+len(a.Args)+len(a.Kwonlyargs)+2)
 	positional := len(a.Posonlyargs) + len(a.Args)
 	firstDefault := positional - len(a.Defaults)
 	i := 0

@@ -75,6 +75,7 @@ func rawMetrics(text string) (LineMetrics, error) {
 		startLine := lr.n
 		filled, empty := 0, 0
 		for row := 0; ; row++ {
+			lineNL := lr.nl
 			if line != "" {
 				filled++
 			} else {
@@ -83,7 +84,7 @@ func rawMetrics(text string) (LineMetrics, error) {
 			// Trial: the buffer ends with this line, without a newline.
 			saved := t
 			n := len(t.toks)
-			t.line(line, false, row)
+			t.line(line, row)
 			t.eof()
 			if !t.errorTok && !t.tokenErr {
 				break
@@ -93,7 +94,10 @@ func rawMetrics(text string) (LineMetrics, error) {
 			toks := t.toks[:n]
 			t = saved
 			t.toks = toks
-			t.line(line, true, row)
+			if lineNL == "" {
+				lineNL = line + "\n"
+			}
+			t.line(lineNL, row)
 			if line, more = lr.next(); !more {
 				return LineMetrics{}, fmt.Errorf("%w (line %d)", errRawIncomplete, startLine)
 			}
@@ -187,11 +191,9 @@ func (t *tok311) eof() {
 	t.toks = append(t.toks, rtEnd)
 }
 
-// line tokenizes one stripped line, with its "\n" when nl, at unit row row.
-func (t *tok311) line(s string, nl bool, row int) {
-	if nl {
-		s += "\n"
-	}
+// line tokenizes one stripped line (with its "\n" unless it is the last of
+// the buffer) at unit row row.
+func (t *tok311) line(s string, row int) {
 	if s == "" {
 		// readline returned "": this is the end of the buffer, handled by eof.
 		return
@@ -745,14 +747,40 @@ type lineReader struct {
 	text string
 	pos  int
 	n    int
+	// simple: the text has no line break but "\n" (no \r, \v, \f,
+	// \x1c-\x1e, \x85, \u2028, \u2029), so lines end at "\n" only.
+	simple, checked bool
+	// nl is the last line followed by "\n" when the text has it right
+	// after the line (no stripped trailing space), else "".
+	nl string
 }
 
 func (lr *lineReader) next() (string, bool) {
 	text := lr.text
+	lr.nl = ""
 	if lr.pos >= len(text) {
 		return "", false
 	}
+	if !lr.checked {
+		lr.checked = true
+		lr.simple = !strings.ContainsAny(text, "\r\v\f\x1c\x1d\x1e\u0085\u2028\u2029")
+	}
 	start := lr.pos
+	if lr.simple {
+		end := len(text)
+		lr.pos = end
+		if i := strings.IndexByte(text[start:], '\n'); i >= 0 {
+			end = start + i
+			lr.pos = end + 1
+		}
+		lr.n++
+		line := pyStrip(text[start:end])
+		if end < len(text) && len(line) > 0 && text[end-1] < utf8.RuneSelf && !asciiSpace(text[end-1]) {
+			// the stripped line ends right before the "\n"
+			lr.nl = text[end-len(line) : end+1]
+		}
+		return line, true
+	}
 	for i := start; i < len(text); {
 		c := text[i]
 		n := 0 // length of the line break at i

@@ -4,21 +4,45 @@ Usage: python3 defs_oracle.py LISTFILE   (one path per line)
 
 Prints one JSON object per file: {"path", "defs", "imports"} or
 {"path", "error"} when ast.parse rejects the file. Each definition is
-[qualname, kind, lineno, end_lineno]; the qualname is the real
+[qualname, kind, lineno, end_lineno, docstring, decorators, returns, bases,
+params]; the qualname is the real
 __qualname__, read from the code objects CPython's compiler makes for the
 module (co_qualname), matched to the ast node by (name, first line); it is
 null when the compiler made no code object (dead code such as `if 0:`) or
 the module does not compile. kind is class, function, method,
 async_function or async_method (a method is a function whose enclosing scope
-is a class body). Each import is [module, [[name, asname], ...], level,
+is a class body). docstring is ast.get_docstring(node) on Python >= 3.13
+(whose inspect.cleandoc pybatch follows), else the string "<skip>".
+decorators, returns and bases (base classes, then class keywords) are
+ast.get_source_segment texts; params are [name, kind, has_default,
+has_annotation]. "doc" is the module's docstring likewise. Each import is [module, [[name, asname], ...], level,
 is_from, lineno], with one entry per name for a plain `import a, b`.
 
 Run by analysis/defs_test.go with the local python3 (3.11) and with CPython
 3.14 under pyodide. Works on both.
 """
 import ast
+import importlib.util
 import json
 import sys
+
+NEW_CLEANDOC = sys.version_info >= (3, 13)
+
+
+def params(a):
+    out = []
+    pos = a.posonlyargs + a.args
+    first_default = len(pos) - len(a.defaults)
+    for i, p in enumerate(pos):
+        kind = "positional_only" if i < len(a.posonlyargs) else "positional"
+        out.append([p.arg, kind, i >= first_default, p.annotation is not None])
+    if a.vararg:
+        out.append([a.vararg.arg, "var_positional", False, a.vararg.annotation is not None])
+    for p, d in zip(a.kwonlyargs, a.kw_defaults):
+        out.append([p.arg, "keyword_only", d is not None, p.annotation is not None])
+    if a.kwarg:
+        out.append([a.kwarg.arg, "var_keyword", False, a.kwarg.annotation is not None])
+    return out
 
 
 def code_qualnames(code, out):
@@ -35,6 +59,17 @@ def analyze(path):
         tree = ast.parse(src)
     except (SyntaxError, ValueError) as e:
         return {"path": path, "error": "%s: %s" % (type(e).__name__, e)}
+    try:
+        text = importlib.util.decode_source(src)
+    except Exception:
+        text = None
+
+    def seg(n):
+        return ast.get_source_segment(text, n) if text is not None else "<skip>"
+
+    def doc(n):
+        return ast.get_docstring(n) if NEW_CLEANDOC else "<skip>"
+
     quals = {}
     try:
         code_qualnames(compile(tree, path, "exec", dont_inherit=True), quals)
@@ -53,7 +88,12 @@ def analyze(path):
                         kind = "async_" + kind
                 first = child.decorator_list[0].lineno if child.decorator_list else child.lineno
                 qs = quals.get((child.name, first))
-                defs.append([qs.pop(0) if qs else None, kind, child.lineno, child.end_lineno])
+                if isinstance(child, ast.ClassDef):
+                    returns, bases, ps = "", [seg(b) for b in child.bases] + [seg(k) for k in child.keywords], []
+                else:
+                    returns, bases, ps = seg(child.returns) if child.returns else "", [], params(child.args)
+                defs.append([qs.pop(0) if qs else None, kind, child.lineno, child.end_lineno,
+                             doc(child), [seg(d) for d in child.decorator_list], returns, bases, ps])
                 visit(child, isinstance(child, ast.ClassDef))
             else:
                 visit(child, in_class)
@@ -67,7 +107,7 @@ def analyze(path):
         elif isinstance(node, ast.ImportFrom):
             imports.append([node.module or "", [[a.name, a.asname or ""] for a in node.names],
                             node.level, True, node.lineno])
-    return {"path": path, "defs": defs, "imports": imports}
+    return {"path": path, "doc": doc(tree), "defs": defs, "imports": imports}
 
 
 def main():
