@@ -22,6 +22,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
@@ -34,16 +36,34 @@ import (
 	"github.com/pybatch/pybatch/scan"
 )
 
+var (
+	inFlight int
+	full     bool
+)
+
 func main() {
 	maxMem := flag.String("max-memory", "500MB", "memory budget")
 	maxSize := flag.String("max-size", "0", "scanner size limit (0: none, so that memory decides)")
 	workers := flag.Int("workers", 0, "workers (0: CPUs)")
 	events := flag.String("events", "", "file for the JSON progress events (default: a temp file)")
 	interval := flag.Duration("interval", 200*time.Millisecond, "progress event interval")
+	flag.IntVar(&inFlight, "inflight", 0, "batch.Options.InFlight (0: the batch default)")
+	flag.BoolVar(&full, "full", false, "run the whole analysis.Analyze instead of decode+parse")
+	heapProf := flag.String("heapprofile", "", "write a heap profile here after -heapafter")
+	heapAfter := flag.Duration("heapafter", 20*time.Second, "when to write the heap profile")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: runeval [flags] PATH...")
 		os.Exit(2)
+	}
+	if *heapProf != "" {
+		time.AfterFunc(*heapAfter, func() {
+			runtime.GC()
+			if f, err := os.Create(*heapProf); err == nil {
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		})
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -101,10 +121,11 @@ func run(ctx context.Context, paths []string, maxMem, maxSizeFlag string, worker
 
 	files := admitted(batch.FromScan(scan.Scan(ctx, paths, so)), mm)
 	records, err := batch.Stream(ctx, files, batch.Options{
-		Source:  "runeval",
-		Analyze: analyze,
-		Workers: workers,
-		MaxSize: -1,
+		Source:   "runeval",
+		Analyze:  analyze,
+		Workers:  workers,
+		InFlight: inFlight,
+		MaxSize:  -1,
 		Admit: func(ctx context.Context, f batch.File) (func(), error) {
 			return mm.AdmitSize(ctx, f.Size)
 		},
@@ -159,6 +180,9 @@ func admitted(files iter.Seq[batch.File], mm *memory.Manager) iter.Seq[batch.Fil
 
 // analyze decodes and parses: the bulk of the real analysis's work.
 func analyze(path string, src []byte) *analysis.Report {
+	if full {
+		return analysis.Analyze(path, src, analysis.Options{})
+	}
 	rep := &analysis.Report{SchemaVersion: analysis.SchemaVersion, Path: path, Size: int64(len(src))}
 	text, _, err := source.Decode(src)
 	if err == nil {
