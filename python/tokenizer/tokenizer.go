@@ -52,6 +52,7 @@ package tokenizer
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -173,10 +174,27 @@ func New(src []byte, opts Options) *Tokenizer {
 func Identifier(b []byte) string {
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
-			return norm.NFKC.String(string(b))
+			return nfkc(b)
 		}
 	}
 	return string(b)
+}
+
+// nfkc normalizes with golang.org/x/text, whose tables (Unicode 15.0) predate
+// CPython 3.14's (16.0). The only identifier characters this changes are
+// U+1CCF0..U+1CCF9 (OUTLINED DIGIT ZERO..NINE, new in 16.0, NFKC to the ASCII
+// digits); TestIdentifierNFKCOracle checks every identifier character.
+func nfkc(b []byte) string {
+	s := string(b)
+	if bytes.Contains(b, []byte("\xf0\x9c\xb3")) { // UTF-8 prefix of U+1CCC0..U+1CCFF
+		s = strings.Map(func(r rune) rune {
+			if r >= 0x1CCF0 && r <= 0x1CCF9 {
+				return '0' + r - 0x1CCF0
+			}
+			return r
+		}, s)
+	}
+	return norm.NFKC.String(s)
 }
 
 // nextc returns the next byte and advances, or eof. Like CPython's

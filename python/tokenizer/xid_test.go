@@ -2,6 +2,7 @@ package tokenizer
 
 import (
 	"context"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
@@ -101,4 +102,60 @@ func inTable(tb []uint32, r rune) bool {
 		}
 	}
 	return false
+}
+
+const nfkcScript = `
+import unicodedata
+out = []
+for cp in range(0x80, 0x110000):
+    if 0xd800 <= cp <= 0xdfff:
+        continue
+    c = chr(cp)
+    if ("a" + c).isidentifier():
+        n = unicodedata.normalize("NFKC", "a" + c)
+        if n != "a" + c:
+            out.append("%x:%s" % (cp, n.encode("utf-8").hex()))
+print(",".join(out))
+`
+
+// TestIdentifierNFKCOracle checks Identifier's NFKC normalization of every
+// non-ASCII identifier character against CPython's unicodedata (Unicode
+// 16.0; golang.org/x/text's tables are older, so differences would show).
+func TestIdentifierNFKCOracle(t *testing.T) {
+	env := oracle.Require(t)
+	out, err := env.Run(context.Background(), t.TempDir(), nfkcScript)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[rune]string{}
+	for _, item := range strings.Split(strings.TrimSpace(string(out)), ",") {
+		cp, n, _ := strings.Cut(item, ":")
+		r, _ := strconv.ParseUint(cp, 16, 32)
+		b, _ := hex.DecodeString(n)
+		want[rune(r)] = string(b)
+	}
+	bad := 0
+	for i := 0; i < len(xidContinue); i += 2 {
+		for r := rune(xidContinue[i]); r <= rune(xidContinue[i+1]); r++ {
+			w, ok := want[r]
+			if !ok {
+				w = "a" + string(r)
+			}
+			if got := Identifier([]byte("a" + string(r))); got != w {
+				if bad < 20 {
+					t.Errorf("Identifier(a+U+%04X) = %q, CPython %q", r, got, w)
+				}
+				bad++
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d identifier characters normalize differently from CPython", bad)
+	}
+	t.Logf("%d identifier characters checked against CPython's NFKC, %d of them change", func() (n int) {
+		for i := 0; i < len(xidContinue); i += 2 {
+			n += int(xidContinue[i+1]-xidContinue[i]) + 1
+		}
+		return
+	}(), len(want))
 }
