@@ -163,8 +163,16 @@ func (p *parser) newName(t tok, ctx ast.ExprContext) *ast.Name {
 
 // expression: if_expression | disjunction | lambdef.
 func (p *parser) expression() ast.Expr {
-	if p.at(kwLambda) {
+	switch t := p.peek(); t.kind {
+	case kwLambda:
 		return p.lambdef()
+	case tNAME, tNUMBER, kwNone, kwTrue, kwFalse:
+		// Fast path: an atom directly followed by a token that ends every
+		// enclosing rule is the whole expression; skip the precedence levels.
+		switch p.peekAt(1).kind {
+		case tCOMMA, tRPAR, tRSQB, tRBRACE, tCOLON, tNEWLINE, tEQUAL, tSEMI:
+			return p.atom()
+		}
 	}
 	p.enter()
 	sp := p.peek().start
