@@ -471,3 +471,18 @@ func TestCorpusPyodideStdlibComments(t *testing.T) {
 	env := oracle.Require(t)
 	runCorpus(t, unzipPy(t, filepath.Join(env.PyodideDir, "python_stdlib.zip")), true)
 }
+
+// TestCorpusLocalStdlibComments is TestCorpusLocalStdlib for Options.Comments.
+func TestCorpusLocalStdlibComments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the local stdlib corpus takes minutes")
+	}
+	dir := localStdlib()
+	if dir == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no local Python standard library found (set PYBATCH_STDLIB)")
+		}
+		t.Skip("no local Python standard library found (set PYBATCH_STDLIB)")
+	}
+	runCorpus(t, dir, true)
+}
