@@ -58,9 +58,27 @@ type typeInfo struct {
 var typeInfos sync.Map
 
 var (
-	locType  = reflect.TypeFor[Loc]()
-	nodeType = reflect.TypeFor[Node]()
+	locType   = reflect.TypeFor[Loc]()
+	nodeType  = reflect.TypeFor[Node]()
+	bytesType = reflect.TypeFor[Bytes]()
 )
+
+// enumValueName returns the Python class name of an operator or context enum value.
+func enumValueName(v reflect.Value) (string, bool) {
+	switch v.Type() {
+	case reflect.TypeFor[ExprContext]():
+		return ExprContext(v.Uint()).String(), true
+	case reflect.TypeFor[Operator]():
+		return Operator(v.Uint()).String(), true
+	case reflect.TypeFor[BoolOperator]():
+		return BoolOperator(v.Uint()).String(), true
+	case reflect.TypeFor[UnaryOperator]():
+		return UnaryOperator(v.Uint()).String(), true
+	case reflect.TypeFor[CmpOp]():
+		return CmpOp(v.Uint()).String(), true
+	}
+	return "", false
+}
 
 func infoOf(t reflect.Type) *typeInfo {
 	if v, ok := typeInfos.Load(t); ok {
@@ -168,32 +186,32 @@ func (d *dumper) value(v reflect.Value, level int) {
 		}
 		v = v.Elem()
 	}
-	switch x := v.Interface().(type) {
-	case ExprContext:
-		d.b.WriteString(x.String())
-		d.b.WriteString("()")
+	switch v.Kind() {
+	case reflect.Uint8:
+		// The operator and context enums dump as nodes without fields.
+		if name, ok := enumValueName(v); ok {
+			d.b.WriteString(name)
+			d.b.WriteString("()")
+			return
+		}
+	case reflect.String: // identifiers, Str
+		appendStrRepr(&d.b, v.String())
 		return
-	case Operator:
-		d.b.WriteString(x.String())
-		d.b.WriteString("()")
+	case reflect.Bool:
+		appendRepr(&d.b, v.Bool())
 		return
-	case BoolOperator:
-		d.b.WriteString(x.String())
-		d.b.WriteString("()")
+	case reflect.Float64:
+		d.b.WriteString(FloatRepr(v.Float()))
 		return
-	case UnaryOperator:
-		d.b.WriteString(x.String())
-		d.b.WriteString("()")
+	case reflect.Complex128:
+		d.b.WriteString(ComplexRepr(v.Complex()))
 		return
-	case CmpOp:
-		d.b.WriteString(x.String())
-		d.b.WriteString("()")
+	case reflect.Struct: // None{}, Ellipsis{}
+		appendRepr(&d.b, v.Interface())
 		return
-	case Str, Bytes, None, Ellipsis, bool:
-		appendRepr(&d.b, x)
-		return
-	case string:
-		appendStrRepr(&d.b, x)
+	}
+	if v.Type() == bytesType {
+		appendBytesRepr(&d.b, v.Bytes())
 		return
 	}
 	switch v.Kind() {

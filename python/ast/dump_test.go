@@ -75,3 +75,13 @@ func TestDumpNil(t *testing.T) {
 		t.Errorf("Dump(nil) = %q", got)
 	}
 }
+
+func BenchmarkDump(b *testing.B) {
+	tree := dumpSnippetTree()
+	n := len(Dump(tree, DumpOptions{Indent: -1}))
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		Dump(tree, DumpOptions{Indent: -1})
+	}
+}
