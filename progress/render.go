@@ -17,8 +17,14 @@ import (
 // goroutine only: Render at most once per Interval (the first time after
 // FirstDelay), Finish once at the end.
 type Renderer interface {
+	// Interval is the least time between two Renders.
 	Interval() time.Duration
+	// FirstDelay is how long after the start the first Render may come
+	// (0 for the bar and JSON; one Interval for plain lines, so that a short
+	// run prints only its final line).
 	FirstDelay() time.Duration
+	// Render draws s. An error (e.g. stderr closed) is kept by the Tracker
+	// (RenderErr); the run goes on.
 	Render(s Snapshot) error
 	// Finish draws the final state; st is the run's statistics.
 	Finish(s Snapshot, st *Stats) error
