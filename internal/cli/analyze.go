@@ -13,12 +13,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
+	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
 )
@@ -59,6 +61,7 @@ type analyzeFlags struct {
 	noIgnore, hidden       bool
 	followSymlinks, stubs  bool
 	shebang                bool
+	noResume               bool
 	maxSize, maxMemory     string
 	progress               string
 	paths                  []string
@@ -97,6 +100,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	fs.StringVar(&f.maxSize, "max-size", "10MB", "skip files larger than this (e.g. 512KB, 10MB; 0: no limit)")
 	fs.StringVar(&f.maxMemory, "max-memory", "500MB", "memory cap of the run: files are admitted by estimated cost, Go's soft limit is set from it")
 	fs.StringVar(&f.progress, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
+	fs.BoolVar(&f.noResume, "no-resume", false, "analyse every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
 	// Flags may come before, between or after the PATHs; "--" ends them.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -217,14 +221,46 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	// Sinks must finish even after an interruption: they get a context that
 	// is not cancelled with ctx.
 	sinkCtx := context.WithoutCancel(ctx)
-	out, err := openOutput(sinkCtx, f, stdout, optionsFingerprint(f, maxSize), sizes.StoreBatch)
+	optsHash := optionsFingerprint(f, maxSize)
+	out, err := openOutput(sinkCtx, f, stdout, optsHash, sizes.StoreBatch)
 	if err != nil {
 		return fail(ExitError, "%v", err)
 	}
 
+	// Incremental and resumed runs: files whose stored result still holds
+	// are not analysed again (see store.Incremental).
+	var inc *store.Incremental
+	if !f.noResume {
+		switch o := out.(type) {
+		case *sqliteOutput:
+			inc, err = store.NewIncremental(sinkCtx, o.db, o.Run, source, optsHash, Version)
+		case *jsonlOutput:
+			if o.file {
+				inc, err = store.NewJSONLResume(o.JSONL, source)
+			}
+		}
+		if err != nil {
+			out.abort()
+			return fail(ExitError, "reading what %s already holds: %v", f.output, err)
+		}
+	}
+	var write func(context.Context, *result.Record) error = out.Write
+	var skipErr atomic.Pointer[error]
+	var unchanged func(batch.File) bool
+	if inc != nil {
+		write = inc.Write
+		unchanged = func(file batch.File) bool {
+			done, err := inc.Skip(sinkCtx, file.Path, file.Size, file.ModTime)
+			if err != nil {
+				skipErr.CompareAndSwap(nil, &err)
+			}
+			return done
+		}
+	}
+
 	tracker := progress.NewTracker(progress.Options{Renderer: renderer})
 	sampler := memory.StartSampler(ctx, memory.SamplerOptions{})
-	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, tracker), bo)
+	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, tracker, unchanged), bo)
 	if err != nil {
 		out.abort()
 		return fail(ExitError, "%v", err)
@@ -234,7 +270,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	var sum batch.Summary
 	var writeErr error
 	for rec := range records {
-		if writeErr = out.Write(sinkCtx, rec); writeErr != nil {
+		if writeErr = write(sinkCtx, rec); writeErr != nil {
 			break
 		}
 		sum.Add(rec)
@@ -244,6 +280,19 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 	}
 	sum.Elapsed = time.Since(start)
+	if e := skipErr.Load(); e != nil && writeErr == nil {
+		writeErr = *e
+	}
+	var kept, touched int
+	if inc != nil {
+		kept, touched = inc.Counts()
+	}
+	// A complete walk of the source saw every file it still holds: the
+	// others are gone.
+	var gone int64
+	if o, ok := out.(*sqliteOutput); ok && inc != nil && writeErr == nil && ctx.Err() == nil {
+		gone, writeErr = o.MarkGone(sinkCtx, source)
+	}
 	memSum := sampler.Stop()
 	admission := mm.Stats()
 	stats := tracker.Finish(progress.FinishInfo{Memory: &memSum, Admission: &admission})
@@ -261,6 +310,9 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		_ = stats.WriteText(stderr)
 	}
 	fmt.Fprintln(stderr, "pybatch:", sum.String())
+	if kept+touched > 0 || gone > 0 {
+		fmt.Fprintf(stderr, "pybatch: %d files unchanged since the last run (not analysed again), %d with only a new mtime, %d gone from the tree\n", kept, touched, gone)
+	}
 	switch {
 	case writeErr != nil:
 		return fail(ExitError, "writing %s: %v", f.output, writeErr)
@@ -274,13 +326,18 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	return ExitOK
 }
 
-// admitFiles adapts the scanner's stream to the batch: every file is counted
-// in the progress total as it is discovered, and a file that could never fit
+// admitFiles adapts the scanner's stream to the batch: a file that an earlier
+// run already did (unchanged, when not nil, says so and records it) is left
+// out, every other file is counted in the progress total as it is
+// discovered, and a file that could never fit
 // in the memory budget is skipped at once instead of occupying a worker.
-func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker) iter.Seq[batch.File] {
+func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker, unchanged func(batch.File) bool) iter.Seq[batch.File] {
 	return func(yield func(batch.File) bool) {
 		defer tr.DiscoveryDone()
 		for f := range batch.FromScan(infos) {
+			if unchanged != nil && unchanged(f) {
+				continue // done in an earlier run
+			}
 			if f.Skip == "" {
 				if err := mm.Check(f.Size); err != nil {
 					f.Skip, f.SkipErr = memory.SkipReasonTooLarge, err
@@ -329,11 +386,11 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 			// commits, still whole lines in one write each.
 			return &jsonlOutput{JSONL: store.NewJSONL(stdout, store.JSONLOptions{BatchSize: min(batchSize, 64)})}, nil
 		}
-		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{JSONLOptions: store.JSONLOptions{BatchSize: batchSize}, OptionsHash: optsHash, ToolVersion: Version})
+		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{JSONLOptions: store.JSONLOptions{BatchSize: batchSize}, Resume: !f.noResume, OptionsHash: optsHash, ToolVersion: Version})
 		if err != nil {
 			return nil, err
 		}
-		return &jsonlOutput{JSONL: s}, nil
+		return &jsonlOutput{JSONL: s, file: true}, nil
 	case "sqlite":
 		if f.output == "-" {
 			return nil, errors.New("SQLite output needs a file name, not -")
@@ -356,7 +413,10 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 	return nil, fmt.Errorf("unknown --format %q (want sqlite or jsonl)", format)
 }
 
-type jsonlOutput struct{ *store.JSONL }
+type jsonlOutput struct {
+	*store.JSONL
+	file bool // a file with a checkpoint (not stdout)
+}
 
 func (o *jsonlOutput) finish(context.Context, store.Outcome, progress.Stats) error { return o.Close() }
 func (o *jsonlOutput) abort()                                                      { _ = o.Close() }

@@ -299,3 +299,66 @@ func processesWith(kv string) []int {
 	}
 	return pids
 }
+
+// Re-running on the same database analyses only what changed, touches a file
+// whose mtime alone changed, and marks deleted files gone; a JSON Lines file
+// is resumed, never duplicated.
+func TestAnalyzeIncrementalRuns(t *testing.T) {
+	dir := tree(t, 12)
+	work := t.TempDir()
+	run := func(out string, extra ...string) string {
+		t.Helper()
+		var stderr bytes.Buffer
+		cmd := pybatch(t, nil, append([]string{"analyze", "--progress", "none", "-o", out, dir}, extra...)...)
+		cmd.Dir = work
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		return stderr.String()
+	}
+	if s := run("a.db"); !strings.Contains(s, "12 files: 12 analysed") {
+		t.Fatalf("first run:\n%s", s)
+	}
+	if s := run("a.db"); !strings.Contains(s, "0 files:") || !strings.Contains(s, "12 files unchanged") {
+		t.Fatalf("unchanged re-run:\n%s", s)
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "pkg0", "m0.py"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pkg1", "m1.py"), []byte("changed = True\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "pkg2", "m2.py")); err != nil {
+		t.Fatal(err)
+	}
+	if s := run("a.db"); !strings.Contains(s, "2 files: 2 analysed") || !strings.Contains(s, "9 files unchanged since the last run (not analysed again), 1 with only a new mtime, 1 gone") {
+		t.Fatalf("re-run after changes:\n%s", s)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(work, "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var analyzed, gone int
+	if err := db.QueryRow(`SELECT count(*) FILTER (WHERE status = 'analyzed'), count(*) FILTER (WHERE status = 'gone') FROM files`).Scan(&analyzed, &gone); err != nil {
+		t.Fatal(err)
+	}
+	if analyzed != 11 || gone != 1 {
+		t.Fatalf("database: %d analysed, %d gone", analyzed, gone)
+	}
+	if s := run("a.db", "--no-resume"); !strings.Contains(s, "11 files: 11 analysed") {
+		t.Fatalf("--no-resume must analyse everything again:\n%s", s)
+	}
+
+	run("b.jsonl")
+	run("b.jsonl")
+	b, err := os.ReadFile(filepath.Join(work, "b.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls := parseLines(t, b); len(ls) != 11 {
+		t.Fatalf("%d lines after a resumed JSON Lines run, want 11 (no duplicates)", len(ls))
+	}
+}
