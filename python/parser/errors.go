@@ -146,3 +146,18 @@ func (p *parser) failTarget(e ast.Expr, single bool) {
 	}
 	p.failAt(bad, "cannot assign to "+name)
 }
+
+// expectColon consumes the ':' of a compound statement header; a missing
+// one before the end of the line gets CPython's "expected ':'".
+func (p *parser) expectColon() {
+	if p.at(tNEWLINE) {
+		t := *p.peek()
+		panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: "expected ':'", Start: t.start, End: t.end}, true})
+	}
+	p.expect(tCOLON)
+}
+
+// failTok fails softly with msg at token t.
+func (p *parser) failTok(t tok, msg string) {
+	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: t.start, End: t.end}, true})
+}

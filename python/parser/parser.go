@@ -228,6 +228,8 @@ type parser struct {
 	depth int
 	barry bool // from __future__ import barry_as_FLUFL seen
 
+	escBody string // the literal body being unescaped (for error positions)
+
 	// pins are the marks that may still be reset to (open backtracking
 	// points); tokens before the lowest pin, and more than lookBehind
 	// tokens before the current one, are dropped from the window.
@@ -252,7 +254,7 @@ func newParser(src []byte) *parser {
 
 // release returns p to the pool, dropping every reference to this parse.
 func (p *parser) release() {
-	p.src, p.srcStr, p.tz = nil, "", nil
+	p.src, p.srcStr, p.tz, p.escBody = nil, "", nil, ""
 	p.toks = p.toks[:0]
 	p.base, p.pos, p.fill, p.eof, p.depth, p.barry = 0, 0, 0, false, 0, false
 	clear(p.exprStack)

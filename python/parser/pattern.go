@@ -32,7 +32,7 @@ func (p *parser) tryMatch() ast.Stmt {
 		if p.accept(kwIf) {
 			c.Guard = p.namedExpression()
 		}
-		p.expect(tCOLON)
+		p.expectColon()
 		c.Body = p.block("'case' statement", caseTok.start.Line)
 		cases = append(cases, c)
 		if p.accept(tDEDENT) {

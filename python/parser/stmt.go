@@ -317,6 +317,9 @@ func (p *parser) typeParams() []ast.TypeParam {
 	if !p.accept(tLSQB) {
 		return []ast.TypeParam{}
 	}
+	if p.at(tRSQB) {
+		p.failTok(*p.peek(), "Type parameter list cannot be empty")
+	}
 	var tps []ast.TypeParam
 	for {
 		t := *p.peek()
@@ -537,7 +540,7 @@ func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
 	if p.accept(tRARROW) {
 		returns = p.expression()
 	}
-	p.expect(tCOLON)
+	p.expectColon()
 	body := p.block("function definition", start.start.Line)
 	if decos == nil {
 		decos = []ast.Expr{}
@@ -561,7 +564,7 @@ func (p *parser) classDef(decos []ast.Expr) ast.Stmt {
 		c.Bases = []ast.Expr{}
 		c.Keywords = []*ast.Keyword{}
 	}
-	p.expect(tCOLON)
+	p.expectColon()
 	c.Body = p.block("class definition", start.start.Line)
 	c.Loc = p.loc(start)
 	return c
@@ -572,14 +575,14 @@ func (p *parser) ifStmt(elif bool) ast.Stmt {
 	p.enter()         // an elif chain nests
 	defer p.leave()
 	s := &ast.If{Test: p.namedExpression()}
-	p.expect(tCOLON)
+	p.expectColon()
 	s.Body = p.block("'"+p.srcStr[start.off:start.eoff]+"' statement", start.start.Line)
 	switch p.kind() {
 	case kwElif:
 		s.Orelse = []ast.Stmt{p.ifStmt(true)}
 	case kwElse:
 		elseTok := p.next()
-		p.expect(tCOLON)
+		p.expectColon()
 		s.Orelse = p.block("'else' statement", elseTok.start.Line)
 	default:
 		s.Orelse = []ast.Stmt{}
@@ -591,7 +594,7 @@ func (p *parser) ifStmt(elif bool) ast.Stmt {
 func (p *parser) elseBlock() []ast.Stmt {
 	if p.at(kwElse) {
 		elseTok := p.next()
-		p.expect(tCOLON)
+		p.expectColon()
 		return p.block("'else' statement", elseTok.start.Line)
 	}
 	return []ast.Stmt{}
@@ -600,7 +603,7 @@ func (p *parser) elseBlock() []ast.Stmt {
 func (p *parser) whileStmt() ast.Stmt {
 	start := p.next()
 	s := &ast.While{Test: p.namedExpression()}
-	p.expect(tCOLON)
+	p.expectColon()
 	s.Body = p.block("'while' statement", start.start.Line)
 	s.Orelse = p.elseBlock()
 	s.Loc = p.loc(start)
@@ -612,7 +615,7 @@ func (p *parser) forStmt(start tok, async bool) ast.Stmt {
 	target := p.starTargets()
 	p.expect(kwIn)
 	iter := p.starExpressions()
-	p.expect(tCOLON)
+	p.expectColon()
 	body := p.block("'for' statement", start.start.Line)
 	orelse := p.elseBlock()
 	loc := p.loc(start)
@@ -648,7 +651,7 @@ func (p *parser) withStmt(start tok, async bool) ast.Stmt {
 			}
 		}
 	}
-	p.expect(tCOLON)
+	p.expectColon()
 	body := p.block("'with' statement", start.start.Line)
 	loc := p.loc(start)
 	if async {
@@ -672,7 +675,7 @@ func (p *parser) withItem() *ast.WithItem {
 
 func (p *parser) tryStmt() ast.Stmt {
 	start := p.next()
-	p.expect(tCOLON)
+	p.expectColon()
 	s := &ast.Try{Body: p.block("'try' statement", start.start.Line)}
 	star := false
 	for p.at(kwExcept) {
@@ -706,7 +709,7 @@ func (p *parser) tryStmt() ast.Stmt {
 				h.Type = tup
 			}
 		}
-		p.expect(tCOLON)
+		p.expectColon()
 		h.Body = p.block("'except' statement", t.start.Line)
 		h.Loc = p.loc(t)
 		s.Handlers = append(s.Handlers, h)
@@ -715,14 +718,15 @@ func (p *parser) tryStmt() ast.Stmt {
 		s.Handlers = []*ast.ExceptHandler{}
 		s.Orelse = []ast.Stmt{}
 		if !p.at(kwFinally) {
-			p.fail()
+			t := *p.peek()
+			panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: "expected 'except' or 'finally' block", Start: t.start, End: t.end}, true})
 		}
 	} else {
 		s.Orelse = p.elseBlock()
 	}
 	if p.at(kwFinally) {
 		finTok := p.next()
-		p.expect(tCOLON)
+		p.expectColon()
 		s.Finalbody = p.block("'finally' statement", finTok.start.Line)
 	} else {
 		s.Finalbody = []ast.Stmt{}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/runenames"
 
@@ -176,6 +177,7 @@ func (p *parser) decodeString(t tok) (v string, isBytes, u bool) {
 
 // unescape processes backslash escapes as Python's str and bytes literals do.
 func (p *parser) unescape(s string, isBytes bool, t tok) string {
+	p.escBody = s
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -231,7 +233,7 @@ func (p *parser) unescape(s string, isBytes bool, t tok) string {
 		case 'x':
 			v, ok := hexVal(s, i, 2)
 			if !ok {
-				p.escapeError(t, isBytes, `truncated \xXX escape`)
+				p.escapeError(t, isBytes, i-2, hexEnd(s, i, 2), `truncated \xXX escape`)
 			}
 			i += 2
 			if isBytes {
@@ -249,32 +251,32 @@ func (p *parser) unescape(s string, isBytes bool, t tok) string {
 			case 'u':
 				v, ok := hexVal(s, i, 4)
 				if !ok {
-					p.escapeError(t, false, `truncated \uXXXX escape`)
+					p.escapeError(t, false, i-2, hexEnd(s, i, 4), `truncated \uXXXX escape`)
 				}
 				i += 4
 				writeWTF8(&b, rune(v))
 			case 'U':
 				v, ok := hexVal(s, i, 8)
 				if !ok {
-					p.escapeError(t, false, `truncated \UXXXXXXXX escape`)
+					p.escapeError(t, false, i-2, hexEnd(s, i, 8), `truncated \UXXXXXXXX escape`)
 				}
 				if v > 0x10FFFF {
-					p.escapeError(t, false, "illegal Unicode character")
+					p.escapeError(t, false, i-2, i+8, "illegal Unicode character")
 				}
 				i += 8
 				writeWTF8(&b, rune(v))
 			case 'N':
 				if i >= len(s) || s[i] != '{' {
-					p.escapeError(t, false, "malformed \\N character escape")
+					p.escapeError(t, false, i-2, i, "malformed \\N character escape")
 				}
 				end := strings.IndexByte(s[i:], '}')
 				if end < 0 {
-					p.escapeError(t, false, "malformed \\N character escape")
+					p.escapeError(t, false, i-2, len(s), "malformed \\N character escape")
 				}
 				name := s[i+1 : i+end]
 				r, ok := lookupName(name)
 				if !ok {
-					p.escapeError(t, false, "unknown Unicode character name")
+					p.escapeError(t, false, i-2, i+end+1, "unknown Unicode character name")
 				}
 				i += end + 1
 				writeWTF8(&b, r)
@@ -288,12 +290,41 @@ func (p *parser) unescape(s string, isBytes bool, t tok) string {
 	return b.String()
 }
 
-func (p *parser) escapeError(t tok, isBytes bool, msg string) {
-	codec := "unicodeescape"
-	if isBytes {
-		p.errorAt(t.start, t.end, "(value error) invalid \\x escape")
+// escapeError reports a bad escape in bytes [start, end) of a literal's body
+// with CPython's codec message.
+func (p *parser) escapeError(t tok, isBytes bool, start, end int, msg string) {
+	if !isBytes {
+		// CPython decodes str literals after turning each non-ASCII
+		// character into a 10-byte \UXXXXXXXX escape and counts in that text.
+		start, end = escPos(p.escBody, start), escPos(p.escBody, end)
 	}
-	p.errorAt(t.start, t.end, "(unicode error) '"+codec+"' codec can't decode bytes: "+msg)
+	if isBytes {
+		p.errorAt(t.start, t.end, "(value error) invalid \\x escape at position "+strconv.Itoa(start))
+	}
+	p.errorAt(t.start, t.end, "(unicode error) 'unicodeescape' codec can't decode bytes in position "+
+		strconv.Itoa(start)+"-"+strconv.Itoa(end-1)+": "+msg)
+}
+
+func escPos(s string, i int) int {
+	n := i
+	for _, r := range s[:min(i, len(s))] {
+		if r >= 0x80 {
+			n += 10 - utf8.RuneLen(r)
+		}
+	}
+	return n
+}
+
+// hexEnd returns the index after the hex digits (at most n) starting at i.
+func hexEnd(s string, i, n int) int {
+	for k := 0; k < n && i < len(s); k++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			break
+		}
+		i++
+	}
+	return i
 }
 
 func hexVal(s string, i, n int) (uint32, bool) {

@@ -151,27 +151,34 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 		t := *p.peek()
 		switch {
 		case t.kind == tSLASH:
-			if state != stPos || len(args) == 0 || posonly != nil {
-				p.fail()
+			switch {
+			case state != stPos:
+				p.failTok(t, "/ must be ahead of *")
+			case posonly != nil:
+				p.failTok(t, "/ may appear only once")
+			case len(args) == 0:
+				p.failTok(t, "at least one parameter must precede /")
 			}
 			p.next()
 			posonly, args = args, nil
 		case t.kind == tSTAR:
+			if state == stKw {
+				p.failTok(t, "* argument may appear only once")
+			}
 			if state != stPos {
 				p.fail()
 			}
 			p.next()
 			state = stKw
+			if p.at(end) || p.at(tCOMMA) && (p.peekAt(1).kind == end || p.peekAt(1).kind == tDOUBLESTAR) {
+				p.failTok(t, "named arguments must follow bare *")
+			}
 			if p.at(tCOMMA) {
-				// Bare '*': keyword-only parameters must follow.
-				if p.peekAt(1).kind == end || p.peekAt(1).kind == tDOUBLESTAR {
-					p.fail()
-				}
-				break
+				break // bare '*': keyword-only parameters follow
 			}
 			a.Vararg = p.param(lambda, true)
 			if p.at(tEQUAL) {
-				p.fail()
+				p.failTok(*p.peek(), "var-positional argument cannot have default value")
 			}
 		case t.kind == tDOUBLESTAR:
 			if state == stDone {
@@ -180,12 +187,12 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			p.next()
 			a.Kwarg = p.param(lambda, false)
 			if p.at(tEQUAL) {
-				p.fail()
+				p.failTok(*p.peek(), "var-keyword argument cannot have default value")
 			}
 			state = stDone
 		case t.kind == tNAME:
 			if state == stDone {
-				p.fail()
+				p.failTok(t, "arguments cannot follow var-keyword argument")
 			}
 			arg := p.param(lambda, false)
 			var def ast.Expr
@@ -197,7 +204,7 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 					sawDefault = true
 					defaults = append(defaults, def)
 				} else if sawDefault {
-					p.fail()
+					p.failAt(arg, "parameter without a default follows parameter with a default")
 				}
 				args = append(args, arg)
 			} else {
