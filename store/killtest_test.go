@@ -88,6 +88,7 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 		switch {
 		case errors.As(err, &ee) && ee.ProcessState.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL:
 			killed++
+			t.Logf("kill %d after %v", killed, time.Since(started).Round(time.Millisecond))
 		case err == nil || exitCode(err) == 1:
 			completed++ // it finished before the kill: the next run is incremental
 			window = max(time.Since(started), 50*time.Millisecond)
