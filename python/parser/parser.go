@@ -12,13 +12,23 @@
 // (its second pass with the invalid_* rules only chooses the message), so
 // messages here are best effort while verdicts are exact.
 //
-// \N{...} escapes are resolved with golang.org/x/text/unicode/runenames (a
-// reverse index is built once, lazily) plus the algorithmic names (CJK
-// unified ideographs, Hangul syllables) and Unicode's name aliases that Python
-// accepts.
+// \N{...} escapes are resolved with golang.org/x/text/unicode/runenames
+// (a reverse index is built once, lazily, on the first \N escape), plus the
+// algorithmic names (CJK unified ideographs, Hangul syllables) and the most
+// used of Unicode's name aliases. runenames carries Unicode 15/17 tables while
+// CPython 3.14 uses Unicode 16, so names added or changed between them
+// differ; no generated table is needed.
 //
-// Recursion is bounded (Options-independent limit of maxDepth nested
-// constructs), so no input can overflow the Go stack.
+// Limits: nesting deeper than maxDepth (like CPython's MAXSTACK) fails with
+// CPython's MemoryError message, and left-nested chains (a+b+..., a.b.c...,
+// f()()...) longer than maxChain fail with CPython's RecursionError message
+// for AST construction, so no input overflows the Go stack and every tree is
+// safe to walk recursively. Tokens are kept in a small window (only open
+// backtracking points pin older tokens), so memory is dominated by the tree.
+//
+// Errors are *token.SyntaxError whose Kind is CPython's exception class
+// ("SyntaxError", "IndentationError", "TabError", or "MemoryError" /
+// "RecursionError" for the limits above).
 package parser
 
 import (
