@@ -13,8 +13,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Verdict is CPython's outcome for one file: the dump of
@@ -112,8 +115,8 @@ func DefaultCacheDir() string {
 	return filepath.Join(os.TempDir(), "pybatch-oracle")
 }
 
-// CPythonVerdicts runs CPython 3.14 over files (relative to root) in one
-// pyodide process and returns a path to a JSON Lines file of Verdicts in
+// CPythonVerdicts runs CPython 3.14 over files (relative to root) in a few
+// pyodide processes (one per CPU, at most 4) and returns a path to a JSON Lines file of Verdicts in
 // the same order. With cacheDir set, results are cached there under a key
 // of the pyodide version and the files' contents, so a second run over an
 // unchanged corpus costs nothing. cached reports a cache hit.
@@ -140,16 +143,27 @@ func (e Env) CPythonVerdicts(ctx context.Context, root string, files []string, c
 	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
 		return path, true, nil
 	}
-	list, err := os.CreateTemp(dir, "list-*.txt")
-	if err != nil {
-		return "", false, err
+	// Shard the files over a few pyodide processes (one per CPU, at most 4):
+	// each loads CPython once and takes a contiguous slice of the list.
+	shards := min(runtime.NumCPU(), 4, max(1, len(files)/50))
+	parts := make([]string, shards)
+	defer func() {
+		for _, p := range parts {
+			if p != "" {
+				os.Remove(p)
+			}
+		}
+	}()
+	g, gctx := errgroup.WithContext(ctx)
+	for i := range shards {
+		lo, hi := i*len(files)/shards, (i+1)*len(files)/shards
+		g.Go(func() error {
+			p, err := e.runShard(gctx, dir, key, root, files[lo:hi])
+			parts[i] = p
+			return err
+		})
 	}
-	defer os.Remove(list.Name())
-	if _, err := io.WriteString(list, strings.Join(files, "\n")+"\n"); err != nil {
-		list.Close()
-		return "", false, err
-	}
-	if err := list.Close(); err != nil {
+	if err := g.Wait(); err != nil {
 		return "", false, err
 	}
 	out, err := os.CreateTemp(dir, key+"-*.partial")
@@ -157,6 +171,46 @@ func (e Env) CPythonVerdicts(ctx context.Context, root string, files []string, c
 		return "", false, err
 	}
 	defer os.Remove(out.Name())
+	for _, p := range parts {
+		f, err := os.Open(p)
+		if err != nil {
+			out.Close()
+			return "", false, err
+		}
+		_, err = io.Copy(out, f)
+		f.Close()
+		if err != nil {
+			out.Close()
+			return "", false, err
+		}
+	}
+	if err := out.Close(); err != nil {
+		return "", false, err
+	}
+	if err := os.Rename(out.Name(), path); err != nil {
+		return "", false, err
+	}
+	return path, false, nil
+}
+
+// runShard runs corpusScript over files and returns the path of its output.
+func (e Env) runShard(ctx context.Context, dir, key, root string, files []string) (string, error) {
+	list, err := os.CreateTemp(dir, "list-*.txt")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(list.Name())
+	if _, err := io.WriteString(list, strings.Join(files, "\n")+"\n"); err != nil {
+		list.Close()
+		return "", err
+	}
+	if err := list.Close(); err != nil {
+		return "", err
+	}
+	out, err := os.CreateTemp(dir, key+"-*.shard")
+	if err != nil {
+		return "", err
+	}
 	w := bufio.NewWriterSize(out, 1<<20)
 	listAbs, _ := filepath.Abs(list.Name())
 	runErr := e.RunTo(ctx, w, "/", corpusScript, filepath.ToSlash(listAbs), filepath.ToSlash(root))
@@ -167,12 +221,10 @@ func (e Env) CPythonVerdicts(ctx context.Context, root string, files []string, c
 		runErr = err
 	}
 	if runErr != nil {
-		return "", false, runErr
+		os.Remove(out.Name())
+		return "", runErr
 	}
-	if err := os.Rename(out.Name(), path); err != nil {
-		return "", false, err
-	}
-	return path, false, nil
+	return out.Name(), nil
 }
 
 // ReadVerdicts calls fn for each Verdict in a JSON Lines file written by
