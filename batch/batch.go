@@ -25,16 +25,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"iter"
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/parallel"
+	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -59,17 +60,19 @@ type AnalyzeFunc func(path string, src []byte) *analysis.Report
 // DefaultMaxSize is the read limit when Options.MaxSize is 0.
 const DefaultMaxSize = 10 << 20
 
-// Error classes of Failed records (result.Record.ErrClass).
+// Error classes of Failed records (result.Record.ErrClass). They are
+// recovery's class names (see recovery.Classify, which names the operating
+// system's errors: not_found, permission, too_many_files, io, ...), plus the
+// classes of the executor's own failures.
 const (
-	ClassNotFound   = "not_found"   // the file vanished between scan and read
-	ClassPermission = "permission"  // the file cannot be opened or read: permission denied
-	ClassTooLarge   = "too_large"   // larger than MaxSize when read (it grew since the scan)
-	ClassNotRegular = "not_regular" // no longer a regular file when opened
-	ClassTimeout    = "timeout"     // exceeded Options.Timeout
-	ClassCrash      = "crash"       // the isolated worker process died holding this file
-	ClassPanic      = "panic"       // the analysis panicked (message holds the stack)
-	ClassIO         = "io"          // another I/O error (EIO, EMFILE, ...)
-	ClassWorker     = "worker"      // no worker process could be started, or it answered with an error
+	ClassNotFound   = string(recovery.NotFound)   // the file vanished between scan and read
+	ClassPermission = string(recovery.Permission) // the file cannot be opened or read: permission denied
+	ClassTooLarge   = string(recovery.TooLarge)   // larger than MaxSize when read (it grew since the scan)
+	ClassNotRegular = string(recovery.NotRegular) // no longer a regular file when opened
+	ClassTimeout    = string(recovery.Timeout)    // exceeded Options.Timeout (transient: retried)
+	ClassCrash      = string(recovery.Crash)      // the isolated worker process died holding this file (transient: retried)
+	ClassPanic      = "panic"                     // the analysis panicked (the message holds the stack)
+	ClassWorker     = "worker"                    // no worker process could be started, or it answered with an error
 )
 
 // Options configure a batch. The zero value analyses in this process with
@@ -114,6 +117,14 @@ type Options struct {
 	// WorkerStderr receives the worker processes' stderr (nil: discarded,
 	// except the tail kept in crash errors).
 	WorkerStderr io.Writer
+
+	// Retry retries a file whose failure is transient (a timeout, a worker
+	// crash, EMFILE, EIO, ...; see recovery.Class.Transient) with
+	// exponential backoff and jitter; the record's Attempts says how many
+	// times it ran. The zero value tries once. Its Classify is set to
+	// Classify. In-process, Timeout bounds all attempts of a file together;
+	// isolated, each attempt.
+	Retry recovery.Policy
 }
 
 func (o Options) normalize() (Options, error) {
@@ -162,7 +173,7 @@ func Stream(ctx context.Context, files iter.Seq[File], opts Options) (iter.Seq[*
 			defer pool.Close()
 			work = o.isolated(pool)
 		}
-		for r := range parallel.Run(ctx, files, o.admitted(work), parallel.Options{
+		for r := range parallel.Run(ctx, files, o.admitted(o.retried(work)), parallel.Options{
 			Workers: o.Workers,
 			Window:  o.InFlight,
 			Ordered: o.Ordered,
@@ -174,6 +185,10 @@ func Stream(ctx context.Context, files iter.Seq[File], opts Options) (iter.Seq[*
 					continue // abandoned, not failed: a resumed run does it again
 				}
 				rec = failed(r.In, o.Source, Classify(r.Err), r.Err)
+				var ae *attemptsError
+				if errors.As(r.Err, &ae) {
+					rec.Attempts = ae.attempts
+				}
 			}
 			if rec.Status != result.Skipped {
 				rec.Duration = r.Duration
@@ -192,6 +207,54 @@ func (o Options) inProcessTimeout() time.Duration {
 		return 0
 	}
 	return o.Timeout
+}
+
+// attemptsError is the last failure of a file tried several times.
+type attemptsError struct {
+	attempts int
+	err      error
+}
+
+func (e *attemptsError) Error() string { return e.err.Error() }
+func (e *attemptsError) Unwrap() error { return e.err }
+
+// failedRecord turns a Failed record into an error, so that the retry loop
+// sees failures that ProcessFile reports as data (EMFILE, EIO, ...).
+type failedRecord struct{ rec *result.Record }
+
+func (e *failedRecord) Error() string            { return e.rec.Err }
+func (e *failedRecord) ErrClass() recovery.Class { return recovery.Class(e.rec.ErrClass) }
+
+// retried wraps work with the retry policy.
+func (o Options) retried(work parallel.Func[File, *result.Record]) parallel.Func[File, *result.Record] {
+	if o.Retry.MaxAttempts <= 1 {
+		return work
+	}
+	policy := o.Retry
+	policy.Classify = func(err error) recovery.Class { return recovery.Class(Classify(err)) }
+	return func(ctx context.Context, f File) (*result.Record, error) {
+		var rec *result.Record
+		attempts, err := recovery.Retry(ctx, policy, func(ctx context.Context, _ int) error {
+			r, err := work(ctx, f)
+			if err != nil {
+				return err
+			}
+			rec = r
+			if r.Status == result.Failed {
+				return &failedRecord{r}
+			}
+			return nil
+		})
+		var fr *failedRecord
+		switch {
+		case err == nil || errors.As(err, &fr):
+			rec.Attempts = attempts
+			return rec, nil
+		case attempts > 1:
+			return nil, &attemptsError{attempts, err}
+		}
+		return nil, err
+	}
 }
 
 // admitted wraps work with the Admit hook; skipped files bypass it.
@@ -276,9 +339,6 @@ func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
 	return rec
 }
 
-var errTooLarge = errors.New("file too large")
-var errNotRegular = errors.New("not a regular file")
-
 // readFile opens the file without blocking (a FIFO put in its place since
 // the scan must not hang a worker), checks it is regular and within the
 // limit, and reads it whole. It fills rec's Size and ModTime when unknown.
@@ -293,13 +353,13 @@ func readFile(rec *result.Record, maxSize int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w (%s)", rec.Path, errNotRegular, st.Mode().Type())
+		return nil, &recovery.NotRegularError{Path: rec.Path, Mode: st.Mode()}
 	}
 	if rec.Size == 0 && rec.ModTime.IsZero() {
 		rec.Size, rec.ModTime = st.Size(), st.ModTime()
 	}
 	if maxSize >= 0 && st.Size() > maxSize {
-		return nil, fmt.Errorf("%s: %w: %d bytes > limit %d", rec.Path, errTooLarge, st.Size(), maxSize)
+		return nil, &recovery.TooLargeError{Path: rec.Path, Size: st.Size(), Limit: maxSize}
 	}
 	// Read one byte more than the size, so that growth since the stat is
 	// seen, and never more than the limit + 1.
@@ -319,7 +379,7 @@ func readFile(rec *result.Record, maxSize int64) ([]byte, error) {
 		}
 		if len(buf) == cap(buf) {
 			if maxSize >= 0 && int64(len(buf)) > maxSize {
-				return nil, fmt.Errorf("%s: %w: grew beyond limit %d while read", rec.Path, errTooLarge, maxSize)
+				return nil, &recovery.TooLargeError{Path: rec.Path, Size: int64(len(buf)), Limit: maxSize}
 			}
 			buf = slices.Grow(buf, max(4096, len(buf)))
 		}
@@ -327,12 +387,14 @@ func readFile(rec *result.Record, maxSize int64) ([]byte, error) {
 	return buf, nil
 }
 
-// Classify names the class of a per-file error (one of the Class* constants).
+// Classify names the class of a per-file error: the executor's own failures
+// (timeouts, worker crashes, panics) here, everything else by
+// recovery.Classify.
 func Classify(err error) string {
 	var pe *parallel.PanicError
 	var re *parallel.RemoteError
 	switch {
-	case errors.Is(err, parallel.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, parallel.ErrTimeout):
 		return ClassTimeout
 	case errors.Is(err, parallel.ErrWorkerCrashed):
 		return ClassCrash
@@ -341,20 +403,12 @@ func Classify(err error) string {
 	case errors.As(err, &pe):
 		return ClassPanic
 	case errors.As(err, &re):
-		if len(re.Msg) > 6 && re.Msg[:6] == "panic:" {
+		if strings.HasPrefix(re.Msg, "panic:") {
 			return ClassPanic
 		}
 		return ClassWorker
-	case errors.Is(err, errTooLarge):
-		return ClassTooLarge
-	case errors.Is(err, errNotRegular):
-		return ClassNotRegular
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
-		return ClassNotFound
-	case errors.Is(err, fs.ErrPermission):
-		return ClassPermission
 	}
-	return ClassIO
+	return string(recovery.Classify(err))
 }
 
 func skipped(f File, source string) *result.Record {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -43,6 +44,12 @@ func TestMain(m *testing.M) {
 // misbehaves on purpose on files starting with a trigger.
 func testAnalyze(path string, src []byte) *analysis.Report {
 	switch {
+	case bytes.HasPrefix(src, []byte("#CRASHONCE")):
+		// Crash the first time only: the marker survives the process.
+		if _, err := os.Stat(path + ".crashed"); err != nil {
+			_ = os.WriteFile(path+".crashed", nil, 0o644)
+			os.Exit(9)
+		}
 	case bytes.HasPrefix(src, []byte("#CRASH")):
 		fmt.Fprintln(os.Stderr, "test worker: crashing on", path)
 		os.Exit(9)
@@ -416,5 +423,33 @@ func TestProcessDirectoryUsesTheScanner(t *testing.T) {
 	}
 	if _, _, err := ProcessDirectory(t.Context(), dir, "[", Options{Analyze: testAnalyze}); err == nil {
 		t.Fatal("a bad pattern must be an error")
+	}
+}
+
+// Transient failures are retried (a worker that crashed once, then works),
+// permanent ones are not, and the record says how many attempts ran.
+func TestRetriesTransientFailuresOnly(t *testing.T) {
+	dir := t.TempDir()
+	once := write(t, dir, "once.py", "#CRASHONCE\n")
+	always := write(t, dir, "always.py", "#CRASH\n")
+	missing := filepath.Join(dir, "missing.py")
+	ok := write(t, dir, "ok.py", "x = 1\n")
+	recs, _, err := ProcessFiles(t.Context(), []string{once, always, missing, ok}, Options{
+		Isolate: true, WorkerCommand: workerCommand, Workers: 2,
+		Retry: recovery.Policy{MaxAttempts: 3, Base: time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		status   result.Status
+		class    string
+		attempts int
+	}{{result.Analyzed, "", 2}, {result.Failed, ClassCrash, 3}, {result.Failed, ClassNotFound, 1}, {result.Analyzed, "", 1}} {
+		r := recs[0]
+		recs = recs[1:]
+		if r.Status != c.status || r.ErrClass != c.class || r.Attempts != c.attempts {
+			t.Errorf("%s: %s %q after %d attempts, want %s %q after %d (%s)", filepath.Base(r.Path), r.Status, r.ErrClass, r.Attempts, c.status, c.class, c.attempts, r.Err)
+		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
+	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
@@ -55,6 +56,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 type analyzeFlags struct {
 	output, format, source string
 	workers, recycleAfter  int
+	retries                int
 	isolate                bool
 	timeout                time.Duration
 	include, exclude       stringList
@@ -89,6 +91,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	}
 	fs.BoolVar(&f.isolate, "isolate", false, "analyse in worker processes: a crash or hang fails only its file")
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "per-file time limit (0: none); with --isolate the worker is killed")
+	fs.IntVar(&f.retries, "retries", 2, "retry a file whose failure is transient (timeout, worker crash, EMFILE, EIO...) up to N times, with backoff")
 	fs.IntVar(&f.recycleAfter, "recycle-after", 1000, "with --isolate, replace a worker process after this many files (0: never)")
 	fs.Var(&f.include, "include", "glob of files to analyse, relative to each PATH (repeatable; default **/*.py)")
 	fs.Var(&f.exclude, "exclude", "glob of files or directories to leave out (repeatable)")
@@ -143,8 +146,8 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil || maxSize < 0 {
 		return fail(ExitUsage, "bad --max-size %q: %v", f.maxSize, err)
 	}
-	if f.workers < 0 || f.recycleAfter < 0 || f.timeout < 0 {
-		return fail(ExitUsage, "--workers, --recycle-after and --timeout must not be negative")
+	if f.workers < 0 || f.recycleAfter < 0 || f.timeout < 0 || f.retries < 0 {
+		return fail(ExitUsage, "--workers, --recycle-after, --retries and --timeout must not be negative")
 	}
 	so := scan.DefaultOptions()
 	so.Include = f.include
@@ -206,6 +209,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		Isolate:      f.isolate,
 		RecycleAfter: f.recycleAfter,
 		WorkerStderr: stderr,
+		Retry:        recovery.Policy{MaxAttempts: f.retries + 1},
 	}
 	if maxSize > 0 {
 		bo.MaxSize = maxSize
@@ -402,7 +406,7 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: Version, OptionsHash: optsHash, Options: map[string]any{
 			"paths": f.paths, "include": f.include, "exclude": f.exclude, "no_ignore": f.noIgnore,
 			"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
-			"max_size": f.maxSize, "max_memory": f.maxMemory, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
+			"max_size": f.maxSize, "max_memory": f.maxMemory, "retries": f.retries, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
 		}})
 		if err != nil {
 			db.Close()

@@ -177,6 +177,13 @@ func TestAnalyzeSQLiteDefaultAndIsolatedCrash(t *testing.T) {
 	if analyzed != 20 || crashed != 1 || outcome != "completed" {
 		t.Fatalf("analysed %d, crashed %d, outcome %s\n%s", analyzed, crashed, outcome, stderr.String())
 	}
+	var attempts int
+	if err := db.QueryRow(`SELECT attempts FROM files WHERE error_class = 'crash'`).Scan(&attempts); err != nil {
+		t.Fatal(err)
+	}
+	if attempts != 3 {
+		t.Fatalf("a crash is transient: tried %d times, want 1 + --retries 2", attempts)
+	}
 }
 
 func TestAnalyzeUsageAndConfigurationErrors(t *testing.T) {
