@@ -251,8 +251,10 @@ type parser struct {
 	slabs slabs
 }
 
-// parserPool recycles parsers: their token window and work stacks, and the
-// unused rest of their node slabs (trees never share a node, only a chunk).
+// parserPool recycles parsers: their token window and work stacks. Node slabs
+// are not kept: a chunk shared by two trees would keep the older tree (and,
+// through its other chunks, every tree before it) reachable for as long as
+// the newest one lives.
 var parserPool = sync.Pool{New: func() any { return &parser{toks: make([]tok, 0, 1024)} }}
 
 func newParser(src []byte) *parser {
@@ -272,6 +274,7 @@ func (p *parser) release() {
 	clear(p.stmtStack)
 	p.stmtStack = p.stmtStack[:0]
 	p.pins = p.pins[:0]
+	p.slabs = slabs{}
 	if cap(p.toks) > 1<<16 {
 		p.toks = make([]tok, 0, 1024)
 	}
