@@ -161,8 +161,13 @@ func checkStream(t *testing.T, src []byte, opts Options) {
 		} else if tok.Start.Line < prev.Line {
 			t.Fatalf("token %d %v on line %d before line %d", i, tok.Kind, tok.Start.Line, prev.Line)
 		}
-		if tok.Kind == token.NAME && !opts.Comments && !utf8.Valid(tok.Text(src)) {
-			t.Fatalf("token %d: NAME %q is not UTF-8", i, tok.Text(src))
+		if tok.Kind == token.NAME && !opts.Comments {
+			if !utf8.Valid(tok.Text(src)) {
+				t.Fatalf("token %d: NAME %q is not UTF-8", i, tok.Text(src))
+			}
+			if id := Identifier(tok.Text(src)); id == "" {
+				t.Fatalf("token %d: empty identifier for %q", i, tok.Text(src))
+			}
 		}
 		if tok.Kind == token.ENDMARKER {
 			return
