@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/parser"
@@ -61,7 +62,8 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 		r.LinesError = "the file cannot be decoded: " + derr.Error()
 		return r
 	}
-	if m, err := rawMetrics(string(text)); err != nil {
+	// text is not modified while rawMetrics reads it: no copy needed.
+	if m, err := rawMetrics(unsafe.String(unsafe.SliceData(text), len(text))); err != nil {
 		r.LinesError = err.Error()
 	} else {
 		r.Lines = m
@@ -72,25 +74,6 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 	}
 	analyzeModule(r, mod, text, opts)
 	return r
-}
-
-// countDefs counts the function and class statements in body, nested ones
-// included, so that Definitions is allocated once.
-func countDefs(body []ast.Stmt) int {
-	n := 0
-	for _, st := range body {
-		switch d := st.(type) {
-		case *ast.FunctionDef:
-			n += 1 + countDefs(d.Body)
-		case *ast.AsyncFunctionDef:
-			n += 1 + countDefs(d.Body)
-		case *ast.ClassDef:
-			n += 1 + countDefs(d.Body)
-		default:
-			forEachBody(st, func(b []ast.Stmt, _ bodyRole) { n += countDefs(b) })
-		}
-	}
-	return n
 }
 
 // syntaxError turns a front-end error into the Report's form.
@@ -109,13 +92,10 @@ func syntaxError(err error) *SyntaxError {
 // analyzeModule fills the AST-derived fields of r.
 func analyzeModule(r *Report, mod *ast.Module, text []byte, opts Options) {
 	w := walker{r: r, text: text, opts: opts}
-	w.lineStart = make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
-	r.Definitions = make([]Definition, 0, countDefs(mod.Body))
-	for i, c := range text {
-		if c == '\n' {
-			w.lineStart = append(w.lineStart, i+1)
-		}
-	}
+	// a capacity hint (an overestimate: strings and comments count too), so
+	// that the large Definition values are not copied while growing
+	hint := bytes.Count(text, []byte("def ")) + bytes.Count(text, []byte("class "))
+	r.Definitions = make([]Definition, 0, hint)
 	r.Docstring = docstring(mod.Body)
 	r.All = dunderAll(mod.Body)
 	w.stmts(mod.Body, &scope{kind: scopeModule}, ctxModule)
@@ -196,6 +176,7 @@ func stronger(a, b importCtx) importCtx { return max(a, b) }
 
 type walker struct {
 	r         *Report
+	paramSlab []Param // Params of all definitions are carved from here
 	text      []byte
 	lineStart []int
 	opts      Options
@@ -394,7 +375,7 @@ func (w *walker) function(n ast.Stmt, name string, args *ast.Arguments, body []a
 		EndLine:    int(loc.EndLineno),
 		EndCol:     int(loc.EndColOffset),
 		Decorators: w.exprTexts(decorators),
-		Params:     params(args),
+		Params:     w.params(args),
 		Docstring:  docstring(body),
 		Complexity: cc,
 		Rank:       ccRank(cc),
@@ -435,11 +416,17 @@ func (w *walker) class(n *ast.ClassDef, sc *scope) {
 }
 
 // params lists a function's parameters in order.
-func params(a *ast.Arguments) []Param {
+func (w *walker) params(a *ast.Arguments) []Param {
 	if a == nil {
 		return nil
 	}
-	ps := make([]Param, 0, len(a.Posonlyargs)+len(a.Args)+len(a.Kwonlyargs)+2)
+	n := len(a.Posonlyargs) + len(a.Args) + len(a.Kwonlyargs) + 2
+	if cap(w.paramSlab)-len(w.paramSlab) < n {
+		w.paramSlab = make([]Param, 0, max(256, n))
+	}
+	l := len(w.paramSlab)
+	ps := w.paramSlab[l : l : l+n]
+	defer func() { w.paramSlab = w.paramSlab[:l+len(ps)] }()
 	positional := len(a.Posonlyargs) + len(a.Args)
 	firstDefault := positional - len(a.Defaults)
 	i := 0
@@ -460,6 +447,9 @@ func params(a *ast.Arguments) []Param {
 	if a.Kwarg != nil {
 		ps = append(ps, Param{Name: a.Kwarg.Arg, Kind: "var_keyword", Annotation: a.Kwarg.Annotation != nil})
 	}
+	if len(ps) == 0 {
+		return nil
+	}
 	return ps
 }
 
@@ -475,6 +465,18 @@ func (w *walker) srcText(n ast.Located) string {
 }
 
 func (w *walker) offset(line, col int32) (int, bool) {
+	if w.lineStart == nil {
+		// built on first use: most definitions need no source text
+		w.lineStart = make([]int, 1, 64)
+		for i := 0; ; {
+			j := bytes.IndexByte(w.text[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			w.lineStart = append(w.lineStart, i)
+		}
+	}
 	if line < 1 || int(line) > len(w.lineStart) || col < 0 {
 		return 0, false
 	}

@@ -763,7 +763,7 @@ func (lr *lineReader) next() (string, bool) {
 	}
 	if !lr.checked {
 		lr.checked = true
-		lr.simple = !strings.ContainsAny(text, "\r\v\f\x1c\x1d\x1e\u0085\u2028\u2029")
+		lr.simple = onlyLF(text)
 	}
 	start := lr.pos
 	if lr.simple {
@@ -812,6 +812,25 @@ func (lr *lineReader) next() (string, bool) {
 	lr.pos = len(text)
 	lr.n++
 	return pyStrip(text[start:]), true
+}
+
+// onlyLF reports whether "\n" is the only line break of str.splitlines in s.
+func onlyLF(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\r' || c == '\v' || c == '\f' || c >= 0x1c && c <= 0x1e:
+			return false
+		case c == 0xC2:
+			if i+1 < len(s) && s[i+1] == 0x85 {
+				return false
+			}
+		case c == 0xE2:
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // pyStrip is Python's str.strip() with no argument.
