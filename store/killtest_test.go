@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -67,11 +68,12 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 	db := filepath.Join(work, "killed.db")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	killed, completed := 0, 0
-	// Kill within the first half of a full run's time (every run restarts
-	// the work that is not committed); when a run completes before its
-	// kill (a resumed run has less to do), later kills come within the
-	// time that run took.
-	window := full / 2
+	// The kills are spread across one logical run: each comes after a
+	// random time of mean full/kills, and each resumed run continues where
+	// the last commit left off, so the kills land all along the work. When
+	// a run completes before its kill, later kills come within the time
+	// that run took.
+	window := 2 * full / time.Duration(kills)
 	for killed < kills {
 		cmd := analyze(db)
 		var stderr strings.Builder
@@ -88,7 +90,7 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 		switch {
 		case errors.As(err, &ee) && ee.ProcessState.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL:
 			killed++
-			t.Logf("kill %d after %v", killed, time.Since(started).Round(time.Millisecond))
+			t.Logf("kill %d after %v: %d files committed", killed, time.Since(started).Round(time.Millisecond), committedFiles(t, db))
 		case err == nil || exitCode(err) == 1:
 			completed++ // it finished before the kill: the next run is incremental
 			window = max(time.Since(started), 50*time.Millisecond)
@@ -117,6 +119,21 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 	t.Logf("equal: %d files, %d definitions, %d imports; runs: %s", n,
 		count(t, rdb, "SELECT count(*) FROM definitions"), count(t, rdb, "SELECT count(*) FROM imports"),
 		outcomes(t, rdb))
+}
+
+// committedFiles counts the file rows of a database no process writes.
+func committedFiles(t *testing.T, path string) int {
+	if _, err := os.Stat(path); err != nil {
+		return 0
+	}
+	db, err := Open(context.Background(), path, Options{ReadOnly: true})
+	if err != nil {
+		return -1 // not created yet, or not migrated yet
+	}
+	defer db.Close()
+	var n int
+	db.SQL().QueryRow("SELECT count(*) FROM files").Scan(&n)
+	return n
 }
 
 func outcomes(t *testing.T, db *DB) string {
