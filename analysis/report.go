@@ -17,7 +17,7 @@ type Report struct {
 
 	SyntaxError *SyntaxError `json:"syntax_error,omitempty"`
 
-	Docstring *string  `json:"docstring,omitempty"` // the module docstring, cleaned as inspect.cleandoc does? see Analyze
+	Docstring *string  `json:"docstring,omitempty"` // the module docstring, as CPython 3.14's ast.get_docstring (inspect.cleandoc) gives it
 	All       []string `json:"all,omitempty"`       // __all__ when it is a literal list or tuple of strings
 
 	Imports     []Import     `json:"imports"`
@@ -41,14 +41,22 @@ type SyntaxError struct {
 	EndCol  int    `json:"end_col"`
 }
 
-// Import is one import statement's module with the names it binds.
+// Import is one import statement's module with the names it binds: one
+// Import per `from M import ...` statement, and one per module of a plain
+// `import a, b as c` statement (Module "a", then Module "b").
 type Import struct {
 	Module string       `json:"module"` // "" for "from . import x"
 	Names  []ImportName `json:"names"`  // for "import a.b as c": one name {Name: "a.b", As: "c"}
 	Level  int          `json:"level"`  // relative import level (number of leading dots)
 	From   bool         `json:"from"`   // a "from ... import" statement
 	Line   int          `json:"line"`
-	Where  string       `json:"where"` // module, function, class, type_checking, try_import_error, conditional
+	// Where is, from the strongest: "function" or "class" inside one;
+	// "type_checking" under `if TYPE_CHECKING:` or `if <name>.TYPE_CHECKING:`;
+	// "try_import_error" in the body or a handler of a try statement with a
+	// handler naming ImportError or ModuleNotFoundError; "conditional"
+	// inside another if/else, loop, try or match case; else "module" (the
+	// bodies of with and finally always run and change nothing).
+	Where string `json:"where"`
 }
 
 // ImportName is one imported name and its alias.
@@ -71,7 +79,7 @@ type Definition struct {
 	Returns    string   `json:"returns,omitempty"` // return annotation, source text
 	Bases      []string `json:"bases,omitempty"`   // base classes and keywords, source text
 	Docstring  *string  `json:"docstring,omitempty"`
-	Complexity int      `json:"complexity"` // cyclomatic complexity as radon cc computes it
+	Complexity int      `json:"complexity"` // cyclomatic complexity as radon cc computes it (for a class: radon's per-class figure)
 	Rank       string   `json:"rank"`       // radon's A-F rank of Complexity
 }
 
