@@ -27,52 +27,46 @@ import "github.com/pybatch/pybatch/python/ast"
 // statement, of ComplexityVisitor(off=False).visit(stmt).complexity.
 func (w *walker) ccBody(body []ast.Stmt) int {
 	n := 0
+	count := func(node ast.Node) bool {
+		switch x := node.(type) {
+		case *ast.FunctionDef, *ast.AsyncFunctionDef, *ast.ClassDef:
+			return false // visit_FunctionDef / visit_ClassDef: a separate block
+		case *ast.Assert:
+			if !w.opts.NoAssert {
+				n++
+			}
+			return false // visit_Assert does not visit the children
+		case *ast.Try:
+			n += len(x.Handlers)
+			if len(x.Orelse) > 0 {
+				n++
+			}
+		case *ast.BoolOp:
+			n += len(x.Values) - 1
+		case *ast.If, *ast.IfExp:
+			n++
+		case *ast.For:
+			n++
+			if len(x.Orelse) > 0 {
+				n++
+			}
+		case *ast.AsyncFor:
+			n++
+			if len(x.Orelse) > 0 {
+				n++
+			}
+		case *ast.While:
+			n++
+			if len(x.Orelse) > 0 {
+				n++
+			}
+		case *ast.Comprehension:
+			n += 1 + len(x.Ifs)
+		}
+		return true
+	}
 	for _, st := range body {
-		n += w.ccNode(st)
-	}
-	return n
-}
-
-// ccNode is radon's count for one node and its subtree.
-func (w *walker) ccNode(node ast.Node) int {
-	n := 0
-	switch x := node.(type) {
-	case *ast.FunctionDef, *ast.AsyncFunctionDef, *ast.ClassDef:
-		return 0 // visit_FunctionDef / visit_ClassDef: a separate block
-	case *ast.Assert:
-		if w.opts.NoAssert {
-			return 0
-		}
-		return 1 // visit_Assert does not visit the children
-	case *ast.Try:
-		n = len(x.Handlers)
-		if len(x.Orelse) > 0 {
-			n++
-		}
-	case *ast.BoolOp:
-		n = len(x.Values) - 1
-	case *ast.If, *ast.IfExp:
-		n = 1
-	case *ast.For:
-		n = 1
-		if len(x.Orelse) > 0 {
-			n++
-		}
-	case *ast.AsyncFor:
-		n = 1
-		if len(x.Orelse) > 0 {
-			n++
-		}
-	case *ast.While:
-		n = 1
-		if len(x.Orelse) > 0 {
-			n++
-		}
-	case *ast.Comprehension:
-		n = 1 + len(x.Ifs)
-	}
-	for c := range ast.Children(node) {
-		n += w.ccNode(c)
+		ast.Inspect(st, count)
 	}
 	return n
 }

@@ -31,15 +31,28 @@ func (k blockKey) String() string { return fmt.Sprintf("%s %s:%d", k.typ, k.name
 
 // runRadonCC runs `radon cc -s -j` once over files; a file maps to its
 // blocks, or to an error message.
+//
+// PYBATCH_RADON_CC_JSON names a file holding that output from an earlier
+// run (radon takes minutes on the standard library), to iterate faster.
 func runRadonCC(t *testing.T, radon string, files []string) (map[string][]radonBlock, map[string]string) {
 	t.Helper()
-	cmd := exec.Command(radon, append([]string{"cc", "-s", "-j"}, files...)...)
-	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("radon cc: %v\n%s", err, stderr.String())
+	var out []byte
+	if cached := os.Getenv("PYBATCH_RADON_CC_JSON"); cached != "" {
+		b, err := os.ReadFile(cached)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = b
+	} else {
+		cmd := exec.Command(radon, append([]string{"cc", "-s", "-j"}, files...)...)
+		cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		b, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("radon cc: %v\n%s", err, stderr.String())
+		}
+		out = b
 	}
 	var res map[string]json.RawMessage
 	if err := json.Unmarshal(out, &res); err != nil {
