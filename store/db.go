@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -72,6 +73,11 @@ type Options struct {
 	// memory manager derives it from the budget: a Run holds at most
 	// BatchSize records (with their reports) before committing them.
 	BatchSize int
+	// MaxDelay commits the queued records once the oldest has waited this
+	// long, however few they are, so that a crash loses at most about that
+	// much work even with large batches; 0 means 1s, negative means never.
+	// (It is checked when a record is queued.)
+	MaxDelay time.Duration
 	// Wait makes Open wait (until its context is done) while another run
 	// holds the database, instead of refusing at once with ErrLocked.
 	Wait bool
@@ -103,6 +109,9 @@ type DB struct {
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 256
+	}
+	if opts.MaxDelay == 0 {
+		opts.MaxDelay = time.Second
 	}
 	db := &DB{path: path, opts: opts}
 	if !opts.ReadOnly {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"sync"
@@ -100,4 +101,33 @@ func TestIncrementalJSONLResume(t *testing.T) {
 	if recs := readLines(t, out); len(recs) != 4 {
 		t.Fatalf("%d lines, want 4", len(recs))
 	}
+}
+
+func TestMaxDelayCommitsSmallBatches(t *testing.T) {
+	ctx := context.Background()
+	var jsonlCommits, dbCommits int
+	var buf bytes.Buffer
+	j := NewJSONL(&buf, JSONLOptions{BatchSize: 1000, MaxDelay: 20 * time.Millisecond, OnCommit: func(n int) { jsonlCommits += n }})
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 1000, MaxDelay: 20 * time.Millisecond,
+		OnCommit: func(n int) { dbCommits += n }})
+	run := beginTest(t, db, "h")
+	for i := range 3 {
+		j.Write(ctx, synthRecord("s", i))
+		run.Write(ctx, synthRecord("s", i))
+		time.Sleep(30 * time.Millisecond)
+	}
+	// The third write found the first two 30ms old: both committed. (The
+	// SQLite run reports a background commit when the next one starts.)
+	if jsonlCommits < 2 {
+		t.Fatalf("JSONL committed %d of 3 records held past MaxDelay", jsonlCommits)
+	}
+	run.Write(ctx, synthRecord("s", 3))
+	if dbCommits < 2 {
+		t.Fatalf("SQLite committed %d records held past MaxDelay", dbCommits)
+	}
+	if n := count(t, db, "SELECT count(*) FROM files"); n < 2 {
+		t.Fatalf("%d files in the database", n)
+	}
+	run.Finish(ctx, Completed, nil)
+	j.Close()
 }

@@ -23,6 +23,10 @@ type JSONLOptions struct {
 	// MaxBuffer forces a commit when the encoded records held reach this
 	// many bytes, whatever BatchSize says; 0 means 4 MiB.
 	MaxBuffer int
+	// MaxDelay commits the held records once the oldest has waited this
+	// long, so that a crash loses at most about that much work; 0 means 1s,
+	// negative means never. (It is checked when a record is written.)
+	MaxDelay time.Duration
 	// OnCommit, if set, is told how many records each commit made durable.
 	OnCommit CommitFunc
 }
@@ -33,6 +37,9 @@ func (o JSONLOptions) withDefaults() JSONLOptions {
 	}
 	if o.MaxBuffer <= 0 {
 		o.MaxBuffer = 4 << 20
+	}
+	if o.MaxDelay == 0 {
+		o.MaxDelay = time.Second
 	}
 	return o
 }
@@ -77,7 +84,8 @@ func LockPath(output string) string { return output + ".lock" }
 //
 // Flush policy: records are encoded into memory as they arrive and written
 // to the output, whole lines in one Write, every BatchSize records, when
-// MaxBuffer bytes are held, and on Flush and Close. The output therefore
+// MaxBuffer bytes are held, when the oldest held record is MaxDelay old,
+// and on Flush and Close. The output therefore
 // never receives part of a line unless the process dies in the middle of
 // that Write. For a file (OpenJSONLFile) every commit is then fsynced and
 // the checkpoint beside it (byte offset and count of the committed lines) is
@@ -96,9 +104,10 @@ type JSONL struct {
 	ckpt jsonlCheckpoint
 	lock *runLock
 
-	buf     []byte // encoded, uncommitted lines
-	pending int    // records in buf
-	err     error  // the first write error: the sink is dead after it
+	buf     []byte    // encoded, uncommitted lines
+	pending int       // records in buf
+	oldest  time.Time // when the first of them was written
+	err     error     // the first write error: the sink is dead after it
 	closed  bool
 }
 
@@ -239,8 +248,12 @@ func (s *JSONL) Write(ctx context.Context, r *result.Record) error {
 		return err // an unencodable record is that record's problem; the sink goes on
 	}
 	s.buf = buf
+	if s.pending == 0 {
+		s.oldest = time.Now()
+	}
 	s.pending++
-	if s.pending >= s.opts.BatchSize || len(s.buf) >= s.opts.MaxBuffer {
+	if s.pending >= s.opts.BatchSize || len(s.buf) >= s.opts.MaxBuffer ||
+		s.opts.MaxDelay > 0 && time.Since(s.oldest) >= s.opts.MaxDelay {
 		return s.commit()
 	}
 	return nil

@@ -69,11 +69,13 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	killed, completed := 0, 0
 	// The kills are spread across one logical run: each comes after a
-	// random time of mean full/kills, and each resumed run continues where
-	// the last commit left off, so the kills land all along the work. When
-	// a run completes before its kill, later kills come within the time
-	// that run took.
-	window := 2 * full / time.Duration(kills)
+	// random time of mean max(full/kills, 4s) (start-up and the commit
+	// delay need a few seconds before a run makes progress), and each
+	// resumed run continues where the last commit left off, so the kills
+	// land all along the work. When a run completes before its kill, later
+	// kills come within the time that run took (they hit re-runs).
+	window := max(2*full/time.Duration(kills), 8*time.Second)
+	duringWork := 0
 	for killed < kills {
 		cmd := analyze(db)
 		var stderr strings.Builder
@@ -90,7 +92,11 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 		switch {
 		case errors.As(err, &ee) && ee.ProcessState.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL:
 			killed++
-			t.Logf("kill %d after %v: %d files committed", killed, time.Since(started).Round(time.Millisecond), committedFiles(t, db))
+			c := committedFiles(t, db)
+			if c < n {
+				duringWork++
+			}
+			t.Logf("kill %d after %v: %d files committed", killed, time.Since(started).Round(time.Millisecond), c)
 		case err == nil || exitCode(err) == 1:
 			completed++ // it finished before the kill: the next run is incremental
 			window = max(time.Since(started), 50*time.Millisecond)
@@ -101,7 +107,7 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 	if out, err := analyze(db).CombinedOutput(); err != nil && exitCode(err) != 1 {
 		t.Fatalf("final run: %v\n%s", err, out)
 	}
-	t.Logf("%d kills, %d runs completed before their kill", killed, completed)
+	t.Logf("%d kills (%d before all files were committed), %d runs completed before their kill", killed, duringWork, completed)
 
 	want, got := dumpDB(t, ref), dumpDB(t, db)
 	if got != want {

@@ -75,6 +75,7 @@ type Run struct {
 
 	ops      []op
 	records  int               // opWrite entries in ops
+	oldest   time.Time         // when the first of ops was queued
 	spare    []op              // a drained ops slice to reuse
 	inflight chan commitResult // the commit running in the background, if any
 	err      error             // sticky: after a failed commit the run accepts nothing
@@ -156,12 +157,16 @@ func (r *Run) queue(ctx context.Context, o op) error {
 	if r.done {
 		return errors.New("store: write to a finished run")
 	}
+	if len(r.ops) == 0 {
+		r.oldest = time.Now()
+	}
 	r.ops = append(r.ops, o)
 	if o.kind == opWrite {
 		r.records++
 	}
 	// Keeps and touches are tiny: let many more of them share a commit.
-	if r.records >= r.db.opts.BatchSize || len(r.ops) >= 16*r.db.opts.BatchSize {
+	if r.records >= r.db.opts.BatchSize || len(r.ops) >= 16*r.db.opts.BatchSize ||
+		r.db.opts.MaxDelay > 0 && time.Since(r.oldest) >= r.db.opts.MaxDelay {
 		return r.handoff(ctx)
 	}
 	return nil
