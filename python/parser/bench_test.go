@@ -56,7 +56,13 @@ func benchCorpus(b *testing.B) ([][]byte, int64) {
 
 // BenchmarkParse parses the whole corpus per iteration; MB/s is parsing
 // speed on one core and B/srcbyte the heap bytes allocated per source byte.
+// The Shared variant sets Options.ShareSource.
 func BenchmarkParse(b *testing.B) {
+	b.Run("Copy", func(b *testing.B) { benchParse(b, Options{}) })
+	b.Run("Shared", func(b *testing.B) { benchParse(b, Options{ShareSource: true}) })
+}
+
+func benchParse(b *testing.B, opts Options) {
 	srcs, total := benchCorpus(b)
 	b.SetBytes(total)
 	b.ReportAllocs()
@@ -66,7 +72,7 @@ func BenchmarkParse(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, src := range srcs {
-			if _, err := Parse(src, Options{}); err != nil {
+			if _, err := Parse(src, opts); err != nil {
 				b.Fatal(err)
 			}
 		}

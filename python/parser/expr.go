@@ -73,7 +73,7 @@ func (p *parser) starExpressions() ast.Expr {
 		}
 		p.pushExpr(p.starExpression())
 	}
-	t := p.slabs.tuple.new()
+	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Loc = p.loc(first)
 	t.Elts = p.popExprs(m)
 	return t
@@ -94,7 +94,7 @@ func (p *parser) expressions() ast.Expr {
 		}
 		p.pushExpr(p.expression())
 	}
-	t := p.slabs.tuple.new()
+	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Loc = p.loc(first)
 	t.Elts = p.popExprs(m)
 	return t
@@ -154,7 +154,7 @@ func (p *parser) namedExpression() ast.Expr {
 }
 
 func (p *parser) newName(t tok, ctx ast.ExprContext) *ast.Name {
-	n := p.slabs.name.new()
+	n := p.slabs.name.new(p.slabs.remain / 60)
 	n.Loc = tokLoc(t)
 	n.Id = p.ident(t)
 	n.Ctx = ctx
@@ -238,7 +238,7 @@ func (p *parser) inversion() ast.Expr {
 		p.enter()
 		v := p.inversion()
 		p.leave()
-		u := p.slabs.unary.new()
+		u := p.slabs.unary.new(p.slabs.remain / 2300)
 		u.Op = ast.Not
 		u.Operand = v
 		u.Loc = p.loc(start)
@@ -311,7 +311,7 @@ func (p *parser) comparison() ast.Expr {
 			break
 		}
 	}
-	c := p.slabs.compare.new()
+	c := p.slabs.compare.new(p.slabs.remain / 1200)
 	c.Left = a
 	c.Ops = ops
 	c.Comparators = p.popExprs(m)
@@ -320,7 +320,7 @@ func (p *parser) comparison() ast.Expr {
 }
 
 func (p *parser) binop(left ast.Expr, op ast.Operator, right ast.Expr, sp token.Pos) ast.Expr {
-	b := p.slabs.binop.new()
+	b := p.slabs.binop.new(p.slabs.remain / 980)
 	b.Left, b.Op, b.Right = left, op, right
 	b.Loc = p.locPos(sp)
 	return b
@@ -433,7 +433,7 @@ func (p *parser) factor() ast.Expr {
 	p.enter()
 	v := p.factor()
 	p.leave()
-	u := p.slabs.unary.new()
+	u := p.slabs.unary.new(p.slabs.remain / 2300)
 	u.Op = op
 	u.Operand = v
 	u.Loc = p.loc(start)
@@ -477,7 +477,7 @@ func (p *parser) primary() ast.Expr {
 				p.fail()
 			}
 			p.next()
-			at := p.slabs.attribute.new()
+			at := p.slabs.attribute.new(p.slabs.remain / 130)
 			at.Value = a
 			at.Attr = p.ident(nt)
 			at.Ctx = ast.Load
@@ -489,7 +489,7 @@ func (p *parser) primary() ast.Expr {
 			p.next()
 			s := p.slices()
 			p.expect(tRSQB)
-			sub := p.slabs.subscript.new()
+			sub := p.slabs.subscript.new(p.slabs.remain / 1100)
 			sub.Value = a
 			sub.Slice = s
 			sub.Ctx = ast.Load
@@ -511,7 +511,7 @@ func (p *parser) slices() ast.Expr {
 			// CPython: slices' second alternative accepts a single starred element.
 			m := p.exprMark()
 			p.pushExpr(e)
-			t := p.slabs.tuple.new()
+			t := p.slabs.tuple.new(p.slabs.remain / 700)
 			t.Elts = p.popExprs(m)
 			t.Loc = p.loc(first)
 			return t
@@ -526,7 +526,7 @@ func (p *parser) slices() ast.Expr {
 		}
 		p.pushExpr(p.sliceOrStarred(true))
 	}
-	t := p.slabs.tuple.new()
+	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Elts = p.popExprs(m)
 	t.Loc = p.loc(first)
 	return t
@@ -576,7 +576,7 @@ func (p *parser) sliceOrStarred(_ bool) ast.Expr {
 // allows the primary genexp form f(x for x in y).
 func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 	open := p.next() // '('
-	c := p.slabs.call.new()
+	c := p.slabs.call.new(p.slabs.remain / 150)
 	c.Func = fn
 	if p.at(tRPAR) {
 		p.next()
@@ -606,7 +606,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 		case t.kind == tDOUBLESTAR:
 			p.next()
 			v := p.expression()
-			k := p.slabs.keyword.new()
+			k := p.slabs.keyword.new(p.slabs.remain / 870)
 			k.Value = v
 			k.Loc = p.loc(t)
 			kws = append(kws, k)
@@ -616,7 +616,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			p.next()
 			p.next()
 			v := p.expression()
-			k := p.slabs.keyword.new()
+			k := p.slabs.keyword.new(p.slabs.remain / 870)
 			k.Arg = p.ident(t)
 			k.Value = v
 			k.Loc = p.loc(t)
@@ -707,7 +707,7 @@ func (p *parser) atom() ast.Expr {
 		return p.newName(t, ast.Load)
 	case kwTrue, kwFalse, kwNone, tELLIPSIS:
 		p.next()
-		c := p.slabs.constant.new()
+		c := p.slabs.constant.new(p.slabs.remain / 120)
 		c.Loc = tokLoc(t)
 		switch t.kind {
 		case kwTrue:
@@ -749,7 +749,7 @@ func (p *parser) parenAtom() ast.Expr {
 	open := p.next()
 	if p.at(tRPAR) {
 		p.next()
-		t := p.slabs.tuple.new()
+		t := p.slabs.tuple.new(p.slabs.remain / 700)
 		t.Elts = []ast.Expr{}
 		t.Loc = p.loc(open)
 		return t
@@ -778,7 +778,7 @@ func (p *parser) parenAtom() ast.Expr {
 			p.pushExpr(p.starNamedExpression())
 		}
 		p.expect(tRPAR)
-		t := p.slabs.tuple.new()
+		t := p.slabs.tuple.new(p.slabs.remain / 700)
 		t.Elts = p.popExprs(m)
 		t.Loc = p.loc(open)
 		return t

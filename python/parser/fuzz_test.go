@@ -74,3 +74,21 @@ func checkRequired(t *testing.T, n ast.Node) {
 		}
 	}
 }
+
+// TestShareSource checks that ShareSource gives the same tree as a copy.
+func TestShareSource(t *testing.T) {
+	b, err := os.ReadFile("testdata/snippets.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range strings.Split(string(b), "\n#---\n") {
+		m1, err1 := Parse([]byte(s), Options{})
+		m2, err2 := Parse([]byte(s), Options{ShareSource: true})
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("%q: errors differ: %v / %v", s, err1, err2)
+		}
+		if err1 == nil && ast.Dump(m1, ast.DumpOptions{Indent: -1}) != ast.Dump(m2, ast.DumpOptions{Indent: -1}) {
+			t.Fatalf("%q: trees differ", s)
+		}
+	}
+}

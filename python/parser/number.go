@@ -11,7 +11,7 @@ import (
 // number converts a NUMBER token to a Constant: *big.Int for integers,
 // float64 for floats, complex128 for imaginary literals.
 func (p *parser) number(t tok) ast.Expr {
-	c := p.slabs.constant.new()
+	c := p.slabs.constant.new(p.slabs.remain / 120)
 	c.Loc = tokLoc(t)
 	text := p.srcStr[t.off:t.eoff]
 	if strings.IndexByte(text, '_') >= 0 {

@@ -33,8 +33,8 @@ package parser
 
 import (
 	"errors"
-	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
@@ -42,7 +42,14 @@ import (
 )
 
 // Options configures Parse. The zero value parses Python 3.14.
-type Options struct{}
+type Options struct {
+	// ShareSource lets the tree's strings (identifiers, string constants
+	// without escapes) point into src instead of a private copy, saving one
+	// byte of allocation per source byte. Set it only when src is never
+	// modified while the tree is in use (e.g. a buffer freshly returned by
+	// source.Decode).
+	ShareSource bool
+}
 
 // maxDepth bounds the nesting of recursive constructs, like CPython's
 // MAXSTACK (6000) bounds its parser's C recursion; beyond it Parse fails
@@ -64,7 +71,7 @@ const lookBehind = 128
 // (what python/source.Decode returns). The error, if any, is a
 // *token.SyntaxError.
 func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
-	p := newParser(src)
+	p := newParser(src, opts.ShareSource)
 	defer func() {
 		p.release()
 		if r := recover(); r != nil {
@@ -255,11 +262,23 @@ type parser struct {
 // are not kept: a chunk shared by two trees would keep the older tree (and,
 // through its other chunks, every tree before it) reachable for as long as
 // the newest one lives.
-var parserPool = sync.Pool{New: func() any { return &parser{toks: make([]tok, 0, 1024)} }}
+// A channel rather than a sync.Pool: the pool is emptied at every GC, and a
+// parse allocates enough to trigger GCs often.
+var parserPool = make(chan *parser, 32)
 
-func newParser(src []byte) *parser {
-	p := parserPool.Get().(*parser)
-	p.src, p.srcStr = src, string(src)
+func newParser(src []byte, share bool) *parser {
+	var p *parser
+	select {
+	case p = <-parserPool:
+	default:
+		p = &parser{toks: make([]tok, 0, 1024)}
+	}
+	p.src = src
+	if share {
+		p.srcStr = unsafe.String(unsafe.SliceData(src), len(src))
+	} else {
+		p.srcStr = string(src)
+	}
 	p.tz = tokenizer.New(src, tokenizer.Options{})
 	return p
 }
@@ -278,7 +297,10 @@ func (p *parser) release() {
 	if cap(p.toks) > 1<<16 {
 		p.toks = make([]tok, 0, 1024)
 	}
-	parserPool.Put(p)
+	select {
+	case parserPool <- p:
+	default:
+	}
 }
 
 // fetch appends the next token to the window.
@@ -319,6 +341,7 @@ func (p *parser) fetch() {
 		p.eof = true
 	}
 	p.toks = append(p.toks, tok{kind: k, soft: soft, start: t.Start, end: t.End, off: t.Off, eoff: t.EndOff})
+	p.slabs.remain = len(p.src) - int(t.EndOff)
 	p.fill++
 }
 

@@ -63,7 +63,7 @@ func (p *parser) subjectExpr() ast.Expr {
 		}
 		p.pushExpr(p.starNamedExpression())
 	}
-	t := p.slabs.tuple.new()
+	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Elts = p.popExprs(m)
 	t.Loc = p.loc(start)
 	return t
@@ -243,7 +243,7 @@ func (p *parser) nameOrAttr() ast.Expr {
 	for p.at(tDOT) {
 		p.next()
 		n := p.expect(tNAME)
-		a := p.slabs.attribute.new()
+		a := p.slabs.attribute.new(p.slabs.remain / 130)
 		a.Value = e
 		a.Attr = p.ident(n)
 		a.Ctx = ast.Load
@@ -259,7 +259,7 @@ func (p *parser) signedNumberOrComplex() ast.Expr {
 	var real ast.Expr
 	if p.accept(tMINUS) {
 		n := p.expect(tNUMBER)
-		u := p.slabs.unary.new()
+		u := p.slabs.unary.new(p.slabs.remain / 2300)
 		u.Op = ast.USub
 		u.Operand = p.number(n)
 		u.Loc = p.loc(start)

@@ -7,20 +7,18 @@ import (
 )
 
 // slab hands out *T from chunks, so that the many small nodes of a tree cost
-// one allocation per chunk instead of one each.
+// one allocation per chunk instead of one each. A chunk is sized by hint, the
+// number of T the rest of the source is expected to need (from the average
+// density of each node type in the standard library), so that little of the
+// last chunk of a file is wasted. Chunks belong to one tree only: sharing a
+// chunk between trees would chain their lifetimes.
 type slab[T any] struct {
 	buf []T
-	n   int // size of the next chunk
 }
 
-func (s *slab[T]) new() *T {
+func (s *slab[T]) new(hint int) *T {
 	if len(s.buf) == 0 {
-		if s.n < 16 {
-			s.n = 16
-		} else if s.n < 1024 {
-			s.n *= 2
-		}
-		s.buf = make([]T, s.n)
+		s.buf = make([]T, min(hint+4, 1024))
 	}
 	x := &s.buf[0]
 	s.buf = s.buf[1:]
@@ -46,6 +44,9 @@ type slabs struct {
 
 	exprBuf []ast.Expr
 	words   []big.Word
+
+	// remain is the number of source bytes not yet tokenized.
+	remain int
 }
 
 // exprs returns a slice of n expressions carved from a shared chunk.
@@ -54,7 +55,7 @@ func (s *slabs) exprs(n int) []ast.Expr {
 		return make([]ast.Expr, n)
 	}
 	if len(s.exprBuf) < n {
-		s.exprBuf = make([]ast.Expr, 256)
+		s.exprBuf = make([]ast.Expr, max(n, min(s.remain/16+16, 512)))
 	}
 	out := s.exprBuf[:n:n]
 	s.exprBuf = s.exprBuf[n:]
@@ -63,12 +64,12 @@ func (s *slabs) exprs(n int) []ast.Expr {
 
 // smallInt returns a *big.Int holding v without a separate allocation.
 func (s *slabs) smallInt(v uint64) *big.Int {
-	z := s.bigint.new()
+	z := s.bigint.new(s.remain / 200)
 	if v == 0 {
 		return z
 	}
 	if len(s.words) == 0 {
-		s.words = make([]big.Word, 256)
+		s.words = make([]big.Word, min(s.remain/200+4, 256))
 	}
 	w := s.words[:1:1]
 	s.words = s.words[1:]

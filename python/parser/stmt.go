@@ -221,7 +221,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 				p.failTarget(t, len(targets) == 1)
 			}
 		}
-		a := p.slabs.assign.new()
+		a := p.slabs.assign.new(p.slabs.remain / 257)
 		a.Targets = targets
 		a.Value = value
 		a.Loc = p.loc(start)
@@ -257,7 +257,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 			return a
 		}
 	}
-	s := p.slabs.exprStmt.new()
+	s := p.slabs.exprStmt.new(p.slabs.remain / 200)
 	s.Value = e
 	s.Loc = p.loc(start)
 	return s
@@ -576,7 +576,11 @@ func (p *parser) ifStmt(elif bool) ast.Stmt {
 	defer p.leave()
 	s := &ast.If{Test: p.namedExpression()}
 	p.expectColon()
-	s.Body = p.block("'"+p.srcStr[start.off:start.eoff]+"' statement", start.start.Line)
+	what := "'if' statement"
+	if elif {
+		what = "'elif' statement"
+	}
+	s.Body = p.block(what, start.start.Line)
 	switch p.kind() {
 	case kwElif:
 		s.Orelse = []ast.Stmt{p.ifStmt(true)}
@@ -703,7 +707,7 @@ func (p *parser) tryStmt() ast.Stmt {
 					}
 					p.pushExpr(p.expression())
 				}
-				tup := p.slabs.tuple.new()
+				tup := p.slabs.tuple.new(p.slabs.remain / 700)
 				tup.Elts = p.popExprs(m)
 				tup.Loc = p.loc(first)
 				h.Type = tup

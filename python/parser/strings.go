@@ -30,7 +30,7 @@ func (p *parser) strings() ast.Expr {
 		if k := p.peekAt(1).kind; k != tSTRING && k != tFSTART && k != tTSTART {
 			p.next()
 			v, isBytes, u := p.decodeString(first)
-			c := p.slabs.constant.new()
+			c := p.slabs.constant.new(p.slabs.remain / 120)
 			c.Loc = tokLoc(first)
 			if isBytes {
 				c.Value = ast.Bytes(v)
@@ -81,7 +81,7 @@ func (p *parser) strings() ast.Expr {
 		for _, pc := range pieces {
 			b.WriteString(pc.str)
 		}
-		c := p.slabs.constant.new()
+		c := p.slabs.constant.new(p.slabs.remain / 120)
 		c.Loc = loc
 		if nBytes > 0 {
 			c.Value = ast.Bytes(b.String())
@@ -124,7 +124,7 @@ func (p *parser) mergePieces(pieces []strPiece) []ast.Expr {
 			s = b.String()
 		}
 		if s != "" {
-			c := p.slabs.constant.new()
+			c := p.slabs.constant.new(p.slabs.remain / 120)
 			c.Value = ast.Str(s)
 			c.Loc = ast.Loc{Lineno: pieces[i].loc.Lineno, ColOffset: pieces[i].loc.ColOffset, EndLineno: pieces[j-1].loc.EndLineno, EndColOffset: pieces[j-1].loc.EndColOffset}
 			if pieces[i].kindU {
@@ -574,7 +574,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 			if sp.str == "" {
 				continue
 			}
-			c := p.slabs.constant.new()
+			c := p.slabs.constant.new(p.slabs.remain / 120)
 			c.Value = ast.Str(sp.str)
 			c.Loc = sp.loc
 			vals = append(vals, c)

@@ -76,7 +76,7 @@ func (p *parser) starTargets() ast.Expr {
 		}
 		p.pushExpr(p.starTarget())
 	}
-	t := p.slabs.tuple.new()
+	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Elts = p.popExprs(m)
 	t.Ctx = ast.Store
 	t.Loc = p.loc(start)
@@ -245,7 +245,7 @@ func orEmpty(a []*ast.Arg) []*ast.Arg {
 // param: NAME [annotation]; star allows a starred annotation (*args: *Ts).
 func (p *parser) param(lambda, star bool) *ast.Arg {
 	t := p.expect(tNAME)
-	a := p.slabs.arg.new()
+	a := p.slabs.arg.new(p.slabs.remain / 360)
 	a.Arg = p.ident(t)
 	if !lambda && p.accept(tCOLON) {
 		if star {
