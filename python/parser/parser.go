@@ -340,6 +340,10 @@ func (p *parser) fetch() {
 	} else if t.Kind == token.ENDMARKER {
 		p.eof = true
 	}
+	if (t.Kind == token.FSTRING_MIDDLE || t.Kind == token.TSTRING_MIDDLE) && p.tz.SkippedBrace() {
+		// CPython's parser ends such a literal after the skipped second brace.
+		t.End.Col++
+	}
 	p.toks = append(p.toks, tok{kind: k, soft: soft, start: t.Start, end: t.End, off: t.Off, eoff: t.EndOff})
 	p.slabs.remain = len(p.src) - int(t.EndOff)
 	p.fill++

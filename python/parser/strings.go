@@ -486,17 +486,8 @@ func (p *parser) fstring(pieces []strPiece, tstr bool) []strPiece {
 }
 
 // middleLoc is the position of an FSTRING_MIDDLE token as CPython's parser
-// sees it: a literal ending in a doubled brace covers both braces.
-func (p *parser) middleLoc(t tok) ast.Loc {
-	l := tokLoc(t)
-	if t.eoff > t.off && int(t.eoff) < len(p.src) {
-		last := p.src[t.eoff-1]
-		if (last == '{' || last == '}') && p.src[t.eoff] == last {
-			l.EndColOffset++
-		}
-	}
-	return l
-}
+// sees it (fetch already moved the end past a skipped doubled brace).
+func (p *parser) middleLoc(t tok) ast.Loc { return tokLoc(t) }
 
 func (p *parser) middleValue(t tok, raw bool) string {
 	s := p.srcStr[t.off:t.eoff]
