@@ -92,3 +92,36 @@ func TestShareSource(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentParse parses the snippets from several goroutines at once
+// (the parser pool and the lazily built name index are shared) and checks
+// every result against a sequential parse; run it with -race.
+func TestConcurrentParse(t *testing.T) {
+	b, err := os.ReadFile("testdata/snippets.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs := strings.Split(string(b), "\n#---\n")
+	want := make([]string, len(srcs))
+	for i, s := range srcs {
+		want[i] = ourDump(s)
+	}
+	done := make(chan string)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := range srcs {
+				j := (i + g*37) % len(srcs)
+				if got := ourDump(srcs[j]); got != want[j] {
+					done <- srcs[j]
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if s := <-done; s != "" {
+			t.Errorf("concurrent parse of %q differs", s)
+		}
+	}
+}
