@@ -71,6 +71,24 @@ func rawMetrics(text string) (LineMetrics, error) {
 	var t tok311
 	line, more := lr.next()
 	for more {
+		// Fast paths, exact for what tokenize would do on these lines
+		// alone: a blank line, a comment line, a simple statement line.
+		switch {
+		case line == "":
+			m.Blank++
+			line, more = lr.next()
+			continue
+		case line[0] == '#':
+			m.Comments++
+			m.SingleComments++
+			line, more = lr.next()
+			continue
+		case simpleLine(line):
+			m.SLOC++
+			m.LLOC++
+			line, more = lr.next()
+			continue
+		}
 		t.resetUnit()
 		startLine := lr.n
 		filled, empty := 0, 0
@@ -122,6 +140,35 @@ func rawMetrics(text string) (LineMetrics, error) {
 	}
 	m.LOC = m.SLOC + m.Blank + m.Multi + m.SingleComments
 	return m, nil
+}
+
+// simpleLine reports whether tokenize would read line alone as one
+// complete logical line without strings, comments, colons or semicolons:
+// only names, numbers, spaces and operators that are tokens by themselves,
+// with brackets that close on the line. Such a line is one SLOC and one
+// LLOC.
+func simpleLine(line string) bool {
+	depth := 0
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '_' || c == ' ' || c == '\t' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z':
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+			if depth < 0 {
+				return false
+			}
+		case c == '!':
+			if i+1 >= len(line) || line[i+1] != '=' {
+				return false
+			}
+		case strings.IndexByte("+-*/%&|^~<>=.,@", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return depth == 0
 }
 
 // logicalLines is radon's _logical: split the tokens on ";" and count each
