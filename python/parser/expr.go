@@ -148,7 +148,7 @@ func (p *parser) namedExpression() ast.Expr {
 	}
 	e := p.expression()
 	if p.at(tCOLONEQUAL) {
-		p.fail()
+		p.failAt(e, "cannot use assignment expressions with "+exprName(e))
 	}
 	return e
 }
@@ -183,6 +183,9 @@ func (p *parser) expression() ast.Expr {
 		p.next()
 		test := p.disjunction()
 		p.unpin()
+		if !p.at(kwElse) && !p.at(tCOLON) {
+			p.failAt(&ast.IfExp{Loc: p.locPos(sp)}, "expected 'else' after 'if' expression")
+		}
 		if !p.accept(kwElse) {
 			p.reset(m)
 			p.leave()
@@ -616,6 +619,9 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			p.next()
 			p.next()
 			v := p.expression()
+			if p.at(kwFor) {
+				p.failTok(t, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?")
+			}
 			k := p.slabs.keyword.new(p.slabs.remain / 870)
 			k.Arg = p.ident(t)
 			k.Value = v
@@ -630,6 +636,9 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 				}
 				p.failAt(e, "positional argument follows keyword argument")
 			}
+			if first && !genexp && (p.at(kwFor) || p.at(kwAsync)) {
+				p.fail()
+			}
 			if first && genexp && (p.at(kwFor) || p.at(kwAsync)) {
 				gens := p.forIfClauses()
 				p.expect(tRPAR)
@@ -642,7 +651,10 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 				return c
 			}
 			if p.at(tEQUAL) {
-				p.fail()
+				if c, ok := e.(*ast.Constant); ok && (exprName(c) == "True" || exprName(c) == "False" || exprName(c) == "None") {
+					p.failAt(e, "cannot assign to "+exprName(c))
+				}
+				p.failAt(e, "expression cannot contain assignment, perhaps you meant \"==\"?")
 			}
 			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
 				p.failAt(e, "Generator expression must be parenthesized")
@@ -783,8 +795,8 @@ func (p *parser) parenAtom() ast.Expr {
 		t.Loc = p.loc(open)
 		return t
 	}
-	if starred {
-		p.fail()
+	if starred && p.at(tRPAR) {
+		p.failAt(e, "cannot use starred expression here")
 	}
 	p.expect(tRPAR)
 	return e
@@ -799,6 +811,9 @@ func (p *parser) listAtom() ast.Expr {
 		return l
 	}
 	e := p.starNamedExpression()
+	if _, starred := e.(*ast.Starred); starred && p.at(kwFor) {
+		p.failAt(e, "iterable unpacking cannot be used in comprehension")
+	}
 	if _, starred := e.(*ast.Starred); !starred && (p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor)) {
 		gens := p.forIfClauses()
 		p.expect(tRSQB)
@@ -886,12 +901,19 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 		}
 	}
 	for !p.at(tRBRACE) {
-		if p.accept(tDOUBLESTAR) {
+		if p.at(tDOUBLESTAR) {
+			st := p.next()
 			keys = append(keys, nil)
 			values = append(values, p.bitwiseOr())
+			if p.at(kwFor) {
+				p.failTok(st, "dict unpacking cannot be used in dict comprehension")
+			}
 		} else {
 			k := p.expression()
 			p.expect(tCOLON)
+			if p.at(tSTAR) {
+				p.failTok(*p.peek(), "cannot use a starred expression in a dictionary value")
+			}
 			keys = append(keys, k)
 			values = append(values, p.expression())
 		}

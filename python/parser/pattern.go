@@ -124,7 +124,7 @@ func (p *parser) pattern() ast.Pattern {
 	if p.accept(kwAs) {
 		n := p.expect(tNAME)
 		if n.soft == softUnderscore {
-			p.fail()
+			p.failTok(n, "cannot use '_' as a target")
 		}
 		p.noCaptureFollow()
 		a := &ast.MatchAs{Pattern: pat, Name: p.ident(n)}
@@ -349,10 +349,11 @@ func (p *parser) classPattern(start tok, cls ast.Expr) ast.Pattern {
 			c.KwdAttrs = append(c.KwdAttrs, p.ident(n))
 			c.KwdPatterns = append(c.KwdPatterns, p.pattern())
 		} else {
+			pat := p.pattern()
 			if len(c.KwdAttrs) > 0 {
-				p.fail()
+				p.failAt(pat, "positional patterns follow keyword patterns")
 			}
-			c.Patterns = append(c.Patterns, p.pattern())
+			c.Patterns = append(c.Patterns, pat)
 		}
 		if !p.accept(tCOMMA) {
 			break

@@ -206,11 +206,9 @@ func (p *parser) exprOrAssign() ast.Stmt {
 		for p.accept(tEQUAL) {
 			value = p.annotatedRHS()
 			if p.at(tEQUAL) {
-				if _, isYield := value.(*ast.Yield); isYield {
-					p.fail()
-				}
-				if _, isYield := value.(*ast.YieldFrom); isYield {
-					p.fail()
+				switch value.(type) {
+				case *ast.Yield, *ast.YieldFrom:
+					p.failAt(value, "assignment to yield expression not possible")
 				}
 				p.pushExpr(value)
 			}
@@ -367,6 +365,9 @@ func (p *parser) typeParams() []ast.TypeParam {
 // importName: 'import' dotted_as_names.
 func (p *parser) importName() ast.Stmt {
 	start := p.next()
+	if p.at(tNEWLINE) {
+		p.failTok(start, "Expected one or more names after 'import'")
+	}
 	var names []*ast.Alias
 	for {
 		names = append(names, p.dottedAsName())
@@ -435,7 +436,7 @@ func (p *parser) importFrom() ast.Stmt {
 	default:
 		im.Names = p.importAsNames()
 		if p.at(tCOMMA) {
-			p.fail()
+			p.failTok(*p.peek(), "trailing comma not allowed without surrounding parentheses")
 		}
 	}
 	im.Loc = p.loc(start)
@@ -689,7 +690,10 @@ func (p *parser) tryStmt() ast.Stmt {
 		if len(s.Handlers) == 0 {
 			star = thisStar
 		} else if star != thisStar {
-			p.fail()
+			p.failTok(t, "cannot have both 'except' and 'except*' on the same 'try'")
+		}
+		if thisStar && p.at(tCOLON) {
+			p.failTok(*p.peek(), "expected one or more exception types")
 		}
 		if !p.at(tCOLON) || thisStar {
 			exprStartTok := *p.peek()
@@ -711,6 +715,9 @@ func (p *parser) tryStmt() ast.Stmt {
 				tup.Elts = p.popExprs(m)
 				tup.Loc = p.loc(first)
 				h.Type = tup
+				if p.at(kwAs) {
+					p.failAt(tup.Elts[0], "multiple exception types must be parenthesized when using 'as'")
+				}
 			}
 		}
 		p.expectColon()

@@ -108,7 +108,7 @@ func (p *parser) starTarget() ast.Expr {
 	}
 	e := p.primary()
 	if !p.setContext(e, ast.Store, true) {
-		if bad := invalidTarget(e, false); bad != nil && !p.at(tCOMMA) && !p.at(kwIn) && !p.at(tEQUAL) {
+		if bad := invalidTarget(e, false); bad != nil && !p.at(tCOMMA) && !p.at(kwIn) && !p.at(tEQUAL) && !p.at(tCOLON) && !p.at(tRPAR) {
 			p.fail()
 		} else if bad != nil {
 			p.failAt(bad, "cannot assign to "+exprName(bad))
@@ -120,6 +120,9 @@ func (p *parser) starTarget() ast.Expr {
 
 // delTarget parses one del_target.
 func (p *parser) delTarget() ast.Expr {
+	if p.at(tSTAR) {
+		p.failTok(*p.peek(), "cannot delete starred")
+	}
 	e := p.primary()
 	if !p.setContext(e, ast.Del, false) {
 		if bad := invalidTarget(e, true); bad != nil && (p.at(tCOMMA) || p.at(tSEMI) || p.at(tNEWLINE)) {
