@@ -349,7 +349,6 @@ RETURNING id`
 const (
 	insertSyntaxError = `INSERT INTO syntax_errors (file_id, kind, msg, line, col, end_line, end_col) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	insertReport      = `INSERT INTO reports (file_id, docstring, all_names, definitions_json, imports_json) VALUES (?, ?, ?, ?, ?)`
-	keepFile          = `UPDATE files SET seen_run_id = ? WHERE source_id = ? AND path = ?`
 	touchFile         = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
 )
 
@@ -385,10 +384,6 @@ func (r *Run) writeTx(ctx context.Context, ops []op, newSources map[string]int64
 	if err != nil {
 		return err
 	}
-	keep, err := tx.PrepareContext(ctx, keepFile)
-	if err != nil {
-		return err
-	}
 	touch, err := tx.PrepareContext(ctx, touchFile)
 	if err != nil {
 		return err
@@ -398,6 +393,7 @@ func (r *Run) writeTx(ctx context.Context, ops []op, newSources map[string]int64
 		rec *result.Record
 	}
 	var files []written
+	keeps := map[int64][]string{} // by source: paths seen unchanged
 	for i, o := range ops {
 		switch o.kind {
 		case opWrite:
@@ -418,15 +414,29 @@ func (r *Run) writeTx(ctx context.Context, ops []op, newSources map[string]int64
 			if err != nil {
 				return err
 			}
-			if _, err := keep.ExecContext(ctx, r.id, sid, o.path); err != nil {
-				return err
-			}
+			keeps[sid] = append(keeps[sid], o.path)
 		case opTouch:
 			sid, err := source(o.source)
 			if err != nil {
 				return err
 			}
 			if _, err := touch.ExecContext(ctx, r.id, o.size, o.mtime, sid, o.path); err != nil {
+				return err
+			}
+		}
+	}
+	// Mark the kept files seen, many per statement: an unchanged re-run
+	// keeps every file, and one UPDATE each was the bulk of its cost.
+	for sid, paths := range keeps {
+		for start := 0; start < len(paths); start += 500 {
+			chunk := paths[start:min(start+500, len(paths))]
+			args := make([]any, 0, len(chunk)+2)
+			args = append(args, r.id, sid)
+			for _, p := range chunk {
+				args = append(args, p)
+			}
+			in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + ")"
+			if _, err := tx.ExecContext(ctx, "UPDATE files SET seen_run_id = ? WHERE source_id = ? AND path IN "+in, args...); err != nil {
 				return err
 			}
 		}
