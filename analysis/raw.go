@@ -150,8 +150,11 @@ func rawMetrics(text string) (LineMetrics, error) {
 func simpleLine(line string) bool {
 	depth := 0
 	for i := 0; i < len(line); i++ {
-		switch c := line[i]; {
-		case c == '_' || c == ' ' || c == '\t' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z':
+		c := line[i]
+		if c < 128 && simpleChars[c>>6]&(1<<(c&63)) != 0 {
+			continue
+		}
+		switch {
 		case c == '(' || c == '[' || c == '{':
 			depth++
 		case c == ')' || c == ']' || c == '}':
@@ -163,13 +166,21 @@ func simpleLine(line string) bool {
 			if i+1 >= len(line) || line[i+1] != '=' {
 				return false
 			}
-		case strings.IndexByte("+-*/%&|^~<>=.,@", c) >= 0:
 		default:
 			return false
 		}
 	}
 	return depth == 0
 }
+
+// simpleChars is the set of ASCII bytes that simpleLine passes over: names,
+// numbers, spaces and the operators that are tokens by themselves.
+var simpleChars = func() (m [2]uint64) {
+	for _, c := range []byte("_ \t0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-*/%&|^~<>=.,@") {
+		m[c>>6] |= 1 << (c & 63)
+	}
+	return m
+}()
 
 // logicalLines is radon's _logical: split the tokens on ";" and count each
 // part as 2 when its last ":" is not its second-to-last token, as 1 when it
@@ -864,7 +875,11 @@ func (lr *lineReader) next() (string, bool) {
 // onlyLF reports whether "\n" is the only line break of str.splitlines in s.
 func onlyLF(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
+		c := s[i]
+		if c >= 0x20 && c < 0xC2 {
+			continue // the common case
+		}
+		switch {
 		case c == '\r' || c == '\v' || c == '\f' || c >= 0x1c && c <= 0x1e:
 			return false
 		case c == 0xC2:
