@@ -99,23 +99,25 @@ func rawMetrics(text string) (LineMetrics, error) {
 			} else {
 				empty++
 			}
-			// Trial: the buffer ends with this line, without a newline.
-			saved := t
-			n := len(t.toks)
-			t.line(line, row)
-			t.eof()
-			if !t.errorTok && !t.tokenErr {
-				break
+			// Tokenize the line with its newline. Whether the buffer that
+			// ends with this line (without its newline, as radon builds
+			// it) tokenizes cleanly is the same question, except for an
+			// empty line inside a unit, which ends the buffer inside it:
+			// a backslash at the very end is an ERRORTOKEN instead of a
+			// continuation, and an unclosed string or bracket is a
+			// TokenError either way.
+			if line == "" {
+				t.line("\n", row)
+			} else {
+				if lineNL == "" {
+					lineNL = line + "\n"
+				}
+				t.line(lineNL, row)
+				if !t.errorTok && !t.contstr && t.parenlev == 0 && !t.continued {
+					t.eof()
+					break
+				}
 			}
-			// Not complete: undo the trial, re-run the line with its
-			// newline, and add the next line.
-			toks := t.toks[:n]
-			t = saved
-			t.toks = toks
-			if lineNL == "" {
-				lineNL = line + "\n"
-			}
-			t.line(lineNL, row)
 			if line, more = lr.next(); !more {
 				return LineMetrics{}, fmt.Errorf("%w (line %d)", errRawIncomplete, startLine)
 			}

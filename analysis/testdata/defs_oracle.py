@@ -28,6 +28,22 @@ import sys
 
 NEW_CLEANDOC = sys.version_info >= (3, 13)
 
+# ast.get_source_segment splits the whole source into lines on every call
+# in 3.11 (quadratic on big files): remember the last split.
+_split_orig = ast._splitlines_no_ff
+_split_last = [None, None]
+
+
+def _split_cached(source, *args, **kwargs):
+    if args or kwargs:
+        return _split_orig(source, *args, **kwargs)
+    if _split_last[0] is not source:
+        _split_last[0], _split_last[1] = source, _split_orig(source)
+    return _split_last[1]
+
+
+ast._splitlines_no_ff = _split_cached
+
 
 def params(a):
     out = []
