@@ -145,10 +145,10 @@ func rawMetrics(text string) (LineMetrics, error) {
 }
 
 // simpleLine reports whether tokenize would read line alone as one
-// complete logical line without strings, comments, colons or semicolons:
-// only names, numbers, spaces and operators that are tokens by themselves,
-// with brackets that close on the line. Such a line is one SLOC and one
-// LLOC.
+// complete logical line without strings, comments, semicolons or colons
+// (but one at the very end): only names, numbers, spaces and operators that
+// are tokens by themselves, with brackets that close on the line. Such a
+// line is one SLOC and one LLOC.
 func simpleLine(line string) bool {
 	depth := 0
 	for i := 0; i < len(line); i++ {
@@ -168,6 +168,9 @@ func simpleLine(line string) bool {
 			if i+1 >= len(line) || line[i+1] != '=' {
 				return false
 			}
+		case c == ':' && i == len(line)-1:
+			// a block opener: the colon is the second-to-last token
+			// (before ENDMARKER), which radon counts as one logical line
 		default:
 			return false
 		}
