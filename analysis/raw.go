@@ -83,9 +83,13 @@ func rawMetrics(text string) (LineMetrics, error) {
 			m.SingleComments++
 			line, more = lr.next()
 			continue
-		case simpleLine(line):
+		}
+		if ok, comment := simpleLine(line); ok {
 			m.SLOC++
 			m.LLOC++
+			if comment {
+				m.Comments++
+			}
 			line, more = lr.next()
 			continue
 		}
@@ -145,15 +149,25 @@ func rawMetrics(text string) (LineMetrics, error) {
 }
 
 // simpleLine reports whether tokenize would read line alone as one
-// complete logical line without strings, comments, semicolons or colons
-// (but one at the very end): only names, numbers, spaces and operators that
-// are tokens by themselves, with brackets that close on the line. Such a
-// line is one SLOC and one LLOC.
-func simpleLine(line string) bool {
-	depth := 0
-	for i := 0; i < len(line); i++ {
+// complete logical line that does not start with a string and has no
+// semicolon and no colon but one at its end (before a comment): names,
+// numbers, spaces, operators that are tokens by themselves, one-line
+// strings, brackets that close on the line, and maybe a trailing comment.
+// Such a line is one SLOC and one LLOC (and one comment when it has one).
+func simpleLine(line string) (ok, comment bool) {
+	if prefixLen(line, 0) >= 0 {
+		return false, false // may be a string alone: a "docstring" line
+	}
+	depth, colon, last := 0, -1, -1
+	i := 0
+scan:
+	for i < len(line) {
 		c := line[i]
 		if c < 128 && simpleChars[c>>6]&(1<<(c&63)) != 0 {
+			if c != ' ' && c != '\t' {
+				last = i
+			}
+			i++
 			continue
 		}
 		switch {
@@ -162,20 +176,48 @@ func simpleLine(line string) bool {
 		case c == ')' || c == ']' || c == '}':
 			depth--
 			if depth < 0 {
-				return false
+				return false, false
 			}
 		case c == '!':
 			if i+1 >= len(line) || line[i+1] != '=' {
-				return false
+				return false, false
 			}
-		case c == ':' && i == len(line)-1:
-			// a block opener: the colon is the second-to-last token
-			// (before ENDMARKER), which radon counts as one logical line
+		case c == ':':
+			if i+1 < len(line) && line[i+1] == '=' {
+				i++ // the walrus operator
+			} else if colon >= 0 {
+				return false, false
+			} else {
+				colon = i
+			}
+		case c == '\'' || c == '"':
+			if i+2 < len(line) && line[i+1] == c && line[i+2] == c {
+				return false, false // triple-quoted: may span lines
+			}
+			j := i + 1
+			for j < len(line) && line[j] != c {
+				if line[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(line) {
+				return false, false // unterminated or continued
+			}
+			i = j
+		case c == '#':
+			comment = true
+			break scan
 		default:
-			return false
+			return false, false
 		}
+		last = i
+		i++
 	}
-	return depth == 0
+	if depth != 0 || colon >= 0 && colon != last {
+		return false, false
+	}
+	return true, comment
 }
 
 // simpleChars is the set of ASCII bytes that simpleLine passes over: names,

@@ -46,6 +46,9 @@ var rawSnippets = []string{
 	"while 1:\n    break\n\\\n",
 	"x = '''a''' '''b\nc'''\n",
 	"with a as b, c as d: pass\nfor i in x: pass\n",
+	"x = 'a:b'  # c\nif x == ':':  # c\nf(a)['k'] = \"v\\\"q\"\nprint(1) # :\n",
+	"y = b'x' + rb\"y\"\n(x := 1)\nx = 'abc\\\\'\nz = f'{a:>3}'\nelse:\ntry: # c\n",
+	"x = 'it''s'\nb'x'\nrb'y' + 1\nu = ''\nv = \"\" # '\n",
 }
 
 // TestRawSnippetsMatchRadon compares rawMetrics with radon's own
