@@ -137,7 +137,9 @@ func (p *parser) mergePieces(pieces []strPiece) []ast.Expr {
 	return values
 }
 
-// stringPrefix splits a string token's text into its prefix flags and body.
+// stringParts splits a string token's text into its prefix flags and body.
+// u reports a lowercase u prefix only: CPython sets Constant.kind to "u" for
+// u"..." but not for U"...".
 func stringParts(text string) (body string, raw, isBytes, u bool) {
 	i := 0
 	for i < len(text) && text[i] != '\'' && text[i] != '"' {
@@ -146,7 +148,7 @@ func stringParts(text string) (body string, raw, isBytes, u bool) {
 			raw = true
 		case 'b', 'B':
 			isBytes = true
-		case 'u', 'U':
+		case 'u':
 			u = true
 		}
 		i++
