@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // Exit codes, named as golangci-lint names its own.
@@ -63,7 +64,9 @@ func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "\ncommands:")
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
-		names = append(names, n)
+		if !strings.HasPrefix(n, "__") { // internal commands, started by pybatch itself
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
