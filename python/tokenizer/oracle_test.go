@@ -1,7 +1,6 @@
 package tokenizer
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -9,12 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -297,49 +293,11 @@ func compareFile(src []byte, o *oracleFile, extra bool) (diff, msgDiff string) {
 	return "", fmt.Sprintf("we %s %v %q, CPython %s %v %q", se.Kind, se.Start, se.Msg, o.errCls, o.errPos, o.errMsg)
 }
 
-// pyFiles lists the .py files under dir, relative and sorted.
-func pyFiles(t *testing.T, dir string) []string {
-	var files []string
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.Type().IsRegular() && strings.HasSuffix(path, ".py") {
-			rel, _ := filepath.Rel(dir, path)
-			files = append(files, rel)
-		}
-		return nil
-	})
-	sort.Strings(files)
-	return files
-}
-
 // unzipPy extracts the .py files of a zip into a new temp dir.
 func unzipPy(t *testing.T, zipPath string) string {
-	zr, err := zip.OpenReader(zipPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	dir := t.TempDir()
-	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".py") {
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := oracle.ExtractZip(zipPath, dir); err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }
@@ -367,7 +325,10 @@ type corpusStats struct{ same, differ, verdict, msgs int }
 
 func runCorpus(t *testing.T, dir string, extra bool) corpusStats {
 	env := oracle.Require(t)
-	files := pyFiles(t, dir)
+	files, err := oracle.CorpusFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(files) == 0 {
 		t.Fatalf("no .py files under %s", dir)
 	}
