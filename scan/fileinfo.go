@@ -62,6 +62,9 @@ type FileInfo struct {
 	Skip string
 	// Err is the underlying error when Skip is caused by one.
 	Err error
+	// Unchanged is set when Options.Unchanged claimed the file: Size, ModTime,
+	// Dev and Ino come from a stat, and the file was never opened.
+	Unchanged bool
 }
 
 // Valid reports whether the file should be analysed.

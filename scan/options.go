@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -84,6 +85,15 @@ type Options struct {
 	// goroutine; each directory's listing is then held in memory while it is
 	// walked.
 	Sorted bool
+
+	// Unchanged, when set, is asked about every candidate file before it is
+	// opened, with the size and modification time a stat of it gives (through
+	// a link when links are followed). When it returns true the file is
+	// yielded with FileInfo.Unchanged set and the content checks (binary,
+	// shebang) are not made: the file is not opened at all. Incremental runs
+	// use it to skip the files they already hold at the cost of one stat
+	// each. It is called from the scanner's goroutines, concurrently.
+	Unchanged func(path string, size int64, modTime time.Time) bool
 
 	// Getenv reads the environment for locating git's configuration (HOME,
 	// XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GIT_CONFIG_NOSYSTEM);

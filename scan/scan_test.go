@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -142,6 +143,58 @@ func TestContentChecks(t *testing.T) {
 		opts.MaxSize = 0
 		if fi := collect(t, root, []string{root}, opts)["big.py"]; fi.Skip != SkipBinary {
 			t.Errorf("big.py without limit: %q", fi.Skip)
+		}
+	})
+}
+
+func TestUnchangedHook(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "known.py"), "x = 1\n")
+	writeFile(t, filepath.Join(root, "known_nul.py"), string(make([]byte, 100))) // binary if opened
+	writeFile(t, filepath.Join(root, "new.py"), "y = 2\n")
+	writeFile(t, filepath.Join(root, "big.py"), strings.Repeat("#", 2000))
+	if err := syscall.Mkfifo(filepath.Join(root, "fifo.py"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stat := func(name string) os.FileInfo {
+		st, err := os.Stat(filepath.Join(root, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	known := map[string]os.FileInfo{}
+	for _, name := range []string{"known.py", "known_nul.py", "big.py", "fifo.py"} {
+		known[filepath.Join(root, name)] = stat(name)
+	}
+	bothModes(t, func(t *testing.T, sorted bool) {
+		var mu sync.Mutex
+		asked := map[string]bool{}
+		opts := plain(sorted)
+		opts.MaxSize = 1000
+		opts.Unchanged = func(path string, size int64, modTime time.Time) bool {
+			mu.Lock()
+			asked[filepath.Base(path)] = true
+			mu.Unlock()
+			st, ok := known[path]
+			return ok && st.Size() == size && st.ModTime().Equal(modTime)
+		}
+		got := collect(t, root, []string{root}, opts)
+		// known_nul.py is claimed without being opened: no binary check.
+		equalSkips(t, got, map[string]string{
+			"known.py": "", "known_nul.py": "", "new.py": "", "big.py": SkipTooLarge, "fifo.py": SkipNotRegular,
+		})
+		for name, want := range map[string]bool{"known.py": true, "known_nul.py": true, "new.py": false, "big.py": false, "fifo.py": false} {
+			if got[name].Unchanged != want {
+				t.Errorf("%s: Unchanged = %v, want %v", name, got[name].Unchanged, want)
+			}
+		}
+		if fi := got["known.py"]; fi.Size != 6 || fi.Ino == 0 || !fi.ModTime.Equal(stat("known.py").ModTime()) {
+			t.Errorf("known.py info from stat: %+v", fi)
+		}
+		// Too large and not regular are decided without asking.
+		if asked["big.py"] || asked["fifo.py"] || !asked["new.py"] {
+			t.Errorf("asked about %v", asked)
 		}
 	})
 }

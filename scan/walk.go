@@ -386,6 +386,11 @@ func lstatInfo(path, reason string) FileInfo {
 // is not one). buf is the caller's BinaryCheckSize scratch buffer.
 func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
 	follow := w.cfg.FollowSymlinks || c.explicit
+	if w.cfg.Unchanged != nil {
+		if fi, ok := w.unchanged(c.path, follow); ok {
+			return fi, true
+		}
+	}
 	h, err := readHead(c.path, follow, w.cfg.MaxSize, c.shebang, buf[:BinaryCheckSize])
 	if err != nil && !h.idKnown {
 		switch {
@@ -420,6 +425,30 @@ func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
 		fi.Skip = SkipTooLarge
 	case bytes.IndexByte(headBytes, 0) >= 0:
 		fi.Skip = SkipBinary
+	}
+	return fi, true
+}
+
+// unchanged stats a candidate and asks Options.Unchanged about it. ok is
+// false when the file must be checked as usual: the stat failed (the open
+// then reports why), it is not a regular file, it is too large, or the hook
+// said no.
+func (w *walkCtx) unchanged(path string, follow bool) (fi FileInfo, ok bool) {
+	stat := os.Lstat
+	if follow {
+		stat = os.Stat
+	}
+	st, err := stat(path)
+	if err != nil || !st.Mode().IsRegular() || (w.cfg.MaxSize > 0 && st.Size() > w.cfg.MaxSize) {
+		return fi, false
+	}
+	if !w.cfg.Unchanged(path, st.Size(), st.ModTime()) {
+		return fi, false
+	}
+	id, idKnown := fileID(st)
+	fi = FileInfo{Path: path, Size: st.Size(), ModTime: st.ModTime(), Dev: id.dev, Ino: id.ino, Unchanged: true}
+	if w.seenFiles != nil && idKnown && !w.firstSeen(w.seenFiles, id) {
+		fi.Skip, fi.Unchanged = SkipDuplicate, false
 	}
 	return fi, true
 }
