@@ -253,13 +253,17 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	var unchanged func(batch.File) bool
 	if inc != nil {
 		write = inc.Write
-		unchanged = func(file batch.File) bool {
-			done, err := inc.Skip(sinkCtx, file.Path, file.Size, file.ModTime)
+		skip := func(path string, size int64, mtime time.Time) bool {
+			done, err := inc.Skip(sinkCtx, path, size, mtime)
 			if err != nil {
 				skipErr.CompareAndSwap(nil, &err)
 			}
 			return done
 		}
+		// The scanner asks before opening a file (one stat instead of an
+		// open and a read); files it does not ask about are asked below.
+		so.Unchanged = skip
+		unchanged = func(file batch.File) bool { return skip(file.Path, file.Size, file.ModTime) }
 	}
 
 	tracker := progress.NewTracker(progress.Options{Renderer: renderer})
@@ -338,7 +342,14 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker, unchanged func(batch.File) bool) iter.Seq[batch.File] {
 	return func(yield func(batch.File) bool) {
 		defer tr.DiscoveryDone()
-		for f := range batch.FromScan(infos) {
+		claimed := func(yield func(scan.FileInfo) bool) {
+			for fi := range infos {
+				if !fi.Unchanged && !yield(fi) { // Unchanged: done in an earlier run
+					return
+				}
+			}
+		}
+		for f := range batch.FromScan(claimed) {
 			if unchanged != nil && unchanged(f) {
 				continue // done in an earlier run
 			}
