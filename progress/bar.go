@@ -44,7 +44,7 @@ func newBarRenderer(w io.Writer, o RendererOptions) *barRenderer {
 func (r *barRenderer) left() string {
 	s := r.snap.Load()
 	plus := ""
-	if !s.TotalFinal {
+	if !s.totalKnown() {
 		plus = "+"
 	}
 	return itoa(s.FilesDone) + "/" + itoa(s.FilesTotal) + plus + " files"
@@ -53,7 +53,7 @@ func (r *barRenderer) left() string {
 func (r *barRenderer) right() string {
 	s := *r.snap.Load()
 	out := fmtMB(s.BytesDone) + "/" + fmtMB(s.BytesTotal)
-	if s.TotalFinal {
+	if s.totalKnown() {
 		out += " MB " + s.percent()
 	} else {
 		out += "+ MB (total still growing)"

@@ -124,13 +124,17 @@ func (s Snapshot) Line() string {
 	return s.counts() + " · " + s.rates() + s.problems() + " · elapsed " + fmtDur(s.Elapsed) + " · " + s.etaText()
 }
 
+// totalKnown reports whether the totals are final or counted ahead: no "+",
+// a percentage, and an ETA that is not a lower bound.
+func (s Snapshot) totalKnown() bool { return s.TotalFinal || s.TotalCounted }
+
 func (s Snapshot) counts() string {
 	plus := ""
-	if !s.TotalFinal {
+	if !s.totalKnown() {
 		plus = "+"
 	}
 	out := fmt.Sprintf("%d/%d%s files · %.1f/%.1f%s MB", s.FilesDone, s.FilesTotal, plus, float64(s.BytesDone)/1e6, float64(s.BytesTotal)/1e6, plus)
-	if s.TotalFinal {
+	if s.totalKnown() {
 		out += " (" + s.percent() + ")"
 	} else {
 		out += " (total still growing)"
@@ -169,7 +173,7 @@ func (s Snapshot) etaText() string {
 		return "done"
 	case !s.ETAKnown:
 		return "ETA estimating…"
-	case !s.TotalFinal:
+	case !s.totalKnown():
 		return "ETA >" + fmtDur(s.ETA)
 	}
 	return "ETA " + fmtDur(s.ETA)
@@ -207,6 +211,7 @@ type jsonEvent struct {
 	BytesDone    int64    `json:"bytes_done"`
 	BytesTotal   int64    `json:"bytes_total"`
 	TotalFinal   bool     `json:"total_final"`
+	TotalCounted bool     `json:"total_counted"`
 	Analyzed     int64    `json:"analyzed"`
 	SyntaxErrors int64    `json:"syntax_errors"`
 	Skipped      int64    `json:"skipped"`
@@ -228,7 +233,7 @@ func event(kind string, s Snapshot, st *Stats) jsonEvent {
 	e := jsonEvent{
 		Event: kind, Time: s.Time.UTC().Format(time.RFC3339Nano), Elapsed: round3(s.Elapsed.Seconds()),
 		FilesDone: s.FilesDone, FilesTotal: s.FilesTotal, BytesDone: s.BytesDone, BytesTotal: s.BytesTotal,
-		TotalFinal: s.TotalFinal, Analyzed: s.Analyzed, SyntaxErrors: s.SyntaxErrors, Skipped: s.Skipped,
+		TotalFinal: s.TotalFinal, TotalCounted: s.TotalCounted, Analyzed: s.Analyzed, SyntaxErrors: s.SyntaxErrors, Skipped: s.Skipped,
 		Failed: s.Failed, FilesPerSec: round3(s.FilesPerSec), BytesPerSec: math.Round(s.BytesPerSec), Stats: st,
 	}
 	if s.ETAKnown {

@@ -42,6 +42,10 @@ type Snapshot struct {
 	BytesDone  int64 // sum of the records' sizes
 	BytesTotal int64 // sum of the discovered files' sizes (never below BytesDone)
 	TotalFinal bool  // discovery has finished: the totals will not grow
+	// TotalCounted: a counting walk (Tracker.Counted) has measured the totals
+	// ahead of discovery; they can still move a little (files created or
+	// deleted meanwhile, content skips), but they no longer only grow.
+	TotalCounted bool
 
 	Analyzed     int64 // records with Status analyzed (syntax errors included)
 	SyntaxErrors int64 // analysed records whose report has a syntax error
@@ -80,6 +84,7 @@ type Tracker struct {
 	discBytes atomic.Int64
 	discDone  atomic.Bool
 	discSkip  atomic.Int64 // bytes of files announced as skipped (DiscoveredSkipped)
+	counted   atomic.Pointer[counts]
 
 	// owned by the owner goroutine
 	filesDone, bytesDone, workBytes   int64
@@ -140,6 +145,18 @@ func (t *Tracker) DiscoveredSkipped(size int64) {
 	t.discFiles.Add(1)
 	t.discBytes.Add(max(size, 0))
 	t.discSkip.Add(max(size, 0))
+}
+
+// counts are the totals of a counting walk (Tracker.Counted).
+type counts struct{ files, bytes, skipBytes int64 }
+
+// Counted gives the totals of a counting walk made ahead of discovery (a
+// walk that only stats files): files and bytes that will produce records, of
+// which skipBytes belong to files known to be skipped. Until discovery ends,
+// the totals are the larger of the counted and the discovered ones, and the
+// ETA is no longer a lower bound. Safe from any goroutine.
+func (t *Tracker) Counted(files, bytes, skipBytes int64) {
+	t.counted.Store(&counts{files, max(bytes, 0), max(skipBytes, 0)})
 }
 
 // DiscoveryDone says the walk has ended: the totals are final. Safe from any
@@ -241,10 +258,17 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 		Failed:       t.failN,
 		Final:        t.finished,
 	}
+	discSkip := t.discSkip.Load()
+	if c := t.counted.Load(); c != nil && !s.TotalFinal {
+		s.TotalCounted = true
+		s.FilesTotal = max(s.FilesTotal, c.files)
+		s.BytesTotal = max(s.BytesTotal, c.bytes)
+		discSkip = max(discSkip, c.skipBytes)
+	}
 	s.BytesPerSec, s.FilesPerSec = t.rate.rates()
 	// remaining work: what is not done, less the announced skips not yet
 	// recorded (they will take no time)
-	remaining := s.BytesTotal - s.BytesDone - max(t.discSkip.Load()-t.skipBytes, 0)
+	remaining := s.BytesTotal - s.BytesDone - max(discSkip-t.skipBytes, 0)
 	remaining = max(remaining, 0)
 	switch {
 	case s.TotalFinal && s.FilesDone >= s.FilesTotal:
