@@ -251,6 +251,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	var write func(context.Context, *result.Record) error = out.Write
 	var skipErr atomic.Pointer[error]
 	var unchanged func(batch.File) bool
+	var done func(path string, size int64, mtime time.Time) bool
 	if inc != nil {
 		write = inc.Write
 		skip := func(path string, size int64, mtime time.Time) bool {
@@ -263,10 +264,16 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		// The scanner asks before opening a file (one stat instead of an
 		// open and a read); files it does not ask about are asked below.
 		so.Unchanged = skip
+		done = inc.Done
 		unchanged = func(file batch.File) bool { return skip(file.Path, file.Size, file.ModTime) }
 	}
 
 	tracker := progress.NewTracker(progress.Options{Renderer: renderer})
+	if mode != progress.ModeNone {
+		countCtx, stopCount := context.WithCancel(ctx)
+		defer stopCount()
+		go countTotals(countCtx, f.paths, so, done, mm, tracker)
+	}
 	sampler := memory.StartSampler(ctx, memory.SamplerOptions{})
 	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, tracker, unchanged), bo)
 	if err != nil {
@@ -358,11 +365,39 @@ func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.
 					f.Skip, f.SkipErr = memory.SkipReasonTooLarge, err
 				}
 			}
-			tr.Discovered(f.Size)
+			if f.Skip != "" {
+				tr.DiscoveredSkipped(f.Size)
+			} else {
+				tr.Discovered(f.Size)
+			}
 			if !yield(f) {
 				return
 			}
 		}
+	}
+}
+
+// countTotals walks the paths ahead of the run, with one stat per file and
+// without opening any, and gives the tracker the totals the run will
+// discover: the ETA is then measured against the whole tree instead of what
+// the (bounded, lagging) scan of the run has found so far. Files done in an
+// earlier run (done) are left out; files the scanner or the memory manager
+// will refuse count as skips, whose bytes take no time.
+func countTotals(ctx context.Context, paths []string, so scan.Options, done func(string, int64, time.Time) bool, mm *memory.Manager, tr *progress.Tracker) {
+	so.Unchanged = func(string, int64, time.Time) bool { return true } // stat only
+	var files, bytes, skipBytes int64
+	for fi := range scan.Scan(ctx, paths, so) {
+		if fi.Unchanged && done != nil && done(fi.Path, fi.Size, fi.ModTime) {
+			continue
+		}
+		files++
+		bytes += fi.Size
+		if fi.Skip != "" || !mm.Fits(mm.Cost(fi.Size)) {
+			skipBytes += fi.Size
+		}
+	}
+	if ctx.Err() == nil {
+		tr.Counted(files, bytes, skipBytes)
 	}
 }
 
