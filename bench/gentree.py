@@ -3,8 +3,8 @@
 N files hard-linked round-robin from the Python standard library (real files,
 no disk cost), a few large files, and a few 100 MB files.
 
-    python3 progress/internal/runeval/gentree.py /tmp/memtree 100000
-    go run ./progress/internal/runeval -max-memory 200MB /tmp/memtree
+    python3 bench/gentree.py /tmp/memtree 100000
+    bash bench/memory.sh /tmp/memtree
 """
 import os, sys
 
