@@ -235,15 +235,24 @@ type tok struct {
 type parser struct {
 	src    []byte
 	srcStr string // src as a string, converted once: identifiers are substrings of it
-	tz     *tokenizer.Tokenizer
+	tz     tokenizer.Tokenizer
 
-	toks  []tok // window of tokens; toks[0] has absolute index base
-	base  int
-	pos   int // absolute index of the current token
-	fill  int // absolute index one past the last fetched token
-	eof   bool
-	depth int
-	barry bool // from __future__ import barry_as_FLUFL seen
+	// toks is the window of tokens; toks[0] has absolute index base. The
+	// tokens are read from the tokenizer in batches (avail), but the parser
+	// sees them one by one (fill), exactly as if read on demand: fill is
+	// what "the furthest token read" means for error positions, and a
+	// tokenizer error found ahead (tzErr) is raised only when the parser
+	// reaches it.
+	toks    []tok
+	base    int
+	pos     int // absolute index of the current token
+	fill    int // absolute index one past the last token the parser fetched
+	avail   int // absolute index one past the last token in toks
+	tzErr   *token.SyntaxError
+	scratch token.Token
+	eof     bool // ENDMARKER is in toks
+	depth   int
+	barry   bool // from __future__ import barry_as_FLUFL seen
 
 	escBody string // the literal body being unescaped (for error positions)
 
@@ -279,15 +288,17 @@ func newParser(src []byte, share bool) *parser {
 	} else {
 		p.srcStr = string(src)
 	}
-	p.tz = tokenizer.New(src, tokenizer.Options{})
+	p.tz.Reset(src, tokenizer.Options{})
 	return p
 }
 
 // release returns p to the pool, dropping every reference to this parse.
 func (p *parser) release() {
-	p.src, p.srcStr, p.tz, p.escBody = nil, "", nil, ""
+	p.src, p.srcStr, p.escBody = nil, "", ""
+	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]
-	p.base, p.pos, p.fill, p.eof, p.depth, p.barry = 0, 0, 0, false, 0, false
+	p.base, p.pos, p.fill, p.avail, p.eof, p.depth, p.barry = 0, 0, 0, 0, false, 0, false
+	p.tzErr, p.scratch = nil, token.Token{}
 	clear(p.exprStack)
 	p.exprStack = p.exprStack[:0]
 	clear(p.stmtStack)
@@ -303,13 +314,31 @@ func (p *parser) release() {
 	}
 }
 
-// fetch appends the next token to the window.
+// fetchBatch is how many tokens fetch reads from the tokenizer at a time:
+// reading ahead amortizes the call and lets the stores of a token retire
+// before the parser loads it.
+const fetchBatch = 32
+
+// fetch makes the next token visible to the parser.
 func (p *parser) fetch() {
+	if p.fill == p.avail {
+		p.tokenize()
+	}
+	p.slabs.remain = len(p.src) - int(p.toks[p.fill-p.base].eoff)
+	p.fill++
+}
+
+// tokenize appends up to fetchBatch tokens to the window (at least one, or
+// it raises the tokenizer's error).
+func (p *parser) tokenize() {
+	if p.tzErr != nil {
+		panic(bailout{err: p.tzErr})
+	}
 	if p.eof {
 		// Repeat ENDMARKER.
 		last := p.toks[len(p.toks)-1]
 		p.toks = append(p.toks, last)
-		p.fill++
+		p.avail++
 		return
 	}
 	// Drop consumed tokens that can no longer be reset to.
@@ -325,28 +354,47 @@ func (p *parser) fetch() {
 			p.base += drop
 		}
 	}
-	t, err := p.tz.Next()
-	if err != nil {
-		var se *token.SyntaxError
-		if errors.As(err, &se) {
-			panic(bailout{err: se})
+	n := max(min(cap(p.toks)-len(p.toks), fetchBatch), 1)
+	for i := 0; i < n; i++ {
+		t := &p.scratch
+		if err := p.tz.NextTo(t); err != nil {
+			var se *token.SyntaxError
+			if !errors.As(err, &se) {
+				se = &token.SyntaxError{Kind: "SyntaxError", Msg: err.Error(), Start: t.Start, End: t.End}
+			}
+			if i == 0 {
+				panic(bailout{err: se})
+			}
+			p.tzErr = se
+			return
 		}
-		panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: err.Error(), Start: t.Start, End: t.End}})
+		k := uint8(t.Kind)
+		var soft uint8
+		if t.Kind == token.NAME {
+			k, soft = keywordKind(p.src[t.Off:t.EndOff])
+		}
+		endCol := t.End.Col
+		if (t.Kind == token.FSTRING_MIDDLE || t.Kind == token.TSTRING_MIDDLE) && p.tz.SkippedBrace() {
+			// CPython's parser ends such a literal after the skipped second brace.
+			endCol++
+		}
+		if len(p.toks) == cap(p.toks) {
+			p.toks = append(p.toks, tok{})
+		} else {
+			p.toks = p.toks[:len(p.toks)+1]
+		}
+		// Field by field: see tokenizer.NextTo.
+		d := &p.toks[len(p.toks)-1]
+		d.kind, d.soft = k, soft
+		d.start.Line, d.start.Col = t.Start.Line, t.Start.Col
+		d.end.Line, d.end.Col = t.End.Line, endCol
+		d.off, d.eoff = t.Off, t.EndOff
+		p.avail++
+		if t.Kind == token.ENDMARKER {
+			p.eof = true
+			return
+		}
 	}
-	k := uint8(t.Kind)
-	var soft uint8
-	if t.Kind == token.NAME {
-		k, soft = keywordKind(p.src[t.Off:t.EndOff])
-	} else if t.Kind == token.ENDMARKER {
-		p.eof = true
-	}
-	if (t.Kind == token.FSTRING_MIDDLE || t.Kind == token.TSTRING_MIDDLE) && p.tz.SkippedBrace() {
-		// CPython's parser ends such a literal after the skipped second brace.
-		t.End.Col++
-	}
-	p.toks = append(p.toks, tok{kind: k, soft: soft, start: t.Start, end: t.End, off: t.Off, eoff: t.EndOff})
-	p.slabs.remain = len(p.src) - int(t.EndOff)
-	p.fill++
 }
 
 // peek returns the current token.

@@ -148,7 +148,17 @@ type Tokenizer struct {
 // New returns a Tokenizer over src. src is not modified and must not be
 // modified while the Tokenizer is in use; token offsets index into it.
 func New(src []byte, opts Options) *Tokenizer {
-	t := &Tokenizer{src: src, buf: src, opts: opts, atbol: true}
+	t := new(Tokenizer)
+	t.Reset(src, opts)
+	return t
+}
+
+// Reset makes t a new Tokenizer over src, as New does, reusing t's memory
+// (its fixed-size stacks take several kilobytes). Tokens already returned
+// stay valid; t keeps no reference to its previous source. Reset(nil, opts)
+// drops the reference to the source.
+func (t *Tokenizer) Reset(src []byte, opts Options) {
+	*t = Tokenizer{src: src, buf: src, opts: opts, atbol: true}
 	if len(src) > 0 && src[len(src)-1] != '\n' {
 		// CPython appends a newline to a last line that lacks one
 		// (tok->implicit_newline). Only this case copies the source.
@@ -165,7 +175,6 @@ func New(src []byte, opts Options) *Tokenizer {
 		t.nul = true
 	}
 	t.modes[0].exprStartDepth = -1
-	return t
 }
 
 // Identifier returns the Python identifier a NAME token's text denotes:
@@ -286,24 +295,37 @@ func (t *Tokenizer) setErr(kind, msg string, line, col, endCol int32) {
 // returning it. After a syntax error (a *token.SyntaxError) every later call
 // returns the same error.
 func (t *Tokenizer) Next() (token.Token, error) {
+	var tok token.Token
+	err := t.NextTo(&tok)
+	return tok, err
+}
+
+// NextTo is Next writing the token into *dst instead of returning it (on an
+// error *dst is set to the zero Token). It saves copying the token struct,
+// which matters to a parser that stores tokens in its own buffer.
+func (t *Tokenizer) NextTo(dst *token.Token) error {
 	if t.err != nil {
-		return token.Token{}, t.err
+		*dst = token.Token{}
+		return t.err
 	}
 	t.skippedBrace = false
 	if t.finished {
-		return t.endTok, nil
+		*dst = t.endTok
+		return nil
 	}
 	var k token.Kind
 	var p0, p1 int
-	if t.cur().fstring {
+	if t.modes[t.mi].fstring {
 		k, p0, p1 = t.fstringMode()
 	} else {
 		k, p0, p1 = t.normalMode()
 	}
 	if t.err != nil {
-		return token.Token{}, t.err
+		*dst = token.Token{}
+		return t.err
 	}
-	return t.makeToken(k, p0, p1), nil
+	t.makeToken(dst, k, p0, p1)
+	return nil
 }
 
 // SkippedBrace reports whether the token Next just returned is an
@@ -317,11 +339,13 @@ func (t *Tokenizer) SkippedBrace() bool { return t.skippedBrace }
 // makeToken computes positions as CPython's TokenizerIter does: the start
 // relative to the line where the token began, the end relative to the line
 // the lexer is on now. p0 < 0 means CPython gives no position (-1 columns).
-func (t *Tokenizer) makeToken(k token.Kind, p0, p1 int) token.Token {
-	tok := token.Token{Kind: k}
+func (t *Tokenizer) makeToken(tok *token.Token, k token.Kind, p0, p1 int) {
+	// Fields are stored one by one: the caller reads them one by one, and a
+	// whole-struct copy right after narrow stores defeats store forwarding.
+	tok.Kind = k
 	if p0 < 0 {
-		tok.Start = token.Pos{Line: t.line, Col: -1}
-		tok.End = tok.Start
+		tok.Start.Line, tok.Start.Col = t.line, -1
+		tok.End.Line, tok.End.Col = t.line, -1
 		off := int32(min(t.p, len(t.src)))
 		tok.Off, tok.EndOff = off, off
 	} else {
@@ -329,18 +353,17 @@ func (t *Tokenizer) makeToken(k token.Kind, p0, p1 int) token.Token {
 		if k == token.STRING || k == token.FSTRING_MIDDLE || k == token.TSTRING_MIDDLE {
 			sl, sls = t.startLine, t.startLineStart
 		}
-		tok.Start = token.Pos{Line: sl, Col: int32(p0 - sls)}
-		tok.End = token.Pos{Line: t.line, Col: int32(p1 - t.lineStart)}
+		tok.Start.Line, tok.Start.Col = sl, int32(p0-sls)
+		tok.End.Line, tok.End.Col = t.line, int32(p1-t.lineStart)
 		tok.Off, tok.EndOff = int32(min(p0, len(t.src))), int32(min(p1, len(t.src)))
 	}
 	if t.opts.Comments {
-		t.adjustExtra(&tok, k, p0, p1)
+		t.adjustExtra(tok, k, p0, p1)
 	}
 	if k == token.ENDMARKER {
 		t.finished = true
-		t.endTok = tok
+		t.endTok = *tok
 	}
-	return tok
 }
 
 // adjustExtra applies what CPython's tokenize module (Python-tokenize.c,
