@@ -154,7 +154,7 @@ func (p *parser) expectColon() {
 		t := *p.peek()
 		panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: "expected ':'", Start: t.start, End: t.end}, true})
 	}
-	p.expect(tCOLON)
+	p.skipExpect(tCOLON)
 }
 
 // failTok fails softly with msg at token t.

@@ -140,7 +140,7 @@ func (p *parser) namedExpression() ast.Expr {
 	if p.isName() && p.peekAt(1).kind == tCOLONEQUAL {
 		start := p.next()
 		target := p.newName(start, ast.Store)
-		p.next()
+		p.skip()
 		v := p.expression()
 		n := &ast.NamedExpr{Target: target, Value: v}
 		n.Loc = p.loc(start)
@@ -180,7 +180,7 @@ func (p *parser) expression() ast.Expr {
 	if p.at(kwIf) {
 		m := p.mark()
 		p.pin(m)
-		p.next()
+		p.skip()
 		test := p.disjunction()
 		p.unpin()
 		if !p.at(kwElse) && !p.at(tCOLON) {
@@ -201,9 +201,66 @@ func (p *parser) expression() ast.Expr {
 	return d
 }
 
+// opFollows marks the tokens that, after a primary, continue an expression
+// at some precedence level from power up to disjunction: a binary or
+// comparison operator, 'not' (of 'not in'), 'is', 'and', 'or'. After a
+// primary followed by any other token each level's loop stops at once, so
+// the levels can be skipped (see disjunction and bitwiseOr).
+var opFollows = func() (t [256]bool) {
+	for _, k := range []uint8{tDOUBLESTAR, tSTAR, tSLASH, tDOUBLESLASH, tPERCENT, tAT,
+		tPLUS, tMINUS, tLEFTSHIFT, tRIGHTSHIFT, tAMPER, tCIRCUMFLEX, tVBAR,
+		tEQEQUAL, tNOTEQUAL, tLESSEQUAL, tLESS, tGREATEREQ, tGREATER, kwIn, kwNot, kwIs,
+		kwAnd, kwOr} {
+		t[k] = true
+	}
+	return
+}()
+
+// startsUnary reports whether the current token makes one of the levels
+// between disjunction and primary do something before reaching primary
+// ('not', a unary sign or '~', 'await').
+func startsUnary(k uint8) bool {
+	switch k {
+	case kwNot, tPLUS, tMINUS, tTILDE, kwAwait:
+		return true
+	}
+	return false
+}
+
+// disjunction is the top of the precedence levels. When the expression
+// starts with a primary (no prefix operator) the primary is parsed
+// directly, and the levels above it run only if an operator follows: the
+// same calls in the same order, so the same tree, errors and token reads,
+// without a dozen nested calls per operand.
 func (p *parser) disjunction() ast.Expr {
-	sp := p.peek().start
-	a := p.conjunction()
+	t := p.peek()
+	sp := t.start
+	if startsUnary(t.kind) {
+		return p.disjunctionRest(p.conjunctionRest(p.inversion(), sp), sp)
+	}
+	a := p.primary()
+	if !opFollows[p.kind()] {
+		return a
+	}
+	a = p.bitwiseOrFromPrimary(a, sp)
+	a = p.comparisonRest(a, sp)
+	a = p.conjunctionRest(a, sp)
+	return p.disjunctionRest(a, sp)
+}
+
+// bitwiseOrFromPrimary runs the levels from power to bitwise_or on a primary
+// a already parsed at sp.
+func (p *parser) bitwiseOrFromPrimary(a ast.Expr, sp token.Pos) ast.Expr {
+	a = p.powerRest(a, sp)
+	a = p.termRest(a, sp)
+	a = p.sumRest(a, sp)
+	a = p.shiftRest(a, sp)
+	a = p.bitwiseAndRest(a, sp)
+	a = p.bitwiseXorRest(a, sp)
+	return p.bitwiseOrRest(a, sp)
+}
+
+func (p *parser) disjunctionRest(a ast.Expr, sp token.Pos) ast.Expr {
 	if !p.at(kwOr) {
 		return a
 	}
@@ -220,7 +277,10 @@ func (p *parser) disjunction() ast.Expr {
 
 func (p *parser) conjunction() ast.Expr {
 	sp := p.peek().start
-	a := p.inversion()
+	return p.conjunctionRest(p.inversion(), sp)
+}
+
+func (p *parser) conjunctionRest(a ast.Expr, sp token.Pos) ast.Expr {
 	if !p.at(kwAnd) {
 		return a
 	}
@@ -253,7 +313,7 @@ func (p *parser) inversion() ast.Expr {
 func (p *parser) cmpOp() (ast.CmpOp, bool) {
 	switch p.kind() {
 	case tEQEQUAL:
-		p.next()
+		p.skip()
 		return ast.Eq, true
 	case tNOTEQUAL:
 		t := *p.peek()
@@ -265,31 +325,31 @@ func (p *parser) cmpOp() (ast.CmpOp, bool) {
 			}
 			p.fail()
 		}
-		p.next()
+		p.skip()
 		return ast.NotEq, true
 	case tLESSEQUAL:
-		p.next()
+		p.skip()
 		return ast.LtE, true
 	case tLESS:
-		p.next()
+		p.skip()
 		return ast.Lt, true
 	case tGREATEREQ:
-		p.next()
+		p.skip()
 		return ast.GtE, true
 	case tGREATER:
-		p.next()
+		p.skip()
 		return ast.Gt, true
 	case kwIn:
-		p.next()
+		p.skip()
 		return ast.In, true
 	case kwNot:
 		if p.peekAt(1).kind == kwIn {
-			p.next()
-			p.next()
+			p.skip()
+			p.skip()
 			return ast.NotIn, true
 		}
 	case kwIs:
-		p.next()
+		p.skip()
 		if p.accept(kwNot) {
 			return ast.IsNot, true
 		}
@@ -300,7 +360,10 @@ func (p *parser) cmpOp() (ast.CmpOp, bool) {
 
 func (p *parser) comparison() ast.Expr {
 	sp := p.peek().start
-	a := p.bitwiseOr()
+	return p.comparisonRest(p.bitwiseOr(), sp)
+}
+
+func (p *parser) comparisonRest(a ast.Expr, sp token.Pos) ast.Expr {
 	op, ok := p.cmpOp()
 	if !ok {
 		return a
@@ -329,9 +392,21 @@ func (p *parser) binop(left ast.Expr, op ast.Operator, right ast.Expr, sp token.
 	return b
 }
 
+// bitwiseOr has disjunction's short cut for an operand that is a primary.
 func (p *parser) bitwiseOr() ast.Expr {
-	sp := p.peek().start
-	a := p.bitwiseXor()
+	t := p.peek()
+	sp := t.start
+	if startsUnary(t.kind) {
+		return p.bitwiseOrRest(p.bitwiseXor(), sp)
+	}
+	a := p.primary()
+	if !opFollows[p.kind()] {
+		return a
+	}
+	return p.bitwiseOrFromPrimary(a, sp)
+}
+
+func (p *parser) bitwiseOrRest(a ast.Expr, sp token.Pos) ast.Expr {
 	for n := 1; p.accept(tVBAR); n++ {
 		p.chain(n)
 		a = p.binop(a, ast.BitOr, p.bitwiseXor(), sp)
@@ -341,7 +416,10 @@ func (p *parser) bitwiseOr() ast.Expr {
 
 func (p *parser) bitwiseXor() ast.Expr {
 	sp := p.peek().start
-	a := p.bitwiseAnd()
+	return p.bitwiseXorRest(p.bitwiseAnd(), sp)
+}
+
+func (p *parser) bitwiseXorRest(a ast.Expr, sp token.Pos) ast.Expr {
 	for n := 1; p.accept(tCIRCUMFLEX); n++ {
 		p.chain(n)
 		a = p.binop(a, ast.BitXor, p.bitwiseAnd(), sp)
@@ -351,7 +429,10 @@ func (p *parser) bitwiseXor() ast.Expr {
 
 func (p *parser) bitwiseAnd() ast.Expr {
 	sp := p.peek().start
-	a := p.shiftExpr()
+	return p.bitwiseAndRest(p.shiftExpr(), sp)
+}
+
+func (p *parser) bitwiseAndRest(a ast.Expr, sp token.Pos) ast.Expr {
 	for n := 1; p.accept(tAMPER); n++ {
 		p.chain(n)
 		a = p.binop(a, ast.BitAnd, p.shiftExpr(), sp)
@@ -361,15 +442,18 @@ func (p *parser) bitwiseAnd() ast.Expr {
 
 func (p *parser) shiftExpr() ast.Expr {
 	sp := p.peek().start
-	a := p.sum()
+	return p.shiftRest(p.sum(), sp)
+}
+
+func (p *parser) shiftRest(a ast.Expr, sp token.Pos) ast.Expr {
 	for n := 1; ; n++ {
 		p.chain(n)
 		switch p.kind() {
 		case tLEFTSHIFT:
-			p.next()
+			p.skip()
 			a = p.binop(a, ast.LShift, p.sum(), sp)
 		case tRIGHTSHIFT:
-			p.next()
+			p.skip()
 			a = p.binop(a, ast.RShift, p.sum(), sp)
 		default:
 			return a
@@ -379,15 +463,18 @@ func (p *parser) shiftExpr() ast.Expr {
 
 func (p *parser) sum() ast.Expr {
 	sp := p.peek().start
-	a := p.term()
+	return p.sumRest(p.term(), sp)
+}
+
+func (p *parser) sumRest(a ast.Expr, sp token.Pos) ast.Expr {
 	for n := 1; ; n++ {
 		p.chain(n)
 		switch p.kind() {
 		case tPLUS:
-			p.next()
+			p.skip()
 			a = p.binop(a, ast.Add, p.term(), sp)
 		case tMINUS:
-			p.next()
+			p.skip()
 			a = p.binop(a, ast.Sub, p.term(), sp)
 		default:
 			return a
@@ -397,7 +484,10 @@ func (p *parser) sum() ast.Expr {
 
 func (p *parser) term() ast.Expr {
 	sp := p.peek().start
-	a := p.factor()
+	return p.termRest(p.factor(), sp)
+}
+
+func (p *parser) termRest(a ast.Expr, sp token.Pos) ast.Expr {
 	for n := 1; ; n++ {
 		p.chain(n)
 		var op ast.Operator
@@ -415,7 +505,7 @@ func (p *parser) term() ast.Expr {
 		default:
 			return a
 		}
-		p.next()
+		p.skip()
 		a = p.binop(a, op, p.factor(), sp)
 	}
 }
@@ -445,7 +535,10 @@ func (p *parser) factor() ast.Expr {
 
 func (p *parser) power() ast.Expr {
 	sp := p.peek().start
-	a := p.awaitPrimary()
+	return p.powerRest(p.awaitPrimary(), sp)
+}
+
+func (p *parser) powerRest(a ast.Expr, sp token.Pos) ast.Expr {
 	if p.accept(tDOUBLESTAR) {
 		p.enter()
 		b := p.factor()
@@ -474,12 +567,12 @@ func (p *parser) primary() ast.Expr {
 		p.chain(n)
 		switch p.kind() {
 		case tDOT:
-			p.next()
+			p.skip()
 			nt := *p.peek()
 			if nt.kind != tNAME {
 				p.fail()
 			}
-			p.next()
+			p.skip()
 			at := p.slabs.attribute.new(p.slabs.remain / 130)
 			at.Value = a
 			at.Attr = p.ident(nt)
@@ -489,9 +582,9 @@ func (p *parser) primary() ast.Expr {
 		case tLPAR:
 			a = p.callArgs(a, true, sp)
 		case tLSQB:
-			p.next()
+			p.skip()
 			s := p.slices()
-			p.expect(tRSQB)
+			p.skipExpect(tRSQB)
 			sub := p.slabs.subscript.new(p.slabs.remain / 1100)
 			sub.Value = a
 			sub.Slice = s
@@ -561,7 +654,7 @@ func (p *parser) sliceOrStarred(_ bool) ast.Expr {
 			return lower
 		}
 	}
-	p.expect(tCOLON)
+	p.skipExpect(tCOLON)
 	s := &ast.Slice{Lower: lower}
 	if p.startsExpression() {
 		s.Upper = p.expression()
@@ -582,7 +675,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 	c := p.slabs.call.new(p.slabs.remain / 150)
 	c.Func = fn
 	if p.at(tRPAR) {
-		p.next()
+		p.skip()
 		c.Args = []ast.Expr{}
 		c.Keywords = []*ast.Keyword{}
 		c.Loc = p.locPos(sp)
@@ -598,7 +691,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 		t := *p.peek()
 		switch {
 		case t.kind == tSTAR:
-			p.next()
+			p.skip()
 			v := p.expression()
 			s := &ast.Starred{Value: v, Ctx: ast.Load}
 			s.Loc = p.loc(t)
@@ -607,7 +700,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			}
 			p.pushExpr(s)
 		case t.kind == tDOUBLESTAR:
-			p.next()
+			p.skip()
 			v := p.expression()
 			k := p.slabs.keyword.new(p.slabs.remain / 870)
 			k.Value = v
@@ -616,8 +709,8 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			seenKeyword = true
 			seenDoubleStar = true
 		case t.kind == tNAME && p.peekAt(1).kind == tEQUAL:
-			p.next()
-			p.next()
+			p.skip()
+			p.skip()
 			v := p.expression()
 			if p.at(kwFor) {
 				p.failTok(t, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?")
@@ -641,7 +734,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			}
 			if first && genexp && (p.at(kwFor) || p.at(kwAsync)) {
 				gens := p.forIfClauses()
-				p.expect(tRPAR)
+				p.skipExpect(tRPAR)
 				g := &ast.GeneratorExp{Elt: e, Generators: gens}
 				g.Loc = p.loc(open)
 				p.exprStack = p.exprStack[:m]
@@ -669,7 +762,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			break
 		}
 	}
-	p.expect(tRPAR)
+	p.skipExpect(tRPAR)
 	c.Args = p.popExprs(m)
 	if kws == nil {
 		kws = []*ast.Keyword{}
@@ -693,9 +786,9 @@ func (p *parser) forIfClauses() []*ast.Comprehension {
 		if p.accept(kwAsync) {
 			c.IsAsync = 1
 		}
-		p.expect(kwFor)
+		p.skipExpect(kwFor)
 		c.Target = p.starTargets()
-		p.expect(kwIn)
+		p.skipExpect(kwIn)
 		c.Iter = p.disjunction()
 		m := p.exprMark()
 		for p.accept(kwIf) {
@@ -715,10 +808,10 @@ func (p *parser) atom() ast.Expr {
 	t := *p.peek()
 	switch t.kind {
 	case tNAME:
-		p.next()
+		p.skip()
 		return p.newName(t, ast.Load)
 	case kwTrue, kwFalse, kwNone, tELLIPSIS:
-		p.next()
+		p.skip()
 		c := p.slabs.constant.new(p.slabs.remain / 120)
 		c.Loc = tokLoc(t)
 		switch t.kind {
@@ -733,7 +826,7 @@ func (p *parser) atom() ast.Expr {
 		}
 		return c
 	case tNUMBER:
-		p.next()
+		p.skip()
 		return p.number(t)
 	case tSTRING, tFSTART, tTSTART:
 		return p.strings()
@@ -760,7 +853,7 @@ func (p *parser) atom() ast.Expr {
 func (p *parser) parenAtom() ast.Expr {
 	open := p.next()
 	if p.at(tRPAR) {
-		p.next()
+		p.skip()
 		t := p.slabs.tuple.new(p.slabs.remain / 700)
 		t.Elts = []ast.Expr{}
 		t.Loc = p.loc(open)
@@ -768,14 +861,14 @@ func (p *parser) parenAtom() ast.Expr {
 	}
 	if p.at(kwYield) {
 		e := p.yieldExpr()
-		p.expect(tRPAR)
+		p.skipExpect(tRPAR)
 		return e
 	}
 	e := p.starNamedExpression()
 	_, starred := e.(*ast.Starred)
 	if !starred && (p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor)) {
 		gens := p.forIfClauses()
-		p.expect(tRPAR)
+		p.skipExpect(tRPAR)
 		g := &ast.GeneratorExp{Elt: e, Generators: gens}
 		g.Loc = p.loc(open)
 		return g
@@ -789,7 +882,7 @@ func (p *parser) parenAtom() ast.Expr {
 			}
 			p.pushExpr(p.starNamedExpression())
 		}
-		p.expect(tRPAR)
+		p.skipExpect(tRPAR)
 		t := p.slabs.tuple.new(p.slabs.remain / 700)
 		t.Elts = p.popExprs(m)
 		t.Loc = p.loc(open)
@@ -798,14 +891,14 @@ func (p *parser) parenAtom() ast.Expr {
 	if starred && p.at(tRPAR) {
 		p.failAt(e, "cannot use starred expression here")
 	}
-	p.expect(tRPAR)
+	p.skipExpect(tRPAR)
 	return e
 }
 
 func (p *parser) listAtom() ast.Expr {
 	open := p.next()
 	if p.at(tRSQB) {
-		p.next()
+		p.skip()
 		l := &ast.List{Elts: []ast.Expr{}, Ctx: ast.Load}
 		l.Loc = p.loc(open)
 		return l
@@ -816,7 +909,7 @@ func (p *parser) listAtom() ast.Expr {
 	}
 	if _, starred := e.(*ast.Starred); !starred && (p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor)) {
 		gens := p.forIfClauses()
-		p.expect(tRSQB)
+		p.skipExpect(tRSQB)
 		l := &ast.ListComp{Elt: e, Generators: gens}
 		l.Loc = p.loc(open)
 		return l
@@ -829,7 +922,7 @@ func (p *parser) listAtom() ast.Expr {
 		}
 		p.pushExpr(p.starNamedExpression())
 	}
-	p.expect(tRSQB)
+	p.skipExpect(tRSQB)
 	l := &ast.List{Elts: p.popExprs(m), Ctx: ast.Load}
 	l.Loc = p.loc(open)
 	return l
@@ -838,7 +931,7 @@ func (p *parser) listAtom() ast.Expr {
 func (p *parser) braceAtom() ast.Expr {
 	open := p.next()
 	if p.at(tRBRACE) {
-		p.next()
+		p.skip()
 		d := &ast.Dict{Keys: []ast.Expr{}, Values: []ast.Expr{}}
 		d.Loc = p.loc(open)
 		return d
@@ -853,11 +946,11 @@ func (p *parser) braceAtom() ast.Expr {
 		walrus := p.isName() && p.peekAt(1).kind == tCOLONEQUAL
 		first = p.namedExpression()
 		if !walrus && p.at(tCOLON) {
-			p.next()
+			p.skip()
 			v := p.expression()
 			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
 				gens := p.forIfClauses()
-				p.expect(tRBRACE)
+				p.skipExpect(tRBRACE)
 				d := &ast.DictComp{Key: first, Value: v, Generators: gens}
 				d.Loc = p.loc(open)
 				return d
@@ -867,7 +960,7 @@ func (p *parser) braceAtom() ast.Expr {
 	}
 	if _, starred := first.(*ast.Starred); !starred && (p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor)) {
 		gens := p.forIfClauses()
-		p.expect(tRBRACE)
+		p.skipExpect(tRBRACE)
 		s := &ast.SetComp{Elt: first, Generators: gens}
 		s.Loc = p.loc(open)
 		return s
@@ -880,7 +973,7 @@ func (p *parser) braceAtom() ast.Expr {
 		}
 		p.pushExpr(p.starNamedExpression())
 	}
-	p.expect(tRBRACE)
+	p.skipExpect(tRBRACE)
 	s := &ast.Set{Elts: p.popExprs(m)}
 	s.Loc = p.loc(open)
 	return s
@@ -894,7 +987,7 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 		keys = append(keys, key)
 		values = append(values, value)
 		if !p.accept(tCOMMA) {
-			p.expect(tRBRACE)
+			p.skipExpect(tRBRACE)
 			d := &ast.Dict{Keys: keys, Values: values}
 			d.Loc = p.loc(open)
 			return d
@@ -910,7 +1003,7 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 			}
 		} else {
 			k := p.expression()
-			p.expect(tCOLON)
+			p.skipExpect(tCOLON)
 			if p.at(tSTAR) {
 				p.failTok(*p.peek(), "cannot use a starred expression in a dictionary value")
 			}
@@ -921,7 +1014,7 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 			break
 		}
 	}
-	p.expect(tRBRACE)
+	p.skipExpect(tRBRACE)
 	d := &ast.Dict{Keys: keys, Values: values}
 	d.Loc = p.loc(open)
 	return d
@@ -957,7 +1050,7 @@ func (p *parser) lambdef() ast.Expr {
 	start := p.next()
 	p.enter()
 	args := p.parameters(true)
-	p.expect(tCOLON)
+	p.skipExpect(tCOLON)
 	body := p.expression()
 	p.leave()
 	l := &ast.Lambda{Args: args, Body: body}

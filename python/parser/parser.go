@@ -424,6 +424,22 @@ func (p *parser) next() tok {
 	return t
 }
 
+// skip consumes the current token (next without the copy of the token).
+func (p *parser) skip() {
+	for p.pos >= p.fill {
+		p.fetch()
+	}
+	p.pos++
+}
+
+// skipExpect is expect for a token whose value is not needed.
+func (p *parser) skipExpect(k uint8) {
+	if p.peek().kind != k {
+		p.fail()
+	}
+	p.pos++
+}
+
 // accept consumes the current token if it has kind k.
 func (p *parser) accept(k uint8) bool {
 	if p.peek().kind == k {

@@ -11,15 +11,15 @@ func (p *parser) tryMatch() ast.Stmt {
 	start := *p.peek()
 	var subject ast.Expr
 	if !p.try(func() {
-		p.next()
+		p.skip()
 		subject = p.subjectExpr()
-		p.expect(tCOLON)
-		p.expect(tNEWLINE)
+		p.skipExpect(tCOLON)
+		p.skipExpect(tNEWLINE)
 	}) {
 		return nil
 	}
 	// Past "match subject ':' NEWLINE" no simple statement can match, so commit.
-	p.expect(tINDENT)
+	p.skipExpect(tINDENT)
 	p.enter()
 	var cases []*ast.MatchCase
 	for {
@@ -163,7 +163,7 @@ func (p *parser) closedPattern() ast.Pattern {
 		mv.Loc = p.loc(t)
 		return mv
 	case kwNone, kwTrue, kwFalse:
-		p.next()
+		p.skip()
 		ms := &ast.MatchSingleton{Loc: tokLoc(t)}
 		switch t.kind {
 		case kwNone:
@@ -175,7 +175,7 @@ func (p *parser) closedPattern() ast.Pattern {
 		}
 		return ms
 	case tLPAR:
-		p.next()
+		p.skip()
 		if p.accept(tRPAR) {
 			s := &ast.MatchSequence{Patterns: []ast.Pattern{}}
 			s.Loc = p.loc(t)
@@ -189,19 +189,19 @@ func (p *parser) closedPattern() ast.Pattern {
 			return first // group pattern
 		}
 		pats := []ast.Pattern{first}
-		p.expect(tCOMMA)
+		p.skipExpect(tCOMMA)
 		for !p.at(tRPAR) {
 			pats = append(pats, p.maybeStarPattern())
 			if !p.accept(tCOMMA) {
 				break
 			}
 		}
-		p.expect(tRPAR)
+		p.skipExpect(tRPAR)
 		s := &ast.MatchSequence{Patterns: pats}
 		s.Loc = p.loc(t)
 		return s
 	case tLSQB:
-		p.next()
+		p.skip()
 		pats := []ast.Pattern{}
 		for !p.at(tRSQB) {
 			pats = append(pats, p.maybeStarPattern())
@@ -209,7 +209,7 @@ func (p *parser) closedPattern() ast.Pattern {
 				break
 			}
 		}
-		p.expect(tRSQB)
+		p.skipExpect(tRSQB)
 		s := &ast.MatchSequence{Patterns: pats}
 		s.Loc = p.loc(t)
 		return s
@@ -241,7 +241,7 @@ func (p *parser) nameOrAttr() ast.Expr {
 	t := p.expect(tNAME)
 	var e ast.Expr = p.newName(t, ast.Load)
 	for p.at(tDOT) {
-		p.next()
+		p.skip()
 		n := p.expect(tNAME)
 		a := p.slabs.attribute.new(p.slabs.remain / 130)
 		a.Value = e
@@ -327,25 +327,25 @@ func (p *parser) mappingPattern() ast.Pattern {
 			break
 		}
 		k := p.literalExpr()
-		p.expect(tCOLON)
+		p.skipExpect(tCOLON)
 		m.Keys = append(m.Keys, k)
 		m.Patterns = append(m.Patterns, p.pattern())
 		if !p.accept(tCOMMA) {
 			break
 		}
 	}
-	p.expect(tRBRACE)
+	p.skipExpect(tRBRACE)
 	m.Loc = p.loc(start)
 	return m
 }
 
 func (p *parser) classPattern(start tok, cls ast.Expr) ast.Pattern {
-	p.next() // '('
+	p.skip() // '('
 	c := &ast.MatchClass{Cls: cls, Patterns: []ast.Pattern{}, KwdAttrs: []string{}, KwdPatterns: []ast.Pattern{}}
 	for !p.at(tRPAR) {
 		if p.isName() && p.peekAt(1).kind == tEQUAL {
 			n := p.next()
-			p.next()
+			p.skip()
 			c.KwdAttrs = append(c.KwdAttrs, p.ident(n))
 			c.KwdPatterns = append(c.KwdPatterns, p.pattern())
 		} else {
@@ -359,7 +359,7 @@ func (p *parser) classPattern(start tok, cls ast.Expr) ast.Pattern {
 			break
 		}
 	}
-	p.expect(tRPAR)
+	p.skipExpect(tRPAR)
 	c.Loc = p.loc(start)
 	return c
 }

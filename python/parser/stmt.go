@@ -44,10 +44,10 @@ func (p *parser) statement() {
 		case kwDef:
 			p.pushStmt(p.funcDef(start, true, nil))
 		case kwWith:
-			p.next()
+			p.skip()
 			p.pushStmt(p.withStmt(start, true))
 		case kwFor:
-			p.next()
+			p.skip()
 			p.pushStmt(p.forStmt(start, true))
 		default:
 			p.fail()
@@ -75,14 +75,14 @@ func (p *parser) simpleStmts() {
 			break
 		}
 	}
-	p.expect(tNEWLINE)
+	p.skipExpect(tNEWLINE)
 }
 
 func (p *parser) simpleStmt() ast.Stmt {
 	t := *p.peek()
 	switch t.kind {
 	case kwReturn:
-		p.next()
+		p.skip()
 		r := &ast.Return{}
 		if p.startsExpression() {
 			r.Value = p.starExpressions()
@@ -90,7 +90,7 @@ func (p *parser) simpleStmt() ast.Stmt {
 		r.Loc = p.loc(t)
 		return r
 	case kwRaise:
-		p.next()
+		p.skip()
 		r := &ast.Raise{}
 		if p.startsExpression() {
 			r.Exc = p.expression()
@@ -101,16 +101,16 @@ func (p *parser) simpleStmt() ast.Stmt {
 		r.Loc = p.loc(t)
 		return r
 	case kwPass:
-		p.next()
+		p.skip()
 		return &ast.Pass{Loc: tokLoc(t)}
 	case kwBreak:
-		p.next()
+		p.skip()
 		return &ast.Break{Loc: tokLoc(t)}
 	case kwContinue:
-		p.next()
+		p.skip()
 		return &ast.Continue{Loc: tokLoc(t)}
 	case kwDel:
-		p.next()
+		p.skip()
 		m := p.exprMark()
 		for {
 			p.pushExpr(p.delTarget())
@@ -132,7 +132,7 @@ func (p *parser) simpleStmt() ast.Stmt {
 		// yield expression (always invalid).
 		return p.exprOrAssign()
 	case kwAssert:
-		p.next()
+		p.skip()
 		a := &ast.Assert{Test: p.expression()}
 		if p.accept(tCOMMA) {
 			a.Msg = p.expression()
@@ -140,7 +140,7 @@ func (p *parser) simpleStmt() ast.Stmt {
 		a.Loc = p.loc(t)
 		return a
 	case kwGlobal, kwNonlocal:
-		p.next()
+		p.skip()
 		var names []string
 		for {
 			n := p.expect(tNAME)
@@ -178,8 +178,8 @@ func (p *parser) exprOrAssign() ast.Stmt {
 	start := *p.peek()
 	// NAME ':' expression ['=' annotated_rhs]
 	if start.kind == tNAME && p.peekAt(1).kind == tCOLON {
-		p.next()
-		p.next()
+		p.skip()
+		p.skip()
 		target := p.newName(start, ast.Store)
 		a := &ast.AnnAssign{Target: target, Simple: 1}
 		a.Annotation = p.expression()
@@ -234,7 +234,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 			p.failAt(e, "illegal target for annotation")
 		}
 		p.setContext(e, ast.Store, false)
-		p.next()
+		p.skip()
 		a := &ast.AnnAssign{Target: e, Simple: 0}
 		a.Annotation = p.expression()
 		if p.accept(tEQUAL) {
@@ -248,7 +248,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 				p.failAt(e, "'"+exprName(e)+"' is an illegal expression for augmented assignment")
 			}
 			p.setContext(e, ast.Store, false)
-			p.next()
+			p.skip()
 			v := p.annotatedRHS()
 			a := &ast.AugAssign{Target: e, Op: op, Value: v}
 			a.Loc = p.loc(start)
@@ -304,7 +304,7 @@ func (p *parser) typeAlias() ast.Stmt {
 	n := p.expect(tNAME)
 	ta := &ast.TypeAlias{Name: p.newName(n, ast.Store)}
 	ta.TypeParams = p.typeParams()
-	p.expect(tEQUAL)
+	p.skipExpect(tEQUAL)
 	ta.Value = p.expression()
 	ta.Loc = p.loc(start)
 	return ta
@@ -323,7 +323,7 @@ func (p *parser) typeParams() []ast.TypeParam {
 		t := *p.peek()
 		switch t.kind {
 		case tNAME:
-			p.next()
+			p.skip()
 			tv := &ast.TypeVar{Name: p.ident(t)}
 			if p.accept(tCOLON) {
 				tv.Bound = p.expression()
@@ -334,7 +334,7 @@ func (p *parser) typeParams() []ast.TypeParam {
 			tv.Loc = p.loc(t)
 			tps = append(tps, tv)
 		case tSTAR:
-			p.next()
+			p.skip()
 			n := p.expect(tNAME)
 			tv := &ast.TypeVarTuple{Name: p.ident(n)}
 			if p.accept(tEQUAL) {
@@ -343,7 +343,7 @@ func (p *parser) typeParams() []ast.TypeParam {
 			tv.Loc = p.loc(t)
 			tps = append(tps, tv)
 		case tDOUBLESTAR:
-			p.next()
+			p.skip()
 			n := p.expect(tNAME)
 			tv := &ast.ParamSpec{Name: p.ident(n)}
 			if p.accept(tEQUAL) {
@@ -358,7 +358,7 @@ func (p *parser) typeParams() []ast.TypeParam {
 			break
 		}
 	}
-	p.expect(tRSQB)
+	p.skipExpect(tRSQB)
 	return tps
 }
 
@@ -422,7 +422,7 @@ func (p *parser) importFrom() ast.Stmt {
 	if level == 0 || !p.at(kwImport) {
 		im.Module = p.dottedName()
 	}
-	p.expect(kwImport)
+	p.skipExpect(kwImport)
 	switch {
 	case p.at(tSTAR):
 		t := p.next()
@@ -432,7 +432,7 @@ func (p *parser) importFrom() ast.Stmt {
 		if p.accept(tCOMMA) && !p.at(tRPAR) {
 			p.fail()
 		}
-		p.expect(tRPAR)
+		p.skipExpect(tRPAR)
 	default:
 		im.Names = p.importAsNames()
 		if p.at(tCOMMA) {
@@ -471,7 +471,7 @@ func (p *parser) importAsNames() []*ast.Alias {
 		if !p.at(tCOMMA) || p.peekAt(1).kind != tNAME {
 			break
 		}
-		p.next()
+		p.skip()
 	}
 	return names
 }
@@ -484,7 +484,7 @@ func (p *parser) block(what string, line int32) []ast.Stmt {
 			t := *p.peek()
 			p.raise("IndentationError", t.start, t.end, "expected an indented block after "+what+" on line "+strconv.Itoa(int(line)))
 		}
-		p.next()
+		p.skip()
 		p.enter()
 		for {
 			p.statement()
@@ -504,9 +504,9 @@ func (p *parser) block(what string, line int32) []ast.Stmt {
 func (p *parser) decorated() ast.Stmt {
 	var decos []ast.Expr
 	for p.at(tAT) {
-		p.next()
+		p.skip()
 		decos = append(decos, p.namedExpression())
-		p.expect(tNEWLINE)
+		p.skipExpect(tNEWLINE)
 	}
 	if decos == nil {
 		decos = []ast.Expr{}
@@ -516,7 +516,7 @@ func (p *parser) decorated() ast.Stmt {
 	case kwDef:
 		return p.funcDef(t, false, decos)
 	case kwAsync:
-		p.next()
+		p.skip()
 		if !p.at(kwDef) {
 			p.fail()
 		}
@@ -530,13 +530,13 @@ func (p *parser) decorated() ast.Stmt {
 
 // funcDef parses a def after an optional 'async' (start is the first token).
 func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
-	p.expect(kwDef)
+	p.skipExpect(kwDef)
 	n := p.expect(tNAME)
 	name := p.ident(n)
 	tps := p.typeParams()
-	p.expect(tLPAR)
+	p.skipExpect(tLPAR)
 	args := p.parameters(false)
-	p.expect(tRPAR)
+	p.skipExpect(tRPAR)
 	var returns ast.Expr
 	if p.accept(tRARROW) {
 		returns = p.expression()
@@ -618,7 +618,7 @@ func (p *parser) whileStmt() ast.Stmt {
 // forStmt parses a for statement after 'for' (start is 'for' or 'async').
 func (p *parser) forStmt(start tok, async bool) ast.Stmt {
 	target := p.starTargets()
-	p.expect(kwIn)
+	p.skipExpect(kwIn)
 	iter := p.starExpressions()
 	p.expectColon()
 	body := p.block("'for' statement", start.start.Line)
@@ -634,7 +634,7 @@ func (p *parser) forStmt(start tok, async bool) ast.Stmt {
 func (p *parser) withStmt(start tok, async bool) ast.Stmt {
 	var items []*ast.WithItem
 	parenthesized := p.at(tLPAR) && p.try(func() {
-		p.next()
+		p.skip()
 		items = nil
 		for {
 			items = append(items, p.withItem())
@@ -642,7 +642,7 @@ func (p *parser) withStmt(start tok, async bool) ast.Stmt {
 				break
 			}
 		}
-		p.expect(tRPAR)
+		p.skipExpect(tRPAR)
 		if !p.at(tCOLON) {
 			p.fail()
 		}

@@ -28,7 +28,7 @@ func (p *parser) strings() ast.Expr {
 	// Fast path: a single plain string literal.
 	if first.kind == tSTRING {
 		if k := p.peekAt(1).kind; k != tSTRING && k != tFSTART && k != tTSTART {
-			p.next()
+			p.skip()
 			v, isBytes, u := p.decodeString(first)
 			c := p.slabs.constant.new(p.slabs.remain / 120)
 			c.Loc = tokLoc(first)
@@ -49,7 +49,7 @@ func (p *parser) strings() ast.Expr {
 		t := *p.peek()
 		switch t.kind {
 		case tSTRING:
-			p.next()
+			p.skip()
 			v, isBytes, u := p.decodeString(t)
 			if isBytes {
 				nBytes++
@@ -470,14 +470,14 @@ func (p *parser) fstring(pieces []strPiece, tstr bool) []strPiece {
 		t := *p.peek()
 		switch t.kind {
 		case mid:
-			p.next()
+			p.skip()
 			pieces = append(pieces, strPiece{str: p.middleValue(t, raw), loc: p.middleLoc(t)})
 			continue
 		case tLBRACE:
 			pieces = p.replacementField(pieces, tstr, raw)
 			continue
 		case end:
-			p.next()
+			p.skip()
 		default:
 			p.fail()
 		}
@@ -509,7 +509,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 	exprEndOff := exprEnd.eoff
 	debug := false
 	if p.at(tEQUAL) {
-		p.next()
+		p.skip()
 		debug = true
 		nt := *p.peek()
 		text := p.srcStr[lbrace.eoff:nt.off]
@@ -525,7 +525,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 		if n.start != bang.end {
 			p.errorAt(bang.start, n.end, "f-string: conversion type must come right after the exclamation mark")
 		}
-		p.next()
+		p.skip()
 		switch name := p.srcStr[n.off:n.eoff]; name {
 		case "s", "r", "a":
 			conversion = int(name[0])
@@ -548,7 +548,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 		for {
 			t := *p.peek()
 			if t.kind == mid {
-				p.next()
+				p.skip()
 				specPieces = append(specPieces, strPiece{str: p.middleValue(t, raw), loc: p.middleLoc(t)})
 				continue
 			}
@@ -579,7 +579,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 	if debug && conversion == -1 && spec == nil {
 		conversion = 'r'
 	}
-	p.expect(tRBRACE)
+	p.skipExpect(tRBRACE)
 	loc := p.loc(lbrace)
 	if tstr {
 		in := &ast.Interpolation{Value: e, Str: ast.Str(p.srcStr[lbrace.eoff:exprEndOff]), Conversion: conversion, FormatSpec: spec}

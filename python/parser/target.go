@@ -162,7 +162,7 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			case len(args) == 0:
 				p.failTok(t, "at least one parameter must precede /")
 			}
-			p.next()
+			p.skip()
 			posonly, args = args, nil
 		case t.kind == tSTAR:
 			if state == stKw {
@@ -171,7 +171,7 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			if state != stPos {
 				p.fail()
 			}
-			p.next()
+			p.skip()
 			state = stKw
 			if p.at(end) || p.at(tCOMMA) && (p.peekAt(1).kind == end || p.peekAt(1).kind == tDOUBLESTAR) {
 				p.failTok(t, "named arguments must follow bare *")
@@ -187,7 +187,7 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			if state == stDone {
 				p.fail()
 			}
-			p.next()
+			p.skip()
 			a.Kwarg = p.param(lambda, false)
 			if p.at(tEQUAL) {
 				p.failTok(*p.peek(), "var-keyword argument cannot have default value")
