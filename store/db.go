@@ -70,9 +70,15 @@ func SchemaVersion() int {
 // Options configure Open.
 type Options struct {
 	// BatchSize is the number of records per transaction; 0 means 256. The
-	// memory manager derives it from the budget: a Run holds at most
-	// BatchSize records (with their reports) before committing them.
+	// memory manager derives it from the budget.
 	BatchSize int
+	// BatchBytes also ends a batch: once the queued rows' encoded text
+	// (reports as JSON) reaches this many bytes, they are committed,
+	// however few records that is; 0 means 4 MiB. A Run holds at most two
+	// batches (one filling, one committing), so this bounds its memory
+	// whatever the size of the reports, where BatchSize alone would let
+	// thousands of large reports pile up.
+	BatchBytes int
 	// MaxDelay commits the queued records once the oldest has waited this
 	// long, however few they are, so that a crash loses at most about that
 	// much work even with large batches; 0 means 1s, negative means never.
@@ -110,6 +116,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 256
 	}
+	if opts.BatchBytes <= 0 {
+		opts.BatchBytes = 4 << 20
+	}
 	if opts.MaxDelay == 0 {
 		opts.MaxDelay = time.Second
 	}
@@ -139,16 +148,23 @@ func (db *DB) open(ctx context.Context) error {
 	// The statement journal of a multi-row INSERT is a temporary file by
 	// default: a pwrite per page. In memory it is bounded by one statement.
 	q.Add("_pragma", "temp_store(MEMORY)")
-	q.Add("_pragma", "cache_size(-8192)") // 8 MiB of page cache instead of 2
+	// 2 MiB of page cache (SQLite's default): 8 MiB cost 15 MB of peak RSS
+	// and saved no measurable CPU (writes are appends; the B-tree interior
+	// pages that an upsert needs fit).
+	q.Add("_pragma", "cache_size(-2048)")
 	if db.opts.ReadOnly {
 		q.Set("mode", "ro")
 	} else {
-		// Before WAL mode: page_size only takes effect on a new database.
-		// Large pages: reports are kilobytes, and modernc's pwrite per page
-		// is the cost that counts.
-		q.Add("_pragma", "page_size(65536)")
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(FULL)")
+		// page_size only takes effect on a new database, before WAL mode.
+		// The driver runs the _pragma list sorted by name, then
+		// _journal_mode and _synchronous: so journal_mode is not in the list
+		// (it would come before page_size, as it did when pybatch asked for
+		// 64 KiB pages and got 4 KiB). Measured on the stdlib (1,790 files):
+		// 4, 16 and 64 KiB pages cost the same CPU, and the larger pages
+		// 10 and 27 MB more peak RSS (page cache, dirty pages in a commit).
+		q.Add("_pragma", "page_size(4096)")
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "FULL")
 	}
 	dsn := "file:" + (&url.URL{Path: db.path}).EscapedPath() + "?" + q.Encode()
 	sdb, err := sql.Open("sqlite", dsn)

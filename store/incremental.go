@@ -14,10 +14,12 @@ import (
 //
 // SQLite (NewIncremental with a Run): a file is skipped when its stored
 // result is final and path, size, mtime (ns), options hash and tool version
-// match; the skip is recorded (Run.Keep) so that MarkGone does not take the
-// file for deleted. A record whose content hash, size, options and version
-// equal the stored ones (the mtime changed, the bytes did not) only touches
-// the stored record (Run.Touch) instead of rewriting it.
+// match. Nothing is written for a skipped file: the Incremental remembers
+// which files Skip was asked about, and Run.MarkGone marks them all seen
+// in one statement (and the others gone). A record whose content hash,
+// size, options and version equal the stored ones (the mtime changed, the
+// bytes did not) only touches the stored record (Run.Touch) instead of
+// rewriting it.
 //
 // JSON Lines (NewJSONLResume): every path already in the committed part of
 // the file is skipped, whatever its state, since a second line for it would
@@ -26,7 +28,8 @@ import (
 // Skip and Write may be called from different goroutines.
 type Incremental struct {
 	mu          sync.Mutex
-	known       map[string]FileState
+	index       map[string]int32 // path → files
+	files       []knownFile
 	run         *Run // nil for JSON Lines
 	sink        Sink
 	source      string
@@ -36,53 +39,80 @@ type Incremental struct {
 	touched     int
 }
 
+// knownFile is what the store holds about one file, and whether this run's
+// walk met it.
+type knownFile struct {
+	FileState
+	seen bool
+}
+
 // NewIncremental prepares an incremental run of source on db: it reads
-// what db knows (DB.Known) and writes through run.
+// what db knows about source and writes through run (which asks it, in
+// MarkGone, which files the walk did not see).
 func NewIncremental(ctx context.Context, db *DB, run *Run, source, optionsHash, toolVersion string) (*Incremental, error) {
-	known, err := db.Known(ctx, source)
+	in := &Incremental{index: map[string]int32{}, run: run, sink: run, source: source, optionsHash: optionsHash, toolVersion: toolVersion}
+	err := db.eachKnown(ctx, source, func(path string, st FileState) { in.add(path, st) })
 	if err != nil {
 		return nil, err
 	}
-	return &Incremental{known: known, run: run, sink: run, source: source, optionsHash: optionsHash, toolVersion: toolVersion}, nil
+	run.attach(source, in)
+	return in, nil
+}
+
+func (in *Incremental) add(path string, st FileState) {
+	if i, ok := in.index[path]; ok {
+		in.files[i].FileState = st
+		return
+	}
+	in.index[path] = int32(len(in.files))
+	in.files = append(in.files, knownFile{FileState: st})
 }
 
 // NewJSONLResume prepares the resume of a JSON Lines file: the paths of
 // source it already holds are skipped.
 func NewJSONLResume(out *JSONL, source string) (*Incremental, error) {
-	known, err := out.Known(source)
-	if err != nil {
+	in := &Incremental{index: map[string]int32{}, sink: out, source: source}
+	if err := out.eachKnown(source, in.add); err != nil {
 		return nil, err
 	}
-	return &Incremental{known: known, sink: out, source: source}, nil
+	return in, nil
 }
 
 // Skip reports whether the scanned file at path needs no analysis. When it
-// returns true the file is done (and, for SQLite, recorded as seen).
+// returns true the file is done (and, for SQLite, counts as seen by the
+// walk: MarkGone will not take it for deleted).
 func (in *Incremental) Skip(ctx context.Context, path string, size int64, mtime time.Time) (bool, error) {
 	in.mu.Lock()
-	st, ok := in.known[path]
-	in.mu.Unlock()
+	defer in.mu.Unlock()
+	i, ok := in.index[path]
 	if !ok {
 		return false, nil
 	}
-	if in.run == nil { // JSON Lines: already written
-		in.count(&in.skipped)
-		return true, nil
+	f := &in.files[i]
+	f.seen = true
+	if in.run != nil && !f.Unchanged(size, mtime, in.optionsHash, in.toolVersion) {
+		return false, nil // (JSON Lines: already written, whatever its state)
 	}
-	if !st.Unchanged(size, mtime, in.optionsHash, in.toolVersion) {
-		return false, nil
-	}
-	if err := in.run.Keep(ctx, in.source, path); err != nil {
-		return false, err
-	}
-	in.count(&in.skipped)
+	in.skipped++
 	return true, nil
 }
 
-func (in *Incremental) count(n *int) {
+// unseen lists the files the store held that were neither looked at by
+// Skip nor in kept, and not already gone.
+func (in *Incremental) unseen(kept map[string]struct{}) []string {
 	in.mu.Lock()
-	*n++
-	in.mu.Unlock()
+	defer in.mu.Unlock()
+	var out []string
+	for p, i := range in.index {
+		f := &in.files[i]
+		if f.seen || f.Status == Gone {
+			continue
+		}
+		if _, ok := kept[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Write writes rec through the sink, or only touches the stored record when
@@ -90,10 +120,15 @@ func (in *Incremental) count(n *int) {
 func (in *Incremental) Write(ctx context.Context, rec *result.Record) error {
 	if in.run != nil && rec.Source == in.source && rec.Status == result.Analyzed && rec.Report != nil {
 		in.mu.Lock()
-		st, ok := in.known[rec.Path]
+		same := false
+		if i, ok := in.index[rec.Path]; ok {
+			same = in.files[i].SameContent(rec.Size, rec.Report.SHA256, in.optionsHash, in.toolVersion)
+		}
+		if same {
+			in.touched++
+		}
 		in.mu.Unlock()
-		if ok && st.SameContent(rec.Size, rec.Report.SHA256, in.optionsHash, in.toolVersion) {
-			in.count(&in.touched)
+		if same {
 			return in.run.Touch(ctx, rec.Source, rec.Path, rec.Size, rec.ModTime)
 		}
 	}

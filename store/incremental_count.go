@@ -7,10 +7,10 @@ import "time"
 // incremental or resumed run will not analyse.
 func (in *Incremental) Done(path string, size int64, mtime time.Time) bool {
 	in.mu.Lock()
-	st, ok := in.known[path]
-	in.mu.Unlock()
+	defer in.mu.Unlock()
+	i, ok := in.index[path]
 	if !ok {
 		return false
 	}
-	return in.run == nil || st.Unchanged(size, mtime, in.optionsHash, in.toolVersion)
+	return in.run == nil || in.files[i].Unchanged(size, mtime, in.optionsHash, in.toolVersion)
 }

@@ -342,35 +342,41 @@ func (s *JSONL) Committed() int64 { return s.ckpt.Records }
 // or the output would hold that path twice.
 func (s *JSONL) Known(source string) (map[string]FileState, error) {
 	known := map[string]FileState{}
+	if err := s.eachKnown(source, func(path string, st FileState) { known[path] = st }); err != nil {
+		return nil, err
+	}
+	return known, nil
+}
+
+// eachKnown calls f for every committed record of source. Only the fields
+// a FileState needs are decoded (see decodeKnown): a full decode of every
+// report made resuming cost about as much as analysing.
+func (s *JSONL) eachKnown(source string, f func(path string, st FileState)) error {
 	if s.f == nil || s.ckpt.Offset == 0 {
-		return known, nil
+		return nil
 	}
-	f, err := os.Open(s.path)
+	file, err := os.Open(s.path)
 	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return fmt.Errorf("store: %w", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, s.ckpt.Offset))
-	sc.Buffer(make([]byte, 64<<10), 1<<30)
+	defer file.Close()
+	sc := bufio.NewScanner(io.LimitReader(file, s.ckpt.Offset))
+	sc.Buffer(make([]byte, 256<<10), 1<<30)
 	line := 0
 	for sc.Scan() {
 		line++
-		r, err := DecodeLine(sc.Bytes())
+		k, err := decodeKnown(sc.Bytes())
 		if err != nil {
-			return nil, fmt.Errorf("store: %s line %d: %w", s.path, line, err)
+			return fmt.Errorf("store: %s line %d: %w", s.path, line, err)
 		}
-		if r.Source != source {
+		if k.source != source {
 			continue
 		}
-		st := FileState{Size: r.Size, MtimeNs: unixNano(r.ModTime), Status: r.Status,
-			OptionsHash: s.ckpt.OptionsHash, ToolVersion: s.ckpt.ToolVersion}
-		if r.Report != nil {
-			st.SHA256 = r.Report.SHA256
-		}
-		known[r.Path] = st
+		f(k.path, FileState{Size: k.size, MtimeNs: k.mtime, Status: k.status, SHA256: k.sha,
+			OptionsHash: s.ckpt.OptionsHash, ToolVersion: s.ckpt.ToolVersion})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("store: reading %s: %w", s.path, err)
+		return fmt.Errorf("store: reading %s: %w", s.path, err)
 	}
-	return known, nil
+	return nil
 }
