@@ -62,8 +62,9 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 		r.LinesError = "the file cannot be decoded: " + derr.Error()
 		return r
 	}
-	// text is not modified while rawMetrics reads it: no copy needed.
-	if m, err := rawMetrics(unsafe.String(unsafe.SliceData(text), len(text))); err != nil {
+	// text is not modified while rawScan reads it: no copy needed.
+	m, defs, err := rawScan(unsafe.String(unsafe.SliceData(text), len(text)))
+	if err != nil {
 		r.LinesError = err.Error()
 	} else {
 		r.Lines = m
@@ -72,7 +73,7 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 		r.SyntaxError = syntaxError(perr)
 		return r
 	}
-	analyzeModule(r, mod, text, opts)
+	analyzeModule(r, mod, text, defs, opts)
 	return r
 }
 
@@ -89,13 +90,12 @@ func syntaxError(err error) *SyntaxError {
 	return &SyntaxError{Kind: "SyntaxError", Msg: err.Error()}
 }
 
-// analyzeModule fills the AST-derived fields of r.
-func analyzeModule(r *Report, mod *ast.Module, text []byte, opts Options) {
-	w := walker{r: r, text: text, opts: opts}
-	// a capacity hint (an overestimate: strings and comments count too), so
-	// that the large Definition values are not copied while growing
-	hint := bytes.Count(text, []byte("def ")) + bytes.Count(text, []byte("class "))
-	r.Definitions = make([]Definition, 0, hint)
+// analyzeModule fills the AST-derived fields of r. defsHint estimates the
+// number of definitions, so that the large Definition values are seldom
+// copied while the slice grows.
+func analyzeModule(r *Report, mod *ast.Module, text []byte, defsHint int, opts Options) {
+	w := walker{r: r, text: text, opts: opts, defsHint: defsHint, curLine: 1}
+	r.Definitions = make([]Definition, 0, defsHint)
 	r.Docstring = docstring(mod.Body)
 	r.All = dunderAll(mod.Body)
 	w.stmts(mod.Body, &scope{kind: scopeModule}, ctxModule)
@@ -177,9 +177,14 @@ func stronger(a, b importCtx) importCtx { return max(a, b) }
 type walker struct {
 	r         *Report
 	paramSlab []Param // Params of all definitions are carved from here
+	defsHint  int
 	text      []byte
-	lineStart []int
-	opts      Options
+	// a cursor for offset: line curLine (1-based) starts at text[curOff];
+	// the walk asks for positions in about source order, so moving it is
+	// cheaper than a table of all line starts
+	curLine int32
+	curOff  int
+	opts    Options
 }
 
 // bodyRole says how a nested statement list runs relative to its statement.
@@ -355,11 +360,13 @@ func (w *walker) function(n ast.Stmt, name string, args *ast.Arguments, body []a
 	decorators []ast.Expr, returns ast.Expr, async bool, sc *scope) {
 	loc := n.(ast.Located).Location()
 	kind := "function"
-	if sc.kind == scopeClass {
+	switch {
+	case sc.kind == scopeClass && async:
+		kind = "async_method"
+	case sc.kind == scopeClass:
 		kind = "method"
-	}
-	if async {
-		kind = "async_" + kind
+	case async:
+		kind = "async_function"
 	}
 	cc := 1 + w.ccBody(body)
 	if sc.kind == scopeClass {
@@ -422,7 +429,11 @@ func (w *walker) params(a *ast.Arguments) []Param {
 	}
 	n := len(a.Posonlyargs) + len(a.Args) + len(a.Kwonlyargs) + 2
 	if cap(w.paramSlab)-len(w.paramSlab) < n {
-		w.paramSlab = make([]Param, 0, max(256, n))
+		size := max(64, n)
+		if w.paramSlab == nil {
+			size = max(8, n, 3*w.defsHint) // a few per definition
+		}
+		w.paramSlab = make([]Param, 0, size)
 	}
 	l := len(w.paramSlab)
 	ps := w.paramSlab[l : l : l+n]
@@ -464,24 +475,29 @@ func (w *walker) srcText(n ast.Located) string {
 	return string(w.text[start:end])
 }
 
+// offset is the byte offset of a (line, col) position, ok false when it is
+// outside the text.
 func (w *walker) offset(line, col int32) (int, bool) {
-	if w.lineStart == nil {
-		// built on first use: most definitions need no source text
-		w.lineStart = make([]int, 1, 64)
-		for i := 0; ; {
-			j := bytes.IndexByte(w.text[i:], '\n')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-			w.lineStart = append(w.lineStart, i)
-		}
-	}
-	if line < 1 || int(line) > len(w.lineStart) || col < 0 {
+	if line < 1 || col < 0 {
 		return 0, false
 	}
-	off := w.lineStart[line-1] + int(col)
-	if off > len(w.text) {
+	text := w.text
+	for w.curLine < line {
+		j := bytes.IndexByte(text[w.curOff:], '\n')
+		if j < 0 {
+			return 0, false
+		}
+		w.curOff += j + 1
+		w.curLine++
+	}
+	for w.curLine > line {
+		// the line before starts after the "\n" that precedes the one
+		// ending it
+		w.curOff = bytes.LastIndexByte(text[:w.curOff-1], '\n') + 1
+		w.curLine--
+	}
+	off := w.curOff + int(col)
+	if off > len(text) {
 		return 0, false
 	}
 	return off, true
@@ -523,29 +539,41 @@ func docstring(body []ast.Stmt) *string {
 // common leading spaces of the lines after the first, strip the first line's
 // leading spaces, drop leading and trailing empty lines.
 func cleandoc(doc string) string {
-	lines := strings.Split(expandTabs(doc), "\n")
+	doc = expandTabs(doc)
+	first, rest, multi := strings.Cut(doc, "\n")
+	first = strings.TrimLeft(first, " ")
+	if !multi {
+		return first
+	}
 	margin := -1
-	for _, l := range lines[1:] {
-		content := len(strings.TrimLeft(l, " "))
-		if content > 0 {
+	for r := rest; ; {
+		l, next, more := strings.Cut(r, "\n")
+		if content := len(strings.TrimLeft(l, " ")); content > 0 {
 			if indent := len(l) - content; margin < 0 || indent < margin {
 				margin = indent
 			}
 		}
-	}
-	lines[0] = strings.TrimLeft(lines[0], " ")
-	if margin >= 0 {
-		for i := 1; i < len(lines); i++ {
-			lines[i] = lines[i][min(margin, len(lines[i])):] // only spaces are removed
+		if !more {
+			break
 		}
+		r = next
 	}
-	for len(lines) > 0 && lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
+	margin = max(margin, 0)
+	// Join the lines; the empty lines at both ends are then the "\n" at
+	// both ends (a line holds no "\n", an empty line adds nothing).
+	var b strings.Builder
+	b.Grow(len(doc))
+	b.WriteString(first)
+	for r := rest; ; {
+		l, next, more := strings.Cut(r, "\n")
+		b.WriteByte('\n')
+		b.WriteString(l[min(margin, len(l)):]) // only spaces are removed
+		if !more {
+			break
+		}
+		r = next
 	}
-	for len(lines) > 0 && lines[0] == "" {
-		lines = lines[1:]
-	}
-	return strings.Join(lines, "\n")
+	return strings.Trim(b.String(), "\n")
 }
 
 // expandTabs is Python's str.expandtabs(8): columns count code points and

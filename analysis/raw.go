@@ -66,7 +66,14 @@ type tok311 struct {
 // rawMetrics computes radon raw's numbers from the decoded text (newlines
 // already normalized to "\n").
 func rawMetrics(text string) (LineMetrics, error) {
-	var m LineMetrics
+	m, _, err := rawScan(text)
+	return m, err
+}
+
+// rawScan is rawMetrics, and also counts the lines that start a unit with
+// "def ", "async def " or "class ": a cheap estimate of the number of
+// definitions (to size Report.Definitions), not a count of them.
+func rawScan(text string) (m LineMetrics, defs int, err error) {
 	lr := lineReader{text: text}
 	var t tok311
 	line, more := lr.next()
@@ -84,9 +91,15 @@ func rawMetrics(text string) (LineMetrics, error) {
 			line, more = lr.next()
 			continue
 		}
-		if ok, comment := simpleLine(line); ok {
+		switch line[0] {
+		case 'd', 'c', 'a':
+			if strings.HasPrefix(line, "def ") || strings.HasPrefix(line, "class ") || strings.HasPrefix(line, "async def ") {
+				defs++
+			}
+		}
+		if lloc, comment := simpleLine(line); lloc > 0 {
 			m.SLOC++
-			m.LLOC++
+			m.LLOC += lloc
 			if comment {
 				m.Comments++
 			}
@@ -123,7 +136,7 @@ func rawMetrics(text string) (LineMetrics, error) {
 				}
 			}
 			if line, more = lr.next(); !more {
-				return LineMetrics{}, fmt.Errorf("%w (line %d)", errRawIncomplete, startLine)
+				return LineMetrics{}, defs, fmt.Errorf("%w (line %d)", errRawIncomplete, startLine)
 			}
 		}
 		line, more = lr.next()
@@ -145,54 +158,49 @@ func rawMetrics(text string) (LineMetrics, error) {
 		m.LLOC += logicalLines(t.toks)
 	}
 	m.LOC = m.SLOC + m.Blank + m.Multi + m.SingleComments
-	return m, nil
+	return m, defs, nil
 }
 
 // simpleLine reports whether tokenize would read line alone as one
 // complete logical line that does not start with a string and has no
-// semicolon and no colon but one at its end (before a comment): names,
-// numbers, spaces, operators that are tokens by themselves, one-line
-// strings, brackets that close on the line, and maybe a trailing comment.
-// Such a line is one SLOC and one LLOC (and one comment when it has one).
-func simpleLine(line string) (ok, comment bool) {
+// semicolon: names, numbers, spaces, operators that are tokens by
+// themselves, one-line strings, brackets that close on the line, and maybe
+// a trailing comment. Such a line is one SLOC, one comment when it has one,
+// and lloc logical lines as radon's _logical counts them: 1, or 2 when it
+// has a ":" token that is not its last token (a slice, a dict, a lambda, an
+// annotation). lloc is 0 when the line is not that simple.
+func simpleLine(line string) (lloc int, comment bool) {
 	if prefixLen(line, 0) >= 0 {
-		return false, false // may be a string alone: a "docstring" line
+		return 0, false // may be a string alone: a "docstring" line
 	}
-	depth, colon, last := 0, -1, -1
-	i := 0
+	depth, lastColon, end := 0, -1, len(line)
 scan:
-	for i < len(line) {
+	for i := 0; i < len(line); i++ {
 		c := line[i]
-		if c < 128 && simpleChars[c>>6]&(1<<(c&63)) != 0 {
-			if c != ' ' && c != '\t' {
-				last = i
-			}
-			i++
+		if simpleChars[c] {
 			continue
 		}
-		switch {
-		case c == '(' || c == '[' || c == '{':
+		switch c {
+		case '(', '[', '{':
 			depth++
-		case c == ')' || c == ']' || c == '}':
+		case ')', ']', '}':
 			depth--
 			if depth < 0 {
-				return false, false
+				return 0, false
 			}
-		case c == '!':
+		case '!':
 			if i+1 >= len(line) || line[i+1] != '=' {
-				return false, false
+				return 0, false
 			}
-		case c == ':':
+		case ':':
 			if i+1 < len(line) && line[i+1] == '=' {
 				i++ // the walrus operator
-			} else if colon >= 0 {
-				return false, false
 			} else {
-				colon = i
+				lastColon = i
 			}
-		case c == '\'' || c == '"':
+		case '\'', '"':
 			if i+2 < len(line) && line[i+1] == c && line[i+2] == c {
-				return false, false // triple-quoted: may span lines
+				return 0, false // triple-quoted: may span lines
 			}
 			j := i + 1
 			for j < len(line) && line[j] != c {
@@ -202,29 +210,36 @@ scan:
 				j++
 			}
 			if j >= len(line) {
-				return false, false // unterminated or continued
+				return 0, false // unterminated or continued
 			}
 			i = j
-		case c == '#':
-			comment = true
+		case '#':
+			comment, end = true, i
 			break scan
 		default:
-			return false, false
+			return 0, false
 		}
-		last = i
-		i++
 	}
-	if depth != 0 || colon >= 0 && colon != last {
-		return false, false
+	if depth != 0 {
+		return 0, false
 	}
-	return true, comment
+	if lastColon < 0 {
+		return 1, comment
+	}
+	for end > 0 && (line[end-1] == ' ' || line[end-1] == '\t') {
+		end--
+	}
+	if lastColon == end-1 {
+		return 1, comment // the colon ends the statement
+	}
+	return 2, comment
 }
 
-// simpleChars is the set of ASCII bytes that simpleLine passes over: names,
+// simpleChars is the set of bytes that simpleLine passes over: names,
 // numbers, spaces and the operators that are tokens by themselves.
-var simpleChars = func() (m [2]uint64) {
+var simpleChars = func() (m [256]bool) {
 	for _, c := range []byte("_ \t0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-*/%&|^~<>=.,@") {
-		m[c>>6] |= 1 << (c & 63)
+		m[c] = true
 	}
 	return m
 }()
@@ -411,24 +426,30 @@ func (t *tok311) stringToken(startRow, endRow int) {
 func (t *tok311) endString(s string, pos int) int {
 	q := t.quote
 	for i := pos; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\\':
+		rest := s[i:]
+		k := strings.IndexByte(rest, q)
+		if k < 0 {
+			k = len(rest)
+		}
+		if b := strings.IndexByte(rest[:k], '\\'); b >= 0 {
+			i += b
 			if i+1 >= len(s) || s[i+1] == '\n' {
 				return -1
 			}
 			i += 2
-		case c == q:
-			if !t.triple {
-				return i + 1
-			}
-			if i+2 < len(s) && s[i+1] == q && s[i+2] == q {
-				return i + 3
-			}
-			i++
-		default:
-			i++
+			continue
 		}
+		if k == len(rest) {
+			return -1
+		}
+		i += k
+		if !t.triple {
+			return i + 1
+		}
+		if i+2 < len(s) && s[i+1] == q && s[i+2] == q {
+			return i + 3
+		}
+		i++
 	}
 	return -1
 }
@@ -920,26 +941,55 @@ func (lr *lineReader) next() (string, bool) {
 }
 
 // onlyLF reports whether "\n" is the only line break of str.splitlines in s.
+// It reads s 8 bytes at a time: a word of ASCII bytes none of which is in
+// \v..\r or \x1c..\x1e has no break but "\n"; other words are checked byte
+// by byte.
 func onlyLF(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c < 0xC2 {
-			continue // the common case
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	// between(x, m, n) has the high bit of each byte b of x with m < b < n,
+	// exactly when every byte of x is below 0x80.
+	between := func(x, m, n uint64) uint64 {
+		return (ones*(127+n) - x) & ^x & (x + ones*(127-m)) & high
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if x&high == 0 && between(x, 0x0a, 0x0e)|between(x, 0x1b, 0x1f) == 0 {
+			continue
 		}
-		switch {
-		case c == '\r' || c == '\v' || c == '\f' || c >= 0x1c && c <= 0x1e:
-			return false
-		case c == 0xC2:
-			if i+1 < len(s) && s[i+1] == 0x85 {
-				return false
-			}
-		case c == 0xE2:
-			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+		for j := i; j < i+8; j++ {
+			if isBreakAt(s, j) {
 				return false
 			}
 		}
 	}
+	for ; i < len(s); i++ {
+		if isBreakAt(s, i) {
+			return false
+		}
+	}
 	return true
+}
+
+// isBreakAt reports whether a line break of str.splitlines other than "\n"
+// starts at s[i].
+func isBreakAt(s string, i int) bool {
+	c := s[i]
+	switch {
+	case c >= 0x20 && c < 0xC2:
+		return false // the common case
+	case c == '\r' || c == '\v' || c == '\f' || c >= 0x1c && c <= 0x1e:
+		return true
+	case c == 0xC2:
+		return i+1 < len(s) && s[i+1] == 0x85
+	case c == 0xE2:
+		return i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9)
+	}
+	return false
 }
 
 // pyStrip is Python's str.strip() with no argument.
