@@ -833,7 +833,8 @@ func (db *DB) Failed(ctx context.Context) ([]FailedFile, error) {
 	return out, rows.Err()
 }
 
-// ErrNotFound is returned by Record for a file the database does not hold.
+// ErrNotFound is wrapped by the error of Record for a file the database
+// does not hold, and of LastResultRun when no run wrote a result.
 var ErrNotFound = errors.New("store: no such file")
 
 // Record reads back the stored record of source/path, report included,
@@ -904,4 +905,34 @@ func unmarshalNull(s sql.NullString, dst any) error {
 		return nil
 	}
 	return json.Unmarshal([]byte(s.String), dst)
+}
+
+// StoredRun is one row of the runs table.
+type StoredRun struct {
+	ID          int64
+	ToolVersion string
+	OptionsHash string
+	// Options is the JSON the run was begun with (RunInfo.Options).
+	Options   json.RawMessage
+	Outcome   Outcome
+	StartedAt string // RFC 3339, UTC
+}
+
+// LastResultRun returns the latest run that wrote any file result: the run
+// whose failures Failed lists (what `pybatch retry` repeats, with that
+// run's options). It returns an error wrapping ErrNotFound when no run
+// wrote a result.
+func (db *DB) LastResultRun(ctx context.Context) (StoredRun, error) {
+	var r StoredRun
+	var opts, outcome string
+	err := db.sql.QueryRowContext(ctx, `SELECT id, tool_version, options_hash, options, outcome, started_at FROM runs
+		WHERE id = (SELECT max(run_id) FROM files)`).Scan(&r.ID, &r.ToolVersion, &r.OptionsHash, &opts, &outcome, &r.StartedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("%w: %s holds no results yet", ErrNotFound, db.path)
+	}
+	if err != nil {
+		return r, describe(db.path, "reading", err)
+	}
+	r.Options, r.Outcome = json.RawMessage(opts), Outcome(outcome)
+	return r, nil
 }

@@ -1,0 +1,306 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/pybatch/pybatch/batch"
+	"github.com/pybatch/pybatch/memory"
+	"github.com/pybatch/pybatch/progress"
+	"github.com/pybatch/pybatch/recovery"
+	"github.com/pybatch/pybatch/scan"
+	"github.com/pybatch/pybatch/store"
+)
+
+// retryCmd is "pybatch retry": the original plan's retry_failed. It
+// analyses again only the files that failed in the last run of a database,
+// with that run's analysis options, and writes their new records into the
+// same database as a new run. Its analysis function is a field for the
+// same reason as analyzeCmd's.
+type retryCmd struct {
+	analyze batch.AnalyzeFunc
+}
+
+func runRetry(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return retryCmd{analyze: analyzeFile}.run(ctx, args, stdout, stderr)
+}
+
+// storedOptions are the options of analyze that retry takes over from the
+// run it repeats (runs.options, as analyze records them). A field absent
+// from an older record keeps analyze's default.
+type storedOptions struct {
+	MaxSize   string `json:"max_size"`
+	MaxMemory string `json:"max_memory"`
+	Retries   *int   `json:"retries"`
+	Isolate   bool   `json:"isolate"`
+	Workers   int    `json:"workers"`
+	Timeout   string `json:"timeout"`
+	// RecycleAfter is recorded by newer versions of analyze only.
+	RecycleAfter *int `json:"recycle_after"`
+}
+
+func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	start := time.Now()
+	fs := flag.NewFlagSet("retry", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var workers int
+	var progressMode string
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: pybatch retry [flags] [DATABASE]")
+		fmt.Fprintln(stderr, "\nAnalyse again the files that failed in the last run of DATABASE (default "+DefaultOutput+"),")
+		fmt.Fprintln(stderr, "with that run's options, and record the results as a new run of the same database.")
+		fmt.Fprintln(stderr, "Exit status: 0 all retried files done, 1 some still fail, 2 usage, 3 error, 130 interrupted.")
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	for _, name := range []string{"j", "workers"} {
+		fs.IntVar(&workers, name, 0, "files analysed at once (default: the last run's setting)")
+	}
+	fs.StringVar(&progressMode, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "pybatch retry: "+format+"\n", a...)
+		return code
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return fail(ExitUsage, "one DATABASE at most, got %d arguments", fs.NArg())
+	}
+	if workers < 0 {
+		return fail(ExitUsage, "--workers must not be negative")
+	}
+	path := DefaultOutput
+	if fs.NArg() == 1 {
+		path = fs.Arg(0)
+	}
+	if low := strings.ToLower(path); path == "-" || strings.HasSuffix(low, ".jsonl") || strings.HasSuffix(low, ".ndjson") {
+		return fail(ExitUsage, "%s: retry needs a SQLite database (JSON Lines keep no list of failures to repeat; run analyze again)", path)
+	}
+	// store.Open would create a missing database: a retry of nothing is a
+	// mistake worth saying.
+	if _, err := os.Stat(path); err != nil {
+		return fail(ExitError, "%v (retry repeats the failures recorded in a database that analyze wrote)", err)
+	}
+	mode, err := progress.ParseMode(progressMode)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+
+	sinkCtx := context.WithoutCancel(ctx) // the run is recorded even after an interruption
+	db, err := store.Open(sinkCtx, path, store.Options{})
+	if err != nil {
+		return fail(ExitError, "%v", err)
+	}
+	defer db.Close()
+	last, err := db.LastResultRun(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(stderr, "pybatch retry: %s holds no results: nothing to retry\n", path)
+		return ExitOK
+	}
+	if err != nil {
+		return fail(ExitError, "%v", err)
+	}
+	failed, err := db.Failed(ctx)
+	if err != nil {
+		return fail(ExitError, "%v", err)
+	}
+	if len(failed) == 0 {
+		fmt.Fprintf(stderr, "pybatch retry: no file failed in the last run of %s (run %d): nothing to retry\n", path, last.ID)
+		return ExitOK
+	}
+
+	var so storedOptions
+	if err := json.Unmarshal(last.Options, &so); err != nil {
+		return fail(ExitError, "the options of run %d in %s are not readable: %v", last.ID, path, err)
+	}
+	bo, budget, err := so.batchOptions(c.analyze, stderr)
+	if err != nil {
+		return fail(ExitError, "the options of run %d in %s: %v", last.ID, path, err)
+	}
+	if workers > 0 {
+		bo.Workers = workers
+	}
+	mm, err := memory.New(memory.Options{Budget: budget})
+	if err != nil {
+		return fail(ExitError, "the memory cap of run %d: %v", last.ID, err)
+	}
+	defer mm.Close()
+	bo.Admit = func(ctx context.Context, f batch.File) (func(), error) { return mm.AdmitSize(ctx, f.Size) }
+	bo.InFlight = memory.BatchSizes(mm.Budget(), memory.SizingOptions{}).ChunkFiles
+	renderer, err := progress.NewRenderer(mode, stderr, progress.RendererOptions{})
+	if err != nil {
+		return fail(ExitUsage, "--progress: %v", err)
+	}
+
+	run, err := db.BeginRun(sinkCtx, store.RunInfo{
+		ToolVersion: Version,
+		// The repeated run's options hash: the records are the ones that
+		// run would have made, so the next incremental analyze with the
+		// same options keeps them.
+		OptionsHash: last.OptionsHash,
+		Options:     map[string]any{"retry_of": last.ID, "options": last.Options, "files": len(failed), "workers": bo.Workers},
+	})
+	if err != nil {
+		return fail(ExitError, "%v", err)
+	}
+
+	tracker := progress.NewTracker(progress.Options{Renderer: renderer})
+	sampler := memory.StartSampler(ctx, memory.SamplerOptions{})
+	var sum batch.Summary
+	var writeErr error
+	// One stream per source: a record's source is the batch's.
+	for source, files := range bySource(failed) {
+		bo.Source = source
+		records, err := batch.Stream(ctx, retryFiles(files, bo.MaxSize, mm, tracker), bo)
+		if err != nil {
+			writeErr = err
+			break
+		}
+		for rec := range records {
+			if writeErr = run.Write(sinkCtx, rec); writeErr != nil {
+				break
+			}
+			sum.Add(rec)
+			tracker.Record(rec)
+		}
+		if writeErr != nil || ctx.Err() != nil {
+			break
+		}
+	}
+	tracker.DiscoveryDone()
+	sum.Elapsed = time.Since(start)
+	memSum := sampler.Stop()
+	admission := mm.Stats()
+	stats := tracker.Finish(progress.FinishInfo{Memory: &memSum, Admission: &admission})
+	sum.Interrupted = ctx.Err() != nil && writeErr == nil
+	outcome := store.Completed
+	switch {
+	case writeErr != nil:
+		outcome = store.FailedRun
+	case sum.Interrupted:
+		outcome = store.Interrupted
+	}
+	finishErr := run.Finish(sinkCtx, outcome, stats)
+	if mode != progress.ModeJSON && mode != progress.ModeNone {
+		_ = stats.WriteText(stderr)
+	}
+	fmt.Fprintf(stderr, "pybatch retry: %d files that failed in run %d of %s retried as run %d\n", len(failed), last.ID, path, run.ID())
+	fmt.Fprintln(stderr, "pybatch:", sum.String())
+	switch {
+	case writeErr != nil:
+		return fail(ExitError, "writing %s: %v", path, writeErr)
+	case finishErr != nil:
+		return fail(ExitError, "finishing %s: %v", path, finishErr)
+	case sum.Interrupted:
+		return ExitInterrupted
+	case sum.Failed > 0:
+		return ExitFailures
+	}
+	return ExitOK
+}
+
+// batchOptions rebuilds the batch options of the run being repeated, and
+// its memory budget.
+func (so storedOptions) batchOptions(analyze batch.AnalyzeFunc, stderr io.Writer) (batch.Options, int64, error) {
+	bo := batch.Options{Analyze: analyze, Workers: so.Workers, Isolate: so.Isolate, WorkerStderr: stderr, MaxSize: -1}
+	maxSize, err := memory.ParseSize(or(so.MaxSize, "10MB"))
+	if err != nil || maxSize < 0 {
+		return bo, 0, fmt.Errorf("max_size %q: %v", so.MaxSize, err)
+	}
+	if maxSize > 0 {
+		bo.MaxSize = maxSize
+	}
+	budget, err := memory.ParseSize(or(so.MaxMemory, "500MB"))
+	if err != nil {
+		return bo, 0, fmt.Errorf("max_memory %q: %v", so.MaxMemory, err)
+	}
+	bo.Timeout = time.Minute
+	if so.Timeout != "" {
+		if bo.Timeout, err = time.ParseDuration(so.Timeout); err != nil || bo.Timeout < 0 {
+			return bo, 0, fmt.Errorf("timeout %q: %v", so.Timeout, err)
+		}
+	}
+	retries := 2
+	if so.Retries != nil {
+		retries = max(*so.Retries, 0)
+	}
+	bo.Retry = recovery.Policy{MaxAttempts: retries + 1}
+	bo.RecycleAfter = 1000
+	if so.RecycleAfter != nil {
+		bo.RecycleAfter = max(*so.RecycleAfter, 0)
+	}
+	if so.Isolate {
+		exe, err := os.Executable()
+		if err != nil {
+			return bo, 0, fmt.Errorf("isolate: cannot find my own executable: %v", err)
+		}
+		bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, workerCommandName) }
+	}
+	return bo, budget, nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// bySource groups failed files by source, in the order Failed gives them
+// (sorted by source, then path).
+func bySource(failed []store.FailedFile) iter.Seq2[string, []store.FailedFile] {
+	return func(yield func(string, []store.FailedFile) bool) {
+		for i := 0; i < len(failed); {
+			j := i + 1
+			for j < len(failed) && failed[j].Source == failed[i].Source {
+				j++
+			}
+			if !yield(failed[i].Source, failed[i:j]) {
+				return
+			}
+			i = j
+		}
+	}
+}
+
+// retryFiles turns failed files into the batch's input, with the size and
+// mtime they have now (a file that is gone or unreadable keeps zeros, and
+// its new record says why it failed again). As in analyze, a file now over
+// the size limit is skipped (too_large), and so is one that could never fit
+// in the memory budget.
+func retryFiles(files []store.FailedFile, maxSize int64, mm *memory.Manager, tr *progress.Tracker) iter.Seq[batch.File] {
+	return func(yield func(batch.File) bool) {
+		for _, f := range files {
+			bf := batch.File{Path: f.Path}
+			if st, err := os.Stat(f.Path); err == nil {
+				bf.Size, bf.ModTime = st.Size(), st.ModTime()
+			}
+			switch {
+			case maxSize > 0 && bf.Size > maxSize:
+				bf.Skip, bf.SkipErr = scan.SkipTooLarge, fmt.Errorf("%d bytes, over the size limit of %d", bf.Size, maxSize)
+			default:
+				if err := mm.Check(bf.Size); err != nil {
+					bf.Skip, bf.SkipErr = memory.SkipReasonTooLarge, err
+				}
+			}
+			tr.Discovered(bf.Size)
+			if !yield(bf) {
+				return
+			}
+		}
+	}
+}
