@@ -3,10 +3,12 @@ package parser
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/source"
 	"github.com/pybatch/pybatch/python/token"
 )
 
@@ -21,6 +23,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("f'{a!r:{b}}' t'{c=}' rb'\\x00'\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		src = append([]byte(nil), src...) // scribbled on below
 		m, err := Parse(src, Options{})
 		if err != nil {
 			var se *token.SyntaxError
@@ -35,8 +38,68 @@ func FuzzParse(f *testing.F) {
 		for n := range ast.Preorder(m) {
 			checkRequired(t, n)
 		}
-		_ = ast.Dump(m, ast.DumpOptions{Indent: -1})
+		d := ast.Dump(m, ast.DumpOptions{Indent: -1})
+		scribble(src)
+		if ast.Dump(m, ast.DumpOptions{Indent: -1}) != d {
+			t.Fatalf("the tree changed when the source was overwritten after Parse (without ShareSource)")
+		}
 	})
+}
+
+// scribble overwrites b, as a caller reusing its buffer would.
+func scribble(b []byte) {
+	for i := range b {
+		b[i] = 'Z'
+	}
+}
+
+// TestCopyOwnsStrings checks that without ShareSource no string of the tree
+// points into the caller's source: the dump must not change when the source
+// buffer is overwritten after Parse. Snippets, plus the local Python standard
+// library when there is one (PYBATCH_BENCH_DIR as for the benchmarks).
+func TestCopyOwnsStrings(t *testing.T) {
+	b, err := os.ReadFile("testdata/snippets.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs := strings.Split(string(b), "\n#---\n")
+	dir := os.Getenv("PYBATCH_BENCH_DIR")
+	if dir == "" {
+		dir = "/root/.pyenv/versions/3.11.7/lib/python3.11"
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.py"))
+	files2, _ := filepath.Glob(filepath.Join(dir, "*", "*.py"))
+	for _, f := range append(files, files2...) {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if src, _, err := source.Decode(raw); err == nil {
+			srcs = append(srcs, string(src))
+		}
+	}
+	t.Logf("%d sources", len(srcs))
+	parsed := 0
+	for _, s := range srcs {
+		src := []byte(s)
+		m, err := Parse(src, Options{})
+		if err != nil {
+			continue
+		}
+		parsed++
+		want := ast.Dump(m, ast.DumpOptions{Indent: -1})
+		scribble(src)
+		if got := ast.Dump(m, ast.DumpOptions{Indent: -1}); got != want {
+			k := 0
+			for k < len(got) && k < len(want) && got[k] == want[k] {
+				k++
+			}
+			t.Fatalf("tree changed after the source was overwritten, at byte %d: …%.120s", k, want[max(0, k-60):])
+		}
+	}
+	if parsed < 100 {
+		t.Fatalf("only %d sources parsed", parsed)
+	}
 }
 
 // checkRequired fails when a node lacks a child CPython always sets.

@@ -32,8 +32,8 @@
 package parser
 
 import (
+	"encoding/binary"
 	"errors"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/pybatch/pybatch/python/ast"
@@ -234,8 +234,12 @@ type tok struct {
 
 type parser struct {
 	src    []byte
-	srcStr string // src as a string, converted once: identifiers are substrings of it
-	tz     tokenizer.Tokenizer
+	srcStr string // src viewed as a string (no copy): never put in the tree without keep
+	share  bool   // Options.ShareSource
+	// names interns identifiers when the source is not shared: each
+	// distinct name is copied once per tree (into slabs.strBuf).
+	names internTable
+	tz    tokenizer.Tokenizer
 
 	// toks is the window of tokens; toks[0] has absolute index base. The
 	// tokens are read from the tokenizer in batches (avail), but the parser
@@ -283,11 +287,8 @@ func newParser(src []byte, share bool) *parser {
 		p = &parser{toks: make([]tok, 0, 1024)}
 	}
 	p.src = src
-	if share {
-		p.srcStr = unsafe.String(unsafe.SliceData(src), len(src))
-	} else {
-		p.srcStr = string(src)
-	}
+	p.srcStr = unsafe.String(unsafe.SliceData(src), len(src))
+	p.share = share
 	p.tz.Reset(src, tokenizer.Options{})
 	return p
 }
@@ -295,6 +296,7 @@ func newParser(src []byte, share bool) *parser {
 // release returns p to the pool, dropping every reference to this parse.
 func (p *parser) release() {
 	p.src, p.srcStr, p.escBody = nil, "", ""
+	p.names.reset() // its strings belong to this tree
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]
 	p.base, p.pos, p.fill, p.avail, p.eof, p.depth, p.barry = 0, 0, 0, 0, false, 0, false
@@ -593,14 +595,51 @@ func tokLoc(t tok) ast.Loc {
 }
 
 // ident returns the identifier of a NAME token (NFKC-normalized if non-ASCII).
+// Unless the source is shared, equal identifiers of one tree share one copy.
 func (p *parser) ident(t tok) string {
-	s := p.srcStr[t.off:t.eoff]
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return tokenizer.Identifier(p.src[t.off:t.eoff])
-		}
+	// Hash and check for non-ASCII bytes 8 bytes at a time (little-endian
+	// loads; the tail is masked), since most names are shorter than 8.
+	src := p.src
+	i, end := int(t.off), int(t.eoff)
+	var h, or uint64
+	for ; i+8 <= end; i += 8 {
+		w := binary.LittleEndian.Uint64(src[i:])
+		or |= w
+		h = (h ^ w) * 0x9E3779B97F4A7C15
 	}
-	return s
+	if i < end {
+		var w uint64
+		if i+8 <= len(src) {
+			w = binary.LittleEndian.Uint64(src[i:]) & (1<<(8*uint(end-i)) - 1)
+		} else {
+			for j := end - 1; j >= i; j-- {
+				w = w<<8 | uint64(src[j])
+			}
+		}
+		or |= w
+		h = (h ^ w) * 0x9E3779B97F4A7C15
+	}
+	if or&0x8080808080808080 != 0 {
+		return tokenizer.Identifier(src[t.off:t.eoff])
+	}
+	s := p.srcStr[t.off:t.eoff]
+	if p.share {
+		return s
+	}
+	return p.names.intern(s, uint32(h>>32), &p.slabs)
+}
+
+// keep returns s for use in the tree: when s is a piece of the source and
+// the source is not shared, a copy of it.
+func (p *parser) keep(s string) string {
+	if p.share || len(s) == 0 {
+		return s
+	}
+	base := uintptr(unsafe.Pointer(unsafe.StringData(p.srcStr)))
+	if a := uintptr(unsafe.Pointer(unsafe.StringData(s))); a < base || a >= base+uintptr(len(p.srcStr)) {
+		return s // already a string of its own (e.g. an unescaped literal)
+	}
+	return p.slabs.str(s)
 }
 
 // isName reports whether the current token is a NAME (not a hard keyword).

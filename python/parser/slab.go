@@ -2,6 +2,8 @@ package parser
 
 import (
 	"math/big"
+	"strings"
+	"unsafe"
 
 	"github.com/pybatch/pybatch/python/ast"
 )
@@ -44,6 +46,7 @@ type slabs struct {
 
 	exprBuf []ast.Expr
 	words   []big.Word
+	strBuf  []byte // backing for the tree's copies of source text
 
 	// remain is the number of source bytes not yet tokenized.
 	remain int
@@ -75,4 +78,83 @@ func (s *slabs) smallInt(v uint64) *big.Int {
 	s.words = s.words[1:]
 	w[0] = big.Word(v)
 	return z.SetBits(w)
+}
+
+// str returns a copy of s. Short strings are carved from a chunk of this
+// tree (one allocation for many identifiers), long ones get their own.
+func (s *slabs) str(v string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	if len(v) > 128 {
+		return strings.Clone(v)
+	}
+	if len(s.strBuf) < len(v) {
+		// Identifiers and short literals take about a tenth of the
+		// source left; a chunk is at least 512 bytes, at most 8 KiB.
+		s.strBuf = make([]byte, min(max(s.remain/10, 512), 8192))
+	}
+	n := copy(s.strBuf, v)
+	out := unsafe.String(&s.strBuf[0], n)
+	s.strBuf = s.strBuf[n:]
+	return out
+}
+
+// internTable is an open-addressing set of the identifiers of one tree,
+// keyed by their FNV-1a hash (cheaper than a map for these short keys).
+type internTable struct {
+	slots []internSlot // power-of-two length; s == "" means empty
+	n     int
+}
+
+type internSlot struct {
+	s string
+	h uint32
+}
+
+// intern returns the tree's copy of s (whose hash is h), making it if new.
+func (t *internTable) intern(s string, h uint32, sl *slabs) string {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	mask := uint32(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		e := &t.slots[i]
+		if e.s == "" {
+			v := sl.str(s)
+			e.s, e.h = v, h
+			t.n++
+			return v
+		}
+		if e.h == h && e.s == s {
+			return e.s
+		}
+	}
+}
+
+func (t *internTable) grow() {
+	old := t.slots
+	t.slots = make([]internSlot, max(2*len(old), 512))
+	mask := uint32(len(t.slots) - 1)
+	for _, e := range old {
+		if e.s == "" {
+			continue
+		}
+		i := e.h & mask
+		for t.slots[i].s != "" {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = e
+	}
+}
+
+// reset empties the table (dropping its references to the tree); a table
+// grown large for one file is dropped rather than cleared for every later one.
+func (t *internTable) reset() {
+	if len(t.slots) > 1<<13 {
+		t.slots = nil
+	} else {
+		clear(t.slots)
+	}
+	t.n = 0
 }

@@ -35,7 +35,7 @@ func (p *parser) strings() ast.Expr {
 			if isBytes {
 				c.Value = ast.Bytes(v)
 			} else {
-				c.Value = ast.Str(v)
+				c.Value = ast.Str(p.keep(v))
 			}
 			if u {
 				c.Kind = "u"
@@ -115,7 +115,7 @@ func (p *parser) mergePieces(pieces []strPiece) []ast.Expr {
 		}
 		var s string
 		if j == i+1 {
-			s = pieces[i].str
+			s = p.keep(pieces[i].str)
 		} else {
 			var b strings.Builder
 			for _, pc := range pieces[i:j] {
@@ -568,7 +568,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 				continue
 			}
 			c := p.slabs.constant.new(p.slabs.remain / 120)
-			c.Value = ast.Str(sp.str)
+			c.Value = ast.Str(p.keep(sp.str))
 			c.Loc = sp.loc
 			vals = append(vals, c)
 		}
@@ -582,7 +582,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 	p.skipExpect(tRBRACE)
 	loc := p.loc(lbrace)
 	if tstr {
-		in := &ast.Interpolation{Value: e, Str: ast.Str(p.srcStr[lbrace.eoff:exprEndOff]), Conversion: conversion, FormatSpec: spec}
+		in := &ast.Interpolation{Value: e, Str: ast.Str(p.keep(p.srcStr[lbrace.eoff:exprEndOff])), Conversion: conversion, FormatSpec: spec}
 		in.Loc = loc
 		return append(pieces, strPiece{expr: in})
 	}
