@@ -16,7 +16,9 @@
 // wrapping ErrLocked ("pybatch.db is in use by another pybatch run (pid N
 // since T)"), or waits with Options.Wait. Readers (Options.ReadOnly) never
 // wait. BeginRun inserts a runs row; the Run it returns is the Sink. It
-// writes Options.BatchSize records per transaction; a record's file row,
+// writes at most Options.BatchSize records, or Options.BatchBytes bytes of
+// encoded reports, per transaction (a record is encoded when it is queued,
+// so a Run's memory does not depend on how large reports are); a record's file row,
 // definitions, imports and syntax error are replaced in the same
 // transaction, keyed by (source, path): writing a file again never
 // duplicates it, a crash loses at most the uncommitted batch, and the next
@@ -35,7 +37,8 @@
 //	               sha256, status (analyzed, skipped, failed, gone),
 //	               skip_reason, error_class, error, attempts, duration_ns,
 //	               run_id (the run that produced the result), seen_run_id
-//	               (the last run whose walk saw the file), encoding, bom,
+//	               (the last run that wrote or touched the row: a run that
+//	               skips a file unchanged does not rewrite it), encoding, bom,
 //	               loc, lloc, sloc, comments, single_comments, multi, blank,
 //	               report_schema, lines_error (why the line metrics are missing)
 //	reports        file_id, docstring, all_names (JSON), definitions_json and
@@ -80,11 +83,13 @@
 // (a full disk, an I/O error): stop, Finish with FailedRun, print it. The
 // database still opens and the next run resumes: a resume is an ordinary
 // incremental run, which skips what the interrupted one committed. Every
-// file the walk sees must be written, skipped through Incremental (or kept
-// with Run.Keep) or touched, or MarkGone takes it for deleted. Records of
-// files skipped by the scanner (too large, binary, ...) are written like
-// any other. `pybatch retry` lists db.Failed(ctx) and analyses those files
-// again (Incremental never skips a failed file).
+// file the walk sees must be written, looked at by Incremental.Skip (or
+// kept with Run.Keep) or touched, or MarkGone takes it for deleted; a file
+// skipped unchanged costs no write at all. Records of files skipped by the
+// scanner (too large, binary, ...) are written like any other.
+// `pybatch retry` reads db.LastResultRun (its options and options hash) and
+// db.Failed, analyses those files again and writes them as a new run
+// (Incremental never skips a failed file either).
 //
 // # JSON Lines
 //
