@@ -46,8 +46,9 @@ type Options struct {
 	// ShareSource lets the tree's strings (identifiers, string constants
 	// without escapes) point into src instead of a private copy, saving one
 	// byte of allocation per source byte. Set it only when src is never
-	// modified while the tree is in use (e.g. a buffer freshly returned by
-	// source.Decode).
+	// modified while the tree is in use (e.g. the text source.Decode
+	// returns, as long as the raw bytes it decoded are not modified either:
+	// the text may be those bytes).
 	ShareSource bool
 }
 

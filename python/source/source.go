@@ -50,19 +50,31 @@ var unsupported = map[string]bool{
 // with CPython's message; positions follow CPython's (lineno, offset) with
 // Col = offset-1: Line 0 means CPython reports no line (codec errors have
 // lineno 0, offset -1, so Col -2).
+//
+// Decode never modifies raw, but the text may share raw's memory: when raw
+// is UTF-8 ending in "\n" with no "\r", the text is raw itself (after a BOM,
+// the rest of it), which saves a copy of every such file. A caller that
+// modifies raw while it still uses the text must copy one of them.
 func Decode(raw []byte) ([]byte, Info, error) {
 	info := Info{Encoding: "utf-8"}
 	if bytes.IndexByte(raw, 0) >= 0 {
 		return nil, info, &token.SyntaxError{Kind: "SyntaxError", Msg: "source code string cannot contain null bytes"}
 	}
-	buf := translateNewlines(raw)
-	// CPython appends a newline to exec input that lacks one; it matters for
-	// finding line 1 and 2 and for codec error positions, so do the same and
-	// drop it at the end.
+	var buf []byte
 	added := false
-	if len(buf) > 0 && buf[len(buf)-1] != '\n' {
-		buf = append(buf, '\n')
-		added = true
+	if len(raw) > 0 && raw[len(raw)-1] == '\n' && bytes.IndexByte(raw, '\r') < 0 {
+		// The common case: nothing to translate and no newline to add, so
+		// raw is decoded in place (Decode never writes to it).
+		buf = raw
+	} else {
+		buf = translateNewlines(raw)
+		// CPython appends a newline to exec input that lacks one; it matters for
+		// finding line 1 and 2 and for codec error positions, so do the same and
+		// drop it at the end.
+		if len(buf) > 0 && buf[len(buf)-1] != '\n' {
+			buf = append(buf, '\n')
+			added = true
+		}
 	}
 	if bytes.HasPrefix(buf, []byte{0xEF, 0xBB, 0xBF}) {
 		buf = buf[3:]
@@ -106,18 +118,18 @@ func Decode(raw []byte) ([]byte, Info, error) {
 // slice (never raw itself), since callers append to it.
 func translateNewlines(raw []byte) []byte {
 	out := make([]byte, 0, len(raw)+1)
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c == '\r' {
-			out = append(out, '\n')
-			if i+1 < len(raw) && raw[i+1] == '\n' {
-				i++
-			}
-			continue
+	for {
+		i := bytes.IndexByte(raw, '\r')
+		if i < 0 {
+			return append(out, raw...)
 		}
-		out = append(out, c)
+		out = append(out, raw[:i]...)
+		out = append(out, '\n')
+		raw = raw[i+1:]
+		if len(raw) > 0 && raw[0] == '\n' {
+			raw = raw[1:]
+		}
 	}
-	return out
 }
 
 // findCodingSpec applies CPython's check_coding_spec to line 1 and, when line

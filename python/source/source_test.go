@@ -305,3 +305,42 @@ func TestGB18030UserDefined(t *testing.T) {
 		t.Errorf("CPython %s, ours %s", got, strings.Join(want, " "))
 	}
 }
+
+// TestDecodeSharesOnlyUnchangedInput checks when Decode's text is raw's own
+// memory (plain UTF-8 ending in a newline, with or without a BOM) and that
+// raw is never modified, against the copying path's result for the same
+// text with a "\r\n" or a missing final newline.
+func TestDecodeSharesOnlyUnchangedInput(t *testing.T) {
+	for _, tc := range []struct {
+		raw    string
+		shared bool
+	}{
+		{"x = 1\n", true},
+		{"\xef\xbb\xbfx = 'é'\n", true},
+		{"# -*- coding: utf-8 -*-\nx = 1\n", true},
+		{"x = 1", false},
+		{"x = 1\r\n", false},
+		{"x = 1\ry = 2\n", false},
+		{"# coding: latin-1\nx = '\xe9'\n", false},
+		{"", false},
+	} {
+		raw := []byte(tc.raw)
+		text, _, err := Decode(raw)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.raw, err)
+		}
+		if string(raw) != tc.raw {
+			t.Fatalf("%q: Decode modified its input", tc.raw)
+		}
+		shared := len(text) > 0 && &text[len(text)-1] == &raw[len(raw)-1]
+		if shared != tc.shared {
+			t.Errorf("%q: text shares raw's memory = %v, want %v", tc.raw, shared, tc.shared)
+		}
+	}
+	// The same program through both paths gives the same text.
+	a, _, errA := Decode([]byte("def f():\n    return 'x'\n"))
+	b, _, errB := Decode([]byte("def f():\r\n    return 'x'"))
+	if errA != nil || errB != nil || string(a) != "def f():\n    return 'x'\n" || string(b) != "def f():\n    return 'x'" {
+		t.Fatalf("got %q (%v) and %q (%v)", a, errA, b, errB)
+	}
+}
