@@ -177,6 +177,8 @@ func stronger(a, b importCtx) importCtx { return max(a, b) }
 type walker struct {
 	r         *Report
 	paramSlab []Param // Params of all definitions are carved from here
+	strs      strArena
+	docs      []string // docstrings of definitions; never grown in place
 	defsHint  int
 	text      []byte
 	// a cursor for offset: line curLine (1-based) starts at text[curOff];
@@ -345,15 +347,55 @@ func roleCtx(ctx importCtx, role bodyRole, importTry bool) importCtx {
 }
 
 // qualname is CPython's __qualname__ for a definition named name in sc.
-func qualname(sc *scope, name string) string {
+func (w *walker) qualname(sc *scope, name string) string {
 	switch {
 	case sc.kind == scopeModule || sc.isGlobal(name):
 		return name
 	case sc.kind == scopeFunction:
-		return sc.qualname + ".<locals>." + name
+		return w.strs.concat(sc.qualname, ".<locals>.", name)
 	default:
-		return sc.qualname + "." + name
+		return w.strs.concat(sc.qualname, ".", name)
 	}
+}
+
+// strArena hands out the strings of one Report from a few large blocks
+// instead of one allocation each. A block is never written again once a
+// string points into it, so the strings are as immutable as any.
+type strArena struct {
+	block []byte // the unused rest of the current block
+	next  int    // size of the next block
+}
+
+// concat returns a+b+c.
+func (a *strArena) concat(x, y, z string) string {
+	n := len(x) + len(y) + len(z)
+	b := a.take(n)
+	b = append(append(append(b, x...), y...), z...)
+	return unsafe.String(unsafe.SliceData(b), n)
+}
+
+// copyString returns a copy of b.
+func (a *strArena) copyString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	c := append(a.take(len(b)), b...)
+	return unsafe.String(unsafe.SliceData(c), len(c))
+}
+
+// take returns an empty slice with capacity n, carved from the block.
+func (a *strArena) take(n int) []byte {
+	if cap(a.block) < n {
+		if a.next == 0 {
+			a.next = 1 << 10
+		}
+		size := max(n, a.next)
+		a.next = min(2*a.next, 64<<10)
+		a.block = make([]byte, size)
+	}
+	b := a.block[:0:n]
+	a.block = a.block[n:]
+	return b
 }
 
 func (w *walker) function(n ast.Stmt, name string, args *ast.Arguments, body []ast.Stmt,
@@ -374,7 +416,7 @@ func (w *walker) function(n ast.Stmt, name string, args *ast.Arguments, body []a
 		sc.methodCC += cc
 	}
 	d := Definition{
-		QualName:   qualname(sc, name),
+		QualName:   w.qualname(sc, name),
 		Name:       name,
 		Kind:       kind,
 		Line:       int(loc.Lineno),
@@ -383,7 +425,7 @@ func (w *walker) function(n ast.Stmt, name string, args *ast.Arguments, body []a
 		EndCol:     int(loc.EndColOffset),
 		Decorators: w.exprTexts(decorators),
 		Params:     w.params(args),
-		Docstring:  docstring(body),
+		Docstring:  w.docstring(body),
 		Complexity: cc,
 		Rank:       ccRank(cc),
 	}
@@ -397,7 +439,7 @@ func (w *walker) function(n ast.Stmt, name string, args *ast.Arguments, body []a
 
 func (w *walker) class(n *ast.ClassDef, sc *scope) {
 	d := Definition{
-		QualName:   qualname(sc, n.Name),
+		QualName:   w.qualname(sc, n.Name),
 		Name:       n.Name,
 		Kind:       "class",
 		Line:       int(n.Lineno),
@@ -405,7 +447,7 @@ func (w *walker) class(n *ast.ClassDef, sc *scope) {
 		EndLine:    int(n.EndLineno),
 		EndCol:     int(n.EndColOffset),
 		Decorators: w.exprTexts(n.DecoratorList),
-		Docstring:  docstring(n.Body),
+		Docstring:  w.docstring(n.Body),
 	}
 	for _, b := range n.Bases {
 		d.Bases = append(d.Bases, w.srcText(b))
@@ -472,7 +514,7 @@ func (w *walker) srcText(n ast.Located) string {
 	if !ok1 || !ok2 || end < start {
 		return ""
 	}
-	return string(w.text[start:end])
+	return w.strs.copyString(w.text[start:end])
 }
 
 // offset is the byte offset of a (line, col) position, ok false when it is
@@ -514,25 +556,47 @@ func (w *walker) exprTexts(es []ast.Expr) []string {
 	return out
 }
 
+// docstring is ast.get_docstring(node, clean=True) for a body, held in a
+// slab shared by the definitions (one allocation for many).
+func (w *walker) docstring(body []ast.Stmt) *string {
+	d, ok := docText(body)
+	if !ok {
+		return nil
+	}
+	if len(w.docs) == cap(w.docs) {
+		w.docs = make([]string, 0, max(8, w.defsHint))
+	}
+	w.docs = append(w.docs, d)
+	return &w.docs[len(w.docs)-1]
+}
+
 // docstring is ast.get_docstring(node, clean=True) for a body.
 func docstring(body []ast.Stmt) *string {
-	if len(body) == 0 {
+	d, ok := docText(body)
+	if !ok {
 		return nil
+	}
+	return &d
+}
+
+// docText is docstring's text, ok false when the body has none.
+func docText(body []ast.Stmt) (string, bool) {
+	if len(body) == 0 {
+		return "", false
 	}
 	es, ok := body[0].(*ast.ExprStmt)
 	if !ok {
-		return nil
+		return "", false
 	}
 	c, ok := es.Value.(*ast.Constant)
 	if !ok {
-		return nil
+		return "", false
 	}
 	s, ok := c.Value.(ast.Str)
 	if !ok {
-		return nil
+		return "", false
 	}
-	d := cleandoc(string(s))
-	return &d
+	return cleandoc(string(s)), true
 }
 
 // cleandoc is CPython 3.14's inspect.cleandoc: expand tabs, remove the

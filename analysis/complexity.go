@@ -299,5 +299,5 @@ func ccRank(cc int) string {
 		r--
 	}
 	r = min(r, 5)
-	return string(rune('A' + r))
+	return "ABCDEF"[r : r+1]
 }
