@@ -209,10 +209,9 @@ func nfkc(b []byte) string {
 // nextc returns the next byte and advances, or eof. Like CPython's
 // tok_nextc it counts a line when it reads the line's first byte.
 func (t *Tokenizer) nextc() int {
-	if t.p < t.nextLine {
-		c := t.buf[t.p]
-		t.p++
-		return int(c)
+	if p := t.p; p < t.nextLine {
+		t.p = p + 1
+		return int(t.buf[p])
 	}
 	return t.nextcSlow()
 }
@@ -396,10 +395,14 @@ nextline:
 		contLineCol := 0
 		for {
 			// Fast path over spaces already on the current line.
-			for t.p < t.nextLine && t.buf[t.p] == ' ' {
-				t.p++
-				col++
-				altcol++
+			if line := t.buf[:t.nextLine]; t.p < len(line) && line[t.p] == ' ' {
+				p := t.p + 1
+				for p < len(line) && line[p] == ' ' {
+					p++
+				}
+				col += p - t.p
+				altcol += p - t.p
+				t.p = p
 			}
 			c = t.nextc()
 			if c == ' ' {
@@ -488,13 +491,18 @@ nextline:
 again:
 	// Skip spaces.
 	for {
-		if t.p < t.nextLine {
-			b := t.buf[t.p]
-			if b == ' ' || b == '\t' || b == '\f' {
-				t.p++
-				continue
-			}
+		line := t.buf[:t.nextLine]
+		p := t.p
+		for p < len(line) && (line[p] == ' ' || line[p] == '\t' || line[p] == '\f') {
+			p++
 		}
+		if p < len(line) {
+			// nextc, inlined.
+			c = int(line[p])
+			t.p = p + 1
+			break
+		}
+		t.p = p
 		c = t.nextc()
 		if c != ' ' && c != '\t' && c != '\f' {
 			break
@@ -566,11 +574,22 @@ again:
 			}
 			// Identifier characters never include "\n", so the
 			// scan stays on this line.
-			for t.p < t.nextLine && identChar[t.buf[t.p]] {
-				if t.buf[t.p] >= 128 {
-					nonascii = true
-				}
+			line := t.buf[:t.nextLine]
+			p := t.p
+			var or byte
+			for p < len(line) && identChar[line[p]] {
+				or |= line[p]
+				p++
+			}
+			if or >= 128 {
+				nonascii = true
+			}
+			t.p = p
+			if p < len(line) {
+				// line[p] ends the name: what nextc then backup would do.
+				c = int(line[p])
 				t.p++
+				break
 			}
 			c = t.nextc()
 		}
