@@ -928,9 +928,6 @@ type lineReader struct {
 	text string
 	pos  int
 	n    int
-	// simple: the text has no line break but "\n" (no \r, \v, \f,
-	// \x1c-\x1e, \x85, \u2028, \u2029), so lines end at "\n" only.
-	simple, checked bool
 	// nl is the last line followed by "\n" when the text has it right
 	// after the line (no stripped trailing space), else "".
 	nl string
@@ -939,117 +936,81 @@ type lineReader struct {
 func (lr *lineReader) next() (string, bool) {
 	text := lr.text
 	lr.nl = ""
-	if lr.pos >= len(text) {
+	start := lr.pos
+	if start >= len(text) {
 		return "", false
 	}
-	if !lr.checked {
-		lr.checked = true
-		lr.simple = onlyLF(text)
-	}
-	start := lr.pos
-	if lr.simple {
-		end := len(text)
-		lr.pos = end
-		if i := strings.IndexByte(text[start:], '\n'); i >= 0 {
-			end = start + i
-			lr.pos = end + 1
-		}
-		lr.n++
-		line := pyStrip(text[start:end])
-		if end < len(text) && len(line) > 0 && text[end-1] < utf8.RuneSelf && !asciiSpace(text[end-1]) {
-			// the stripped line ends right before the "\n"
-			lr.nl = text[end-len(line) : end+1]
-		}
-		return line, true
-	}
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
 	for i := start; i < len(text); {
-		c := text[i]
-		n := 0 // length of the line break at i
-		switch {
-		case c == '\n' || c == '\v' || c == '\f' || c == 0x1c || c == 0x1d || c == 0x1e:
-			n = 1
-		case c == '\r':
-			n = 1
-			if i+1 < len(text) && text[i+1] == '\n' {
-				n = 2
-			}
-		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRuneInString(text[i:])
-			if r == 0x85 || r == 0x2028 || r == 0x2029 {
-				n = size
-			} else {
-				i += size
+		if i+8 <= len(text) {
+			// skip 8 bytes that hold no byte in \n..\r or \x1c..\x1e
+			// and no non-ASCII byte (U+0085, U+2028, U+2029): with every
+			// byte below 0x80, (ones*(127+n) - x) & (x + ones*(127-m))
+			// has the high bit of each byte b with m < b < n
+			x := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+				uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+			if x&high == 0 && ((ones*(127+0x0e)-x)&(x+ones*(127-0x09))|(ones*(127+0x1f)-x)&(x+ones*(127-0x1b)))&high == 0 {
+				i += 8
 				continue
 			}
 		}
-		if n == 0 {
-			i++
-			continue
+		// look at the next 8 bytes one by one
+		for end := min(i+8, len(text)); i < end; i++ {
+			n := 1
+			if c := text[i]; c != '\n' {
+				if c < 0x0b || c > 0x1e && c < 0xC2 {
+					continue
+				}
+				if n = breakLen(text, i); n == 0 {
+					continue
+				}
+			}
+			lr.pos = i + n
+			lr.n++
+			line := pyStrip(text[start:i])
+			if text[i] == '\n' && len(line) > 0 && text[i-1] < utf8.RuneSelf && !asciiSpace(text[i-1]) {
+				// the stripped line ends right before the "\n"
+				lr.nl = text[i-len(line) : i+1]
+			}
+			return line, true
 		}
-		lr.pos = i + n
-		lr.n++
-		return pyStrip(text[start:i]), true
 	}
 	lr.pos = len(text)
 	lr.n++
 	return pyStrip(text[start:]), true
 }
 
-// onlyLF reports whether "\n" is the only line break of str.splitlines in s.
-// It reads s 8 bytes at a time: a word of ASCII bytes none of which is in
-// \v..\r or \x1c..\x1e has no break but "\n"; other words are checked byte
-// by byte.
-func onlyLF(s string) bool {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-	)
-	// between(x, m, n) has the high bit of each byte b of x with m < b < n,
-	// exactly when every byte of x is below 0x80.
-	between := func(x, m, n uint64) uint64 {
-		return (ones*(127+n) - x) & ^x & (x + ones*(127-m)) & high
-	}
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if x&high == 0 && between(x, 0x0a, 0x0e)|between(x, 0x1b, 0x1f) == 0 {
-			continue
+// breakLen is the length of the line break of str.splitlines at s[i:], or 0.
+func breakLen(s string, i int) int {
+	switch c := s[i]; {
+	case c == '\n' || c == '\v' || c == '\f' || c >= 0x1c && c <= 0x1e:
+		return 1
+	case c == '\r':
+		if i+1 < len(s) && s[i+1] == '\n' {
+			return 2
 		}
-		for j := i; j < i+8; j++ {
-			if isBreakAt(s, j) {
-				return false
-			}
-		}
-	}
-	for ; i < len(s); i++ {
-		if isBreakAt(s, i) {
-			return false
-		}
-	}
-	return true
-}
-
-// isBreakAt reports whether a line break of str.splitlines other than "\n"
-// starts at s[i].
-func isBreakAt(s string, i int) bool {
-	c := s[i]
-	switch {
-	case c >= 0x20 && c < 0xC2:
-		return false // the common case
-	case c == '\r' || c == '\v' || c == '\f' || c >= 0x1c && c <= 0x1e:
-		return true
+		return 1
 	case c == 0xC2:
-		return i+1 < len(s) && s[i+1] == 0x85
+		if i+1 < len(s) && s[i+1] == 0x85 {
+			return 2 // U+0085
+		}
 	case c == 0xE2:
-		return i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9)
+		if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+			return 3 // U+2028, U+2029
+		}
 	}
-	return false
+	return 0
 }
 
 // pyStrip is Python's str.strip() with no argument.
 func pyStrip(s string) string {
 	i, j := 0, len(s)
+	for i+8 <= j && s[i:i+8] == "        " {
+		i += 8 // indentation
+	}
 	for i < j {
 		c := s[i]
 		if c < utf8.RuneSelf {

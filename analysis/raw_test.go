@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os/exec"
 	"testing"
+	"unicode/utf8"
 )
 
 // rawSnippets exercise radon raw's corner cases: its per-line tokenization,
@@ -49,6 +50,19 @@ var rawSnippets = []string{
 	"x = 'a:b'  # c\nif x == ':':  # c\nf(a)['k'] = \"v\\\"q\"\nprint(1) # :\n",
 	"y = b'x' + rb\"y\"\n(x := 1)\nx = 'abc\\\\'\nz = f'{a:>3}'\nelse:\ntry: # c\n",
 	"x = 'it''s'\nb'x'\nrb'y' + 1\nu = ''\nv = \"\" # '\n",
+	// statements over several lines (the fast scanner's units)
+	"x = f(a,\n      b[1:2],\n      c)\n",
+	"d = {\n    'a': 1,\n\n    'b': 2}\n",
+	"d = {\n    'k':\n        1}\nif (a and\n        b):\n    pass\n",
+	"foo(x,\n    '''abc''', \"\"\"d'e\"\"\")\nfoo('''a''' ':', b\n)\n",
+	"x = [1,\n     2]; y = 3\nf(a,\n  b\\\n  c)\n",
+	"x = (  # c\n    1)  # d\nf(\n)\nx = f(a)(\n    b)[\n    c:]\n",
+	"x = (1,\n     '''multi\nline''')\ny = ('a'\n     'b')\n",
+	"z = [\n    1 if a else 2,\n    lambda: 0,\n    {**a, 'b': c},\n]\n",
+	"f(a,\n  \u00e9,\n  b)\ng(a,\n  'caf\u00e9')\n",
+	"class C(\n    Base,\n    metaclass=M):\n    x = [\n        1]\n",
+	"f(a,\n  b))\ng(\n",
+	"        x = 1      \n\t\ty = [\n  \t  2 ]  \n",
 }
 
 // TestRawSnippetsMatchRadon compares rawMetrics with radon's own
@@ -98,4 +112,65 @@ json.dump(out, sys.stdout)
 		}
 	}
 	t.Logf("%d/%d snippets identical to radon.raw.analyze", same, len(rawSnippets))
+}
+
+// splitStripRef is Python's [l.strip() for l in s.splitlines()] written
+// the obvious way, rune by rune.
+func splitStripRef(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n := 0
+		switch r {
+		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
+			n = size
+		case '\r':
+			n = 1
+			if i+1 < len(s) && s[i+1] == '\n' {
+				n = 2
+			}
+		}
+		if n == 0 {
+			i += size
+			continue
+		}
+		out = append(out, pyStrip(s[start:i]))
+		i += n
+		start = i
+	}
+	if start < len(s) {
+		out = append(out, pyStrip(s[start:]))
+	}
+	return out
+}
+
+// FuzzLineReader compares lineReader (which skips 8 bytes at a time) with
+// splitStripRef, and checks its nl field.
+//
+//	go test ./analysis -run '^$' -fuzz FuzzLineReader -fuzztime 1m
+func FuzzLineReader(f *testing.F) {
+	for _, s := range rawSnippets {
+		f.Add(s)
+	}
+	f.Add("        indented  \n\t\tx\r\ny\rz\u2028\u2029\x85\xc2\xe2\x80\n  \u3000 a \u3000\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		want := splitStripRef(s)
+		lr := lineReader{text: s}
+		for i := 0; ; i++ {
+			line, more := lr.next()
+			if !more {
+				if i != len(want) {
+					t.Fatalf("%q: %d lines, want %d", s, i, len(want))
+				}
+				break
+			}
+			if i >= len(want) || line != want[i] || lr.n != i+1 {
+				t.Fatalf("%q: line %d = %q, want %q", s, i+1, line, want)
+			}
+			if lr.nl != "" && lr.nl != line+"\n" {
+				t.Fatalf("%q: line %d: nl = %q", s, i+1, lr.nl)
+			}
+		}
+	})
 }
