@@ -896,13 +896,17 @@ func (t *Tokenizer) stringLiteral(quote int) (token.Kind, int, int) {
 	q := byte(quote)
 	for endQuoteSize != quoteSize {
 		// Fast path: skip ordinary bytes on the current line.
-		for t.p < t.nextLine {
-			b := t.buf[t.p]
-			if b == q || b == '\\' || b == '\n' {
+		line := t.buf[:t.nextLine]
+		p := t.p
+		for p < len(line) {
+			if b := line[p]; b == q || b == '\\' || b == '\n' {
 				break
 			}
-			t.p++
+			p++
+		}
+		if p != t.p {
 			endQuoteSize = 0
+			t.p = p
 		}
 		c = t.nextc()
 		if t.err != nil {
