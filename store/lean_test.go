@@ -3,11 +3,14 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -208,4 +211,95 @@ func TestUnchangedFilesAreNotRewritten(t *testing.T) {
 		t.Fatalf("third run: %d gone, %v", gone, err)
 	}
 	run.Finish(ctx, Completed, nil)
+}
+
+// reportsForEncoding are reports whose JSON is checked: synthetic ones,
+// real analyses of standard library files, and sources whose docstrings
+// and names spell the member keys the SQLite writer looks for.
+func reportsForEncoding(t *testing.T) []*analysis.Report {
+	var reps []*analysis.Report
+	for i := range 5 {
+		reps = append(reps, synthRecord("src", i).Report)
+	}
+	tricky := []string{
+		"'''\"imports\":[1],\"definitions\":[2],\"lines\":{} <&> \u2028'''\n__all__ = ['all', '\"all\":']\nimport os\n",
+		"def f(x=\"],\\\"definitions\\\":[\"):\n    '''\"lines\": ]'''\n    return x\n",
+		"x = 1\n",
+		"class C(\n", // a syntax error
+		"",
+	}
+	for i, src := range tricky {
+		reps = append(reps, analysis.Analyze(fmt.Sprintf("t%d.py", i), []byte(src), analysis.Options{}))
+	}
+	if root := findStdlib(); root != "" {
+		for _, name := range []string{"os.py", "json/decoder.py", "asyncio/base_events.py", "typing.py", "email/_header_value_parser.py"} {
+			if src, err := os.ReadFile(filepath.Join(root, name)); err == nil {
+				reps = append(reps, analysis.Analyze(name, src, analysis.Options{}))
+			}
+		}
+	}
+	return reps
+}
+
+// TestReportColumnsAreJSONMarshal: the columns the SQLite writer cuts out
+// of Report.AppendJSON are exactly encoding/json's encoding of each slice.
+func TestReportColumnsAreJSONMarshal(t *testing.T) {
+	col := func(v any, empty bool) string {
+		if empty {
+			return "NULL"
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for i, rep := range reportsForEncoding(t) {
+		r := &Run{db: &DB{opts: Options{BatchSize: 1, BatchBytes: 1 << 20}}}
+		o := op{doc: null}
+		r.arena = append(r.arena, "prefix"...)
+		if err := r.appendReport(&o, rep); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(r.arena, []byte(`prefix{"schema_version":`)) {
+			t.Errorf("report %d: the columns were not cut out of AppendJSON's bytes (the fallback ran)", i)
+		}
+		str := func(sp span) string {
+			if v := text(r.arena, sp); v != nil {
+				return v.(string)
+			}
+			return "NULL"
+		}
+		if got, want := str(o.all), col(rep.All, len(rep.All) == 0); got != want {
+			t.Errorf("report %d all: %s, want %s", i, got, want)
+		}
+		if got, want := str(o.imps), col(rep.Imports, len(rep.Imports) == 0); got != want {
+			t.Errorf("report %d imports: %.300s\nwant %.300s", i, got, want)
+		}
+		if got, want := str(o.defs), col(rep.Definitions, len(rep.Definitions) == 0); got != want {
+			t.Errorf("report %d definitions: %.300s\nwant %.300s", i, got, want)
+		}
+	}
+}
+
+// TestAppendLineIsJSONMarshal: the spliced line is json.Marshal's.
+func TestAppendLineIsJSONMarshal(t *testing.T) {
+	recs := []*result.Record{
+		{Source: "s<&>", Path: "a.py", Status: result.Skipped, SkipReason: "binary"},
+		{Source: "s", Path: "b\u2028.py", Status: result.Failed, ErrClass: "io", Err: "EIO \"x\"", Attempts: 2},
+	}
+	for i, rep := range reportsForEncoding(t) {
+		recs = append(recs, &result.Record{Source: "src", Path: rep.Path, Size: rep.Size, ModTime: time.Unix(1, int64(i)),
+			Status: result.Analyzed, Attempts: 1, Duration: time.Millisecond, Report: rep})
+	}
+	for _, r := range recs {
+		got, err := AppendLine([]byte("x"), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(LineOf(r))
+		if string(got) != "x"+string(want)+"\n" {
+			t.Fatalf("%s: AppendLine differs from json.Marshal:\n%.400s\n%.400s", r.Path, got, want)
+		}
+	}
 }

@@ -76,14 +76,26 @@ func (l Line) Record() *result.Record {
 	}
 }
 
-// AppendLine appends the JSON form of r and a newline to dst.
+// AppendLine appends the JSON form of r and a newline to dst: exactly
+// json.Marshal(LineOf(r)). The envelope is encoded by encoding/json (a few
+// scalars), the report, which is most of the line, by
+// analysis.Report.AppendJSON (no reflection); the report is Line's last
+// member, so the two splice into json.Marshal's bytes.
 func AppendLine(dst []byte, r *result.Record) ([]byte, error) {
-	b, err := json.Marshal(LineOf(r))
+	l := LineOf(r)
+	l.Report = nil // omitted (omitempty): appended below
+	b, err := json.Marshal(l)
 	if err != nil {
 		return dst, fmt.Errorf("store: encoding the record of %s: %w", r.Path, err)
 	}
-	dst = append(dst, b...)
-	return append(dst, '\n'), nil
+	if r.Report == nil {
+		dst = append(dst, b...)
+		return append(dst, '\n'), nil
+	}
+	dst = append(dst, b[:len(b)-1]...)
+	dst = append(dst, `,"report":`...)
+	dst = r.Report.AppendJSON(dst)
+	return append(dst, '}', '\n'), nil
 }
 
 // DecodeLine parses one line (with or without its newline) of a JSON Lines

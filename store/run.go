@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -181,16 +182,10 @@ func (r *Run) Write(ctx context.Context, rec *result.Record) error {
 		o.sha, o.encoding, o.linesErr = rep.SHA256, rep.Encoding, rep.LinesError
 		o.bom, o.schema, o.lines, o.syntax = rep.BOM, rep.SchemaVersion, rep.Lines, rep.SyntaxError
 		mark := len(r.arena)
-		var err error
 		if rep.Docstring != nil {
 			o.doc = r.appendText(*rep.Docstring)
 		}
-		if o.all, err = appendJSON(r, rep.All); err == nil {
-			if o.defs, err = appendJSON(r, rep.Definitions); err == nil {
-				o.imps, err = appendJSON(r, rep.Imports)
-			}
-		}
-		if err != nil {
+		if err := r.appendReport(&o, rep); err != nil {
 			r.arena = r.arena[:mark]
 			return fmt.Errorf("store: encoding the report of %s: %w", rec.Path, err)
 		}
@@ -206,7 +201,59 @@ func (r *Run) appendText(s string) span {
 	return span{int32(off), int32(len(s))}
 }
 
-// appendJSON encodes v into r's arena; an empty slice is NULL.
+// appendReport encodes rep's __all__, imports and definitions into the
+// arena. analysis.Report.AppendJSON (exactly json.Marshal's bytes, without
+// reflection) encodes the whole report, and the three columns are the
+// values of its "all", "imports" and "definitions" members, found by their
+// keys: a key cannot occur inside a JSON string (a string's quotes are
+// escaped), the members come in Report's field order, and no nested object
+// has a member of those names. Anything unexpected falls back to
+// encoding/json per column.
+func (r *Run) appendReport(o *op, rep *analysis.Report) error {
+	start := len(r.arena)
+	r.arena = rep.AppendJSON(r.arena)
+	js := r.arena[start:]
+	member := func(key, next string) (span, bool) {
+		i := bytes.Index(js, []byte(`"`+key+`":`))
+		if i < 0 {
+			return null, false
+		}
+		v := i + len(key) + 3
+		j := bytes.Index(js[v:], []byte(`,"`+next+`":`))
+		if j < 0 {
+			return null, false
+		}
+		val := js[v : v+j]
+		switch {
+		case string(val) == "null" || string(val) == "[]":
+			return null, true
+		case len(val) >= 2 && val[0] == '[' && val[len(val)-1] == ']':
+			return span{int32(start + v), int32(j)}, true
+		}
+		return null, false
+	}
+	var ok1, ok2, ok3 bool
+	o.all, ok1 = null, len(rep.All) == 0
+	if !ok1 {
+		o.all, ok1 = member("all", "imports")
+	}
+	o.imps, ok2 = member("imports", "definitions")
+	o.defs, ok3 = member("definitions", "lines")
+	if ok1 && ok2 && ok3 {
+		return nil
+	}
+	r.arena = r.arena[:start]
+	var err error
+	if o.all, err = appendJSON(r, rep.All); err == nil {
+		if o.imps, err = appendJSON(r, rep.Imports); err == nil {
+			o.defs, err = appendJSON(r, rep.Definitions)
+		}
+	}
+	return err
+}
+
+// appendJSON encodes v into r's arena with encoding/json; an empty slice
+// is NULL.
 func appendJSON[T any](r *Run, v []T) (span, error) {
 	if len(v) == 0 {
 		return null, nil
