@@ -19,10 +19,10 @@ import (
 // TestKillAnalyzeAndResume is the end-to-end crash test: it builds the
 // pybatch command, runs `pybatch analyze` on a copy of a real tree, kills it
 // with SIGKILL at random moments, runs it again each time, and compares the
-// final database with the one an uninterrupted run made: every file present
-// exactly once, with identical results.
+// database of every run that completed with the one an uninterrupted run
+// made: every file present exactly once, with identical results.
 //
-// By default the tree is 400 files of the machine's Python standard library
+// By default the tree is 1,000 files of the machine's Python standard library
 // and there are 10 kills. For the full test:
 //
 //	PYBATCH_KILL_ROOT=/root/.pyenv/versions/3.11.7/lib/python3.11 PYBATCH_KILLS=50 \
@@ -32,7 +32,7 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 		t.Skip("builds the command and runs it many times")
 	}
 	root := os.Getenv("PYBATCH_KILL_ROOT")
-	limit := 400
+	limit := 1000
 	if root != "" {
 		limit = 0
 	} else {
@@ -65,17 +65,24 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 	full := time.Since(t0)
 	t.Logf("uninterrupted run: %v", full)
 
+	want := dumpDB(t, ref)
 	db := filepath.Join(work, "killed.db")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-	killed, completed := 0, 0
-	// The kills are spread across one logical run: each comes after a
-	// random time of mean max(full/kills, 4s) (start-up and the commit
-	// delay need a few seconds before a run makes progress), and each
-	// resumed run continues where the last commit left off, so the kills
-	// land all along the work. When a run completes before its kill, later
-	// kills come within the time that run took (they hit re-runs).
-	window := max(2*full/time.Duration(kills), 8*time.Second)
-	duringWork := 0
+	killed, completed, rounds, duringWork := 0, 0, 0, 0
+	// Rounds: each starts from no database and runs analyze again and again,
+	// each run killed after a random time in [0, 1.2×full] (at
+	// start-up, mid-batch, while committing, or after the work), each
+	// resumed run continuing from the last commit, until a run completes
+	// before its kill; the database of every completed round must equal the
+	// uninterrupted one. Starting over keeps the kills on runs that still
+	// have work to do, instead of on re-runs of a finished tree.
+	window := 6 * full / 5
+	compare := func(what string) {
+		t.Helper()
+		if got := dumpDB(t, db); got != want {
+			t.Fatalf("%s: the database differs from the uninterrupted one:\n%s", what, firstDiff(got, want))
+		}
+	}
 	for killed < kills {
 		cmd := analyze(db)
 		var stderr strings.Builder
@@ -83,7 +90,6 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Anywhere in the run: at start-up, mid-batch, while committing.
 		started := time.Now()
 		time.Sleep(time.Duration(rng.Int64N(int64(window) + 1)))
 		cmd.Process.Signal(syscall.SIGKILL)
@@ -96,10 +102,15 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 			if c < n {
 				duringWork++
 			}
-			t.Logf("kill %d after %v: %d files committed", killed, time.Since(started).Round(time.Millisecond), c)
+			t.Logf("round %d, kill %d after %v: %d files committed", rounds+1, killed, time.Since(started).Round(time.Millisecond), c)
 		case err == nil || exitCode(err) == 1:
-			completed++ // it finished before the kill: the next run is incremental
-			window = max(time.Since(started), 50*time.Millisecond)
+			completed++
+			rounds++
+			compare(fmt.Sprintf("round %d (%d kills so far)", rounds, killed))
+			t.Logf("round %d completed and equal after %d kills in all", rounds, killed)
+			for _, f := range []string{db, db + "-wal", db + "-shm"} {
+				os.Remove(f)
+			}
 		default:
 			t.Fatalf("run after %d kills: %v\n%s", killed, err, stderr.String())
 		}
@@ -107,12 +118,8 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 	if out, err := analyze(db).CombinedOutput(); err != nil && exitCode(err) != 1 {
 		t.Fatalf("final run: %v\n%s", err, out)
 	}
-	t.Logf("%d kills (%d before all files were committed), %d runs completed before their kill", killed, duringWork, completed)
-
-	want, got := dumpDB(t, ref), dumpDB(t, db)
-	if got != want {
-		t.Fatalf("the database after %d kills differs from the uninterrupted one:\n%s", killed, firstDiff(got, want))
-	}
+	t.Logf("%d kills (%d before all files were committed) in %d rounds; every round's database equals the uninterrupted one", killed, duringWork, rounds+1)
+	compare(fmt.Sprintf("last round, after %d kills", killed))
 	rdb := openTest(t, db, Options{ReadOnly: true})
 	if c := count(t, rdb, "SELECT count(*) FROM files"); c != n {
 		t.Fatalf("%d file rows for %d files", c, n)
