@@ -268,6 +268,7 @@ type parser struct {
 
 	exprStack []ast.Expr
 	stmtStack []ast.Stmt
+	argStack  []*ast.Arg
 
 	slabs slabs
 }
@@ -306,6 +307,8 @@ func (p *parser) release() {
 	p.exprStack = p.exprStack[:0]
 	clear(p.stmtStack)
 	p.stmtStack = p.stmtStack[:0]
+	clear(p.argStack)
+	p.argStack = p.argStack[:0]
 	p.pins = p.pins[:0]
 	p.slabs = slabs{}
 	if cap(p.toks) > 1<<16 {
@@ -490,7 +493,7 @@ func (p *parser) prev() *tok {
 // tokenizer error), the position and work stacks are restored and try
 // returns false. It implements PEG backtracking where it is needed.
 func (p *parser) try(f func()) (ok bool) {
-	m, em, sm, depth, np := p.pos, len(p.exprStack), len(p.stmtStack), p.depth, len(p.pins)
+	m, em, sm, am, depth, np := p.pos, len(p.exprStack), len(p.stmtStack), len(p.argStack), p.depth, len(p.pins)
 	p.pin(m)
 	defer func() {
 		p.pins = p.pins[:np]
@@ -504,6 +507,8 @@ func (p *parser) try(f func()) (ok bool) {
 			p.exprStack = p.exprStack[:em]
 			clear(p.stmtStack[sm:])
 			p.stmtStack = p.stmtStack[:sm]
+			clear(p.argStack[am:])
+			p.argStack = p.argStack[:am]
 			return
 		}
 		panic(r)
@@ -671,7 +676,10 @@ func (p *parser) pushStmt(s ast.Stmt) { p.stmtStack = append(p.stmtStack, s) }
 
 func (p *parser) popStmts(m int) []ast.Stmt {
 	n := len(p.stmtStack) - m
-	out := make([]ast.Stmt, n)
+	if n == 0 {
+		return []ast.Stmt{}
+	}
+	out := p.slabs.stmts(n)
 	copy(out, p.stmtStack[m:])
 	clear(p.stmtStack[m:])
 	p.stmtStack = p.stmtStack[:m]

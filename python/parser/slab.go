@@ -42,9 +42,13 @@ type slabs struct {
 	tuple     slab[ast.Tuple]
 	compare   slab[ast.Compare]
 	unary     slab[ast.UnaryOp]
+	arguments slab[ast.Arguments]
 	bigint    slab[big.Int]
 
 	exprBuf []ast.Expr
+	stmtBuf []ast.Stmt
+	argBuf  []*ast.Arg
+	strVals []ast.Str
 	words   []big.Word
 	strBuf  []byte // backing for the tree's copies of source text
 
@@ -64,6 +68,60 @@ func (s *slabs) exprs(n int) []ast.Expr {
 	s.exprBuf = s.exprBuf[n:]
 	return out
 }
+
+// stmts returns a slice of n statements carved from a shared chunk.
+func (s *slabs) stmts(n int) []ast.Stmt {
+	if n > 64 {
+		return make([]ast.Stmt, n)
+	}
+	if len(s.stmtBuf) < n {
+		s.stmtBuf = make([]ast.Stmt, max(n, min(s.remain/67+8, 512)))
+	}
+	out := s.stmtBuf[:n:n]
+	s.stmtBuf = s.stmtBuf[n:]
+	return out
+}
+
+// args returns a slice of n parameters carved from a shared chunk.
+func (s *slabs) args(n int) []*ast.Arg {
+	if n > 32 {
+		return make([]*ast.Arg, n)
+	}
+	if len(s.argBuf) < n {
+		s.argBuf = make([]*ast.Arg, max(n, min(s.remain/360+4, 256)))
+	}
+	out := s.argBuf[:n:n]
+	s.argBuf = s.argBuf[n:]
+	return out
+}
+
+// strValue returns v as an interface value (dynamic type ast.Str, exactly
+// what `any(v)` gives) whose data word points into a chunk of this tree, so
+// that a string constant does not cost a separate 16-byte allocation. The
+// slot is never written again, as for the copy `any(v)` would allocate.
+func (s *slabs) strValue(v ast.Str) any {
+	if len(s.strVals) == 0 {
+		s.strVals = make([]ast.Str, min(s.remain/150+2, 256))
+	}
+	slot := &s.strVals[0]
+	s.strVals = s.strVals[1:]
+	*slot = v
+	var x any
+	e := (*eface)(unsafe.Pointer(&x))
+	e.typ, e.data = strType, unsafe.Pointer(slot)
+	return x
+}
+
+// eface is the layout of an empty interface value (runtime.eface).
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+// strType is the type word of an any holding an ast.Str.
+var strType = func() unsafe.Pointer {
+	var x any = ast.Str("")
+	return (*eface)(unsafe.Pointer(&x)).typ
+}()
 
 // smallInt returns a *big.Int holding v without a separate allocation.
 func (s *slabs) smallInt(v uint64) *big.Int {

@@ -35,7 +35,7 @@ func (p *parser) strings() ast.Expr {
 			if isBytes {
 				c.Value = ast.Bytes(v)
 			} else {
-				c.Value = ast.Str(p.keep(v))
+				c.Value = p.slabs.strValue(ast.Str(p.keep(v)))
 			}
 			if u {
 				c.Kind = "u"
@@ -86,7 +86,7 @@ func (p *parser) strings() ast.Expr {
 		if nBytes > 0 {
 			c.Value = ast.Bytes(b.String())
 		} else {
-			c.Value = ast.Str(b.String())
+			c.Value = p.slabs.strValue(ast.Str(b.String()))
 		}
 		if pieces[0].kindU {
 			c.Kind = "u"
@@ -125,7 +125,7 @@ func (p *parser) mergePieces(pieces []strPiece) []ast.Expr {
 		}
 		if s != "" {
 			c := p.slabs.constant.new(p.slabs.remain / 120)
-			c.Value = ast.Str(s)
+			c.Value = p.slabs.strValue(ast.Str(s))
 			c.Loc = ast.Loc{Lineno: pieces[i].loc.Lineno, ColOffset: pieces[i].loc.ColOffset, EndLineno: pieces[j-1].loc.EndLineno, EndColOffset: pieces[j-1].loc.EndColOffset}
 			if pieces[i].kindU {
 				c.Kind = "u"
@@ -568,7 +568,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 				continue
 			}
 			c := p.slabs.constant.new(p.slabs.remain / 120)
-			c.Value = ast.Str(p.keep(sp.str))
+			c.Value = p.slabs.strValue(ast.Str(p.keep(sp.str)))
 			c.Loc = sp.loc
 			vals = append(vals, c)
 		}

@@ -140,9 +140,14 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 	if lambda {
 		end = tCOLON
 	}
-	a := &ast.Arguments{}
-	var posonly, args, kwonly []*ast.Arg
-	var defaults, kwDefaults []ast.Expr
+	a := p.slabs.arguments.new(p.slabs.remain / 520)
+	// The parameters are pushed on argStack in order: positional-only ones
+	// (before posEnd), then plain ones, then keyword-only ones (from kwStart);
+	// defaults go on exprStack, positional ones then keyword-only ones (from
+	// kwDefStart). Nested parameter lists (lambdas in defaults) push and pop
+	// above these before the next push here.
+	am, em := len(p.argStack), p.exprMark()
+	posEnd, kwStart, kwDefStart := -1, -1, -1
 	const (
 		stPos = iota
 		stKw
@@ -157,13 +162,13 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			switch {
 			case state != stPos:
 				p.failTok(t, "/ must be ahead of *")
-			case posonly != nil:
+			case posEnd >= 0:
 				p.failTok(t, "/ may appear only once")
-			case len(args) == 0:
+			case len(p.argStack) == am:
 				p.failTok(t, "at least one parameter must precede /")
 			}
 			p.skip()
-			posonly, args = args, nil
+			posEnd = len(p.argStack)
 		case t.kind == tSTAR:
 			if state == stKw {
 				p.failTok(t, "* argument may appear only once")
@@ -173,6 +178,7 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			}
 			p.skip()
 			state = stKw
+			kwStart, kwDefStart = len(p.argStack), len(p.exprStack)
 			if p.at(end) || p.at(tCOMMA) && (p.peekAt(1).kind == end || p.peekAt(1).kind == tDOUBLESTAR) {
 				p.failTok(t, "named arguments must follow bare *")
 			}
@@ -188,6 +194,9 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 				p.fail()
 			}
 			p.skip()
+			if state == stPos {
+				kwStart, kwDefStart = len(p.argStack), len(p.exprStack)
+			}
 			a.Kwarg = p.param(lambda, false)
 			if p.at(tEQUAL) {
 				p.failTok(*p.peek(), "var-keyword argument cannot have default value")
@@ -205,14 +214,14 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			if state == stPos {
 				if def != nil {
 					sawDefault = true
-					defaults = append(defaults, def)
+					p.pushExpr(def)
 				} else if sawDefault {
 					p.failAt(arg, "parameter without a default follows parameter with a default")
 				}
-				args = append(args, arg)
+				p.argStack = append(p.argStack, arg)
 			} else {
-				kwonly = append(kwonly, arg)
-				kwDefaults = append(kwDefaults, def)
+				p.argStack = append(p.argStack, arg)
+				p.pushExpr(def)
 			}
 		default:
 			p.fail()
@@ -224,18 +233,32 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 	if !p.at(end) {
 		p.fail()
 	}
-	a.Posonlyargs = orEmpty(posonly)
-	a.Args = orEmpty(args)
-	a.Kwonlyargs = orEmpty(kwonly)
-	if defaults == nil {
-		defaults = []ast.Expr{}
+	if kwStart < 0 {
+		kwStart, kwDefStart = len(p.argStack), len(p.exprStack)
 	}
-	if kwDefaults == nil {
-		kwDefaults = []ast.Expr{}
+	posStart := am
+	if posEnd >= 0 {
+		posStart = posEnd
 	}
-	a.Defaults = defaults
-	a.KwDefaults = kwDefaults
+	a.Posonlyargs = p.popArgs(am, posStart)
+	a.Args = p.popArgs(posStart, kwStart)
+	a.Kwonlyargs = p.popArgs(kwStart, len(p.argStack))
+	clear(p.argStack[am:])
+	p.argStack = p.argStack[:am]
+	a.KwDefaults = p.popExprs(kwDefStart)
+	a.Defaults = p.popExprs(em)
 	return a
+}
+
+// popArgs copies argStack[from:to] into a slice of the tree (empty, not
+// nil, when there are none).
+func (p *parser) popArgs(from, to int) []*ast.Arg {
+	if from == to {
+		return []*ast.Arg{}
+	}
+	out := p.slabs.args(to - from)
+	copy(out, p.argStack[from:to])
+	return out
 }
 
 func orEmpty(a []*ast.Arg) []*ast.Arg {
