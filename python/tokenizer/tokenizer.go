@@ -323,6 +323,18 @@ func (t *Tokenizer) NextTo(dst *token.Token) error {
 		*dst = token.Token{}
 		return t.err
 	}
+	if p0 >= 0 && k != token.ENDMARKER && !t.opts.Comments {
+		// makeToken's common case, inlined: a token with a position.
+		sl, sls := t.line, t.lineStart
+		if k == token.STRING || k == token.FSTRING_MIDDLE || k == token.TSTRING_MIDDLE {
+			sl, sls = t.startLine, t.startLineStart
+		}
+		dst.Kind = k
+		dst.Start.Line, dst.Start.Col = sl, int32(p0-sls)
+		dst.End.Line, dst.End.Col = t.line, int32(p1-t.lineStart)
+		dst.Off, dst.EndOff = int32(min(p0, len(t.src))), int32(min(p1, len(t.src)))
+		return nil
+	}
 	t.makeToken(dst, k, p0, p1)
 	return nil
 }
