@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"math"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -40,6 +42,9 @@ func Analyze(path string, src []byte, opts Options) *Report {
 	return build(path, src, text, info, derr, mod, perr, opts)
 }
 
+// lineStartsPool recycles the line offset tables of build.
+var lineStartsPool = sync.Pool{New: func() any { return new([]int32) }}
+
 // build is everything Analyze does after decoding and parsing (kept apart
 // so that the benchmark can time the two halves).
 func build(path string, src, text []byte, info source.Info, derr error, mod *ast.Module, perr error, opts Options) *Report {
@@ -63,7 +68,13 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 		return r
 	}
 	// text is not modified while rawScan reads it: no copy needed.
-	m, defs, err := rawScan(unsafe.String(unsafe.SliceData(text), len(text)))
+	var starts []int32
+	if len(text) < math.MaxInt32 {
+		sp := lineStartsPool.Get().(*[]int32)
+		defer func() { *sp = starts[:0]; lineStartsPool.Put(sp) }()
+		starts = append((*sp)[:0], 0)
+	}
+	m, defs, starts, err := rawScan(unsafe.String(unsafe.SliceData(text), len(text)), starts)
 	if err != nil {
 		r.LinesError = err.Error()
 	} else {
@@ -73,7 +84,7 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 		r.SyntaxError = syntaxError(perr)
 		return r
 	}
-	analyzeModule(r, mod, text, defs, opts)
+	analyzeModule(r, mod, text, defs, starts, opts)
 	return r
 }
 
@@ -93,8 +104,10 @@ func syntaxError(err error) *SyntaxError {
 // analyzeModule fills the AST-derived fields of r. defsHint estimates the
 // number of definitions, so that the large Definition values are seldom
 // copied while the slice grows.
-func analyzeModule(r *Report, mod *ast.Module, text []byte, defsHint int, opts Options) {
-	w := walker{r: r, text: text, opts: opts, defsHint: defsHint, curLine: 1}
+//
+// starts holds the offsets of the first lines of text (see rawScan).
+func analyzeModule(r *Report, mod *ast.Module, text []byte, defsHint int, starts []int32, opts Options) {
+	w := walker{r: r, text: text, opts: opts, defsHint: defsHint, starts: starts, curLine: 1}
 	r.Definitions = make([]Definition, 0, defsHint)
 	r.Docstring = docstring(mod.Body)
 	r.All = dunderAll(mod.Body)
@@ -181,7 +194,8 @@ type walker struct {
 	docs      []string // docstrings of definitions; never grown in place
 	defsHint  int
 	text      []byte
-	// a cursor for offset: line curLine (1-based) starts at text[curOff];
+	starts    []int32 // offsets of the first lines (from rawScan)
+	// a cursor for offset, past the lines in starts: line curLine (1-based) starts at text[curOff];
 	// the walk asks for positions in about source order, so moving it is
 	// cheaper than a table of all line starts
 	curLine int32
@@ -524,6 +538,13 @@ func (w *walker) offset(line, col int32) (int, bool) {
 		return 0, false
 	}
 	text := w.text
+	if int(line) <= len(w.starts) {
+		off := int(w.starts[line-1]) + int(col)
+		if off > len(text) {
+			return 0, false
+		}
+		return off, true
+	}
 	for w.curLine < line {
 		j := bytes.IndexByte(text[w.curOff:], '\n')
 		if j < 0 {

@@ -66,44 +66,56 @@ type tok311 struct {
 // rawMetrics computes radon raw's numbers from the decoded text (newlines
 // already normalized to "\n").
 func rawMetrics(text string) (LineMetrics, error) {
-	m, _, err := rawScan(text)
+	m, _, _, err := rawScan(text, nil)
 	return m, err
 }
 
 // rawScan is rawMetrics, and also counts the lines that start a unit with
 // "def ", "async def " or "class ": a cheap estimate of the number of
 // definitions (to size Report.Definitions), not a count of them.
-func rawScan(text string) (m LineMetrics, defs int, err error) {
-	lr := lineReader{text: text}
+//
+// If starts is not nil, rawScan appends to it the offset of each line as
+// CPython numbers them (after each "\n"), for as far as it reads the text;
+// it returns the extended slice.
+func rawScan(text string, starts []int32) (m LineMetrics, defs int, lineStarts []int32, err error) {
+	return rawScanWith(text, starts, true)
+}
+
+// rawScanWith is rawScan; with fast false, every statement goes through
+// the tokenize port (for tests that check the fast paths against it).
+func rawScanWith(text string, starts []int32, fast bool) (m LineMetrics, defs int, lineStarts []int32, err error) {
+	lr := lineReader{text: text, starts: starts}
+	defer func() { lineStarts = lr.starts }()
 	var t tok311
-	line, more := lr.next()
-	for more {
+	for lr.pos < len(text) {
 		// Fast paths, exact for what tokenize would do on these lines
-		// alone: a blank line, a comment line, a simple statement.
+		// alone: a blank line, a comment line, a simple statement, read
+		// straight from the text or from the stripped line.
+		if fast && lr.fastText(&m, &defs) {
+			continue
+		}
+		line, _ := lr.next()
 		switch {
 		case line == "":
 			m.Blank++
-			line, more = lr.next()
 			continue
 		case line[0] == '#':
 			m.Comments++
 			m.SingleComments++
-			line, more = lr.next()
 			continue
 		}
 		switch line[0] {
 		case 'd', 'c', 'a':
-			if strings.HasPrefix(line, "def ") || strings.HasPrefix(line, "class ") || strings.HasPrefix(line, "async def ") {
+			if isDefLine(line) {
 				defs++
 			}
 		}
 		snap := lr
-		if u, ok := fastUnit(&lr, line); ok {
+		if u, ok := fastUnit(&lr, line); fast && ok {
 			m.SLOC += u.filled
 			m.Blank += u.empty
 			m.Comments += u.comments
 			m.LLOC += u.lloc
-			line, more = lr.next()
 			continue
 		}
 		lr = snap
@@ -136,11 +148,11 @@ func rawScan(text string) (m LineMetrics, defs int, err error) {
 					break
 				}
 			}
+			var more bool
 			if line, more = lr.next(); !more {
-				return LineMetrics{}, defs, fmt.Errorf("%w (line %d)", errRawIncomplete, startLine)
+				return LineMetrics{}, defs, nil, fmt.Errorf("%w (line %d)", errRawIncomplete, startLine)
 			}
 		}
-		line, more = lr.next()
 		m.Comments += t.comments
 		switch {
 		case t.firstKind == 1 && t.nonNL == 1:
@@ -159,7 +171,233 @@ func rawScan(text string) (m LineMetrics, defs int, err error) {
 		m.LLOC += logicalLines(t.toks)
 	}
 	m.LOC = m.SLOC + m.Blank + m.Multi + m.SingleComments
-	return m, defs, nil
+	return m, defs, nil, nil
+}
+
+// isDefLine reports whether a stripped line starts with "def ", "class "
+// or "async def " (for the Definitions size hint).
+func isDefLine(line string) bool {
+	return strings.HasPrefix(line, "def ") || strings.HasPrefix(line, "class ") || strings.HasPrefix(line, "async def ")
+}
+
+// fastText is the common case of rawScan read straight from the text at
+// lr.pos, without splitting and stripping lines first: a blank line, a
+// comment line, or a unit that fastUnit accepts, all of whose lines end
+// with "\n" (or the end of the text) and hold no other line break of
+// str.splitlines and no character that strip() would remove but spaces
+// and tabs. It adds the unit to m and moves lr past it, or returns false
+// (and leaves lr alone) for anything else.
+func (lr *lineReader) fastText(m *LineMetrics, defs *int) bool {
+	text := lr.text
+	n := len(text)
+	nStarts := len(lr.starts)
+	lines := 0 // line ends passed
+	i := lr.pos
+	for i < n && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	switch {
+	case i == n || text[i] == '\n':
+		m.Blank++
+		lr.endUnit(i, 0)
+		return true
+	case text[i] == '#':
+		e, ok := plainLineEnd(text, i)
+		if !ok {
+			return false
+		}
+		m.Comments++
+		m.SingleComments++
+		lr.endUnit(e, 0)
+		return true
+	case prefixLen(text, i) >= 0:
+		return false // may be a string alone: a "docstring" unit
+	}
+	switch text[i] {
+	case 'd', 'c', 'a':
+		if isDefLine(text[i:min(n, i+10)]) {
+			*defs++
+		}
+	}
+	var u unitCount
+	depth, colon := 0, 0 // colon as in fastUnit
+	fail := func() bool {
+		if lr.starts != nil {
+			lr.starts = lr.starts[:nStarts]
+		}
+		return false
+	}
+	for {
+		// a line with content from i on
+		u.filled++
+		lineStart, lastColon, end := i, -1, -1
+	scan:
+		for ; i < n; i++ {
+			c := text[i]
+			if simpleChars[c] {
+				continue
+			}
+			switch c {
+			case '\n':
+				break scan
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				depth--
+				if depth < 0 {
+					return fail()
+				}
+			case '!':
+				if i+1 >= n || text[i+1] != '=' {
+					return fail()
+				}
+			case ':':
+				if i+1 < n && text[i+1] == '=' {
+					i++ // the walrus operator
+				} else {
+					lastColon = i
+				}
+			case '\'', '"':
+				j, ok := skipString(text, i)
+				if !ok {
+					return fail()
+				}
+				i = j - 1
+			case '#':
+				e, ok := plainLineEnd(text, i)
+				if !ok {
+					return fail()
+				}
+				u.comments++
+				end, i = i, e
+				break scan
+			default:
+				return fail()
+			}
+		}
+		if end < 0 {
+			end = i
+		}
+		for end > lineStart && (text[end-1] == ' ' || text[end-1] == '\t') {
+			end--
+		}
+		switch {
+		case lastColon >= 0 && lastColon == end-1:
+			colon = 1
+		case lastColon >= 0 || end > lineStart && colon == 1:
+			colon = 2
+		}
+		if depth == 0 {
+			break
+		}
+		// the statement goes on: next line, after blank ones
+		for {
+			if i >= n {
+				return fail() // the end of the text inside brackets
+			}
+			lines++
+			i++ // past "\n"
+			if lr.starts != nil {
+				lr.starts = append(lr.starts, int32(i))
+			}
+			for i < n && (text[i] == ' ' || text[i] == '\t') {
+				i++
+			}
+			if i < n && text[i] == '\n' {
+				u.empty++
+				continue
+			}
+			if i == n {
+				return fail() // a last blank line inside brackets
+			}
+			break
+		}
+	}
+	m.SLOC += u.filled
+	m.Blank += u.empty
+	m.Comments += u.comments
+	m.LLOC += 1
+	if colon == 2 {
+		m.LLOC++
+	}
+	lr.endUnit(i, lines)
+	return true
+}
+
+// endUnit moves lr past a unit whose last line ends at text[i] ("\n" or
+// the end of the text), after lines earlier line ends.
+func (lr *lineReader) endUnit(i, lines int) {
+	lr.n += lines + 1
+	lr.nl = ""
+	if i < len(lr.text) {
+		i++ // past "\n"
+		if lr.starts != nil {
+			lr.starts = append(lr.starts, int32(i))
+		}
+	}
+	lr.pos = i
+}
+
+// plainLineEnd returns the offset of the "\n" that ends the line holding
+// text[i] (or len(text)), ok false when another line break of
+// str.splitlines, or a character strip() removes but space and tab, comes
+// first.
+func plainLineEnd(text string, i int) (int, bool) {
+	for ; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= 0x20 && c < 0x80 || c == '\t':
+		case c == '\n':
+			return i, true
+		case c < 0x20:
+			return 0, false
+		case c == 0xC2 || c == 0xE2:
+			if breakLen(text, i) > 0 || c == 0xC2 && i+1 < len(text) && text[i+1] == 0xA0 {
+				return 0, false // U+0085, U+2028, U+2029; U+00A0 (a space)
+			}
+		}
+	}
+	return len(text), true
+}
+
+// skipString returns the offset after the string literal that starts with
+// the quote at text[i], ok false when it does not end on its line (or its
+// line holds a line break of str.splitlines but "\n").
+func skipString(text string, i int) (int, bool) {
+	q := text[i]
+	triple := i+2 < len(text) && text[i+1] == q && text[i+2] == q
+	j := i + 1
+	if triple {
+		j = i + 3
+	}
+	for j < len(text) {
+		c := text[j]
+		switch {
+		case c == q:
+			if !triple {
+				return j + 1, true
+			}
+			if j+2 < len(text) && text[j+1] == q && text[j+2] == q {
+				return j + 3, true
+			}
+		case c == '\\':
+			if j+1 >= len(text) {
+				return 0, false
+			}
+			if d := text[j+1]; d < 0x20 && d != '\t' || d == 0xC2 || d == 0xE2 {
+				return 0, false
+			}
+			j++
+		case c < 0x20 && c != '\t':
+			return 0, false // "\n" (unterminated) or another line break
+		case c == 0xC2 || c == 0xE2:
+			if breakLen(text, j) > 0 {
+				return 0, false
+			}
+		}
+		j++
+	}
+	return 0, false
 }
 
 // fastUnit reads, from first (a line that is neither empty nor a comment)
@@ -931,6 +1169,8 @@ type lineReader struct {
 	// nl is the last line followed by "\n" when the text has it right
 	// after the line (no stripped trailing space), else "".
 	nl string
+	// starts, when not nil, gets the offset after each "\n" read.
+	starts []int32
 }
 
 func (lr *lineReader) next() (string, bool) {
@@ -970,6 +1210,9 @@ func (lr *lineReader) next() (string, bool) {
 			}
 			lr.pos = i + n
 			lr.n++
+			if lr.starts != nil && text[i+n-1] == '\n' {
+				lr.starts = append(lr.starts, int32(i+n))
+			}
 			line := pyStrip(text[start:i])
 			if text[i] == '\n' && len(line) > 0 && text[i-1] < utf8.RuneSelf && !asciiSpace(text[i-1]) {
 				// the stripped line ends right before the "\n"

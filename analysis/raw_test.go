@@ -3,9 +3,15 @@ package analysis
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/python/source"
 )
 
 // rawSnippets exercise radon raw's corner cases: its per-line tokenization,
@@ -172,5 +178,59 @@ func FuzzLineReader(f *testing.F) {
 				t.Fatalf("%q: line %d: nl = %q", s, i+1, lr.nl)
 			}
 		}
+	})
+}
+
+// checkFastPaths compares rawScan with its tokenize-port-only variant.
+func checkFastPaths(t *testing.T, name, s string) {
+	t.Helper()
+	got, _, _, gotErr := rawScanWith(s, nil, true)
+	want, _, _, wantErr := rawScanWith(s, nil, false)
+	if got != want || (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+		t.Fatalf("%s: fast paths give %s (%v), the tokenize port %s (%v)", name, fmtLines(got), gotErr, fmtLines(want), wantErr)
+	}
+}
+
+// TestRawFastPathsMatchPort checks that the fast paths of the line metrics
+// (statements read straight from the text, or from stripped lines, without
+// the tokenize port) give the port's numbers on every file of the local
+// standard library (site-packages included) and on rawSnippets. The port
+// itself is compared with radon (TestRawMatchesRadon, TestRawSnippetsMatchRadon).
+func TestRawFastPathsMatchPort(t *testing.T) {
+	for _, s := range rawSnippets {
+		checkFastPaths(t, fmt.Sprintf("%q", s), s)
+	}
+	if testing.Short() {
+		return
+	}
+	root := stdlibDir(t)
+	files, err := oracle.CorpusFiles(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		p := filepath.Join(root, f)
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, _, err := source.Decode(raw)
+		if err != nil {
+			continue
+		}
+		checkFastPaths(t, p, string(text))
+	}
+}
+
+// FuzzRawFastPaths checks the fast paths against the tokenize port on
+// arbitrary text.
+//
+//	go test ./analysis -run '^$' -fuzz FuzzRawFastPaths -fuzztime 1m
+func FuzzRawFastPaths(f *testing.F) {
+	for _, s := range rawSnippets {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkFastPaths(t, fmt.Sprintf("%q", s), s)
 	})
 }
