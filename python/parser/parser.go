@@ -248,11 +248,14 @@ type parser struct {
 	// what "the furthest token read" means for error positions, and a
 	// tokenizer error found ahead (tzErr) is raised only when the parser
 	// reaches it.
+	// pos, fill and avail index toks (the absolute index of a token, which
+	// marks and pins use, is its index plus base), so that peek needs no
+	// subtraction.
 	toks    []tok
 	base    int
-	pos     int // absolute index of the current token
-	fill    int // absolute index one past the last token the parser fetched
-	avail   int // absolute index one past the last token in toks
+	pos     int // index of the current token
+	fill    int // index one past the last token the parser fetched
+	avail   int // index one past the last token in toks
 	tzErr   *token.SyntaxError
 	scratch token.Token
 	eof     bool // ENDMARKER is in toks
@@ -330,7 +333,7 @@ func (p *parser) fetch() {
 	if p.fill == p.avail {
 		p.tokenize()
 	}
-	p.slabs.remain = len(p.src) - int(p.toks[p.fill-p.base].eoff)
+	p.slabs.remain = len(p.src) - int(p.toks[p.fill].eoff)
 	p.fill++
 }
 
@@ -349,7 +352,7 @@ func (p *parser) tokenize() {
 	}
 	// Drop consumed tokens that can no longer be reset to.
 	if len(p.toks) == cap(p.toks) {
-		low := p.pos - lookBehind
+		low := p.base + p.pos - lookBehind
 		for _, m := range p.pins {
 			low = min(low, m)
 		}
@@ -358,6 +361,9 @@ func (p *parser) tokenize() {
 			n := copy(p.toks, p.toks[drop:])
 			p.toks = p.toks[:n]
 			p.base += drop
+			p.pos -= drop
+			p.fill -= drop
+			p.avail -= drop
 		}
 	}
 	n := max(min(cap(p.toks)-len(p.toks), fetchBatch), 1)
@@ -408,7 +414,7 @@ func (p *parser) peek() *tok {
 	for p.pos >= p.fill {
 		p.fetch()
 	}
-	return &p.toks[p.pos-p.base]
+	return &p.toks[p.pos]
 }
 
 // peekAt returns the token n positions after the current one.
@@ -416,7 +422,7 @@ func (p *parser) peekAt(n int) *tok {
 	for p.pos+n >= p.fill {
 		p.fetch()
 	}
-	return &p.toks[p.pos+n-p.base]
+	return &p.toks[p.pos+n]
 }
 
 func (p *parser) kind() uint8 { return p.peek().kind }
@@ -448,11 +454,11 @@ func (p *parser) skipExpect(k uint8) {
 
 // accept consumes the current token if it has kind k.
 func (p *parser) accept(k uint8) bool {
-	if p.peek().kind == k {
-		p.pos++
-		return true
+	if p.peek().kind != k {
+		return false
 	}
-	return false
+	p.pos++
+	return true
 }
 
 // expect consumes a token of kind k or fails the parse.
@@ -465,13 +471,13 @@ func (p *parser) expect(k uint8) tok {
 	return t
 }
 
-func (p *parser) mark() int { return p.pos }
+func (p *parser) mark() int { return p.base + p.pos }
 
 func (p *parser) reset(m int) {
 	if m < p.base {
 		panic("parser: reset before token window")
 	}
-	p.pos = m
+	p.pos = m - p.base
 }
 
 // prev returns the last consumed token that is not NEWLINE, INDENT or
@@ -479,21 +485,21 @@ func (p *parser) reset(m int) {
 // end of the node being built.
 func (p *parser) prev() *tok {
 	i := p.pos - 1
-	for i > p.base {
-		k := p.toks[i-p.base].kind
+	for i > 0 {
+		k := p.toks[i].kind
 		if k != tNEWLINE && k != tINDENT && k != tDEDENT && k != tENDMARKER {
 			break
 		}
 		i--
 	}
-	return &p.toks[i-p.base]
+	return &p.toks[i]
 }
 
 // try runs f; if f fails with a grammar failure (not a hard error such as a
 // tokenizer error), the position and work stacks are restored and try
 // returns false. It implements PEG backtracking where it is needed.
 func (p *parser) try(f func()) (ok bool) {
-	m, em, sm, am, depth, np := p.pos, len(p.exprStack), len(p.stmtStack), len(p.argStack), p.depth, len(p.pins)
+	m, em, sm, am, depth, np := p.mark(), len(p.exprStack), len(p.stmtStack), len(p.argStack), p.depth, len(p.pins)
 	p.pin(m)
 	defer func() {
 		p.pins = p.pins[:np]
@@ -502,7 +508,7 @@ func (p *parser) try(f func()) (ok bool) {
 		}
 		r := recover()
 		if b, isB := r.(bailout); isB && b.soft {
-			p.pos, p.depth = m, depth
+			p.pos, p.depth = m-p.base, depth
 			clear(p.exprStack[em:])
 			p.exprStack = p.exprStack[:em]
 			clear(p.stmtStack[sm:])
@@ -545,7 +551,7 @@ func (p *parser) leave() { p.depth-- }
 // fail reports a generic syntax error at the furthest token read, as
 // CPython's first pass does.
 func (p *parser) fail() {
-	t := &p.toks[p.fill-1-p.base]
+	t := &p.toks[p.fill-1]
 
 	msg := "invalid syntax"
 	kind := "SyntaxError"
