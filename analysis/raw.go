@@ -27,6 +27,14 @@ import (
 // line, re-running it gives the same tokens for the lines already seen, so one
 // pass per line (plus a trial pass of the last line without its newline) is
 // equivalent and linear.
+//
+// Most lines never reach that port: blank lines, comment lines and
+// statements made only of names, numbers, operators, brackets, colons and
+// strings that close on their line tokenize without surprises, and their
+// numbers follow from a byte scan (fastText reads them straight from the
+// text, fastUnit from stripped lines). TestRawFastPathsMatchPort and
+// FuzzRawFastPaths check the fast paths against the port, which the radon
+// tests check against radon.
 
 // errRawIncomplete is radon's "SyntaxError at line: N": the last buffer
 // never tokenizes cleanly.
