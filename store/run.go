@@ -809,27 +809,25 @@ func (db *DB) eachKnown(ctx context.Context, source string, f func(path string, 
 	}
 	// NOT INDEXED: the rows of one source are most of the table, and one
 	// pass over it is cheaper than an index lookup per row.
-	rows, err = db.sql.QueryContext(ctx, `SELECT path, size, mtime_ns, sha256, status, run_id FROM files NOT INDEXED WHERE source_id = ?`, sid)
+	rows, err = db.sql.QueryContext(ctx, `SELECT path, size, mtime_ns, coalesce(sha256, ''), status, run_id FROM files NOT INDEXED WHERE source_id = ?`, sid)
 	if err != nil {
 		return describe(db.path, "reading", err)
 	}
 	defer rows.Close()
 	var (
-		path        string
-		sha, status sql.RawBytes
-		runID       int64
-		st          FileState
+		path, sha, status string
+		runID             int64
+		st                FileState
 	)
 	for rows.Next() {
+		// (Strings, not sql.RawBytes: the driver makes a Go string of every
+		// text column anyway, and a string is assigned without a copy.)
 		if err := rows.Scan(&path, &st.Size, &st.MtimeNs, &sha, &status, &runID); err != nil {
 			return describe(db.path, "reading", err)
 		}
 		ri := runs[runID]
-		st.OptionsHash, st.ToolVersion, st.SHA256 = ri.hash, ri.version, ""
-		if len(sha) > 0 {
-			st.SHA256 = string(sha)
-		}
-		switch string(status) { // no allocation: the statuses are constants
+		st.OptionsHash, st.ToolVersion, st.SHA256 = ri.hash, ri.version, sha
+		switch status { // the constants, so that no row's string is kept
 		case string(result.Analyzed):
 			st.Status = result.Analyzed
 		case string(result.Skipped):
