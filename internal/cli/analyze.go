@@ -10,7 +10,6 @@ import (
 	"io"
 	"iter"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -20,7 +19,6 @@ import (
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
-	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
@@ -128,7 +126,6 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 }
 
 func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	start := time.Now()
 	f, err := parseAnalyzeFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
@@ -181,122 +178,116 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return fail(ExitUsage, "bad --max-memory %q: %v", f.maxMemory, err)
 	}
-	mm, err := memory.New(memory.Options{Budget: budget})
+	e, err := newEngine(runSettings{
+		workers: f.workers, isolate: f.isolate, timeout: f.timeout, retries: f.retries,
+		recycleAfter: f.recycleAfter, maxSize: maxSize, budget: budget,
+	}, c.analyze, f.progress, stderr)
 	if err != nil {
-		return fail(ExitUsage, "--max-memory: %v", err)
-	}
-	defer mm.Close()
-	sizes := memory.BatchSizes(mm.Budget(), memory.SizingOptions{})
-	mode, err := progress.ParseMode(f.progress)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	renderer, err := progress.NewRenderer(mode, stderr, progress.RendererOptions{})
-	if err != nil {
-		return fail(ExitUsage, "--progress: %v", err)
-	}
-
-	bo := batch.Options{
-		Source:   source,
-		InFlight: sizes.ChunkFiles,
-		Admit: func(ctx context.Context, file batch.File) (func(), error) {
-			return mm.AdmitSize(ctx, file.Size)
-		},
-		Analyze:      c.analyze,
-		Workers:      f.workers,
-		Timeout:      f.timeout,
-		MaxSize:      -1, // the scanner enforces --max-size; 0 there means no limit
-		Isolate:      f.isolate,
-		RecycleAfter: f.recycleAfter,
-		WorkerStderr: stderr,
-		Retry:        recovery.Policy{MaxAttempts: f.retries + 1},
-	}
-	if maxSize > 0 {
-		bo.MaxSize = maxSize
-	}
-	if f.isolate {
-		exe, err := os.Executable()
-		if err != nil {
-			return fail(ExitError, "--isolate: cannot find my own executable: %v", err)
+		if errors.As(err, new(usageError)) {
+			return fail(ExitUsage, "%v", err)
 		}
-		bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, workerCommandName) }
+		return fail(ExitError, "%v", err)
 	}
+	defer e.close()
+	mm, bo := e.mm, e.bo
+	bo.Source = source
 
 	// Sinks must finish even after an interruption: they get a context that
 	// is not cancelled with ctx.
 	sinkCtx := context.WithoutCancel(ctx)
 	optsHash := optionsFingerprint(f, maxSize)
-	out, err := openOutput(sinkCtx, f, stdout, optsHash, sizes.StoreBatch)
+	out, err := openOutput(sinkCtx, f, stdout, optsHash, e.sizes.StoreBatch)
 	if err != nil {
 		return fail(ExitError, "%v", err)
 	}
 
 	// Incremental and resumed runs: files whose stored result still holds
-	// are not analysed again (see store.Incremental).
-	var inc *store.Incremental
-	if !f.noResume {
+	// are not analysed again (see store.Incremental). What the output holds
+	// is read while the walk starts; the scanner's first question waits.
+	var (
+		inc      *store.Incremental
+		incErr   error
+		incReady = make(chan struct{})
+	)
+	go func() {
+		defer close(incReady)
+		if f.noResume {
+			return
+		}
 		switch o := out.(type) {
 		case *sqliteOutput:
-			inc, err = store.NewIncremental(sinkCtx, o.db, o.Run, source, optsHash, Version)
+			inc, incErr = store.NewIncremental(sinkCtx, o.db, o.Run, source, optsHash, Version)
 		case *jsonlOutput:
 			if o.file {
-				inc, err = store.NewJSONLResume(o.JSONL, source)
+				inc, incErr = store.NewJSONLResume(o.JSONL, source)
 			}
 		}
-		if err != nil {
-			out.abort()
-			return fail(ExitError, "reading what %s already holds: %v", f.output, err)
+		if incErr != nil {
+			incErr = fmt.Errorf("reading what %s already holds: %w", f.output, incErr)
 		}
+	}()
+	loaded := func() *store.Incremental { <-incReady; return inc }
+	// A record is written once what the output holds is known: through inc,
+	// which only touches a record whose content did not change; never when
+	// that could not be read (a JSON Lines file would get duplicates).
+	write := func(ctx context.Context, rec *result.Record) error {
+		if in := loaded(); in != nil {
+			return in.Write(ctx, rec)
+		}
+		if incErr != nil {
+			return incErr
+		}
+		return out.Write(ctx, rec)
 	}
-	var write func(context.Context, *result.Record) error = out.Write
 	var skipErr atomic.Pointer[error]
-	var unchanged func(batch.File) bool
-	var done func(path string, size int64, mtime time.Time) bool
-	if inc != nil {
-		write = inc.Write
-		skip := func(path string, size int64, mtime time.Time) bool {
-			done, err := inc.Skip(sinkCtx, path, size, mtime)
-			if err != nil {
-				skipErr.CompareAndSwap(nil, &err)
-			}
-			return done
+	skip := func(path string, size int64, mtime time.Time) bool {
+		in := loaded()
+		if in == nil {
+			return false
 		}
+		done, err := in.Skip(sinkCtx, path, size, mtime)
+		if err != nil {
+			skipErr.CompareAndSwap(nil, &err)
+		}
+		return done
+	}
+	done := func(path string, size int64, mtime time.Time) bool {
+		in := loaded()
+		return in != nil && in.Done(path, size, mtime)
+	}
+	if !f.noResume {
 		// The scanner asks before opening a file (one stat instead of an
-		// open and a read); files it does not ask about are asked below.
+		// open and a read); files it does not ask about are asked in
+		// admitFiles.
 		so.Unchanged = skip
-		done = inc.Done
-		unchanged = func(file batch.File) bool { return skip(file.Path, file.Size, file.ModTime) }
 	}
 
-	tracker := progress.NewTracker(progress.Options{Renderer: renderer})
-	if mode != progress.ModeNone {
+	if e.mode != progress.ModeNone {
 		countCtx, stopCount := context.WithCancel(ctx)
 		defer stopCount()
-		go countTotals(countCtx, f.paths, so, done, mm, tracker)
+		go countTotals(countCtx, f.paths, so, done, mm, e.tracker)
 	}
-	sampler := memory.StartSampler(ctx, memory.SamplerOptions{})
-	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, tracker, unchanged), bo)
+	e.sample(ctx)
+	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, e.tracker, skip), bo)
 	if err != nil {
+		<-incReady
 		out.abort()
 		return fail(ExitError, "%v", err)
 	}
 	// This goroutine owns the output, the tracker and the summary: workers
 	// only send records.
 	var sum batch.Summary
-	var writeErr error
-	for rec := range records {
-		if writeErr = write(sinkCtx, rec); writeErr != nil {
-			break
-		}
-		sum.Add(rec)
-		tracker.Record(rec)
+	writeErr := e.drain(sinkCtx, records, write, &sum, func(rec *result.Record) {
 		if rec.SkipReason == scan.SkipIgnored {
 			fmt.Fprintf(stderr, "pybatch analyze: %s is ignored by git (a .gitignore above it); nothing under it is analysed unless you pass --no-ignore\n", rec.Path)
 		}
+	})
+	<-incReady
+	if writeErr == nil {
+		writeErr = incErr
 	}
-	sum.Elapsed = time.Since(start)
-	if e := skipErr.Load(); e != nil && writeErr == nil {
-		writeErr = *e
+	if p := skipErr.Load(); p != nil && writeErr == nil {
+		writeErr = *p
 	}
 	var kept, touched int
 	if inc != nil {
@@ -308,37 +299,13 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	if o, ok := out.(*sqliteOutput); ok && inc != nil && writeErr == nil && ctx.Err() == nil {
 		gone, writeErr = o.MarkGone(sinkCtx, source)
 	}
-	memSum := sampler.Stop()
-	admission := mm.Stats()
-	stats := tracker.Finish(progress.FinishInfo{Memory: &memSum, Admission: &admission})
-	sum.Interrupted = ctx.Err() != nil && writeErr == nil
-
-	outcome := store.Completed
-	switch {
-	case writeErr != nil:
-		outcome = store.FailedRun
-	case sum.Interrupted:
-		outcome = store.Interrupted
-	}
+	stats, outcome := e.end(ctx, &sum, writeErr)
 	finishErr := out.finish(sinkCtx, outcome, stats)
-	if mode != progress.ModeJSON && mode != progress.ModeNone {
-		_ = stats.WriteText(stderr)
-	}
-	fmt.Fprintln(stderr, "pybatch:", sum.String())
+	var extra string
 	if kept+touched > 0 || gone > 0 {
-		fmt.Fprintf(stderr, "pybatch: %d files unchanged since the last run (not analysed again), %d with only a new mtime, %d gone from the tree\n", kept, touched, gone)
+		extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analysed again), %d with only a new mtime, %d gone from the tree", kept, touched, gone)
 	}
-	switch {
-	case writeErr != nil:
-		return fail(ExitError, "writing %s: %v", f.output, writeErr)
-	case finishErr != nil:
-		return fail(ExitError, "finishing %s: %v", f.output, finishErr)
-	case sum.Interrupted:
-		return ExitInterrupted
-	case sum.Failed > 0:
-		return ExitFailures
-	}
-	return ExitOK
+	return e.report(stderr, stats, sum, extra, writeErr, finishErr, fail, f.output)
 }
 
 // admitFiles adapts the scanner's stream to the batch: a file that an earlier
@@ -346,7 +313,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 // out, every other file is counted in the progress total as it is
 // discovered, and a file that could never fit
 // in the memory budget is skipped at once instead of occupying a worker.
-func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker, unchanged func(batch.File) bool) iter.Seq[batch.File] {
+func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool) iter.Seq[batch.File] {
 	return func(yield func(batch.File) bool) {
 		defer tr.DiscoveryDone()
 		claimed := func(yield func(scan.FileInfo) bool) {
@@ -357,7 +324,7 @@ func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.
 			}
 		}
 		for f := range batch.FromScan(claimed) {
-			if unchanged != nil && unchanged(f) {
+			if unchanged != nil && unchanged(f.Path, f.Size, f.ModTime) {
 				continue // done in an earlier run
 			}
 			if f.Skip == "" {
@@ -453,6 +420,7 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 			"paths": f.paths, "include": f.include, "exclude": f.exclude, "no_ignore": f.noIgnore,
 			"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
 			"max_size": f.maxSize, "max_memory": f.maxMemory, "retries": f.retries, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
+			"recycle_after": f.recycleAfter,
 		}})
 		if err != nil {
 			db.Close()

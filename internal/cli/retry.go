@@ -9,14 +9,12 @@ import (
 	"io"
 	"iter"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
-	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
 )
@@ -49,7 +47,6 @@ type storedOptions struct {
 }
 
 func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	start := time.Now()
 	fs := flag.NewFlagSet("retry", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var workers int
@@ -95,8 +92,7 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if _, err := os.Stat(path); err != nil {
 		return fail(ExitError, "%v (retry repeats the failures recorded in a database that analyze wrote)", err)
 	}
-	mode, err := progress.ParseMode(progressMode)
-	if err != nil {
+	if _, err := progress.ParseMode(progressMode); err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
 
@@ -127,24 +123,22 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := json.Unmarshal(last.Options, &so); err != nil {
 		return fail(ExitError, "the options of run %d in %s are not readable: %v", last.ID, path, err)
 	}
-	bo, budget, err := so.batchOptions(c.analyze, stderr)
+	settings, err := so.settings()
 	if err != nil {
 		return fail(ExitError, "the options of run %d in %s: %v", last.ID, path, err)
 	}
 	if workers > 0 {
-		bo.Workers = workers
+		settings.workers = workers
 	}
-	mm, err := memory.New(memory.Options{Budget: budget})
+	e, err := newEngine(settings, c.analyze, progressMode, stderr)
 	if err != nil {
-		return fail(ExitError, "the memory cap of run %d: %v", last.ID, err)
+		if errors.As(err, new(usageError)) {
+			return fail(ExitUsage, "%v", err)
+		}
+		return fail(ExitError, "the options of run %d: %v", last.ID, err)
 	}
-	defer mm.Close()
-	bo.Admit = func(ctx context.Context, f batch.File) (func(), error) { return mm.AdmitSize(ctx, f.Size) }
-	bo.InFlight = memory.BatchSizes(mm.Budget(), memory.SizingOptions{}).ChunkFiles
-	renderer, err := progress.NewRenderer(mode, stderr, progress.RendererOptions{})
-	if err != nil {
-		return fail(ExitUsage, "--progress: %v", err)
-	}
+	defer e.close()
+	bo := e.bo
 
 	run, err := db.BeginRun(sinkCtx, store.RunInfo{
 		ToolVersion: Version,
@@ -158,99 +152,50 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		return fail(ExitError, "%v", err)
 	}
 
-	tracker := progress.NewTracker(progress.Options{Renderer: renderer})
-	sampler := memory.StartSampler(ctx, memory.SamplerOptions{})
+	e.sample(ctx)
 	var sum batch.Summary
 	var writeErr error
 	// One stream per source: a record's source is the batch's.
 	for source, files := range bySource(failed) {
 		bo.Source = source
-		records, err := batch.Stream(ctx, retryFiles(files, bo.MaxSize, mm, tracker), bo)
+		records, err := batch.Stream(ctx, retryFiles(files, bo.MaxSize, e.mm, e.tracker), bo)
 		if err != nil {
 			writeErr = err
 			break
 		}
-		for rec := range records {
-			if writeErr = run.Write(sinkCtx, rec); writeErr != nil {
-				break
-			}
-			sum.Add(rec)
-			tracker.Record(rec)
-		}
-		if writeErr != nil || ctx.Err() != nil {
+		if writeErr = e.drain(sinkCtx, records, run.Write, &sum, nil); writeErr != nil || ctx.Err() != nil {
 			break
 		}
 	}
-	tracker.DiscoveryDone()
-	sum.Elapsed = time.Since(start)
-	memSum := sampler.Stop()
-	admission := mm.Stats()
-	stats := tracker.Finish(progress.FinishInfo{Memory: &memSum, Admission: &admission})
-	sum.Interrupted = ctx.Err() != nil && writeErr == nil
-	outcome := store.Completed
-	switch {
-	case writeErr != nil:
-		outcome = store.FailedRun
-	case sum.Interrupted:
-		outcome = store.Interrupted
-	}
+	e.tracker.DiscoveryDone()
+	stats, outcome := e.end(ctx, &sum, writeErr)
 	finishErr := run.Finish(sinkCtx, outcome, stats)
-	if mode != progress.ModeJSON && mode != progress.ModeNone {
-		_ = stats.WriteText(stderr)
-	}
-	fmt.Fprintf(stderr, "pybatch retry: %d files that failed in run %d of %s retried as run %d\n", len(failed), last.ID, path, run.ID())
-	fmt.Fprintln(stderr, "pybatch:", sum.String())
-	switch {
-	case writeErr != nil:
-		return fail(ExitError, "writing %s: %v", path, writeErr)
-	case finishErr != nil:
-		return fail(ExitError, "finishing %s: %v", path, finishErr)
-	case sum.Interrupted:
-		return ExitInterrupted
-	case sum.Failed > 0:
-		return ExitFailures
-	}
-	return ExitOK
+	extra := fmt.Sprintf("pybatch retry: %d files that failed in run %d of %s retried as run %d", len(failed), last.ID, path, run.ID())
+	return e.report(stderr, stats, sum, extra, writeErr, finishErr, fail, path)
 }
 
-// batchOptions rebuilds the batch options of the run being repeated, and
-// its memory budget.
-func (so storedOptions) batchOptions(analyze batch.AnalyzeFunc, stderr io.Writer) (batch.Options, int64, error) {
-	bo := batch.Options{Analyze: analyze, Workers: so.Workers, Isolate: so.Isolate, WorkerStderr: stderr, MaxSize: -1}
-	maxSize, err := memory.ParseSize(or(so.MaxSize, "10MB"))
-	if err != nil || maxSize < 0 {
-		return bo, 0, fmt.Errorf("max_size %q: %v", so.MaxSize, err)
+// settings are the run settings of the run being repeated.
+func (so storedOptions) settings() (runSettings, error) {
+	s := runSettings{workers: so.Workers, isolate: so.Isolate, timeout: time.Minute, retries: 2, recycleAfter: 1000}
+	var err error
+	if s.maxSize, err = memory.ParseSize(or(so.MaxSize, "10MB")); err != nil || s.maxSize < 0 {
+		return s, fmt.Errorf("max_size %q: %v", so.MaxSize, err)
 	}
-	if maxSize > 0 {
-		bo.MaxSize = maxSize
+	if s.budget, err = memory.ParseSize(or(so.MaxMemory, "500MB")); err != nil {
+		return s, fmt.Errorf("max_memory %q: %v", so.MaxMemory, err)
 	}
-	budget, err := memory.ParseSize(or(so.MaxMemory, "500MB"))
-	if err != nil {
-		return bo, 0, fmt.Errorf("max_memory %q: %v", so.MaxMemory, err)
-	}
-	bo.Timeout = time.Minute
 	if so.Timeout != "" {
-		if bo.Timeout, err = time.ParseDuration(so.Timeout); err != nil || bo.Timeout < 0 {
-			return bo, 0, fmt.Errorf("timeout %q: %v", so.Timeout, err)
+		if s.timeout, err = time.ParseDuration(so.Timeout); err != nil || s.timeout < 0 {
+			return s, fmt.Errorf("timeout %q: %v", so.Timeout, err)
 		}
 	}
-	retries := 2
 	if so.Retries != nil {
-		retries = max(*so.Retries, 0)
+		s.retries = max(*so.Retries, 0)
 	}
-	bo.Retry = recovery.Policy{MaxAttempts: retries + 1}
-	bo.RecycleAfter = 1000
 	if so.RecycleAfter != nil {
-		bo.RecycleAfter = max(*so.RecycleAfter, 0)
+		s.recycleAfter = max(*so.RecycleAfter, 0)
 	}
-	if so.Isolate {
-		exe, err := os.Executable()
-		if err != nil {
-			return bo, 0, fmt.Errorf("isolate: cannot find my own executable: %v", err)
-		}
-		bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, workerCommandName) }
-	}
-	return bo, budget, nil
+	return s, nil
 }
 
 func or(s, def string) string {
