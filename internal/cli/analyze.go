@@ -196,7 +196,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	// is not cancelled with ctx.
 	sinkCtx := context.WithoutCancel(ctx)
 	optsHash := optionsFingerprint(f, maxSize)
-	out, err := openOutput(sinkCtx, f, stdout, optsHash, e.sizes.StoreBatch)
+	out, err := openOutput(sinkCtx, f, stdout, optsHash, e.sizes.StoreBatch, e.mm.Budget())
 	if err != nil {
 		return fail(ExitError, "%v", err)
 	}
@@ -386,7 +386,7 @@ type output interface {
 	abort()
 }
 
-func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash string, batchSize int) (output, error) {
+func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash string, batchSize int, budget int64) (output, error) {
 	format := f.format
 	if format == "" {
 		switch ext := strings.ToLower(filepath.Ext(f.output)); {
@@ -412,7 +412,8 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 		if f.output == "-" {
 			return nil, errors.New("SQLite output needs a file name, not -")
 		}
-		db, err := store.Open(ctx, f.output, store.Options{BatchSize: batchSize})
+		// A transaction's queued text takes 1% of the memory budget at most.
+		db, err := store.Open(ctx, f.output, store.Options{BatchSize: batchSize, BatchBytes: int(budget / 100)})
 		if err != nil {
 			return nil, err
 		}
