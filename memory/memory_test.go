@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -266,4 +267,34 @@ func TestCheckAndAdmitSize(t *testing.T) {
 	if _, err := m.AdmitSize(context.Background(), 300<<10); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("AdmitSize(300 KiB) = %v", err)
 	}
+}
+
+func TestGCPercentSetAndRestored(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	t.Setenv("GOGC", "") // t.Setenv then Unsetenv: the variable is absent for New
+	os.Unsetenv("GOGC")
+	m, err := New(Options{GoLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetGCPercent(DefaultGCPercent); got != DefaultGCPercent {
+		t.Errorf("while open: GC percent %d, want %d", got, DefaultGCPercent)
+	}
+	m.Close()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("after Close: GC percent %d, want the previous 100", got)
+	}
+
+	// A user's GOGC wins over the default.
+	t.Setenv("GOGC", "50")
+	debug.SetGCPercent(50)
+	m, err = New(Options{GoLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetGCPercent(50); got != 50 {
+		t.Errorf("with GOGC=50: GC percent %d, want 50 left alone", got)
+	}
+	m.Close()
 }
