@@ -505,7 +505,7 @@ again:
 	for {
 		line := t.buf[:t.nextLine]
 		p := t.p
-		for p < len(line) && (line[p] == ' ' || line[p] == '\t' || line[p] == '\f') {
+		for p < len(line) && line[p] < 128 && blank[line[p]] {
 			p++
 		}
 		if p < len(line) {
@@ -554,7 +554,7 @@ again:
 	// Identifier (most frequent token).
 	if isPotentialIdentifierStart(c) {
 		sawB, sawR, sawU, sawF, sawT := false, false, false, false, false
-		for {
+		for uint(c) < 128 && prefixByte[c] {
 			if !sawB && (c == 'b' || c == 'B') {
 				sawB = true
 			} else if !sawU && (c == 'u' || c == 'U') {
@@ -1418,8 +1418,21 @@ func isHexDigit(c int) bool {
 }
 
 func isPotentialIdentifierStart(c int) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 128
+	return c >= 0 && (c >= 128 || identStart[c])
 }
+
+// identStart[b] is isPotentialIdentifierStart for an ASCII byte b; prefixByte
+// marks the letters of string prefixes; blank marks ' ', '\t' and '\f'.
+var identStart, prefixByte, blank = func() (start, prefix, bl [128]bool) {
+	for c := 0; c < 128; c++ {
+		start[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+	}
+	for _, c := range "bBuUrRfFtT" {
+		prefix[c] = true
+	}
+	bl[' '], bl['\t'], bl['\f'] = true, true, true
+	return
+}()
 
 func isPotentialIdentifierChar(c int) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 128
