@@ -22,14 +22,15 @@ const DefaultBudget int64 = 500_000_000
 // DefaultRatio is the estimated peak memory per source byte while one file is
 // analysed (raw bytes, decoded text, tokens, AST, report). Measured by
 // BenchmarkRatio (memory/internal/ratio) with the real analysis.Analyze on
-// the Python 3.11 standard library (2,116 files, 45 MB): it allocates 16.1
-// bytes per source byte overall and 11.8 on files of 100 kB and more (an
+// the Python 3.11 standard library (2,116 files, 45 MB): it allocates 9.1
+// bytes per source byte overall and 7.3 on files of 100 kB and more (an
 // upper bound of the peak: nothing is collected meanwhile); decode + parse
-// with the tree held still live after a GC is 11.7 (7.7 on large files).
-// 20 leaves a margin over both:
+// with the tree held still live after a GC is 7.7 (6.0 on large files).
+// 12 leaves a margin of a third over both (it was 20 when the front end
+// allocated 16.1 bytes per source byte):
 //
 //	go test -run '^$' -bench Ratio -benchtime 1x ./memory/internal/ratio/
-const DefaultRatio = 20.0
+const DefaultRatio = 12.0
 
 // DefaultPerFile is the fixed cost of one file in flight, whatever its size:
 // a worker's buffers, its stack, the parser's first slabs and the result
