@@ -174,6 +174,11 @@ func (r *Run) Write(ctx context.Context, rec *result.Record) error {
 	if err := r.accepting(); err != nil {
 		return err
 	}
+	if r.arena == nil {
+		// A batch's text grows to about BatchBytes: grown by appends, it
+		// was copied over and over (a tenth of a run's CPU).
+		r.arena = make([]byte, 0, r.db.opts.BatchBytes+r.db.opts.BatchBytes/4)
+	}
 	o := op{kind: opWrite, source: rec.Source, path: rec.Path, size: rec.Size, mtime: unixNano(rec.ModTime),
 		status: rec.Status, skipReason: rec.SkipReason, errClass: rec.ErrClass, errText: rec.Err,
 		attempts: rec.Attempts, durationNs: int64(rec.Duration), doc: null, all: null, defs: null, imps: null}
