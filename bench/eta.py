@@ -6,7 +6,7 @@
 Runs `pybatch analyze --progress json` into a fresh temp database, keeps every
 progress event, and for the first event at or past 10%, 25% and 50% of the
 bytes compares the ETA it printed with the time that actually remained until
-the final event. Prints one line per checkpoint and the peak and average
+the final event (events every 50 ms). Prints one line per checkpoint and the peak and average
 memory from the run's statistics. Run it on a quiet machine: the ETA cannot
 foresee other load.
 """
@@ -24,7 +24,7 @@ with tempfile.TemporaryDirectory() as tmp:
         exe = os.path.join(tmp, "pybatch")
         subprocess.run(["go", "build", "-o", exe, "./cmd/pybatch"], check=True,
                        cwd=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-    cmd = [exe, "analyze", "--progress", "json", "-o", os.path.join(tmp, "eta.db")] + extra + args.paths
+    cmd = [exe, "analyze", "--progress", "json", "--progress-interval", "50ms", "-o", os.path.join(tmp, "eta.db")] + extra + args.paths
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     events = [json.loads(l) for l in p.stderr.splitlines() if l.startswith("{")]
     if p.returncode not in (0, 1) or not events or events[-1]["event"] != "done":

@@ -95,6 +95,7 @@ type Tracker struct {
 	lastClock                         time.Time // the last clock reading in Record
 	stats                             collector
 	finished                          bool
+	working                           bool // a record has come: the rate's clock runs
 	renderErr                         error
 }
 
@@ -195,6 +196,16 @@ func (t *Tracker) Record(r *result.Record) {
 		t.rate.pend(size)
 	}
 	t.stats.add(r)
+	if !t.working {
+		// The rate runs from the first record on: what came before it
+		// (opening the output, the walk's start, the first files in
+		// flight) does not recur, and counted as time without work it made
+		// every ETA of a short run too long.
+		t.working = true
+		t.rate.pendBytes, t.rate.pendFiles = 0, 0
+		t.rate.last = t.now()
+		t.rate.lastFold = t.rate.last
+	}
 	if t.untilClock--; t.untilClock > 0 {
 		return
 	}

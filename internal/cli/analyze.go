@@ -64,6 +64,7 @@ type analyzeFlags struct {
 	noResume               bool
 	maxSize, maxMemory     string
 	progress               string
+	progressEvery          time.Duration
 	paths                  []string
 }
 
@@ -101,6 +102,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	fs.StringVar(&f.maxSize, "max-size", "10MB", "skip files larger than this (e.g. 512KB, 10MB; 0: no limit)")
 	fs.StringVar(&f.maxMemory, "max-memory", "500MB", "memory cap of the run: files are admitted by estimated cost, Go's soft limit is set from it")
 	fs.StringVar(&f.progress, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
+	fs.DurationVar(&f.progressEvery, "progress-interval", 0, "time between progress updates (default: 150ms for the bar, 5s for plain lines, 1s for json)")
 	fs.BoolVar(&f.noResume, "no-resume", false, "analyse every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
 	// Flags may come before, between or after the PATHs; "--" ends them.
 	for {
@@ -143,8 +145,8 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil || maxSize < 0 {
 		return fail(ExitUsage, "bad --max-size %q: %v", f.maxSize, err)
 	}
-	if f.workers < 0 || f.recycleAfter < 0 || f.timeout < 0 || f.retries < 0 {
-		return fail(ExitUsage, "--workers, --recycle-after, --retries and --timeout must not be negative")
+	if f.workers < 0 || f.recycleAfter < 0 || f.timeout < 0 || f.retries < 0 || f.progressEvery < 0 {
+		return fail(ExitUsage, "--workers, --recycle-after, --retries, --timeout and --progress-interval must not be negative")
 	}
 	so := scan.DefaultOptions()
 	so.Include = f.include
@@ -181,7 +183,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	e, err := newEngine(runSettings{
 		workers: f.workers, isolate: f.isolate, timeout: f.timeout, retries: f.retries,
 		recycleAfter: f.recycleAfter, maxSize: maxSize, budget: budget,
-	}, c.analyze, f.progress, stderr)
+	}, c.analyze, f.progress, f.progressEvery, stderr)
 	if err != nil {
 		if errors.As(err, new(usageError)) {
 			return fail(ExitUsage, "%v", err)

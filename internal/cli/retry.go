@@ -130,7 +130,7 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if workers > 0 {
 		settings.workers = workers
 	}
-	e, err := newEngine(settings, c.analyze, progressMode, stderr)
+	e, err := newEngine(settings, c.analyze, progressMode, 0, stderr)
 	if err != nil {
 		if errors.As(err, new(usageError)) {
 			return fail(ExitUsage, "%v", err)

@@ -43,13 +43,13 @@ type engine struct {
 
 // newEngine resolves s into an engine. Its tracker and sampler start with
 // begin; close releases the memory manager.
-func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, stderr io.Writer) (*engine, error) {
+func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, progressEvery time.Duration, stderr io.Writer) (*engine, error) {
 	e := &engine{start: time.Now()}
 	mode, err := progress.ParseMode(progressMode)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	renderer, err := progress.NewRenderer(mode, stderr, progress.RendererOptions{})
+	renderer, err := progress.NewRenderer(mode, stderr, progress.RendererOptions{Interval: progressEvery})
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--progress: %w", err)}
 	}
