@@ -42,9 +42,11 @@ type Snapshot struct {
 	BytesDone  int64 // sum of the records' sizes
 	BytesTotal int64 // sum of the discovered files' sizes (never below BytesDone)
 	TotalFinal bool  // discovery has finished: the totals will not grow
-	// TotalCounted: a counting walk (Tracker.Counted) has measured the totals
-	// ahead of discovery; they can still move a little (files created or
-	// deleted meanwhile, content skips), but they no longer only grow.
+	// TotalCounted: a counting walk (Tracker.Counted) has counted the files
+	// ahead of discovery. BytesTotal is then an estimate: the bytes
+	// discovered so far plus the files not yet discovered at the counting
+	// walk's mean size. The totals can still move a little (files created or
+	// deleted meanwhile), but they no longer only grow.
 	TotalCounted bool
 
 	Analyzed     int64 // records with Status analyzed (syntax errors included)
@@ -84,7 +86,7 @@ type Tracker struct {
 	discBytes atomic.Int64
 	discDone  atomic.Bool
 	discSkip  atomic.Int64 // bytes of files announced as skipped (DiscoveredSkipped)
-	counted   atomic.Pointer[counts]
+	counted   atomic.Pointer[counted]
 
 	// owned by the owner goroutine
 	filesDone, bytesDone, workBytes   int64
@@ -148,16 +150,21 @@ func (t *Tracker) DiscoveredSkipped(size int64) {
 	t.discSkip.Add(max(size, 0))
 }
 
-// counts are the totals of a counting walk (Tracker.Counted).
-type counts struct{ files, bytes, skipBytes int64 }
+// counted is what a counting walk found.
+type counted struct {
+	files int64
+	mean  float64
+}
 
-// Counted gives the totals of a counting walk made ahead of discovery (a
-// walk that only stats files): files and bytes that will produce records, of
-// which skipBytes belong to files known to be skipped. Until discovery ends,
-// the totals are the larger of the counted and the discovered ones, and the
-// ETA is no longer a lower bound. Safe from any goroutine.
-func (t *Tracker) Counted(files, bytes, skipBytes int64) {
-	t.counted.Store(&counts{files, max(bytes, 0), max(skipBytes, 0)})
+// Counted gives the number of files a counting walk found ahead of
+// discovery and their mean size (a walk that lists directories and stats
+// only a sample of the files knows the one exactly and the other
+// approximately). Until discovery ends, the file total is the larger of the
+// counted and the discovered ones, the byte total is the discovered bytes
+// plus the files not yet discovered at that mean size, and the ETA is no
+// longer a lower bound. Safe from any goroutine.
+func (t *Tracker) Counted(files int64, meanSize float64) {
+	t.counted.Store(&counted{max(files, 0), max(meanSize, 0)})
 }
 
 // DiscoveryDone says the walk has ended: the totals are final. Safe from any
@@ -272,9 +279,10 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 	discSkip := t.discSkip.Load()
 	if c := t.counted.Load(); c != nil && !s.TotalFinal {
 		s.TotalCounted = true
+		if discFiles := t.discFiles.Load(); c.files > discFiles {
+			s.BytesTotal = max(s.BytesTotal, t.discBytes.Load()+int64(c.mean*float64(c.files-discFiles)))
+		}
 		s.FilesTotal = max(s.FilesTotal, c.files)
-		s.BytesTotal = max(s.BytesTotal, c.bytes)
-		discSkip = max(discSkip, c.skipBytes)
 	}
 	s.BytesPerSec, s.FilesPerSec = t.rate.rates()
 	// remaining work: what is not done, less the announced skips not yet

@@ -95,6 +95,12 @@ type Options struct {
 	// each. It is called from the scanner's goroutines, concurrently.
 	Unchanged func(path string, size int64, modTime time.Time) bool
 
+	// ListOnly yields every candidate file as its directory listing names
+	// it, without a stat or an open: Size and ModTime are zero and no content
+	// rule applies. A walk that only counts files (a progress total) costs a
+	// few system calls per directory instead of several per file.
+	ListOnly bool
+
 	// Getenv reads the environment for locating git's configuration (HOME,
 	// XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GIT_CONFIG_NOSYSTEM);
 	// nil means os.Getenv.

@@ -199,6 +199,25 @@ func TestUnchangedHook(t *testing.T) {
 	})
 }
 
+func TestListOnly(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "a.py"), "x = 1\n")
+	writeFile(t, filepath.Join(root, "nul.py"), string(make([]byte, 100))) // binary if opened
+	writeFile(t, filepath.Join(root, "pkg/b.py"), "y = 2\n")
+	writeFile(t, filepath.Join(root, "c.txt"), "")
+	bothModes(t, func(t *testing.T, sorted bool) {
+		opts := plain(sorted)
+		opts.ListOnly = true
+		got := collect(t, root, []string{root}, opts)
+		equalSkips(t, got, map[string]string{"a.py": "", "nul.py": "", "pkg/b.py": ""})
+		for name, fi := range got {
+			if fi.Size != 0 || !fi.ModTime.IsZero() || fi.Ino != 0 {
+				t.Errorf("%s: list-only info %+v has stat data", name, fi)
+			}
+		}
+	})
+}
+
 // finishes fails the test if f does not return in a generous time: the
 // property under test is that the scanner does not block (on a FIFO), not speed.
 func finishes(t *testing.T, what string, f func()) {

@@ -385,6 +385,9 @@ func lstatInfo(path, reason string) FileInfo {
 // is false when the file is silently not a Python file (a shebang candidate that
 // is not one). buf is the caller's BinaryCheckSize scratch buffer.
 func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
+	if w.cfg.ListOnly {
+		return FileInfo{Path: c.path}, !c.shebang
+	}
 	follow := w.cfg.FollowSymlinks || c.explicit
 	if w.cfg.Unchanged != nil {
 		if fi, ok := w.unchanged(c.path, follow); ok {

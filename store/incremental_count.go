@@ -1,16 +1,12 @@
 package store
 
-import "time"
-
-// Done reports whether Skip would skip the file, without recording
-// anything: a counting walk uses it to leave out of its totals the files an
-// incremental or resumed run will not analyse.
-func (in *Incremental) Done(path string, size int64, mtime time.Time) bool {
+// Holds reports whether the output already holds a record for path, in
+// whatever state, without recording anything. A counting walk that knows
+// only names (no sizes or times) leaves these out of a resumed or
+// incremental run's total: most of them will be skipped as unchanged.
+func (in *Incremental) Holds(path string) bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	i, ok := in.index[path]
-	if !ok {
-		return false
-	}
-	return in.run == nil || in.files[i].Unchanged(size, mtime, in.optionsHash, in.toolVersion)
+	_, ok := in.index[path]
+	return ok
 }

@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// Done answers as Skip would, and records nothing: the counts and the
-// store are untouched.
-func TestIncrementalDoneRecordsNothing(t *testing.T) {
+// Holds knows every stored path, whatever its size or time, and records
+// nothing: the counts and the store are untouched.
+func TestIncrementalHoldsRecordsNothing(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 2})
 	run := beginTest(t, db, "h")
@@ -22,34 +22,14 @@ func TestIncrementalDoneRecordsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	later := a.ModTime.Add(time.Second)
-	for _, c := range []struct {
-		path  string
-		size  int64
-		mtime time.Time
-		want  bool
-	}{
-		{a.Path, a.Size, a.ModTime, true},
-		{a.Path, a.Size, later, false},
-		{a.Path, a.Size + 1, a.ModTime, false},
-		{"new.py", a.Size, a.ModTime, false},
-	} {
-		if got := in.Done(c.path, c.size, c.mtime); got != c.want {
-			t.Errorf("Done(%s, %d, %v) = %v, want %v", c.path, c.size, c.mtime, got, c.want)
-		}
-		if skip, _ := in.Skip(ctx, c.path, c.size, c.mtime); skip != c.want {
-			t.Errorf("Skip(%s, %d, %v) = %v: Done disagrees", c.path, c.size, c.mtime, skip)
-		}
+	if !in.Holds(a.Path) || in.Holds("new.py") {
+		t.Errorf("Holds(%s) = %v, Holds(new.py) = %v", a.Path, in.Holds(a.Path), in.Holds("new.py"))
 	}
-	if s, _ := in.Counts(); s != 1 {
-		t.Errorf("%d skips counted, want 1 (from Skip only)", s)
+	if s, touched := in.Counts(); s != 0 || touched != 0 {
+		t.Errorf("Holds counted %d skips, %d touches", s, touched)
 	}
-
-	other, err := NewIncremental(ctx, db, run, "src", "other options", "v1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if other.Done(a.Path, a.Size, a.ModTime) {
-		t.Error("done under other analysis options")
+	// A file changed since is held too (Skip, which stats, tells them apart).
+	if skip, _ := in.Skip(ctx, a.Path, a.Size, a.ModTime.Add(time.Second)); skip || !in.Holds(a.Path) {
+		t.Errorf("changed file: skip %v, held %v", skip, in.Holds(a.Path))
 	}
 }
