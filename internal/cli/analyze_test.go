@@ -369,3 +369,56 @@ func TestAnalyzeIncrementalRuns(t *testing.T) {
 		t.Fatalf("%d lines after a resumed JSON Lines run, want 11 (no duplicates)", len(ls))
 	}
 }
+
+// With a progress display the counting walk gives the whole tree's file
+// total long before the (slowed) run has discovered it, and leaves out on a
+// re-run the files the output already holds.
+func TestAnalyzeProgressCountsAhead(t *testing.T) {
+	dir := tree(t, 60)
+	work := t.TempDir()
+	run := func(extra ...string) []map[string]any {
+		t.Helper()
+		var stderr bytes.Buffer
+		args := append([]string{"analyze", "-j", "1", "--progress", "json", "--progress-interval", "5ms", "-o", filepath.Join(work, "p.db")}, extra...)
+		cmd := pybatch(t, []string{"PYBATCH_TEST_DELAY=20ms"}, append(args, dir)...)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		var events []map[string]any
+		for _, l := range strings.Split(stderr.String(), "\n") {
+			if strings.HasPrefix(l, "{") {
+				var e map[string]any
+				if err := json.Unmarshal([]byte(l), &e); err != nil {
+					t.Fatalf("event %q: %v", l, err)
+				}
+				events = append(events, e)
+			}
+		}
+		return events
+	}
+	events := run()
+	counted := false
+	for _, e := range events {
+		if e["event"] == "progress" && e["total_counted"] == true {
+			counted = true
+			if e["files_total"] != float64(60) || e["files_done"].(float64) >= 60 {
+				t.Errorf("counted event: %v", e)
+			}
+		}
+	}
+	if !counted {
+		t.Fatalf("no progress event with a counted total among %d events", len(events))
+	}
+	// Touch one file: only it is discovered, and the count leaves out the
+	// 59 others the database holds.
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "pkg3", "m3.py"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range run() {
+		if e["files_total"].(float64) > 1 {
+			t.Fatalf("re-run event with a total over the 1 changed file: %v", e)
+		}
+	}
+}
