@@ -56,43 +56,35 @@ type slabs struct {
 	remain int
 }
 
+// carve returns a slice of n elements cut from the chunk *buf, refilled
+// with a chunk of max(n, chunk) elements when too short; a request over
+// large gets its own allocation. The result's capacity is n, so an append
+// to it never writes into the chunk.
+func carve[T any](buf *[]T, n, large, chunk int) []T {
+	if n > large {
+		return make([]T, n)
+	}
+	if len(*buf) < n {
+		*buf = make([]T, max(n, chunk))
+	}
+	out := (*buf)[:n:n]
+	*buf = (*buf)[n:]
+	return out
+}
+
 // exprs returns a slice of n expressions carved from a shared chunk.
 func (s *slabs) exprs(n int) []ast.Expr {
-	if n > 64 {
-		return make([]ast.Expr, n)
-	}
-	if len(s.exprBuf) < n {
-		s.exprBuf = make([]ast.Expr, max(n, min(s.remain/16+16, 512)))
-	}
-	out := s.exprBuf[:n:n]
-	s.exprBuf = s.exprBuf[n:]
-	return out
+	return carve(&s.exprBuf, n, 64, min(s.remain/16+16, 512))
 }
 
 // stmts returns a slice of n statements carved from a shared chunk.
 func (s *slabs) stmts(n int) []ast.Stmt {
-	if n > 64 {
-		return make([]ast.Stmt, n)
-	}
-	if len(s.stmtBuf) < n {
-		s.stmtBuf = make([]ast.Stmt, max(n, min(s.remain/67+8, 512)))
-	}
-	out := s.stmtBuf[:n:n]
-	s.stmtBuf = s.stmtBuf[n:]
-	return out
+	return carve(&s.stmtBuf, n, 64, min(s.remain/67+8, 512))
 }
 
 // args returns a slice of n parameters carved from a shared chunk.
 func (s *slabs) args(n int) []*ast.Arg {
-	if n > 32 {
-		return make([]*ast.Arg, n)
-	}
-	if len(s.argBuf) < n {
-		s.argBuf = make([]*ast.Arg, max(n, min(s.remain/360+4, 256)))
-	}
-	out := s.argBuf[:n:n]
-	s.argBuf = s.argBuf[n:]
-	return out
+	return carve(&s.argBuf, n, 32, min(s.remain/360+4, 256))
 }
 
 // strValue returns v as an interface value (dynamic type ast.Str, exactly
