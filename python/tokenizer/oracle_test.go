@@ -304,6 +304,20 @@ func unzipPy(t *testing.T, zipPath string) string {
 
 // localStdlib is the machine's Python standard library (with its
 // site-packages), or "" when there is none.
+// requireLocalStdlib returns localStdlib, skipping the test when there is
+// none (failing it under CI=true).
+func requireLocalStdlib(t *testing.T) string {
+	t.Helper()
+	dir := localStdlib()
+	if dir == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no local Python standard library found (set PYBATCH_STDLIB)")
+		}
+		t.Skip("no local Python standard library found (set PYBATCH_STDLIB)")
+	}
+	return dir
+}
+
 func localStdlib() string {
 	if d := os.Getenv("PYBATCH_STDLIB"); d != "" {
 		return d
@@ -416,13 +430,7 @@ func TestCorpusLocalStdlib(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the local stdlib corpus takes minutes")
 	}
-	dir := localStdlib()
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("no local Python standard library found (set PYBATCH_STDLIB)")
-		}
-		t.Skip("no local Python standard library found (set PYBATCH_STDLIB)")
-	}
+	dir := requireLocalStdlib(t)
 	runCorpus(t, dir, false)
 }
 
@@ -438,12 +446,6 @@ func TestCorpusLocalStdlibComments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the local stdlib corpus takes minutes")
 	}
-	dir := localStdlib()
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("no local Python standard library found (set PYBATCH_STDLIB)")
-		}
-		t.Skip("no local Python standard library found (set PYBATCH_STDLIB)")
-	}
+	dir := requireLocalStdlib(t)
 	runCorpus(t, dir, true)
 }
