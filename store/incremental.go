@@ -149,6 +149,7 @@ func (in *Incremental) Counts() (skipped, touched int) {
 	defer in.mu.Unlock()
 	return in.skipped, in.touched
 }
+
 // Holds reports whether the output already holds a record for path, in
 // whatever state, without recording anything. A counting walk that knows
 // only names (no sizes or times) leaves these out of a resumed or
