@@ -30,18 +30,26 @@ func stdlibDir(b *testing.B) string {
 
 // BenchmarkScanStdlib measures files/s for a full scan (walk, ignore rules, open
 // and first-block read of every .py file) of the local standard library, warm
-// cache, in the default parallel mode and in sorted (sequential) mode.
+// cache, in the default parallel mode and in sorted (sequential) mode, and
+// the two lighter walks.
 //
 //	go test -run '^$' -bench ScanStdlib -benchtime 5x ./scan/
 func BenchmarkScanStdlib(b *testing.B) {
 	dir := stdlibDir(b)
+	// "unchanged" is the walk of a re-run on an unchanged tree (every file
+	// stat'ed and declared unchanged, none opened); "list" is the counting
+	// walk (directory listings only).
 	for _, mode := range []struct {
-		name   string
-		sorted bool
-	}{{"parallel", false}, {"sorted", true}} {
+		name                    string
+		sorted, unchanged, list bool
+	}{{"parallel", false, false, false}, {"sorted", true, false, false}, {"unchanged", false, true, false}, {"list", false, false, true}} {
 		b.Run(mode.name, func(b *testing.B) {
 			opts := DefaultOptions()
 			opts.Sorted = mode.sorted
+			opts.ListOnly = mode.list
+			if mode.unchanged {
+				opts.Unchanged = func(string, int64, time.Time) bool { return true }
+			}
 			files := 0
 			start, cpu0 := time.Now(), cpuTime()
 			for b.Loop() {

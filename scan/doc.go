@@ -43,6 +43,12 @@
 // go-git's git-config decoder (plumbing/format/config) is used to read
 // core.excludesFile; include directives in config files are not followed.
 //
+// On Linux directories are listed with raw getdents64 calls and their
+// linux_dirent64 records parsed here (dir_linux.go): a walk is mostly system
+// calls, and os.File.ReadDir adds an fcntl, a finalizer and an allocation per
+// entry, while golang.org/x/sys/unix parses only names (no types). Candidate
+// files of an incremental run are stat'ed relative to their open directory.
+//
 // # Other rules
 //
 // Named paths are taken as the user's intent, as ripgrep and fd do: a named file

@@ -5,7 +5,6 @@ package scan
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"syscall"
 	"time"
 )
@@ -63,25 +62,3 @@ func readHead(path string, follow bool, maxSize int64, readLarge bool, buf []byt
 // isLoopErr reports ELOOP: a link chain the kernel refused, or (with
 // O_NOFOLLOW) a path that is a symbolic link.
 func isLoopErr(err error) bool { return errors.Is(err, syscall.ELOOP) }
-
-// openDirFile opens a directory for listing. os.Open would also set the
-// descriptor non-blocking and try to register it with the poller (two more
-// system calls per directory, for nothing); os.NewFile on a blocking descriptor
-// does neither. O_NOFOLLOW unless follow: a directory replaced by a symbolic
-// link after it was listed is not followed.
-func openDirFile(path string, follow bool) (*os.File, error) {
-	flags := syscall.O_RDONLY | syscall.O_DIRECTORY | syscall.O_CLOEXEC
-	if !follow {
-		flags |= syscall.O_NOFOLLOW
-	}
-	for {
-		fd, err := syscall.Open(path, flags, 0)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
-		}
-		return os.NewFile(uintptr(fd), path), nil
-	}
-}

@@ -95,6 +95,12 @@ type Options struct {
 	// use it to skip the files they already hold at the cost of one stat
 	// each. It is called from the scanner's goroutines, concurrently.
 	Unchanged func(path string, size int64, modTime time.Time) bool
+	// UnchangedReady, when set, is closed once Unchanged can answer (say,
+	// when what an earlier run stored has been read). Until then the walk
+	// goes on: it lists directories and stats candidates, and holds up to
+	// maxDeferred of them to ask about later, instead of waiting in the
+	// first call.
+	UnchangedReady <-chan struct{}
 
 	// ListOnly yields every candidate file as its directory listing names
 	// it, without a stat or an open: Size and ModTime are zero and no content
@@ -138,10 +144,14 @@ func (o Options) Validate() error {
 // config is Options with defaults applied.
 type config struct {
 	Options
-	include  []string
-	skipDirs map[string]bool
-	workers  int
-	env      gitEnv
+	include []string
+	// includeSuffixes, when every include glob is "**/*SUFFIX", holds the
+	// suffixes: a name that ends in none of them is not a candidate, which
+	// the walk decides before building any path.
+	includeSuffixes []string
+	skipDirs        map[string]bool
+	workers         int
+	env             gitEnv
 }
 
 func newConfig(o Options) (*config, error) {
@@ -155,6 +165,14 @@ func newConfig(o Options) (*config, error) {
 	}
 	if o.Stubs {
 		c.include = append(c.include, "**/*.pyi")
+	}
+	for _, g := range c.include {
+		suffix, ok := anyDirSuffix(g)
+		if !ok {
+			c.includeSuffixes = nil
+			break
+		}
+		c.includeSuffixes = append(c.includeSuffixes, suffix)
 	}
 	skip := o.SkipDirs
 	if skip == nil {
@@ -184,6 +202,16 @@ func matchAny(globs []string, rel string) bool {
 			continue
 		}
 		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAnySuffix reports whether name ends in one of suffixes.
+func hasAnySuffix(name string, suffixes []string) bool {
+	for _, s := range suffixes {
+		if strings.HasSuffix(name, s) {
 			return true
 		}
 	}

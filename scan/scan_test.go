@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -606,5 +608,113 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestUnchangedReady: with Options.UnchangedReady the walk goes on while the
+// hook cannot answer yet, never asks it before, and then settles every held
+// file exactly once, also when more files are held than maxDeferred.
+func TestUnchangedReady(t *testing.T) {
+	root := t.TempDir()
+	known := map[string]bool{}
+	for d := range 4 {
+		for f := range 15 {
+			p := filepath.Join(root, fmt.Sprintf("d%d/f%02d.py", d, f))
+			content := "x = 1\n"
+			if f%3 == 0 {
+				content = string(make([]byte, 50)) // binary: a new file says so when opened
+			}
+			writeFile(t, p, content)
+			known[p] = f%2 == 0
+		}
+	}
+	for _, limit := range []int{maxDeferred, 5} {
+		t.Run(fmt.Sprintf("maxDeferred=%d", limit), func(t *testing.T) {
+			defer func(old int) { maxDeferred = old }(maxDeferred)
+			maxDeferred = limit
+			bothModes(t, func(t *testing.T, sorted bool) {
+				ready := make(chan struct{})
+				var open atomic.Bool
+				time.AfterFunc(30*time.Millisecond, func() { open.Store(true); close(ready) })
+				var asked atomic.Int64
+				opts := plain(sorted)
+				opts.UnchangedReady = ready
+				opts.Unchanged = func(path string, size int64, modTime time.Time) bool {
+					if !open.Load() {
+						t.Errorf("asked about %s before UnchangedReady", path)
+					}
+					asked.Add(1)
+					return known[path]
+				}
+				n := 0
+				seen := map[string]bool{}
+				for fi := range Scan(context.Background(), []string{root}, opts) {
+					n++
+					if seen[fi.Path] {
+						t.Errorf("%s yielded twice", fi.Path)
+					}
+					seen[fi.Path] = true
+					base := filepath.Base(fi.Path)
+					binary := base[1:3] == "00" || base[1:3] == "03" || base[1:3] == "06" || base[1:3] == "09" || base[1:3] == "12"
+					switch {
+					case known[fi.Path]:
+						if !fi.Unchanged || fi.Skip != "" {
+							t.Errorf("%s: known, got %+v", fi.Path, fi)
+						}
+					case binary:
+						if fi.Unchanged || fi.Skip != SkipBinary {
+							t.Errorf("%s: new and binary, got %+v", fi.Path, fi)
+						}
+					default:
+						if fi.Unchanged || fi.Skip != "" {
+							t.Errorf("%s: new, got %+v", fi.Path, fi)
+						}
+					}
+				}
+				if n != len(known) || asked.Load() != int64(len(known)) {
+					t.Errorf("yielded %d, asked %d times, want %d", n, asked.Load(), len(known))
+				}
+			})
+		})
+	}
+}
+
+// TestLargeDirectory: a directory whose listing takes many reads (more entries
+// than readChunk, more bytes than one listing buffer) yields each file once, in
+// every walk mode.
+func TestLargeDirectory(t *testing.T) {
+	root := t.TempDir()
+	want := map[string]bool{}
+	long := strings.Repeat("n", 150)
+	for i := range 2500 {
+		name := fmt.Sprintf("%s%04d.py", long, i)
+		if i%5 == 0 {
+			name = fmt.Sprintf("%s%04d.txt", long, i)
+		} else {
+			want[name] = true
+		}
+		if err := os.WriteFile(filepath.Join(root, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, mode := range []string{"parallel", "sorted", "list", "unchanged"} {
+		t.Run(mode, func(t *testing.T) {
+			opts := plain(mode == "sorted")
+			opts.ListOnly = mode == "list"
+			if mode == "unchanged" {
+				opts.Unchanged = func(string, int64, time.Time) bool { return true }
+			}
+			got := map[string]bool{}
+			for fi := range Scan(context.Background(), []string{root}, opts) {
+				name := filepath.Base(fi.Path)
+				if got[name] || !want[name] || fi.Skip != "" || (mode == "unchanged") != fi.Unchanged {
+					t.Errorf("unexpected or repeated: %+v", fi)
+				}
+				got[name] = true
+			}
+			if len(got) != len(want) {
+				t.Errorf("%d files, want %d", len(got), len(want))
+			}
+		})
 	}
 }

@@ -36,6 +36,7 @@ func (a *ancestor) contains(id devIno) bool {
 // dirJob is a directory waiting to be walked.
 type dirJob struct {
 	path     string       // OS path: the root as given joined with rel
+	base     string       // path cleaned, to join entry names to (childPath)
 	rel      string       // slash path relative to the scan root, "" for the root
 	gitRel   string       // slash path relative to the enclosing work tree's root
 	ignoring bool         // ignore rules apply (inside a work tree, or NoRequireGit)
@@ -47,8 +48,10 @@ type dirJob struct {
 // candidate is a file that passed the name rules and must be opened.
 type candidate struct {
 	path     string
-	shebang  bool // keep only if the first line is a python "#!" line
-	explicit bool // named by the caller: follow links
+	name     string // the name in its directory's listing ("" for a root)
+	asked    bool   // Options.Unchanged was already asked (by walkDir)
+	shebang  bool   // keep only if the first line is a python "#!" line
+	explicit bool   // named by the caller: follow links
 }
 
 // walkCtx is the state shared by all workers of one Scan or Filter call.
@@ -84,6 +87,21 @@ func (w *walkCtx) firstSeen(set map[devIno]struct{}, id devIno) bool {
 	}
 	set[id] = struct{}{}
 	return true
+}
+
+// childPath is filepath.Join(dir, name) for a clean dir and a name from a
+// listing (no separator, never "." or ".."), without Join's Clean: the walk
+// builds one path per entry it keeps.
+func childPath(dir, name string) string {
+	switch {
+	case filepath.Separator != '/':
+		return filepath.Join(dir, name)
+	case dir == ".":
+		return name
+	case dir[len(dir)-1] == '/':
+		return dir + name
+	}
+	return dir + "/" + name
 }
 
 func joinRel(dir, name string) string {
@@ -134,7 +152,7 @@ func (w *walkCtx) prepareRoots(roots []string) []string {
 // ignored is true when the root itself, or a directory above it in the work
 // tree, is ignored.
 func (w *walkCtx) rootJob(root string) (j dirJob, ignored bool) {
-	j = dirJob{path: root}
+	j = dirJob{path: root, base: filepath.Clean(root)}
 	if w.rootAbs != nil {
 		j.abs, _ = filepath.Abs(root)
 	}
@@ -174,12 +192,30 @@ func (w *walkCtx) rootJob(root string) (j dirJob, ignored bool) {
 	return j, false
 }
 
+// dirEntry is one entry of a directory listing: its name and its type bits
+// (fs.FileMode.Type), as the listing gives them.
+type dirEntry struct {
+	name string
+	typ  fs.FileMode
+}
+
+// scratch is one walking goroutine's reusable buffers.
+type scratch struct {
+	head    []byte     // BinaryCheckSize: the first block of a file
+	dirents []byte     // raw directory listing (dirBufSize)
+	entries []dirEntry // parsed entries of the chunk being walked
+}
+
+func newScratch() *scratch {
+	return &scratch{head: make([]byte, BinaryCheckSize), dirents: make([]byte, dirBufSize)}
+}
+
 // listing is a directory opened for walking, with its first entries read.
 type listing struct {
-	f        *os.File
-	first    []fs.DirEntry // the first readChunk entries (all of them in sorted mode)
-	firstErr error         // the error of that first read, io.EOF at the end
-	complete bool          // first holds every entry
+	d        *dirReader
+	first    []dirEntry // the first readChunk entries (all of them in sorted mode)
+	firstErr error      // the error of that first read, io.EOF at the end
+	complete bool       // first holds every entry
 }
 
 // specials finds the entries the per-directory rules look for. From a complete
@@ -188,13 +224,13 @@ type listing struct {
 func (l *listing) specials(dir string) (venvCfg, dotGit bool, gitignore fs.FileMode, hasGitignore bool) {
 	if l.complete {
 		for _, e := range l.first {
-			switch e.Name() {
+			switch e.name {
 			case "pyvenv.cfg":
 				venvCfg = true
 			case ".git":
 				dotGit = true
 			case ".gitignore":
-				gitignore, hasGitignore = e.Type(), true
+				gitignore, hasGitignore = e.typ, true
 			}
 		}
 		return
@@ -212,10 +248,11 @@ func (l *listing) specials(dir string) (venvCfg, dotGit bool, gitignore fs.FileM
 // openDir opens and starts listing a directory, and applies the per-directory
 // rules: link loops and duplicates, virtualenvs, a nested work tree, the
 // directory's own .gitignore. ok is false when the directory must not be walked;
-// report, if set, says why. all reads the whole listing at once.
-func (w *walkCtx) openDir(j *dirJob, all bool) (l listing, report *FileInfo, ok bool) {
+// report, if set, says why. all reads the whole listing at once. The listing
+// reads into sc.
+func (w *walkCtx) openDir(j *dirJob, all bool, sc *scratch) (l listing, report *FileInfo, ok bool) {
 	// Roots are followed; below them a directory is opened as listed.
-	f, err := openDirFile(j.path, w.cfg.FollowSymlinks || j.rel == "")
+	d, err := openDirReader(j.path, w.cfg.FollowSymlinks || j.rel == "", sc.dirents)
 	if err != nil {
 		fi := dirSkip(j.path, err)
 		if isLoopErr(err) {
@@ -224,15 +261,15 @@ func (w *walkCtx) openDir(j *dirJob, all bool) (l listing, report *FileInfo, ok 
 		return l, &fi, false
 	}
 	fail := func(fi FileInfo) (listing, *FileInfo, bool) {
-		f.Close()
+		d.close()
 		return listing{}, &fi, false
 	}
 	if w.cfg.FollowSymlinks {
-		st, err := f.Stat()
+		id, known, err := d.id()
 		if err != nil {
 			return fail(dirSkip(j.path, err))
 		}
-		if id, known := fileID(st); known {
+		if known {
 			if !w.firstSeen(w.seenDirs, id) {
 				reason := SkipDuplicate
 				if j.anc.contains(id) {
@@ -243,23 +280,21 @@ func (w *walkCtx) openDir(j *dirJob, all bool) (l listing, report *FileInfo, ok 
 			j.anc = &ancestor{parent: j.anc, id: id}
 		}
 	}
-	l.f = f
+	l.d = d
+	n := readChunk
 	if all {
-		l.first, l.firstErr = f.ReadDir(-1)
-		if l.firstErr == nil {
-			l.firstErr = io.EOF
-		}
-	} else {
-		l.first, l.firstErr = f.ReadDir(readChunk)
+		n = 0
 	}
+	l.first, l.firstErr = d.read(sc.entries[:0], n)
+	sc.entries = l.first[:0]
 	if l.firstErr != nil && l.firstErr != io.EOF && len(l.first) == 0 {
 		return fail(dirSkip(j.path, l.firstErr))
 	}
-	// ReadDir(n) stops short of n entries only at the end of the directory.
+	// read(n) stops short of n entries only at the end of the directory.
 	l.complete = l.firstErr != nil || len(l.first) < readChunk
 	venvCfg, dotGit, gitignoreType, hasGitignore := l.specials(j.path)
 	if j.rel != "" && !w.cfg.Virtualenvs && (venvCfg || isOldVirtualenv(j.path)) {
-		f.Close()
+		d.close()
 		return listing{}, nil, false
 	}
 	if !w.cfg.NoIgnore {
@@ -307,9 +342,17 @@ const (
 // entry; it stats it only for a followed symbolic link.
 func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction, dirJob, candidate, FileInfo) {
 	cfg := w.cfg
-	path := filepath.Join(j.path, name)
-	rel := joinRel(j.rel, name)
-	gitRel := joinRel(j.gitRel, name)
+	isLink := typ&fs.ModeSymlink != 0
+	// Most entries of a tree are settled by their name alone, before any
+	// path is built.
+	if typ.IsDir() && ((!cfg.Hidden && strings.HasPrefix(name, ".")) || cfg.skipDirs[name]) {
+		return actNone, dirJob{}, candidate{}, FileInfo{}
+	}
+	if !typ.IsDir() && !isLink && !cfg.Shebang && cfg.includeSuffixes != nil && !hasAnySuffix(name, cfg.includeSuffixes) {
+		return actNone, dirJob{}, candidate{}, FileInfo{}
+	}
+	path := childPath(j.base, name)
+	name = path[len(path)-len(name):] // (kept in a candidate: no second string)
 	var abs string
 	if w.rootAbs != nil && j.abs != "" {
 		abs = filepath.Join(j.abs, name)
@@ -317,7 +360,6 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 			return actNone, dirJob{}, candidate{}, FileInfo{} // walked as a root
 		}
 	}
-	isLink := typ&fs.ModeSymlink != 0
 	var linkErr error
 	if isLink && cfg.FollowSymlinks {
 		st, err := os.Stat(path)
@@ -328,14 +370,28 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 			isLink = false
 		}
 	}
+	// The paths relative to the root and to the work tree, when a rule
+	// needs them.
+	var rel, gitRel string
+	if typ.IsDir() || cfg.includeSuffixes == nil || len(cfg.Exclude) > 0 {
+		rel = joinRel(j.rel, name)
+	}
+	if j.ignoring {
+		gitRel = joinRel(j.gitRel, name)
+	}
 	if typ.IsDir() {
 		if (!cfg.Hidden && strings.HasPrefix(name, ".")) || cfg.skipDirs[name] ||
 			matchAny(cfg.Exclude, rel) || (j.ignoring && j.frame.excluded(gitRel, true)) {
 			return actNone, dirJob{}, candidate{}, FileInfo{}
 		}
-		return actDir, dirJob{path: path, rel: rel, gitRel: gitRel, ignoring: j.ignoring, frame: j.frame, anc: j.anc, abs: abs}, candidate{}, FileInfo{}
+		return actDir, dirJob{path: path, base: path, rel: rel, gitRel: gitRel, ignoring: j.ignoring, frame: j.frame, anc: j.anc, abs: abs}, candidate{}, FileInfo{}
 	}
-	included := matchAny(cfg.include, rel)
+	var included bool
+	if cfg.includeSuffixes != nil {
+		included = hasAnySuffix(name, cfg.includeSuffixes)
+	} else {
+		included = matchAny(cfg.include, rel)
+	}
 	shebang := !included && cfg.Shebang && typ.IsRegular() && !strings.Contains(name, ".")
 	if !included && !shebang {
 		return actNone, dirJob{}, candidate{}, FileInfo{}
@@ -355,7 +411,7 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 	case !typ.IsRegular():
 		return actReport, dirJob{}, candidate{}, lstatInfo(path, SkipNotRegular)
 	}
-	return actFile, dirJob{}, candidate{path: path, shebang: shebang}, FileInfo{}
+	return actFile, dirJob{}, candidate{path: path, name: name, shebang: shebang}, FileInfo{}
 }
 
 // head is what readHead learns about an opened file.
@@ -365,7 +421,8 @@ type head struct {
 	id      devIno
 	idKnown bool
 	regular bool
-	n       int // bytes of the first block read into the buffer
+	typ     fs.FileMode // type bits (statAt only)
+	n       int         // bytes of the first block read into the buffer
 }
 
 // lstatInfo reports a link or non-regular file with what lstat says about it
@@ -389,7 +446,7 @@ func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
 		return FileInfo{Path: c.path}, !c.shebang
 	}
 	follow := w.cfg.FollowSymlinks || c.explicit
-	if w.cfg.Unchanged != nil {
+	if w.cfg.Unchanged != nil && !c.asked {
 		if fi, ok := w.unchanged(c.path, follow); ok {
 			return fi, true
 		}
@@ -437,20 +494,59 @@ func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
 // then reports why), it is not a regular file, it is too large, or the hook
 // said no.
 func (w *walkCtx) unchanged(path string, follow bool) (fi FileInfo, ok bool) {
+	if !w.waitReady() {
+		return fi, false
+	}
 	stat := os.Lstat
 	if follow {
 		stat = os.Stat
 	}
 	st, err := stat(path)
-	if err != nil || !st.Mode().IsRegular() || (w.cfg.MaxSize > 0 && st.Size() > w.cfg.MaxSize) {
+	if err != nil {
 		return fi, false
 	}
-	if !w.cfg.Unchanged(path, st.Size(), st.ModTime()) {
+	h := head{size: st.Size(), modTime: st.ModTime(), regular: st.Mode().IsRegular()}
+	h.id, h.idKnown = fileID(st)
+	return w.unchangedHead(path, h)
+}
+
+// ready reports whether Options.Unchanged can be asked without waiting.
+func (w *walkCtx) ready() bool {
+	if w.cfg.UnchangedReady == nil {
+		return true
+	}
+	select {
+	case <-w.cfg.UnchangedReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// waitReady waits until Options.Unchanged can be asked; false if the walk
+// was cancelled first.
+func (w *walkCtx) waitReady() bool {
+	if w.cfg.UnchangedReady == nil {
+		return true
+	}
+	select {
+	case <-w.cfg.UnchangedReady:
+		return true
+	case <-w.ctx.Done():
+		return false
+	}
+}
+
+// unchangedHead is unchanged for a file already stat'ed (h).
+func (w *walkCtx) unchangedHead(path string, h head) (fi FileInfo, ok bool) {
+	if !h.regular || (w.cfg.MaxSize > 0 && h.size > w.cfg.MaxSize) {
 		return fi, false
 	}
-	id, idKnown := fileID(st)
-	fi = FileInfo{Path: path, Size: st.Size(), ModTime: st.ModTime(), Dev: id.dev, Ino: id.ino, Unchanged: true}
-	if w.seenFiles != nil && idKnown && !w.firstSeen(w.seenFiles, id) {
+	if !w.cfg.Unchanged(path, h.size, h.modTime) {
+		return fi, false
+	}
+	fi = FileInfo{Path: path, Size: h.size, ModTime: h.modTime, Dev: h.id.dev, Ino: h.id.ino, Unchanged: true}
+	if w.seenFiles != nil && h.idKnown && !w.firstSeen(w.seenFiles, h.id) {
 		fi.Skip, fi.Unchanged = SkipDuplicate, false
 	}
 	return fi, true
@@ -556,9 +652,9 @@ func (w *walkCtx) root(root string) (entryAction, dirJob, candidate, FileInfo) {
 // walkSorted walks sequentially in the caller's goroutine, each directory's
 // entries in lexical order.
 func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
-	buf := make([]byte, BinaryCheckSize)
+	sc := newScratch()
 	emitFile := func(c candidate) bool {
-		if fi, keep := w.check(c, buf); keep {
+		if fi, keep := w.check(c, sc.head); keep {
 			return yield(fi)
 		}
 		return true
@@ -568,24 +664,25 @@ func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
 		if w.ctx.Err() != nil {
 			return false
 		}
-		l, report, ok := w.openDir(&j, true)
+		l, report, ok := w.openDir(&j, true, sc)
 		if !ok {
 			if report != nil {
 				return yield(*report)
 			}
 			return true
 		}
-		l.f.Close()
-		entries, err := l.first, l.firstErr
+		l.d.close()
+		// (A copy: the walk of a subdirectory reuses sc.)
+		entries, err := slices.Clone(l.first), l.firstErr
 		if err == io.EOF {
 			err = nil
 		}
-		slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+		slices.SortFunc(entries, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
 		for _, e := range entries {
 			if w.ctx.Err() != nil {
 				return false
 			}
-			act, sub, c, fi := w.classify(&j, e.Name(), e.Type())
+			act, sub, c, fi := w.classify(&j, e.name, e.typ)
 			var cont bool
 			switch act {
 			case actNone:
@@ -633,13 +730,27 @@ type pool struct {
 	cond  sync.Cond
 	dirs  []dirJob
 	files [][]candidate
-	busy  int // jobs taken and not finished
+	// deferred are stat'ed candidates waiting for Options.UnchangedReady,
+	// in batches of fileBatch.
+	deferred  [][]statted
+	ndeferred int
+	busy      int // jobs taken and not finished
+}
+
+// statted is a candidate and what a stat said about it.
+type statted struct {
+	c candidate
+	h head
 }
 
 const (
 	readChunk = 256 // directory entries read at a time
 	fileBatch = 32  // candidates per file job
 )
+
+// maxDeferred bounds the candidates held for Options.UnchangedReady (about
+// 5 MB); beyond it the walk waits. (A variable for the tests.)
+var maxDeferred = 1 << 15
 
 func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
 	p := &pool{w: w, out: out}
@@ -668,6 +779,18 @@ func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
 	if len(explicit) > 0 {
 		p.files = append(p.files, explicit)
 	}
+	if ready := w.cfg.UnchangedReady; ready != nil {
+		// Wake the workers waiting with deferred candidates only.
+		go func() {
+			select {
+			case <-ready:
+				p.mu.Lock()
+				p.cond.Broadcast()
+				p.mu.Unlock()
+			case <-w.ctx.Done():
+			}
+		}()
+	}
 	var wg sync.WaitGroup
 	for range w.cfg.workers {
 		wg.Go(p.work)
@@ -685,21 +808,27 @@ func (p *pool) emit(fi FileInfo) bool {
 }
 
 func (p *pool) work() {
-	buf := make([]byte, BinaryCheckSize)
+	sc := newScratch()
 	for {
 		p.mu.Lock()
-		for len(p.files) == 0 && len(p.dirs) == 0 && p.busy > 0 && p.w.ctx.Err() == nil {
+		for len(p.files) == 0 && len(p.dirs) == 0 && !(len(p.deferred) > 0 && p.w.ready()) &&
+			(p.busy > 0 || len(p.deferred) > 0) && p.w.ctx.Err() == nil {
 			p.cond.Wait()
 		}
-		if p.w.ctx.Err() != nil || (len(p.files) == 0 && len(p.dirs) == 0) {
+		if p.w.ctx.Err() != nil || (len(p.files) == 0 && len(p.dirs) == 0 && len(p.deferred) == 0) {
 			p.cond.Broadcast()
 			p.mu.Unlock()
 			return
 		}
 		var files []candidate
 		var dir dirJob
+		var stats []statted
 		isDir := false
-		if n := len(p.files); n > 0 {
+		if n := len(p.deferred); n > 0 && p.w.ready() {
+			stats, p.deferred[n-1] = p.deferred[n-1], nil
+			p.deferred = p.deferred[:n-1]
+			p.ndeferred -= len(stats)
+		} else if n := len(p.files); n > 0 {
 			files, p.files[n-1] = p.files[n-1], nil
 			p.files = p.files[:n-1]
 		} else {
@@ -711,10 +840,13 @@ func (p *pool) work() {
 		p.busy++
 		p.mu.Unlock()
 
-		if isDir {
-			p.walkDir(dir, buf)
-		} else {
-			p.checkFiles(files, buf)
+		switch {
+		case isDir:
+			p.walkDir(dir, sc)
+		case stats != nil:
+			p.settle(stats, sc.head)
+		default:
+			p.checkFiles(files, sc.head)
 		}
 
 		p.mu.Lock()
@@ -738,19 +870,59 @@ func (p *pool) checkFiles(files []candidate, buf []byte) bool {
 	return true
 }
 
+// settle asks Options.Unchanged about deferred candidates and checks the
+// ones it does not declare unchanged.
+func (p *pool) settle(stats []statted, buf []byte) bool {
+	for _, s := range stats {
+		if p.w.ctx.Err() != nil {
+			return false
+		}
+		fi, ok := p.w.unchangedHead(s.c.path, s.h)
+		keep := true
+		if !ok {
+			fi, keep = p.w.check(s.c, buf)
+		}
+		if keep && !p.emit(fi) {
+			return false
+		}
+	}
+	return true
+}
+
+// deferFile holds a stat'ed candidate until Options.UnchangedReady; false
+// when enough are held already.
+func (p *pool) deferFile(c candidate, h head) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ndeferred >= maxDeferred {
+		return false
+	}
+	n := len(p.deferred)
+	if n == 0 || len(p.deferred[n-1]) == fileBatch {
+		p.deferred = append(p.deferred, make([]statted, 0, fileBatch))
+		n++
+	}
+	p.deferred[n-1] = append(p.deferred[n-1], statted{c, h})
+	p.ndeferred++
+	return true
+}
+
 // walkDir lists one directory in chunks, queues its subdirectories and either
 // queues its files in batches for other workers or, when enough batches are
-// already waiting, checks them itself (which bounds the queue).
-func (p *pool) walkDir(j dirJob, buf []byte) {
+// already waiting, checks them itself (which bounds the queue). With an
+// Unchanged hook it stats each candidate relative to the open directory and
+// settles the unchanged ones at once.
+func (p *pool) walkDir(j dirJob, sc *scratch) {
 	w := p.w
-	l, report, ok := w.openDir(&j, false)
+	l, report, ok := w.openDir(&j, false, sc)
 	if !ok {
 		if report != nil {
 			p.emit(*report)
 		}
 		return
 	}
-	defer l.f.Close()
+	defer l.d.close()
+	statFirst := w.cfg.Unchanged != nil && !w.cfg.ListOnly
 	var batch []candidate
 	flush := func() bool {
 		if len(batch) == 0 {
@@ -765,7 +937,7 @@ func (p *pool) walkDir(j dirJob, buf []byte) {
 			return true
 		}
 		p.mu.Unlock()
-		ok := p.checkFiles(batch, buf)
+		ok := p.checkFiles(batch, sc.head)
 		batch = batch[:0]
 		return ok
 	}
@@ -775,7 +947,26 @@ func (p *pool) walkDir(j dirJob, buf []byte) {
 			return
 		}
 		for _, e := range entries {
-			act, sub, c, fi := w.classify(&j, e.Name(), e.Type())
+			act, sub, c, fi := w.classify(&j, e.name, e.typ)
+			if act == actFile && statFirst {
+				c.asked = true
+				if h, err := l.d.statAt(c.name, w.cfg.FollowSymlinks); err == nil {
+					if !w.ready() {
+						if p.deferFile(c, h) {
+							continue
+						}
+						if !w.waitReady() {
+							return
+						}
+					}
+					if fi, ok := w.unchangedHead(c.path, h); ok {
+						if !p.emit(fi) {
+							return
+						}
+						continue
+					}
+				}
+			}
 			switch act {
 			case actDir:
 				p.mu.Lock()
@@ -802,6 +993,6 @@ func (p *pool) walkDir(j dirJob, buf []byte) {
 			}
 			return
 		}
-		entries, err = l.f.ReadDir(readChunk)
+		entries, err = l.d.read(entries[:0], readChunk)
 	}
 }

@@ -259,9 +259,10 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 	if !f.noResume {
 		// The scanner asks before opening a file (one stat instead of an
-		// open and a read); files it does not ask about are asked in
-		// admitFiles.
+		// open and a read), and walks on while the output is read; files
+		// it does not ask about are asked in admitFiles.
 		so.Unchanged = skip
+		so.UnchangedReady = incReady
 	}
 
 	if e.mode != progress.ModeNone {
