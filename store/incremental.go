@@ -57,7 +57,7 @@ func NewIncremental(ctx context.Context, db *DB, run *Run, source, optionsHash, 
 	if err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM files`).Scan(&n); err != nil {
 		return nil, describe(db.path, "reading", err)
 	}
-	in := &Incremental{index: make(map[string]int32, min(n, 1<<18)), run: run, sink: run,
+	in := &Incremental{index: make(map[string]int32, min(n, 1<<18)), files: make([]knownFile, 0, min(n, 1<<18)), run: run, sink: run,
 		source: source, optionsHash: optionsHash, toolVersion: toolVersion}
 	err := db.eachKnown(ctx, source, func(path string, st FileState) { in.add(path, st) })
 	if err != nil {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -813,40 +815,67 @@ func (db *DB) eachKnown(ctx context.Context, source string, f func(path string, 
 		return describe(db.path, "reading", err)
 	}
 	// NOT INDEXED: the rows of one source are most of the table, and one
-	// pass over it is cheaper than an index lookup per row.
-	rows, err = db.sql.QueryContext(ctx, `SELECT path, size, mtime_ns, coalesce(sha256, ''), status, run_id FROM files NOT INDEXED WHERE source_id = ?`, sid)
+	// pass over it is cheaper than an index lookup per row. The rows are read
+	// from the driver directly: database/sql's Scan (a lock and a conversion
+	// per column) was half the cost of reading them.
+	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return describe(db.path, "reading", err)
 	}
-	defer rows.Close()
-	var (
-		path, sha, status string
-		runID             int64
-		st                FileState
-	)
-	for rows.Next() {
-		// (Strings, not sql.RawBytes: the driver makes a Go string of every
-		// text column anyway, and a string is assigned without a copy.)
-		if err := rows.Scan(&path, &st.Size, &st.MtimeNs, &sha, &status, &runID); err != nil {
-			return describe(db.path, "reading", err)
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		e, ok2 := dc.(driver.ExecerContext)
+		if !ok || !ok2 {
+			return fmt.Errorf("the SQLite driver cannot query")
 		}
-		ri := runs[runID]
-		st.OptionsHash, st.ToolVersion, st.SHA256 = ri.hash, ri.version, sha
-		switch status { // the constants, so that no row's string is kept
-		case string(result.Analyzed):
-			st.Status = result.Analyzed
-		case string(result.Skipped):
-			st.Status = result.Skipped
-		case string(result.Failed):
-			st.Status = result.Failed
-		case string(Gone):
-			st.Status = Gone
-		default:
-			st.Status = result.Status(status)
+		// Memory-mapped for this one scan: reading the table through the
+		// page cache (a page buffer allocated and a pread for each of its
+		// pages) was two thirds of the time.
+		if _, err := e.ExecContext(ctx, `PRAGMA mmap_size = 1073741824`, nil); err != nil {
+			return err
 		}
-		f(path, st)
-	}
-	if err := rows.Err(); err != nil {
+		defer e.ExecContext(ctx, `PRAGMA mmap_size = 0`, nil)
+		rows, err := q.QueryContext(ctx, `SELECT path, size, mtime_ns, coalesce(sha256, ''), status, run_id FROM files NOT INDEXED WHERE source_id = ?`,
+			[]driver.NamedValue{{Ordinal: 1, Value: sid}})
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		vals := make([]driver.Value, 6)
+		for {
+			if err := rows.Next(vals); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			path, ok1 := vals[0].(string)
+			size, ok2 := vals[1].(int64)
+			mtime, ok3 := vals[2].(int64)
+			sha, ok4 := vals[3].(string)
+			status, ok5 := vals[4].(string)
+			runID, ok6 := vals[5].(int64)
+			if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+				return fmt.Errorf("files: unexpected column types %T %T %T %T %T %T", vals[0], vals[1], vals[2], vals[3], vals[4], vals[5])
+			}
+			ri := runs[runID]
+			st := FileState{Size: size, MtimeNs: mtime, SHA256: sha, OptionsHash: ri.hash, ToolVersion: ri.version}
+			switch status { // the constants, so that no row's string is kept
+			case string(result.Analyzed):
+				st.Status = result.Analyzed
+			case string(result.Skipped):
+				st.Status = result.Skipped
+			case string(result.Failed):
+				st.Status = result.Failed
+			case string(Gone):
+				st.Status = Gone
+			default:
+				st.Status = result.Status(status)
+			}
+			f(path, st)
+		}
+	})
+	if err != nil {
 		return describe(db.path, "reading", err)
 	}
 	return nil
