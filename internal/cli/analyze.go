@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -265,13 +266,17 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		so.UnchangedReady = incReady
 	}
 
+	// The counting walk starts with the first file the run will analyse or
+	// skip: a re-run that finds nothing to do (every file unchanged) ends
+	// without listing the tree a second time.
+	startCount := func() {}
 	if e.mode != progress.ModeNone {
 		countCtx, stopCount := context.WithCancel(ctx)
 		defer stopCount()
-		go countFiles(countCtx, f.paths, so, held, e.tracker)
+		startCount = sync.OnceFunc(func() { go countFiles(countCtx, f.paths, so, held, e.tracker) })
 	}
 	e.sample(ctx)
-	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, e.tracker, skip), bo)
+	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, e.tracker, skip, startCount), bo)
 	if err != nil {
 		<-incReady
 		out.abort()
@@ -316,7 +321,8 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 // out, every other file is counted in the progress total as it is
 // discovered, and a file that could never fit
 // in the memory budget is skipped at once instead of occupying a worker.
-func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool) iter.Seq[batch.File] {
+// first is called before the first file is passed on.
+func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func()) iter.Seq[batch.File] {
 	return func(yield func(batch.File) bool) {
 		defer tr.DiscoveryDone()
 		claimed := func(yield func(scan.FileInfo) bool) {
@@ -335,6 +341,7 @@ func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.
 					f.Skip, f.SkipErr = memory.SkipReasonTooLarge, err
 				}
 			}
+			first()
 			if f.Skip != "" {
 				tr.DiscoveredSkipped(f.Size)
 			} else {
@@ -356,7 +363,7 @@ func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.
 // order the way the files discovered first are. Files the output already
 // holds (held) are left out: a resumed or incremental run skips most of them.
 func countFiles(ctx context.Context, paths []string, so scan.Options, held func(string) bool, tr *progress.Tracker) {
-	so.ListOnly, so.Unchanged = true, nil
+	so.ListOnly, so.Unchanged, so.UnchangedReady = true, nil, nil
 	var files, sampled, bytes int64
 	for fi := range scan.Scan(ctx, paths, so) {
 		if held(fi.Path) {
