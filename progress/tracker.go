@@ -22,7 +22,10 @@ type Options struct {
 	// Smoothing is the time constant of the decayed byte rate the ETA uses:
 	// work older than about 3×Smoothing hardly counts. 0 means 30s.
 	Smoothing time.Duration
-	// Warmup is the minimum elapsed time before an ETA is given. 0 means 1s.
+	// Warmup is how long the rate must have run (from the first record)
+	// before an ETA is given. 0 means 250ms: on the full tree (2.5-3 s)
+	// that is before 10% of the bytes, and the estimate there is within
+	// about 20% (bench/eta.py).
 	Warmup time.Duration
 	// MinBytes is the minimum number of bytes of work (analysed or failed
 	// files) done before an ETA is given. 0 means 256 KiB.
@@ -97,7 +100,8 @@ type Tracker struct {
 	lastClock                         time.Time // the last clock reading in Record
 	stats                             collector
 	finished                          bool
-	working                           bool // a record has come: the rate's clock runs
+	working                           bool      // a record has come: the rate's clock runs
+	workStart                         time.Time // when it came
 	renderErr                         error
 }
 
@@ -112,7 +116,7 @@ func NewTracker(opts Options) *Tracker {
 	}
 	t.tau = opts.Smoothing.Seconds()
 	if t.warmup <= 0 {
-		t.warmup = time.Second
+		t.warmup = 250 * time.Millisecond
 	}
 	if t.minBytes <= 0 {
 		t.minBytes = 256 << 10
@@ -152,19 +156,16 @@ func (t *Tracker) DiscoveredSkipped(size int64) {
 
 // counted is what a counting walk found.
 type counted struct {
-	files int64
-	mean  float64
+	files, bytes int64
 }
 
 // Counted gives the number of files a counting walk found ahead of
-// discovery and their mean size (a walk that lists directories and stats
-// only a sample of the files knows the one exactly and the other
-// approximately). Until discovery ends, the file total is the larger of the
-// counted and the discovered ones, the byte total is the discovered bytes
-// plus the files not yet discovered at that mean size, and the ETA is no
-// longer a lower bound. Safe from any goroutine.
-func (t *Tracker) Counted(files int64, meanSize float64) {
-	t.counted.Store(&counted{max(files, 0), max(meanSize, 0)})
+// discovery and their bytes. Until discovery ends, each total is the larger
+// of the counted and the discovered one (a file created after the count
+// passed is discovered all the same), and the ETA is no longer a lower
+// bound. Safe from any goroutine.
+func (t *Tracker) Counted(files, bytes int64) {
+	t.counted.Store(&counted{max(files, 0), max(bytes, 0)})
 }
 
 // DiscoveryDone says the walk has ended: the totals are final. Safe from any
@@ -212,6 +213,7 @@ func (t *Tracker) Record(r *result.Record) {
 		t.rate.pendBytes, t.rate.pendFiles = 0, 0
 		t.rate.last = t.now()
 		t.rate.lastFold = t.rate.last
+		t.workStart = t.rate.last
 	}
 	if t.untilClock--; t.untilClock > 0 {
 		return
@@ -279,10 +281,8 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 	discSkip := t.discSkip.Load()
 	if c := t.counted.Load(); c != nil && !s.TotalFinal {
 		s.TotalCounted = true
-		if discFiles := t.discFiles.Load(); c.files > discFiles {
-			s.BytesTotal = max(s.BytesTotal, t.discBytes.Load()+int64(c.mean*float64(c.files-discFiles)))
-		}
 		s.FilesTotal = max(s.FilesTotal, c.files)
+		s.BytesTotal = max(s.BytesTotal, c.bytes)
 	}
 	s.BytesPerSec, s.FilesPerSec = t.rate.rates()
 	// remaining work: what is not done, less the announced skips not yet
@@ -292,7 +292,7 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 	switch {
 	case s.TotalFinal && s.FilesDone >= s.FilesTotal:
 		s.ETA, s.ETAKnown = 0, true
-	case s.Elapsed < t.warmup || t.workBytes < t.minBytes || s.BytesPerSec <= 0:
+	case !t.working || now.Sub(t.workStart) < t.warmup || t.workBytes < t.minBytes || s.BytesPerSec <= 0:
 		// estimating
 	default:
 		eta := float64(remaining) / s.BytesPerSec

@@ -46,8 +46,9 @@ func TestETAConstantRate(t *testing.T) {
 	discover(tr, 1000, 10_000) // 10 MB
 	tr.DiscoveryDone()
 
-	// 10 kB every 10ms = 1 MB/s. Before the warmup: estimating.
-	feed(tr, c, 50, 10_000, 10*time.Millisecond) // 0.5s, 500 kB
+	// 10 kB every 10ms = 1 MB/s. Before the warmup (250ms of records):
+	// estimating.
+	feed(tr, c, 25, 10_000, 10*time.Millisecond) // 0.25s, 250 kB
 	s := tr.Snapshot()
 	if s.ETAKnown {
 		t.Fatalf("ETA known after %v: %v", s.Elapsed, s.ETA)
@@ -164,15 +165,14 @@ func TestETAGrowingTotal(t *testing.T) {
 	}
 }
 
-// A counting walk gives the number of files ahead of discovery and their
-// mean size: the bytes not yet discovered are extrapolated, the ETA is computed
-// against them (not a lower bound), and a discovery that finds more than was
-// counted still wins.
+// A counting walk gives the number of files and bytes ahead of discovery: the
+// ETA is computed against them (not a lower bound), and a discovery that finds
+// more than was counted still wins.
 func TestETACountedTotal(t *testing.T) {
 	c := newClock()
 	tr := NewTracker(Options{Now: c.Now})
 	discover(tr, 200, 10_000)
-	tr.Counted(1000, 10_000)
+	tr.Counted(1000, 10_000_000)
 	feed(tr, c, 150, 10_000, 10*time.Millisecond) // 1.5s at 1 MB/s
 	s := tr.Snapshot()
 	if s.TotalFinal || !s.TotalCounted || s.FilesTotal != 1000 || s.BytesTotal != 10_000_000 {
@@ -190,9 +190,9 @@ func TestETACountedTotal(t *testing.T) {
 	if strings.Contains(line, "+") || strings.Contains(line, "growing") {
 		t.Errorf("counted totals shown as growing: %q", line)
 	}
-	discover(tr, 300, 30_000) // bigger files than the mean: the discovered bytes count as they are
-	if s = tr.Snapshot(); s.BytesTotal != 2_000_000+9_000_000+500*10_000 {
-		t.Errorf("byte total %d, want the discovered 11 MB plus 500 files at the counted 10 kB mean", s.BytesTotal)
+	discover(tr, 300, 30_000) // more bytes than counted: the discovered ones win
+	if s = tr.Snapshot(); s.BytesTotal != 2_000_000+9_000_000 {
+		t.Errorf("byte total %d, want the discovered 11 MB", s.BytesTotal)
 	}
 	discover(tr, 600, 10_000) // the tree grew after it was counted
 	if s = tr.Snapshot(); s.FilesTotal != 1100 {
@@ -373,5 +373,26 @@ func TestDiscoveryFromOtherGoroutines(t *testing.T) {
 	s := tr.Snapshot()
 	if s.FilesTotal != 4000 || s.BytesTotal != 40_000 || !s.TotalFinal || s.FilesDone != 2000 {
 		t.Errorf("after concurrent discovery: %+v", s)
+	}
+}
+
+// The warmup runs from the first record: a slow start (opening the output,
+// the counting walk) neither delays the ETA nor counts as time without work.
+func TestETAWarmupFromFirstRecord(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	discover(tr, 1000, 100_000) // 100 MB
+	tr.DiscoveryDone()
+	c.Advance(2 * time.Second)
+	feed(tr, c, 20, 100_000, 10*time.Millisecond) // 2 MB in 0.2s: 10 MB/s
+	if s := tr.Snapshot(); s.ETAKnown {
+		t.Fatalf("ETA known %v after the first record", s.Elapsed-2*time.Second)
+	}
+	feed(tr, c, 10, 100_000, 10*time.Millisecond) // 0.3s of records
+	s := tr.Snapshot()
+	// 97 MB left at 10 MB/s (the clock starts with the first record, whose
+	// bytes were done before it: 2.9 MB in 0.29s)
+	if want := 9.7; !s.ETAKnown || math.Abs(s.ETA.Seconds()-want) > 0.01 {
+		t.Errorf("ETA %v (known %v), want %.2fs", s.ETA, s.ETAKnown, want)
 	}
 }

@@ -107,6 +107,10 @@ type Options struct {
 	// rule applies. A walk that only counts files (a progress total) costs a
 	// few system calls per directory instead of several per file.
 	ListOnly bool
+	// ListStat, with ListOnly, also stats each candidate (relative to its
+	// open directory; still no open): Size and ModTime are set, or left
+	// zero if the stat fails.
+	ListStat bool
 
 	// Getenv reads the environment for locating git's configuration (HOME,
 	// XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GIT_CONFIG_NOSYSTEM);

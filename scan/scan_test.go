@@ -217,6 +217,19 @@ func TestListOnly(t *testing.T) {
 				t.Errorf("%s: list-only info %+v has stat data", name, fi)
 			}
 		}
+		// ListStat adds size and time from a stat, still without opening.
+		opts.ListStat = true
+		got = collect(t, root, []string{root}, opts)
+		equalSkips(t, got, map[string]string{"a.py": "", "nul.py": "", "pkg/b.py": ""})
+		for name, fi := range got {
+			st, err := os.Stat(filepath.Join(root, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Size != st.Size() || !fi.ModTime.Equal(st.ModTime()) {
+				t.Errorf("%s: ListStat info %+v, stat says %d bytes at %v", name, fi, st.Size(), st.ModTime())
+			}
+		}
 	})
 }
 

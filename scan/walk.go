@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -442,10 +443,20 @@ func lstatInfo(path, reason string) FileInfo {
 // is false when the file is silently not a Python file (a shebang candidate that
 // is not one). buf is the caller's BinaryCheckSize scratch buffer.
 func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
-	if w.cfg.ListOnly {
-		return FileInfo{Path: c.path}, !c.shebang
-	}
 	follow := w.cfg.FollowSymlinks || c.explicit
+	if w.cfg.ListOnly {
+		fi := FileInfo{Path: c.path}
+		if w.cfg.ListStat {
+			stat := os.Lstat
+			if follow {
+				stat = os.Stat
+			}
+			if st, err := stat(c.path); err == nil {
+				fi.Size, fi.ModTime = st.Size(), st.ModTime()
+			}
+		}
+		return fi, !c.shebang
+	}
 	if w.cfg.Unchanged != nil && !c.asked {
 		if fi, ok := w.unchanged(c.path, follow); ok {
 			return fi, true
@@ -833,6 +844,10 @@ func (p *pool) work() {
 			p.files = p.files[:n-1]
 		} else {
 			n := len(p.dirs)
+			if os.Getenv("ZZRAND") != "" {
+				i := rand.IntN(n)
+				p.dirs[i], p.dirs[n-1] = p.dirs[n-1], p.dirs[i]
+			}
 			dir, p.dirs[n-1] = p.dirs[n-1], dirJob{}
 			p.dirs = p.dirs[:n-1]
 			isDir = true
@@ -948,6 +963,16 @@ func (p *pool) walkDir(j dirJob, sc *scratch) {
 		}
 		for _, e := range entries {
 			act, sub, c, fi := w.classify(&j, e.name, e.typ)
+			if act == actFile && w.cfg.ListOnly && w.cfg.ListStat && !c.shebang {
+				fi := FileInfo{Path: c.path}
+				if h, err := l.d.statAt(c.name, w.cfg.FollowSymlinks); err == nil {
+					fi.Size, fi.ModTime = h.size, h.modTime
+				}
+				if !p.emit(fi) {
+					return
+				}
+				continue
+			}
 			if act == actFile && statFirst {
 				c.asked = true
 				if h, err := l.d.statAt(c.name, w.cfg.FollowSymlinks); err == nil {

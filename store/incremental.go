@@ -150,6 +150,13 @@ func (in *Incremental) Counts() (skipped, touched int) {
 	return in.skipped, in.touched
 }
 
+// Len is the number of files the output holds for the source.
+func (in *Incremental) Len() int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return len(in.files)
+}
+
 // Holds reports whether the output already holds a record for path, in
 // whatever state, without recording anything. A counting walk that knows
 // only names (no sizes or times) leaves these out of a resumed or
