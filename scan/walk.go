@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"iter"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -844,10 +843,6 @@ func (p *pool) work() {
 			p.files = p.files[:n-1]
 		} else {
 			n := len(p.dirs)
-			if os.Getenv("ZZRAND") != "" {
-				i := rand.IntN(n)
-				p.dirs[i], p.dirs[n-1] = p.dirs[n-1], p.dirs[i]
-			}
 			dir, p.dirs[n-1] = p.dirs[n-1], dirJob{}
 			p.dirs = p.dirs[:n-1]
 			isDir = true
