@@ -37,12 +37,14 @@ func stdlibDir(b *testing.B) string {
 func BenchmarkScanStdlib(b *testing.B) {
 	dir := stdlibDir(b)
 	// "unchanged" is the walk of a re-run on an unchanged tree (every file
-	// stat'ed and declared unchanged, none opened); "list" is the counting
-	// walk (directory listings only).
+	// stat'ed and declared unchanged, none opened), "cached" the same from
+	// a directory cache; "list" is the counting walk (directory listings
+	// only).
 	for _, mode := range []struct {
-		name                    string
-		sorted, unchanged, list bool
-	}{{"parallel", false, false, false}, {"sorted", true, false, false}, {"unchanged", false, true, false}, {"list", false, false, true}} {
+		name                            string
+		sorted, unchanged, list, cached bool
+	}{{"parallel", false, false, false, false}, {"sorted", true, false, false, false}, {"unchanged", false, true, false, false},
+		{"cached", false, true, false, true}, {"list", false, false, true, false}} {
 		b.Run(mode.name, func(b *testing.B) {
 			opts := DefaultOptions()
 			opts.Sorted = mode.sorted
@@ -50,10 +52,21 @@ func BenchmarkScanStdlib(b *testing.B) {
 			if mode.unchanged {
 				opts.Unchanged = func(string, int64, time.Time) bool { return true }
 			}
+			var cache []byte
+			if mode.cached {
+				opts.DirCache = NewDirCache(nil)
+				for range Scan(context.Background(), []string{dir}, opts) {
+				}
+				cache = opts.DirCache.Encode()
+				b.ResetTimer()
+			}
 			files := 0
 			start, cpu0 := time.Now(), cpuTime()
 			for b.Loop() {
 				files = 0
+				if mode.cached {
+					opts.DirCache = NewDirCache(cache)
+				}
 				for fi := range Scan(context.Background(), []string{dir}, opts) {
 					if fi.Skip == "" {
 						files++

@@ -150,7 +150,11 @@ func (d *dirReader) statAt(name string, follow bool) (h head, err error) {
 		}
 	}
 	if err != nil {
-		return h, &fs.PathError{Op: "stat", Path: d.path + "/" + name, Err: err}
+		path := name
+		if d.path != "" {
+			path = d.path + "/" + name
+		}
+		return h, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
 	h.size = st.Size
 	h.modTime = time.Unix(int64(st.Mtim.Sec), int64(st.Mtim.Nsec))

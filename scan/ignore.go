@@ -2,7 +2,9 @@ package scan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,6 +31,15 @@ type ignoreFrame struct {
 	parent *ignoreFrame
 	base   string
 	pats   []ignorePattern
+	sum    uint64 // identifies the chain: its files' bases and contents
+}
+
+// chainSum is the sum of the chain f heads (0 for none).
+func (f *ignoreFrame) chainSum() uint64 {
+	if f == nil {
+		return 0
+	}
+	return f.sum
 }
 
 // parseIgnore parses the content of a .gitignore-style file as git's
@@ -174,7 +185,12 @@ func (f *ignoreFrame) push(path, base string, noFollow bool) *ignoreFrame {
 	if len(pats) == 0 {
 		return f
 	}
-	return &ignoreFrame{parent: f, base: base, pats: pats}
+	h := fnv.New64a()
+	binary.Write(h, binary.LittleEndian, f.chainSum())
+	h.Write([]byte(base))
+	h.Write([]byte{0})
+	h.Write(data)
+	return &ignoreFrame{parent: f, base: base, pats: pats, sum: h.Sum64()}
 }
 
 // gitEnv resolves git's configuration files the way git does for the user's

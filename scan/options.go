@@ -107,6 +107,12 @@ type Options struct {
 	// rule applies. A walk that only counts files (a progress total) costs a
 	// few system calls per directory instead of several per file.
 	ListOnly bool
+	// DirCache, when set, is used to walk directories that have not changed
+	// since it was recorded without listing them, and (unless ListOnly)
+	// records this walk's listings; see DirCache for when an entry holds.
+	// It must come from a walk with the same options.
+	DirCache *DirCache
+
 	// ListStat, with ListOnly, also stats each candidate (relative to its
 	// open directory; still no open): Size and ModTime are set, or left
 	// zero if the stat fails.

@@ -43,6 +43,8 @@ type dirJob struct {
 	frame    *ignoreFrame // ignore files that apply to this directory's entries, before its own
 	anc      *ancestor
 	abs      string // absolute path, kept only when there are several roots
+	root     int    // index of its root (the directory cache's key)
+	cached   int    // its entry in the directory cache: offset+1, 0 for none
 }
 
 // candidate is a file that passed the name rules and must be opened.
@@ -67,6 +69,8 @@ type walkCtx struct {
 	mu        sync.Mutex
 	seenDirs  map[devIno]struct{} // only when following links
 	seenFiles map[devIno]struct{} // only when following links
+
+	cache *cacheWalk // nil without Options.DirCache
 }
 
 func newWalkCtx(ctx context.Context, cfg *config) *walkCtx {
@@ -216,6 +220,9 @@ type listing struct {
 	first    []dirEntry // the first readChunk entries (all of them in sorted mode)
 	firstErr error      // the error of that first read, io.EOF at the end
 	complete bool       // first holds every entry
+	rec      *cachedDir // records the listing for the directory cache, or nil
+	dotGit   bool       // it holds .git
+	pushed   bool       // its .gitignore was pushed on the job's frames
 }
 
 // specials finds the entries the per-directory rules look for. From a complete
@@ -281,6 +288,7 @@ func (w *walkCtx) openDir(j *dirJob, all bool, sc *scratch) (l listing, report *
 		}
 	}
 	l.d = d
+	l.rec = w.cache.startRecord(j, d, now())
 	n := readChunk
 	if all {
 		n = 0
@@ -309,8 +317,10 @@ func (w *walkCtx) openDir(j *dirJob, all bool, sc *scratch) (l listing, report *
 		// git ≥ 2.32 does not follow a symlinked .gitignore in the work tree.
 		if j.ignoring && hasGitignore && gitignoreType.IsRegular() {
 			j.frame = j.frame.push(filepath.Join(j.path, ".gitignore"), j.gitRel, false)
+			l.pushed = true
 		}
 	}
+	l.dotGit = dotGit
 	return l, nil, true
 }
 
@@ -384,7 +394,7 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 			matchAny(cfg.Exclude, rel) || (j.ignoring && j.frame.excluded(gitRel, true)) {
 			return actNone, dirJob{}, candidate{}, FileInfo{}
 		}
-		return actDir, dirJob{path: path, base: path, rel: rel, gitRel: gitRel, ignoring: j.ignoring, frame: j.frame, anc: j.anc, abs: abs}, candidate{}, FileInfo{}
+		return actDir, dirJob{path: path, base: path, rel: rel, gitRel: gitRel, ignoring: j.ignoring, frame: j.frame, anc: j.anc, abs: abs, root: j.root}, candidate{}, FileInfo{}
 	}
 	var included bool
 	if cfg.includeSuffixes != nil {
@@ -773,10 +783,12 @@ func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
 	defer stop()
 	var explicit []candidate
 	roots = w.prepareRoots(roots)
+	w.cache = newCacheWalk(w.cfg.DirCache, w.cfg, roots)
 	for i := len(roots) - 1; i >= 0; i-- {
 		act, j, c, fi := w.root(roots[i])
 		switch act {
 		case actDir:
+			j.root, j.cached = i, w.cache.rootRef(i)
 			p.dirs = append(p.dirs, j)
 		case actFile:
 			explicit = append(explicit, c)
@@ -806,6 +818,9 @@ func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
 		wg.Go(p.work)
 	}
 	wg.Wait()
+	if w.ctx.Err() == nil {
+		w.cache.done()
+	}
 }
 
 func (p *pool) emit(fi FileInfo) bool {
@@ -917,13 +932,85 @@ func (p *pool) deferFile(c candidate, h head) bool {
 	return true
 }
 
-// walkDir lists one directory in chunks, queues its subdirectories and either
-// queues its files in batches for other workers or, when enough batches are
-// already waiting, checks them itself (which bounds the queue). With an
-// Unchanged hook it stats each candidate relative to the open directory and
-// settles the unchanged ones at once.
+// dirOut is where one directory's walk sends what it finds: subdirectories
+// to the queue, candidate files in batches to the workers (or, when enough
+// batches are waiting, checked at once, which bounds the queue), reports to
+// the output. With an Unchanged hook each candidate is stat'ed first (by
+// stat) and the unchanged ones are settled at once.
+type dirOut struct {
+	p     *pool
+	sc    *scratch
+	stat  func(c candidate) (head, error)
+	batch []candidate
+}
+
+func (o *dirOut) dir(sub dirJob) {
+	o.p.mu.Lock()
+	o.p.dirs = append(o.p.dirs, sub)
+	o.p.cond.Signal()
+	o.p.mu.Unlock()
+}
+
+// file takes one candidate; false when the walk must stop.
+func (o *dirOut) file(c candidate) bool {
+	p, w := o.p, o.p.w
+	if w.cfg.ListOnly && w.cfg.ListStat && !c.shebang {
+		fi := FileInfo{Path: c.path}
+		if h, err := o.stat(c); err == nil {
+			fi.Size, fi.ModTime = h.size, h.modTime
+		}
+		return p.emit(fi)
+	}
+	if w.cfg.Unchanged != nil && !w.cfg.ListOnly {
+		c.asked = true
+		if h, err := o.stat(c); err == nil {
+			if !w.ready() {
+				if p.deferFile(c, h) {
+					return true
+				}
+				if !w.waitReady() {
+					return false
+				}
+			}
+			if fi, ok := w.unchangedHead(c.path, h); ok {
+				return p.emit(fi)
+			}
+		}
+	}
+	o.batch = append(o.batch, c)
+	return len(o.batch) < fileBatch || o.flush()
+}
+
+func (o *dirOut) flush() bool {
+	if len(o.batch) == 0 {
+		return true
+	}
+	p := o.p
+	p.mu.Lock()
+	if len(p.files) < 2*p.w.cfg.workers {
+		p.files = append(p.files, o.batch)
+		p.cond.Signal()
+		p.mu.Unlock()
+		o.batch = nil
+		return true
+	}
+	p.mu.Unlock()
+	ok := p.checkFiles(o.batch, o.sc.head)
+	o.batch = o.batch[:0]
+	return ok
+}
+
+// walkDir walks one directory: from the directory cache when its entry
+// still holds, else by listing it in chunks (and recording the listing).
 func (p *pool) walkDir(j dirJob, sc *scratch) {
 	w := p.w
+	e := w.cache.find(&j)
+	if e != nil && e.trusted {
+		if p.walkCached(j, e, sc) {
+			return
+		}
+		w.cache.c.misses.Add(1)
+	}
 	l, report, ok := w.openDir(&j, false, sc)
 	if !ok {
 		if report != nil {
@@ -932,87 +1019,93 @@ func (p *pool) walkDir(j dirJob, sc *scratch) {
 		return
 	}
 	defer l.d.close()
-	statFirst := w.cfg.Unchanged != nil && !w.cfg.ListOnly
-	var batch []candidate
-	flush := func() bool {
-		if len(batch) == 0 {
-			return true
-		}
-		p.mu.Lock()
-		if len(p.files) < 2*w.cfg.workers {
-			p.files = append(p.files, batch)
-			p.cond.Signal()
-			p.mu.Unlock()
-			batch = nil
-			return true
-		}
-		p.mu.Unlock()
-		ok := p.checkFiles(batch, sc.head)
-		batch = batch[:0]
-		return ok
-	}
+	out := dirOut{p: p, sc: sc, stat: func(c candidate) (head, error) { return l.d.statAt(c.name, w.cfg.FollowSymlinks) }}
 	entries, err := l.first, l.firstErr
 	for {
 		if w.ctx.Err() != nil {
 			return
 		}
-		for _, e := range entries {
-			act, sub, c, fi := w.classify(&j, e.name, e.typ)
-			if act == actFile && w.cfg.ListOnly && w.cfg.ListStat && !c.shebang {
-				fi := FileInfo{Path: c.path}
-				if h, err := l.d.statAt(c.name, w.cfg.FollowSymlinks); err == nil {
-					fi.Size, fi.ModTime = h.size, h.modTime
-				}
-				if !p.emit(fi) {
-					return
-				}
-				continue
-			}
-			if act == actFile && statFirst {
-				c.asked = true
-				if h, err := l.d.statAt(c.name, w.cfg.FollowSymlinks); err == nil {
-					if !w.ready() {
-						if p.deferFile(c, h) {
-							continue
-						}
-						if !w.waitReady() {
-							return
-						}
-					}
-					if fi, ok := w.unchangedHead(c.path, h); ok {
-						if !p.emit(fi) {
-							return
-						}
-						continue
-					}
-				}
-			}
+		for _, ent := range entries {
+			act, sub, c, fi := w.classify(&j, ent.name, ent.typ)
 			switch act {
 			case actDir:
-				p.mu.Lock()
-				p.dirs = append(p.dirs, sub)
-				p.cond.Signal()
-				p.mu.Unlock()
+				name := sub.path[len(sub.path)-len(ent.name):]
+				if l.rec != nil {
+					l.rec.subdirs = append(l.rec.subdirs, name)
+				}
+				sub.cached = e.subOff(name) + 1
+				out.dir(sub)
 			case actFile:
-				batch = append(batch, c)
-				if len(batch) == fileBatch && !flush() {
+				if l.rec != nil {
+					l.rec.files = append(l.rec.files, c.name)
+				}
+				if !out.file(c) {
 					return
 				}
 			case actReport:
+				if l.rec != nil {
+					l.rec.trusted = false
+				}
 				if !p.emit(fi) {
 					return
 				}
 			}
 		}
 		if err != nil {
-			if !flush() {
+			if !out.flush() {
 				return
 			}
 			if err != io.EOF {
 				p.emit(dirSkip(j.path, err))
+				return
 			}
+			w.cache.finish(l.rec, e, &j, l.pushed, l.dotGit)
 			return
 		}
 		entries, err = l.d.read(entries[:0], readChunk)
 	}
+}
+
+// walkCached walks j from its cache entry e, after checking that the entry
+// still holds: false (nothing done) when it does not.
+func (p *pool) walkCached(j dirJob, e *cachedDir, sc *scratch) bool {
+	w := p.w
+	st, err := statDir(j.path, j.rel == "")
+	if err != nil || !st.isDir || st.dev != e.dev || st.ino != e.ino || st.mtime != e.mtime || st.ctime != e.ctime || !w.cache.trusted(st.dev, j.path) {
+		return false
+	}
+	if e.gitignore {
+		if !j.ignoring {
+			return false
+		}
+		j.frame = j.frame.push(filepath.Join(j.path, ".gitignore"), j.gitRel, false)
+	}
+	if rulesSum(&j) != e.rules {
+		return false
+	}
+	w.cache.c.hits.Add(1)
+	w.cache.keep(&j, e)
+	out := dirOut{p: p, sc: sc, stat: func(c candidate) (head, error) { return statFile(c.path, false) }}
+	for i, name := range e.subdirs {
+		sub := dirJob{path: childPath(j.base, name), rel: joinRel(j.rel, name), ignoring: j.ignoring, frame: j.frame, root: j.root, cached: e.subOffs[i] + 1}
+		sub.base = sub.path
+		if j.ignoring {
+			sub.gitRel = joinRel(j.gitRel, name)
+		}
+		if j.abs != "" {
+			sub.abs = filepath.Join(j.abs, name)
+		}
+		out.dir(sub)
+	}
+	for _, name := range e.files {
+		if w.ctx.Err() != nil {
+			return true
+		}
+		path := childPath(j.base, name)
+		if !out.file(candidate{path: path, name: path[len(path)-len(name):]}) {
+			return true
+		}
+	}
+	out.flush()
+	return true
 }

@@ -51,6 +51,11 @@
 //	               [{name, as}]), level, is_from, line, scope (Import.Where)
 //	file_results   (view) files with their source's name
 //	last_run_failures (view) the failed files of the latest run
+//	dir_cache      source_id, options_hash, tool_version, data: what the
+//	               last complete walk of the source listed in each directory
+//	               (scan.DirCache's encoding; DB.DirCache, Run.SaveDirCache),
+//	               so that a re-run stats unchanged directories instead of
+//	               listing them. A cache: deleting it costs one full walk.
 //
 // Definitions and imports are JSON in one reports row per file, not a row
 // each, because a row each made the SQLite output several times as

@@ -69,7 +69,7 @@ func main() {
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	user := time.Duration(ru.Utime.Nano())
 	sys := time.Duration(ru.Stime.Nano())
-	fmt.Fprintf(os.Stderr, "MEASURE %-28s wall %7.2fs  cpu %7.2fs (user %.2f sys %.2f)  peak tree RSS %7.1f MB  max process RSS %7.1f MB  exit %d\n",
+	fmt.Fprintf(os.Stderr, "MEASURE %-28s wall %7.3fs  cpu %7.3fs (user %.3f sys %.3f)  peak tree RSS %7.1f MB  max process RSS %7.1f MB  exit %d\n",
 		*name, wall.Seconds(), (user + sys).Seconds(), user.Seconds(), sys.Seconds(),
 		float64(treePeak)/1e6, float64(ru.Maxrss*1024)/1e6, cmd.ProcessState.ExitCode())
 	if err != nil {

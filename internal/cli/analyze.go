@@ -204,6 +204,19 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		return fail(ExitError, "%v", err)
 	}
 
+	// The directory cache of the last complete walk (SQLite only): a
+	// directory whose times and ignore rules have not changed is walked
+	// from it instead of being listed again. (Read before the known files,
+	// which hold the one connection for a while: the walk waits for it.)
+	var dirCache *scan.DirCache
+	if o, ok := out.(*sqliteOutput); ok {
+		data, err := o.db.DirCache(sinkCtx, source, optsHash, Version)
+		if err != nil {
+			fmt.Fprintf(stderr, "pybatch analyze: %v; listing every directory\n", err)
+		}
+		dirCache = scan.NewDirCache(data)
+		so.DirCache = dirCache
+	}
 	// Incremental and resumed runs: files whose stored result still holds
 	// are not analysed again (see store.Incremental). What the output holds
 	// is read while the walk starts; the scanner's first question waits.
@@ -322,8 +335,13 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	// A complete walk of the source saw every file it still holds: the
 	// others are gone.
 	var gone int64
-	if o, ok := out.(*sqliteOutput); ok && inc != nil && writeErr == nil && ctx.Err() == nil {
-		gone, writeErr = o.MarkGone(sinkCtx, source)
+	if o, ok := out.(*sqliteOutput); ok && writeErr == nil && ctx.Err() == nil {
+		if data := dirCache.Encode(); data != nil {
+			writeErr = o.SaveDirCache(sinkCtx, source, optsHash, Version, data)
+		}
+		if inc != nil && writeErr == nil {
+			gone, writeErr = o.MarkGone(sinkCtx, source)
+		}
 	}
 	stats, outcome := e.end(ctx, &sum, writeErr)
 	finishErr := out.finish(sinkCtx, outcome, stats)
