@@ -44,10 +44,11 @@ import (
 // set of options. Files are never trusted from the cache: each candidate is
 // still stat'ed (and asked about, or opened) as in a listing walk.
 //
-// A DirCache is read by any number of walks at once (a counting walk with
-// Options.ListOnly does not record); the one other walk records what it
-// lists, and Encode returns the entries of its last complete walk.
+// One walk at a time records what it lists into a DirCache, and Encode
+// returns the entries of its last complete walk; walks with ReadOnly views
+// of it only read.
 type DirCache struct {
+	readOnly bool     // walks with this cache record nothing
 	roots    []string // absolute roots of the loaded entries
 	rootOffs []int    // offset in data of each root's entry, -1 for none
 	data     string   // the loaded entries, decoded when the walk needs them
@@ -142,6 +143,13 @@ func NewDirCache(data []byte) *DirCache {
 	return c
 }
 
+// ReadOnly returns a cache with the same entries whose walks record
+// nothing: for a second walk (a counting walk) alongside the one that
+// records.
+func (c *DirCache) ReadOnly() *DirCache {
+	return &DirCache{readOnly: true, roots: c.roots, rootOffs: c.rootOffs, data: c.data, n: c.n}
+}
+
 // Len is the number of directories the cache was loaded with.
 func (c *DirCache) Len() int { return c.n }
 
@@ -190,13 +198,20 @@ func (e *cachedDir) subOff(name string) int {
 	return -1
 }
 
+// Changed reports whether the last complete recording walk found anything
+// the cache was not loaded with (something new to store).
+func (c *DirCache) Changed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.complete && (c.changed || len(c.new) != c.n || !slices.Equal(c.newRoots, c.roots))
+}
+
 // Encode returns what the last complete recording walk found, or nil if no
-// walk completed or it found exactly what the cache was loaded with (there
-// is nothing new to store).
+// walk completed. It can be called once per walk.
 func (c *DirCache) Encode() []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.complete || (!c.changed && len(c.new) == c.n && slices.Equal(c.newRoots, c.roots)) {
+	if !c.complete {
 		return nil
 	}
 	var body []byte
@@ -358,7 +373,7 @@ func newCacheWalk(c *DirCache, cfg *config, roots []string) *cacheWalk {
 		}
 		abs[i] = a
 	}
-	cw := &cacheWalk{c: c, lookup: slices.Equal(abs, c.roots), record: !cfg.ListOnly}
+	cw := &cacheWalk{c: c, lookup: slices.Equal(abs, c.roots), record: !c.readOnly}
 	if cw.record {
 		c.mu.Lock()
 		c.newRoots, c.new, c.complete, c.changed = abs, make(map[dirKey]*cachedDir, c.n), false, false

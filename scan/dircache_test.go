@@ -75,12 +75,15 @@ func dirCacheTree(t *testing.T) string {
 }
 
 // record walks root with a fresh cache loaded from data and returns the
-// cache and what it encodes afterwards.
+// cache and what it encodes afterwards (nil if nothing changed).
 func record(t *testing.T, root string, opts Options, data []byte) (*DirCache, []byte, []string) {
 	t.Helper()
 	c := NewDirCache(data)
 	opts.DirCache = c
 	got := scanNames(t, root, opts)
+	if !c.Changed() {
+		return c, nil, got // nothing new to store
+	}
 	return c, c.Encode(), got
 }
 

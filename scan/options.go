@@ -108,9 +108,10 @@ type Options struct {
 	// few system calls per directory instead of several per file.
 	ListOnly bool
 	// DirCache, when set, is used to walk directories that have not changed
-	// since it was recorded without listing them, and (unless ListOnly)
-	// records this walk's listings; see DirCache for when an entry holds.
-	// It must come from a walk with the same options.
+	// since it was recorded without listing them, and (unless it is a
+	// ReadOnly view) records this walk's listings; see DirCache for when an
+	// entry holds. It must come from a walk with the same options (ListOnly
+	// and ListStat aside).
 	DirCache *DirCache
 
 	// ListStat, with ListOnly, also stats each candidate (relative to its

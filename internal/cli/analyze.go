@@ -199,6 +199,12 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	// is not cancelled with ctx.
 	sinkCtx := context.WithoutCancel(ctx)
 	optsHash := optionsFingerprint(f, maxSize)
+	// (Before it is opened: a JSON Lines output that is empty or missing
+	// holds nothing.)
+	outputEmpty := true
+	if st, err := os.Stat(f.output); err == nil && st.Size() > 0 {
+		outputEmpty = false
+	}
 	out, err := openOutput(sinkCtx, f, stdout, optsHash, e.sizes.StoreBatch, e.mm.Budget())
 	if err != nil {
 		return fail(ExitError, "%v", err)
@@ -208,14 +214,24 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	// directory whose times and ignore rules have not changed is walked
 	// from it instead of being listed again. (Read before the known files,
 	// which hold the one connection for a while: the walk waits for it.)
+	// A fresh run (nothing stored for the source yet) asks no questions of
+	// the store: no stat of each file before its open.
 	var dirCache *scan.DirCache
+	var dirCacheStored bool
+	fresh := f.noResume
+	if o, ok := out.(*jsonlOutput); ok && (!o.file || outputEmpty) {
+		fresh = true
+	}
 	if o, ok := out.(*sqliteOutput); ok {
 		data, err := o.db.DirCache(sinkCtx, source, optsHash, Version)
 		if err != nil {
 			fmt.Fprintf(stderr, "pybatch analyze: %v; listing every directory\n", err)
 		}
-		dirCache = scan.NewDirCache(data)
+		dirCache, dirCacheStored = scan.NewDirCache(data), data != nil
 		so.DirCache = dirCache
+		if held, err := o.db.HoldsSource(sinkCtx, source); err == nil && !held {
+			fresh = true
+		}
 	}
 	// Incremental and resumed runs: files whose stored result still holds
 	// are not analysed again (see store.Incremental). What the output holds
@@ -271,7 +287,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		in := loaded()
 		return in != nil && in.Holds(path)
 	}
-	if !f.noResume {
+	if !fresh {
 		// The scanner asks before opening a file (one stat instead of an
 		// open and a read), and walks on while the output is read; files
 		// it does not ask about are asked in admitFiles.
@@ -279,32 +295,47 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		so.UnchangedReady = incReady
 	}
 
-	// The counting walk starts with the first file the run will analyse or
-	// skip: a re-run that finds nothing to do (every file unchanged) ends
-	// without listing the tree a second time. A run on an output that holds
-	// nothing yet lets the count go first, for up to countFirst: the two
-	// compete for the same cores, so the run takes as long, but the ETA then
-	// has its total from the start and measures the analysis alone (with the
-	// count alongside, the first tenth of the full tree ran 25-30% slower
-	// than the rest, and the ETA at 10% of it was 35-60% long).
+	// The counting walk gives the tracker the run's total ahead of
+	// discovery. A fresh run counts first, for up to countFirst: the count
+	// and the analysis would compete for the same cores, so the run takes
+	// no longer, but the ETA has its total from the start and measures the
+	// analysis alone (with the count alongside, the first tenth of the full
+	// tree ran 25-30% slower than the rest, and the ETA at 10% of it was
+	// 35-60% long); and the run's walk stats the directories the count
+	// listed instead of listing them again (a directory cache the count
+	// records). Any other run counts alongside, from the first file it will
+	// analyse or skip: a re-run with nothing to do never counts.
 	startCount := func() {}
 	if e.mode != progress.ModeNone {
 		countCtx, stopCount := context.WithCancel(ctx)
 		defer stopCount()
-		startCount = sync.OnceFunc(func() {
+		count := func(so scan.Options) <-chan struct{} {
 			counted := make(chan struct{})
 			go func() {
 				defer close(counted)
 				countFiles(countCtx, f.paths, so, held, e.tracker)
 			}()
-			if in := loaded(); in == nil || in.Len() == 0 {
-				select {
-				case <-counted:
-				case <-time.After(countFirst):
-				case <-ctx.Done():
+			return counted
+		}
+		if fresh {
+			cso := so
+			cso.DirCache = scan.NewDirCache(nil)
+			select {
+			case <-count(cso):
+				if data := cso.DirCache.Encode(); data != nil && dirCache != nil {
+					dirCache = scan.NewDirCache(data)
+					so.DirCache = dirCache
 				}
+			case <-time.After(countFirst):
+			case <-ctx.Done():
 			}
-		})
+		} else {
+			cso := so
+			if dirCache != nil {
+				cso.DirCache = dirCache.ReadOnly()
+			}
+			startCount = sync.OnceFunc(func() { count(cso) })
+		}
 	}
 	e.sample(ctx)
 	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, e.tracker, skip, startCount), bo)
@@ -336,8 +367,10 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	// others are gone.
 	var gone int64
 	if o, ok := out.(*sqliteOutput); ok && writeErr == nil && ctx.Err() == nil {
-		if data := dirCache.Encode(); data != nil {
-			writeErr = o.SaveDirCache(sinkCtx, source, optsHash, Version, data)
+		if dirCache.Changed() || !dirCacheStored {
+			if data := dirCache.Encode(); data != nil {
+				writeErr = o.SaveDirCache(sinkCtx, source, optsHash, Version, data)
+			}
 		}
 		if inc != nil && writeErr == nil {
 			gone, writeErr = o.MarkGone(sinkCtx, source)
