@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -614,8 +615,10 @@ func isPythonShebang(head []byte) bool {
 // root that does not exist yields SkipNotFound.
 //
 // The walk runs on Options.Workers goroutines and yields as it goes, in no
-// particular order unless Options.Sorted; memory is bounded by the directories
-// waiting to be walked (depth first), never by the size of the tree. Breaking out
+// particular order unless Options.Sorted (directories are taken in a random
+// order, see randomFrontier); memory is bounded by the directories waiting to
+// be walked (at most randomFrontier plus a depth-first walk's), never by the
+// size of the tree. Breaking out
 // of the loop, or cancelling ctx, stops the walk and waits for its goroutines; a
 // cancelled walk just ends early. Invalid options yield one FileInfo whose Err is
 // Options.Validate's error.
@@ -740,8 +743,9 @@ func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
 	}
 }
 
-// Parallel walking: a shared LIFO of directories (depth first keeps the frontier
-// small) and a bounded list of file batches to check. The queue state is owned by
+// Parallel walking: a shared pool of directories (taken at random while it is
+// small, last in first out beyond: depth first keeps the frontier small) and
+// a bounded list of file batches to check. The queue state is owned by
 // pool and guarded by its mutex; workers only push, pop and send results.
 type pool struct {
 	w     *walkCtx
@@ -767,6 +771,16 @@ const (
 	readChunk = 256 // directory entries read at a time
 	fileBatch = 32  // candidates per file job
 )
+
+// randomFrontier: while no more directories than this wait to be walked,
+// the next one is taken at random, not the last one found. The files done at
+// any point of a run are then a fair sample of the whole tree rather than of
+// the subtrees a depth-first walk happened to reach first, whose cost per
+// byte can differ by a third from the rest (the standard library's tests
+// against site-packages): that is what makes a byte-based ETA meaningful
+// early (on the full tree, the ETA at 10% of the bytes went from 30-43% long
+// to 4-24%). Beyond it the walk is depth first, which bounds the frontier.
+const randomFrontier = 4096
 
 // maxDeferred bounds the candidates held for Options.UnchangedReady (about
 // 5 MB); beyond it the walk waits. (A variable for the tests.)
@@ -858,6 +872,10 @@ func (p *pool) work() {
 			p.files = p.files[:n-1]
 		} else {
 			n := len(p.dirs)
+			if n <= randomFrontier {
+				i := rand.IntN(n)
+				p.dirs[i], p.dirs[n-1] = p.dirs[n-1], p.dirs[i]
+			}
 			dir, p.dirs[n-1] = p.dirs[n-1], dirJob{}
 			p.dirs = p.dirs[:n-1]
 			isDir = true
