@@ -5,8 +5,8 @@
 #   bash bench/rerun.sh [TREE]   # default: the local stdlib with site-packages
 #
 # The default command (a progress display on stderr, here plain lines).
-# Prints each run's wall and CPU time (bench/measure, sampling RSS only once a
-# second so that the sampler does not compete with a 0.2 s run) and the ratio
+# Prints each run's wall and CPU time (bench/measure, without RSS sampling, so
+# that the sampler does not compete with a 0.15 s run) and the ratio
 # of the first run to the median re-run. ROUNDS (default 3) repeats it all,
 # each round from a new database; RERUNS (default 5) re-runs per round.
 set -euo pipefail
@@ -24,7 +24,7 @@ echo "tree: $TREE ($(find "$TREE" -name '*.py' | wc -l) .py files); $(nproc) CPU
 
 # wall seconds of one run, from measure's line.
 run() {
-  "$TMP/measure" -interval 1s -name "$1" -- "$TMP/pybatch" analyze -o "$TMP/r.db" "$TREE" 2>&1 >/dev/null |
+  "$TMP/measure" -interval 0 -name "$1" -- "$TMP/pybatch" analyze -o "$TMP/r.db" "$TREE" 2>&1 >/dev/null |
     tee -a "$TMP/log" | awk '/^MEASURE/ { for (i = 1; i <= NF; i++) if ($i == "wall") { sub("s", "", $(i+1)); print $(i+1) } }'
 }
 

@@ -27,7 +27,7 @@ import (
 
 func main() {
 	name := flag.String("name", "", "label printed with the figures (default: the command)")
-	interval := flag.Duration("interval", 20*time.Millisecond, "RSS sampling interval")
+	interval := flag.Duration("interval", 20*time.Millisecond, "RSS sampling interval (0: no sampling, peak tree RSS reported as 0)")
 	flag.Parse()
 	args := flag.Args()
 	if len(args) == 0 {
@@ -45,23 +45,13 @@ func main() {
 		os.Exit(1)
 	}
 	done := make(chan struct{})
-	peak := make(chan int64)
-	go func() {
-		var max int64
-		t := time.NewTicker(*interval)
-		defer t.Stop()
-		for {
-			if rss := treeRSS(cmd.Process.Pid); rss > max {
-				max = rss
-			}
-			select {
-			case <-done:
-				peak <- max
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	peak := make(chan int64, 1)
+	if *interval <= 0 {
+		// No sampling: nothing competes with a short command for the CPU.
+		peak <- 0
+	} else {
+		go sample(cmd.Process.Pid, *interval, done, peak)
+	}
 	err := cmd.Wait()
 	wall := time.Since(start)
 	close(done)
@@ -74,6 +64,24 @@ func main() {
 		float64(treePeak)/1e6, float64(ru.Maxrss*1024)/1e6, cmd.ProcessState.ExitCode())
 	if err != nil {
 		os.Exit(cmd.ProcessState.ExitCode())
+	}
+}
+
+// sample records the peak tree RSS of pid every interval until done.
+func sample(pid int, interval time.Duration, done <-chan struct{}, peak chan<- int64) {
+	var max int64
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if rss := treeRSS(pid); rss > max {
+			max = rss
+		}
+		select {
+		case <-done:
+			peak <- max
+			return
+		case <-t.C:
+		}
 	}
 }
 
