@@ -56,6 +56,12 @@
 //	               (scan.DirCache's encoding; DB.DirCache, Run.SaveDirCache),
 //	               so that a re-run stats unchanged directories instead of
 //	               listing them. A cache: deleting it costs one full walk.
+//	known_snapshot source_id, gen, data: the source's files as an incremental
+//	               run needs them (path, size, mtime, status, the run's
+//	               options and version), one blob, made at the end of a run;
+//	               used only while files_generation still equals gen
+//	files_generation gen: moved by triggers on every change of files (and of
+//	               runs' options or version), whoever makes it
 //
 // Definitions and imports are JSON in one reports row per file, not a row
 // each, because a row each made the SQLite output several times as

@@ -31,12 +31,16 @@ type Incremental struct {
 	index       map[string]int32 // path → files
 	files       []knownFile
 	run         *Run // nil for JSON Lines
+	db          *DB  // nil for JSON Lines
 	sink        Sink
 	source      string
 	optionsHash string
 	toolVersion string
 	skipped     int
 	touched     int
+	// fromSnapshot: what the store holds was read from its snapshot (see
+	// known_sqlite.go), not row by row; FileState.SHA256 is then empty.
+	fromSnapshot bool
 }
 
 // knownFile is what the store holds about one file, and whether this run's
@@ -57,12 +61,13 @@ func NewIncremental(ctx context.Context, db *DB, run *Run, source, optionsHash, 
 	if err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM files`).Scan(&n); err != nil {
 		return nil, describe(db.path, "reading", err)
 	}
-	in := &Incremental{index: make(map[string]int32, min(n, 1<<18)), files: make([]knownFile, 0, min(n, 1<<18)), run: run, sink: run,
+	in := &Incremental{db: db, index: make(map[string]int32, min(n, 1<<18)), files: make([]knownFile, 0, min(n, 1<<18)), run: run, sink: run,
 		source: source, optionsHash: optionsHash, toolVersion: toolVersion}
-	err := db.eachKnown(ctx, source, func(path string, st FileState) { in.add(path, st) })
+	fromSnapshot, err := db.readKnown(ctx, source, true, func(path string, st FileState) { in.add(path, st) })
 	if err != nil {
 		return nil, err
 	}
+	in.fromSnapshot = fromSnapshot
 	run.attach(source, in)
 	return in, nil
 }
@@ -128,15 +133,25 @@ func (in *Incremental) unseen(kept map[string]struct{}) []string {
 func (in *Incremental) Write(ctx context.Context, rec *result.Record) error {
 	if in.run != nil && rec.Source == in.source && rec.Status == result.Analyzed && rec.Report != nil {
 		in.mu.Lock()
-		same := false
-		if i, ok := in.index[rec.Path]; ok {
-			same = in.files[i].SameContent(rec.Size, rec.Report.SHA256, in.optionsHash, in.toolVersion)
-		}
-		if same {
-			in.touched++
+		var st FileState
+		i, known := in.index[rec.Path]
+		if known {
+			st = in.files[i].FileState
 		}
 		in.mu.Unlock()
-		if same {
+		if known && st.SHA256 == "" && in.fromSnapshot && st.Status == result.Analyzed && st.Size == rec.Size {
+			// (The snapshot leaves hashes out: this is the one case that
+			// needs one.)
+			sha, err := in.db.storedSHA(ctx, in.source, rec.Path)
+			if err != nil {
+				return err
+			}
+			st.SHA256 = sha
+		}
+		if known && st.SameContent(rec.Size, rec.Report.SHA256, in.optionsHash, in.toolVersion) {
+			in.mu.Lock()
+			in.touched++
+			in.mu.Unlock()
 			return in.run.Touch(ctx, rec.Source, rec.Path, rec.Size, rec.ModTime)
 		}
 	}

@@ -3,10 +3,13 @@ package store
 import (
 	"bytes"
 	"context"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pybatch/pybatch/result"
 )
 
 func TestIncrementalSQLite(t *testing.T) {
@@ -157,4 +160,118 @@ func TestIncrementalHoldsRecordsNothing(t *testing.T) {
 	if skip, _ := in.Skip(ctx, a.Path, a.Size, a.ModTime.Add(time.Second)); skip || !in.Holds(a.Path) {
 		t.Errorf("changed file: skip %v, held %v", skip, in.Holds(a.Path))
 	}
+}
+
+// incState is what an Incremental holds, by path.
+func incState(in *Incremental) map[string]FileState {
+	m := map[string]FileState{}
+	for p, i := range in.index {
+		m[p] = in.files[i].FileState
+	}
+	return m
+}
+
+// withoutSHA drops the hashes, which the snapshot leaves out.
+func withoutSHA(m map[string]FileState) map[string]FileState {
+	out := map[string]FileState{}
+	for p, st := range m {
+		st.SHA256 = ""
+		out[p] = st
+	}
+	return out
+}
+
+// The snapshot gives an incremental run what the files table holds, as long
+// as nothing changed the table since it was made; any change (by pybatch or
+// by hand) sends the run back to the table until the next snapshot.
+func TestKnownSnapshot(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 3})
+	run := beginTest(t, db, "h")
+	var recs []*result.Record
+	for i := range 40 {
+		r := synthRecord("src", i)
+		switch i % 5 {
+		case 3:
+			r.Status, r.Report, r.SkipReason = result.Skipped, nil, "binary"
+		case 4:
+			r.Status, r.Report, r.ErrClass, r.Err = result.Failed, nil, "timeout", "took too long"
+		}
+		recs = append(recs, r)
+		if err := run.Write(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run.SaveKnownSnapshot(ctx, "src"); err != nil {
+		t.Fatal(err)
+	}
+	run.Finish(ctx, Completed, nil)
+
+	load := func() *Incremental {
+		t.Helper()
+		run := beginTest(t, db, "h")
+		t.Cleanup(func() { run.Finish(ctx, Completed, nil) })
+		in, err := NewIncremental(ctx, db, run, "src", "h", "v1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	check := func(in *Incremental, fromSnapshot bool) {
+		t.Helper()
+		table, err := db.Known(ctx, "src")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := incState(in)
+		if in.fromSnapshot {
+			table = withoutSHA(table)
+		}
+		if in.fromSnapshot != fromSnapshot || !maps.Equal(got, table) || len(got) != 40 {
+			t.Fatalf("from snapshot %v (want %v); %d files, equal to the table: %v", in.fromSnapshot, fromSnapshot, len(got), maps.Equal(got, table))
+		}
+	}
+	in := load()
+	check(in, true)
+
+	// Same bytes with a new mtime: the hash comes from the table, and the
+	// record is only touched.
+	b := *recs[1]
+	b.ModTime = b.ModTime.Add(time.Minute)
+	if err := in.Write(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	if _, touched := in.Counts(); touched != 1 {
+		t.Fatalf("%d touched, want 1", touched)
+	}
+	in.run.flush(ctx)
+	// The touch moved the table on: back to it, then a new snapshot.
+	check(load(), false)
+	if err := in.run.SaveKnownSnapshot(ctx, "src"); err != nil {
+		t.Fatal(err)
+	}
+	check(load(), true)
+
+	// A change by hand, and a snapshot in another format: the table.
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE files SET size = size + 1 WHERE path = ?`, recs[2].Path); err != nil {
+		t.Fatal(err)
+	}
+	in = load()
+	check(in, false)
+	if got := incState(in)[recs[2].Path].Size; got != recs[2].Size+1 {
+		t.Fatalf("size %d after the change by hand, want %d", got, recs[2].Size+1)
+	}
+	if err := in.run.SaveKnownSnapshot(ctx, "src"); err != nil {
+		t.Fatal(err)
+	}
+	check(load(), true)
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE known_snapshot SET data = X'00'`); err != nil {
+		t.Fatal(err)
+	}
+	in = load()
+	check(in, false)
+	if err := in.run.SaveKnownSnapshot(ctx, "src"); err != nil {
+		t.Fatal(err)
+	}
+	check(load(), true)
 }

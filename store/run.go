@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"sync"
@@ -771,114 +769,14 @@ func (r *Run) upsertFile(ctx context.Context, upsert *sql.Stmt, sid int64, o *op
 // Known returns what the database holds about the files of source, by
 // path, with the options hash and tool version of the run that produced
 // each result. The batch engine decides with FileState.Unchanged and
-// SameContent which files to analyse again.
+// SameContent which files to analyse again. It reads the files table, never
+// the snapshot.
 func (db *DB) Known(ctx context.Context, source string) (map[string]FileState, error) {
 	known := map[string]FileState{}
-	err := db.eachKnown(ctx, source, func(path string, st FileState) { known[path] = st })
-	if err != nil {
+	if _, err := db.readKnown(ctx, source, false, func(path string, st FileState) { known[path] = st }); err != nil {
 		return nil, err
 	}
 	return known, nil
-}
-
-// eachKnown calls f for every file of source the database holds. It reads
-// only the narrow files table (no join: the runs are read first, and their
-// options hash and version strings are shared by all their files).
-func (db *DB) eachKnown(ctx context.Context, source string, f func(path string, st FileState)) error {
-	var sid int64
-	err := db.sql.QueryRowContext(ctx, `SELECT id FROM sources WHERE name = ?`, source).Scan(&sid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return describe(db.path, "reading", err)
-	}
-	type runInfo struct{ hash, version string }
-	runs := map[int64]runInfo{}
-	// (Every run: a query per run met while reading files would need a
-	// second connection, which a writable DB does not have.)
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, options_hash, tool_version FROM runs`)
-	if err != nil {
-		return describe(db.path, "reading", err)
-	}
-	for rows.Next() {
-		var id int64
-		var ri runInfo
-		if err := rows.Scan(&id, &ri.hash, &ri.version); err != nil {
-			rows.Close()
-			return describe(db.path, "reading", err)
-		}
-		runs[id] = ri
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return describe(db.path, "reading", err)
-	}
-	// NOT INDEXED: the rows of one source are most of the table, and one
-	// pass over it is cheaper than an index lookup per row. The rows are read
-	// from the driver directly: database/sql's Scan (a lock and a conversion
-	// per column) was half the cost of reading them.
-	conn, err := db.sql.Conn(ctx)
-	if err != nil {
-		return describe(db.path, "reading", err)
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		q, ok := dc.(driver.QueryerContext)
-		e, ok2 := dc.(driver.ExecerContext)
-		if !ok || !ok2 {
-			return fmt.Errorf("the SQLite driver cannot query")
-		}
-		// Memory-mapped for this one scan: reading the table through the
-		// page cache (a page buffer allocated and a pread for each of its
-		// pages) was two thirds of the time.
-		if _, err := e.ExecContext(ctx, `PRAGMA mmap_size = 1073741824`, nil); err != nil {
-			return err
-		}
-		defer e.ExecContext(ctx, `PRAGMA mmap_size = 0`, nil)
-		rows, err := q.QueryContext(ctx, `SELECT path, size, mtime_ns, coalesce(sha256, ''), status, run_id FROM files NOT INDEXED WHERE source_id = ?`,
-			[]driver.NamedValue{{Ordinal: 1, Value: sid}})
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		vals := make([]driver.Value, 6)
-		for {
-			if err := rows.Next(vals); err == io.EOF {
-				return nil
-			} else if err != nil {
-				return err
-			}
-			path, ok1 := vals[0].(string)
-			size, ok2 := vals[1].(int64)
-			mtime, ok3 := vals[2].(int64)
-			sha, ok4 := vals[3].(string)
-			status, ok5 := vals[4].(string)
-			runID, ok6 := vals[5].(int64)
-			if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
-				return fmt.Errorf("files: unexpected column types %T %T %T %T %T %T", vals[0], vals[1], vals[2], vals[3], vals[4], vals[5])
-			}
-			ri := runs[runID]
-			st := FileState{Size: size, MtimeNs: mtime, SHA256: sha, OptionsHash: ri.hash, ToolVersion: ri.version}
-			switch status { // the constants, so that no row's string is kept
-			case string(result.Analyzed):
-				st.Status = result.Analyzed
-			case string(result.Skipped):
-				st.Status = result.Skipped
-			case string(result.Failed):
-				st.Status = result.Failed
-			case string(Gone):
-				st.Status = Gone
-			default:
-				st.Status = result.Status(status)
-			}
-			f(path, st)
-		}
-	})
-	if err != nil {
-		return describe(db.path, "reading", err)
-	}
-	return nil
 }
 
 // FailedFile is a file whose latest result is a failure.

@@ -375,6 +375,9 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		if inc != nil && writeErr == nil {
 			gone, writeErr = o.MarkGone(sinkCtx, source)
 		}
+		if writeErr == nil {
+			writeErr = o.SaveKnownSnapshot(sinkCtx, source)
+		}
 	}
 	stats, outcome := e.end(ctx, &sum, writeErr)
 	finishErr := out.finish(sinkCtx, outcome, stats)
