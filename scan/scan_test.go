@@ -198,6 +198,10 @@ func TestUnchangedHook(t *testing.T) {
 		if asked["big.py"] || asked["fifo.py"] || !asked["new.py"] {
 			t.Errorf("asked about %v", asked)
 		}
+		// OmitUnchanged: the same, without the unchanged files.
+		opts.OmitUnchanged = true
+		got = collect(t, root, []string{root}, opts)
+		equalSkips(t, got, map[string]string{"new.py": "", "big.py": SkipTooLarge, "fifo.py": SkipNotRegular})
 	})
 }
 

@@ -677,7 +677,7 @@ func (w *walkCtx) root(root string) (entryAction, dirJob, candidate, FileInfo) {
 func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
 	sc := newScratch()
 	emitFile := func(c candidate) bool {
-		if fi, keep := w.check(c, sc.head); keep {
+		if fi, keep := w.check(c, sc.head); keep && !(fi.Unchanged && w.cfg.OmitUnchanged) {
 			return yield(fi)
 		}
 		return true
@@ -838,6 +838,9 @@ func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
 }
 
 func (p *pool) emit(fi FileInfo) bool {
+	if fi.Unchanged && p.w.cfg.OmitUnchanged {
+		return true
+	}
 	select {
 	case p.out <- fi:
 		return true

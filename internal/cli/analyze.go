@@ -291,7 +291,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		// The scanner asks before opening a file (one stat instead of an
 		// open and a read), and walks on while the output is read; files
 		// it does not ask about are asked in admitFiles.
-		so.Unchanged = skip
+		so.Unchanged, so.OmitUnchanged = skip, true
 		so.UnchangedReady = incReady
 	}
 
