@@ -118,6 +118,13 @@ type Options struct {
 	// and ListStat aside).
 	DirCache *DirCache
 
+	// Tally, when set, is given each candidate file (its path, and its size
+	// with ListStat) instead of the file being yielded; skips are still
+	// yielded. It is called from the walk's goroutines, concurrently. A
+	// walk that only counts (a progress total) then hands nothing over per
+	// file.
+	Tally func(path string, size int64)
+
 	// ListStat, with ListOnly, also stats each candidate (relative to its
 	// open directory; still no open): Size and ModTime are set, or left
 	// zero if the stat fails.

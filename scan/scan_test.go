@@ -221,6 +221,18 @@ func TestListOnly(t *testing.T) {
 				t.Errorf("%s: list-only info %+v has stat data", name, fi)
 			}
 		}
+		// Tally takes the files instead of the loop.
+		var mu sync.Mutex
+		tallied := map[string]int64{}
+		opts.Tally = func(path string, size int64) {
+			mu.Lock()
+			tallied[path] = size
+			mu.Unlock()
+		}
+		if got := collect(t, root, []string{root}, opts); len(got) != 0 || len(tallied) != 3 {
+			t.Errorf("with Tally: yielded %v, tallied %v", got, tallied)
+		}
+		opts.Tally = nil
 		// ListStat adds size and time from a stat, still without opening.
 		opts.ListStat = true
 		got = collect(t, root, []string{root}, opts)

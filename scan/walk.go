@@ -678,6 +678,10 @@ func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
 	sc := newScratch()
 	emitFile := func(c candidate) bool {
 		if fi, keep := w.check(c, sc.head); keep && !(fi.Unchanged && w.cfg.OmitUnchanged) {
+			if w.cfg.Tally != nil && fi.Skip == "" && fi.Err == nil {
+				w.cfg.Tally(fi.Path, fi.Size)
+				return true
+			}
 			return yield(fi)
 		}
 		return true
@@ -839,6 +843,10 @@ func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
 
 func (p *pool) emit(fi FileInfo) bool {
 	if fi.Unchanged && p.w.cfg.OmitUnchanged {
+		return true
+	}
+	if p.w.cfg.Tally != nil && fi.Skip == "" && !fi.IsDir && fi.Err == nil {
+		p.w.cfg.Tally(fi.Path, fi.Size)
 		return true
 	}
 	select {

@@ -436,16 +436,19 @@ func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.
 // resumed or incremental run skips most of them.
 func countFiles(ctx context.Context, paths []string, so scan.Options, held func(string) bool, tr *progress.Tracker) {
 	so.ListOnly, so.ListStat, so.Unchanged, so.UnchangedReady = true, true, nil, nil
-	var files, bytes int64
-	for fi := range scan.Scan(ctx, paths, so) {
-		if held(fi.Path) {
-			continue
+	// Summed in the walk's goroutines: handing each file over cost more
+	// than stating it.
+	var files, bytes atomic.Int64
+	so.Tally = func(path string, size int64) {
+		if !held(path) {
+			files.Add(1)
+			bytes.Add(size)
 		}
-		files++
-		bytes += fi.Size
 	}
-	if ctx.Err() == nil && files > 0 {
-		tr.Counted(files, bytes)
+	for range scan.Scan(ctx, paths, so) { // (skips only)
+	}
+	if ctx.Err() == nil && files.Load() > 0 {
+		tr.Counted(files.Load(), bytes.Load())
 	}
 }
 
