@@ -109,26 +109,14 @@ func (d *dirReader) read(out []dirEntry, n int) ([]dirEntry, error) {
 			continue
 		}
 		e := dirEntry{name: string(name)}
-		switch typ {
-		case unix.DT_REG:
-		case unix.DT_DIR:
-			e.typ = fs.ModeDir
-		case unix.DT_LNK:
-			e.typ = fs.ModeSymlink
-		case unix.DT_FIFO:
-			e.typ = fs.ModeNamedPipe
-		case unix.DT_SOCK:
-			e.typ = fs.ModeSocket
-		case unix.DT_CHR:
-			e.typ = fs.ModeDevice | fs.ModeCharDevice
-		case unix.DT_BLK:
-			e.typ = fs.ModeDevice
-		default: // DT_UNKNOWN: some file systems do not say
+		if typ == unix.DT_UNKNOWN { // some file systems do not say
 			h, err := d.statAt(e.name, false)
 			if err != nil {
 				continue // gone since it was listed
 			}
 			e.typ = h.typ
+		} else {
+			e.typ = modeType(typ)
 		}
 		out = append(out, e)
 	}
@@ -161,19 +149,25 @@ func (d *dirReader) statAt(name string, follow bool) (h head, err error) {
 	h.id = devIno{uint64(st.Dev), uint64(st.Ino)}
 	h.idKnown = true
 	h.regular = st.Mode&unix.S_IFMT == unix.S_IFREG
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFDIR:
-		h.typ = fs.ModeDir
-	case unix.S_IFLNK:
-		h.typ = fs.ModeSymlink
-	case unix.S_IFIFO:
-		h.typ = fs.ModeNamedPipe
-	case unix.S_IFSOCK:
-		h.typ = fs.ModeSocket
-	case unix.S_IFCHR:
-		h.typ = fs.ModeDevice | fs.ModeCharDevice
-	case unix.S_IFBLK:
-		h.typ = fs.ModeDevice
-	}
+	h.typ = modeType(uint8(st.Mode & unix.S_IFMT >> 12)) // (a DT_ type is its S_IF type >> 12)
 	return h, nil
+}
+
+// modeType is the fs.FileMode type bits of a directory entry's DT_ type.
+func modeType(dt uint8) fs.FileMode {
+	switch dt {
+	case unix.DT_DIR:
+		return fs.ModeDir
+	case unix.DT_LNK:
+		return fs.ModeSymlink
+	case unix.DT_FIFO:
+		return fs.ModeNamedPipe
+	case unix.DT_SOCK:
+		return fs.ModeSocket
+	case unix.DT_CHR:
+		return fs.ModeDevice | fs.ModeCharDevice
+	case unix.DT_BLK:
+		return fs.ModeDevice
+	}
+	return 0 // DT_REG
 }

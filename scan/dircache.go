@@ -2,7 +2,6 @@ package scan
 
 import (
 	"encoding/binary"
-	"errors"
 	"hash/fnv"
 	"path/filepath"
 	"slices"
@@ -10,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pybatch/pybatch/internal/varblob"
 )
 
 // DirCache remembers, between runs, what each directory's listing gave the
@@ -121,22 +122,22 @@ func NewDirCache(data []byte) *DirCache {
 	if !ok {
 		return c
 	}
-	d := decoder{s: s}
-	n := d.uvarint()
-	if n > uint64(len(d.s)) {
+	d := varblob.Decoder{S: s}
+	n := d.Uvarint()
+	if n > uint64(len(d.S)) {
 		return c
 	}
-	body := d.s[:n]
-	d.s = d.s[n:]
-	count := d.uvarint()
-	nroots := d.uvarint()
+	body := d.S[:n]
+	d.S = d.S[n:]
+	count := d.Uvarint()
+	nroots := d.Uvarint()
 	var roots []string
 	var offs []int
 	for range min(nroots, 1<<16) {
-		roots = append(roots, d.string())
-		offs = append(offs, int(d.varint()))
+		roots = append(roots, d.String())
+		offs = append(offs, int(d.Varint()))
 	}
-	if d.err != nil || len(d.s) != 0 || uint64(len(roots)) != nroots {
+	if d.Err != nil || len(d.S) != 0 || uint64(len(roots)) != nroots {
 		return c
 	}
 	c.roots, c.rootOffs, c.data, c.n = roots, offs, body, int(count)
@@ -162,26 +163,26 @@ func (c *DirCache) entry(off int) *cachedDir {
 	if off < 0 || off >= len(c.data) {
 		return nil
 	}
-	d := decoder{s: c.data[off:]}
-	e := &cachedDir{dev: d.uvarint(), ino: d.uvarint(), mtime: d.varint(), ctime: d.varint(), rules: d.uint64()}
-	flags := d.byte()
+	d := varblob.Decoder{S: c.data[off:]}
+	e := &cachedDir{dev: d.Uvarint(), ino: d.Uvarint(), mtime: d.Varint(), ctime: d.Varint(), rules: d.Uint64()}
+	flags := d.Byte()
 	e.trusted, e.gitignore = flags&flagTrusted != 0, flags&flagGitignore != 0
-	nsub := min(d.uvarint(), uint64(len(d.s)))
+	nsub := min(d.Uvarint(), uint64(len(d.S)))
 	e.subdirs, e.subOffs = make([]string, 0, nsub), make([]int, 0, nsub)
 	for range nsub {
-		e.subdirs = append(e.subdirs, d.string())
-		o := int(d.varint())
+		e.subdirs = append(e.subdirs, d.String())
+		o := int(d.Varint())
 		if o >= off { // entries point back only
 			o = -1
 		}
 		e.subOffs = append(e.subOffs, o)
 	}
-	nfiles := min(d.uvarint(), uint64(len(d.s)))
+	nfiles := min(d.Uvarint(), uint64(len(d.S)))
 	e.files = make([]string, 0, nfiles)
 	for range nfiles {
-		e.files = append(e.files, d.string())
+		e.files = append(e.files, d.String())
 	}
-	if d.err != nil {
+	if d.Err != nil {
 		return nil
 	}
 	return e
@@ -244,12 +245,12 @@ func (c *DirCache) Encode() []byte {
 		body = append(body, flags)
 		body = binary.AppendUvarint(body, uint64(len(names)))
 		for i, name := range names {
-			body = appendString(body, name)
+			body = varblob.AppendString(body, name)
 			body = binary.AppendVarint(body, int64(offs[i]))
 		}
 		body = binary.AppendUvarint(body, uint64(len(e.files)))
 		for _, name := range e.files {
-			body = appendString(body, name)
+			body = varblob.AppendString(body, name)
 		}
 		count++
 		return off
@@ -264,79 +265,11 @@ func (c *DirCache) Encode() []byte {
 	b = binary.AppendUvarint(b, uint64(count))
 	b = binary.AppendUvarint(b, uint64(len(c.newRoots)))
 	for i, r := range c.newRoots {
-		b = appendString(b, r)
+		b = varblob.AppendString(b, r)
 		b = binary.AppendVarint(b, int64(rootOffs[i]))
 	}
 	c.new, c.complete = nil, false // (consumed)
 	return b
-}
-
-func appendString(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
-}
-
-var errDirCache = errors.New("scan: not a directory cache")
-
-// decoder reads what Encode wrote; the first error sticks. Strings are
-// substrings of s.
-type decoder struct {
-	s   string
-	err error
-}
-
-func (d *decoder) fail() {
-	d.err, d.s = errDirCache, ""
-}
-
-func (d *decoder) uvarint() uint64 {
-	var v uint64
-	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
-		c := d.s[i]
-		v |= uint64(c&0x7f) << (7 * i)
-		if c < 0x80 {
-			d.s = d.s[i+1:]
-			return v
-		}
-	}
-	d.fail()
-	return 0
-}
-
-func (d *decoder) varint() int64 {
-	u := d.uvarint()
-	return int64(u>>1) ^ -int64(u&1)
-}
-
-func (d *decoder) uint64() uint64 {
-	if len(d.s) < 8 {
-		d.fail()
-		return 0
-	}
-	v := uint64(d.s[0]) | uint64(d.s[1])<<8 | uint64(d.s[2])<<16 | uint64(d.s[3])<<24 |
-		uint64(d.s[4])<<32 | uint64(d.s[5])<<40 | uint64(d.s[6])<<48 | uint64(d.s[7])<<56
-	d.s = d.s[8:]
-	return v
-}
-
-func (d *decoder) byte() byte {
-	if len(d.s) < 1 {
-		d.fail()
-		return 0
-	}
-	v := d.s[0]
-	d.s = d.s[1:]
-	return v
-}
-
-func (d *decoder) string() string {
-	n := d.uvarint()
-	if n > uint64(len(d.s)) {
-		d.fail()
-		return ""
-	}
-	v := d.s[:n]
-	d.s = d.s[n:]
-	return v
 }
 
 // rulesSum identifies the ignore rules a directory's entries are classified

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/pybatch/pybatch/internal/varblob"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -289,8 +290,8 @@ func encodeKnownSnapshot(rows []knownRow, runs map[int64]runInfo) []byte {
 	b = binary.AppendUvarint(b, uint64(total))
 	b = binary.AppendUvarint(b, uint64(len(runList)))
 	for _, ri := range runList {
-		b = appendString(b, ri.hash)
-		b = appendString(b, ri.version)
+		b = varblob.AppendString(b, ri.hash)
+		b = varblob.AppendString(b, ri.version)
 	}
 	prev := ""
 	for _, r := range rows {
@@ -299,7 +300,7 @@ func encodeKnownSnapshot(rows []knownRow, runs map[int64]runInfo) []byte {
 			n++
 		}
 		b = binary.AppendUvarint(b, uint64(n))
-		b = appendString(b, r.path[n:])
+		b = varblob.AppendString(b, r.path[n:])
 		b = binary.AppendUvarint(b, uint64(r.size))
 		b = binary.AppendVarint(b, r.mtime)
 		switch r.status {
@@ -313,16 +314,12 @@ func encodeKnownSnapshot(rows []knownRow, runs map[int64]runInfo) []byte {
 			b = append(b, 3)
 		default:
 			b = append(b, 4)
-			b = appendString(b, string(r.status))
+			b = varblob.AppendString(b, string(r.status))
 		}
 		b = binary.AppendUvarint(b, uint64(runIndex[runs[r.run]]))
 		prev = r.path
 	}
 	return b
-}
-
-func appendString(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 var errSnapshot = errors.New("store: bad known snapshot")
@@ -337,18 +334,18 @@ func decodeKnownSnapshot(data []byte, f func(path string, st FileState)) error {
 	}
 	// (The decoder reads data through a string that shares its bytes:
 	// nothing writes data while it runs, and no string of it is kept.)
-	d := snapDecoder{s: unsafe.String(unsafe.SliceData(rest), len(rest))}
-	count := d.uvarint()
-	total := d.uvarint()
-	nruns := d.uvarint()
+	d := varblob.Decoder{S: unsafe.String(unsafe.SliceData(rest), len(rest))}
+	count := d.Uvarint()
+	total := d.Uvarint()
+	nruns := d.Uvarint()
 	if total > 1<<32 {
 		return errSnapshot
 	}
 	var runList []runInfo
-	for range min(nruns, uint64(len(d.s))) {
-		runList = append(runList, runInfo{strings.Clone(d.string()), strings.Clone(d.string())})
+	for range min(nruns, uint64(len(d.S))) {
+		runList = append(runList, runInfo{strings.Clone(d.String()), strings.Clone(d.String())})
 	}
-	count = min(count, uint64(len(d.s)))
+	count = min(count, uint64(len(d.S)))
 	type entry struct {
 		off, n int // of the path in paths
 		st     FileState
@@ -357,17 +354,17 @@ func decodeKnownSnapshot(data []byte, f func(path string, st FileState)) error {
 	paths := make([]byte, 0, total)
 	prevOff, prevLen := 0, 0
 	for range count {
-		shared := int(d.uvarint())
-		tail := d.string()
-		if d.err != nil || shared > prevLen {
+		shared := int(d.Uvarint())
+		tail := d.String()
+		if d.Err != nil || shared > prevLen {
 			return errSnapshot
 		}
 		off := len(paths)
 		paths = append(paths, paths[prevOff:prevOff+shared]...)
 		paths = append(paths, tail...)
 		e := entry{off: off, n: shared + len(tail)}
-		e.st.Size, e.st.MtimeNs = int64(d.uvarint()), d.varint()
-		switch d.byte() {
+		e.st.Size, e.st.MtimeNs = int64(d.Uvarint()), d.Varint()
+		switch d.Byte() {
 		case 0:
 			e.st.Status = result.Analyzed
 		case 1:
@@ -377,9 +374,9 @@ func decodeKnownSnapshot(data []byte, f func(path string, st FileState)) error {
 		case 3:
 			e.st.Status = Gone
 		default:
-			e.st.Status = result.Status(strings.Clone(d.string()))
+			e.st.Status = result.Status(strings.Clone(d.String()))
 		}
-		ri := d.uvarint()
+		ri := d.Uvarint()
 		if ri >= uint64(len(runList)) {
 			return errSnapshot
 		}
@@ -387,7 +384,7 @@ func decodeKnownSnapshot(data []byte, f func(path string, st FileState)) error {
 		entries = append(entries, e)
 		prevOff, prevLen = off, e.n
 	}
-	if d.err != nil || len(d.s) != 0 {
+	if d.Err != nil || len(d.S) != 0 {
 		return errSnapshot
 	}
 	if len(paths) != int(total) {
@@ -399,54 +396,6 @@ func decodeKnownSnapshot(data []byte, f func(path string, st FileState)) error {
 		f(all[e.off:e.off+e.n], e.st)
 	}
 	return nil
-}
-
-// snapDecoder reads what encodeKnownSnapshot wrote; strings are substrings.
-type snapDecoder struct {
-	s   string
-	err error
-}
-
-func (d *snapDecoder) fail() { d.err, d.s = errSnapshot, "" }
-
-func (d *snapDecoder) uvarint() uint64 {
-	var v uint64
-	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
-		c := d.s[i]
-		v |= uint64(c&0x7f) << (7 * i)
-		if c < 0x80 {
-			d.s = d.s[i+1:]
-			return v
-		}
-	}
-	d.fail()
-	return 0
-}
-
-func (d *snapDecoder) varint() int64 {
-	u := d.uvarint()
-	return int64(u>>1) ^ -int64(u&1)
-}
-
-func (d *snapDecoder) byte() byte {
-	if len(d.s) == 0 {
-		d.fail()
-		return 0
-	}
-	c := d.s[0]
-	d.s = d.s[1:]
-	return c
-}
-
-func (d *snapDecoder) string() string {
-	n := d.uvarint()
-	if n > uint64(len(d.s)) {
-		d.fail()
-		return ""
-	}
-	v := d.s[:n]
-	d.s = d.s[n:]
-	return v
 }
 
 // storedSHA returns the content hash the files table holds for path.
