@@ -46,10 +46,9 @@ type Snapshot struct {
 	BytesTotal int64 // sum of the discovered files' sizes (never below BytesDone)
 	TotalFinal bool  // discovery has finished: the totals will not grow
 	// TotalCounted: a counting walk (Tracker.Counted) has counted the files
-	// ahead of discovery. BytesTotal is then an estimate: the bytes
-	// discovered so far plus the files not yet discovered at the counting
-	// walk's mean size. The totals can still move a little (files created or
-	// deleted meanwhile), but they no longer only grow.
+	// and their bytes ahead of discovery; the totals are the larger of the
+	// counted and the discovered ones. They can still move a little (files
+	// created or deleted meanwhile), but they no longer only grow.
 	TotalCounted bool
 
 	Analyzed     int64 // records with Status analyzed (syntax errors included)

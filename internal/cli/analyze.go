@@ -319,12 +319,16 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 		if fresh {
 			cso := so
-			cso.DirCache = scan.NewDirCache(nil)
+			if dirCache != nil {
+				cso.DirCache = scan.NewDirCache(nil) // (recording, for the walk below)
+			}
 			select {
 			case <-count(cso):
-				if data := cso.DirCache.Encode(); data != nil && dirCache != nil {
-					dirCache = scan.NewDirCache(data)
-					so.DirCache = dirCache
+				if dirCache != nil {
+					if data := cso.DirCache.Encode(); data != nil {
+						dirCache = scan.NewDirCache(data)
+						so.DirCache = dirCache
+					}
 				}
 			case <-time.After(countFirst):
 			case <-ctx.Done():
@@ -429,7 +433,7 @@ func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.
 // countFiles walks the paths ahead of the run, listing directories and
 // stating each candidate (relative to its directory, without opening it),
 // and gives the tracker the number of files the run will discover and
-// their mean size: the total and the ETA then cover the whole tree instead
+// their bytes: the total and the ETA then cover the whole tree instead
 // of what the run's (bounded, lagging) scan has found so far. (Sizes from a
 // sample of one file in 8 were 10% off either way on the full tree, and so
 // was every ETA.) Files the output already holds (held) are left out: a

@@ -436,6 +436,30 @@ func TestAnalyzeDirectoryCache(t *testing.T) {
 	}
 }
 
+// A fresh JSON Lines run with a progress display counts first too (without a
+// directory cache to hand over) and writes every record once.
+func TestAnalyzeProgressJSONLines(t *testing.T) {
+	dir := tree(t, 30)
+	work := t.TempDir()
+	var stderr bytes.Buffer
+	cmd := pybatch(t, nil, "analyze", "--progress", "json", "--progress-interval", "5ms", "-o", "out.jsonl", dir)
+	cmd.Dir = work
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(work, "out.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls := parseLines(t, b); len(ls) != 30 {
+		t.Fatalf("%d lines, want 30", len(ls))
+	}
+	if !strings.Contains(stderr.String(), `"total_counted":true`) && !strings.Contains(stderr.String(), `"total_final":true`) {
+		t.Fatalf("no total in the events:\n%s", stderr.String())
+	}
+}
+
 // With a progress display the counting walk gives the whole tree's file
 // total long before the (slowed) run has discovered it, and leaves out on a
 // re-run the files the output already holds.
