@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"unsafe"
 
@@ -122,19 +121,22 @@ func readRuns(ctx context.Context, q driver.QueryerContext) (map[int64]runInfo, 
 	}
 }
 
-// readRows calls f for every row of files of source sid. NOT INDEXED: the
-// rows of one source are most of the table, and one pass over it is cheaper
-// than an index lookup per row. Memory-mapped for this one scan: reading
+// readRows calls f for every row of files of source sid, in path order if
+// byPath. Otherwise NOT INDEXED: the rows of one source are most of the
+// table, and one pass over it is cheaper than an index lookup per row. Memory-mapped for this one scan: reading
 // the table through the page cache (a page buffer allocated and a pread for
 // each of its pages) was two thirds of the time.
-func readRows(ctx context.Context, q driver.QueryerContext, sid int64, f func(knownRow)) error {
+func readRows(ctx context.Context, q driver.QueryerContext, sid int64, byPath bool, f func(knownRow)) error {
 	e := q.(driver.ExecerContext)
 	if _, err := e.ExecContext(ctx, `PRAGMA mmap_size = 1073741824`, nil); err != nil {
 		return err
 	}
 	defer e.ExecContext(ctx, `PRAGMA mmap_size = 0`, nil)
-	rows, err := q.QueryContext(ctx, `SELECT path, size, mtime_ns, coalesce(sha256, ''), status, run_id FROM files NOT INDEXED WHERE source_id = ?`,
-		[]driver.NamedValue{{Ordinal: 1, Value: sid}})
+	query := `SELECT path, size, mtime_ns, coalesce(sha256, ''), status, run_id FROM files NOT INDEXED WHERE source_id = ?`
+	if byPath { // (through the unique index on (source_id, path))
+		query = `SELECT path, size, mtime_ns, coalesce(sha256, ''), status, run_id FROM files WHERE source_id = ? ORDER BY path`
+	}
+	rows, err := q.QueryContext(ctx, query, []driver.NamedValue{{Ordinal: 1, Value: sid}})
 	if err != nil {
 		return err
 	}
@@ -198,7 +200,7 @@ func (db *DB) readKnown(ctx context.Context, source string, useSnapshot bool, f 
 		if err != nil {
 			return err
 		}
-		return readRows(ctx, q, sid, func(r knownRow) {
+		return readRows(ctx, q, sid, false, func(r knownRow) {
 			ri := runs[r.run]
 			f(r.path, FileState{Size: r.size, MtimeNs: r.mtime, SHA256: r.sha, OptionsHash: ri.hash, ToolVersion: ri.version, Status: r.status})
 		})
@@ -237,11 +239,11 @@ func (r *Run) SaveKnownSnapshot(ctx context.Context, source string) error {
 		if err != nil {
 			return err
 		}
-		var rows []knownRow
-		if err := readRows(ctx, q, sid, func(r knownRow) { rows = append(rows, r) }); err != nil {
+		enc := snapshotEncoder{runs: runs, runIndex: map[runInfo]int{}}
+		if err := readRows(ctx, q, sid, true, enc.add); err != nil {
 			return err
 		}
-		data = encodeKnownSnapshot(rows, runs)
+		data = enc.bytes()
 		return nil
 	})
 	if err == nil && sid != 0 {
@@ -259,7 +261,7 @@ func (r *Run) SaveKnownSnapshot(ctx context.Context, source string) error {
 
 const knownSnapshotMagic = "pybatch-known-2\n"
 
-// encodeKnownSnapshot encodes rows (sorted by path here):
+// The snapshot's encoding:
 //
 //	magic, uvarint count, uvarint total bytes of the paths,
 //	uvarint nruns, nruns × (string hash, string version)
@@ -270,56 +272,66 @@ const knownSnapshotMagic = "pybatch-known-2\n"
 // Content hashes are left out (they were two thirds of it): only a file
 // whose size is unchanged and whose mtime is not needs one (Incremental.
 // Write asks the files table).
-func encodeKnownSnapshot(rows []knownRow, runs map[int64]runInfo) []byte {
-	slices.SortFunc(rows, func(a, b knownRow) int { return strings.Compare(a.path, b.path) })
-	runIndex := map[runInfo]int{}
-	var runList []runInfo
-	for _, r := range rows {
-		ri := runs[r.run]
-		if _, ok := runIndex[ri]; !ok {
-			runIndex[ri] = len(runList)
-			runList = append(runList, ri)
-		}
+// snapshotEncoder encodes rows one at a time, as they come (in path order,
+// for shared prefixes): building the snapshot of 100,000 files holds the
+// encoding, not the rows.
+type snapshotEncoder struct {
+	runs     map[int64]runInfo
+	runIndex map[runInfo]int
+	runList  []runInfo
+	body     []byte
+	prev     []byte // the previous path
+	count    int
+	total    int // bytes of the paths
+}
+
+func (e *snapshotEncoder) add(r knownRow) {
+	ri := e.runs[r.run]
+	idx, ok := e.runIndex[ri]
+	if !ok {
+		idx = len(e.runList)
+		e.runIndex[ri] = idx
+		e.runList = append(e.runList, ri)
 	}
-	total := 0
-	for _, r := range rows {
-		total += len(r.path)
+	n := 0
+	for n < len(e.prev) && n < len(r.path) && e.prev[n] == r.path[n] {
+		n++
 	}
+	b := e.body
+	b = binary.AppendUvarint(b, uint64(n))
+	b = varblob.AppendString(b, r.path[n:])
+	b = binary.AppendUvarint(b, uint64(r.size))
+	b = binary.AppendVarint(b, r.mtime)
+	switch r.status {
+	case result.Analyzed:
+		b = append(b, 0)
+	case result.Skipped:
+		b = append(b, 1)
+	case result.Failed:
+		b = append(b, 2)
+	case Gone:
+		b = append(b, 3)
+	default:
+		b = append(b, 4)
+		b = varblob.AppendString(b, string(r.status))
+	}
+	e.body = binary.AppendUvarint(b, uint64(idx))
+	e.prev = append(e.prev[:0], r.path...)
+	e.count++
+	e.total += len(r.path)
+}
+
+// bytes returns the snapshot: the header, then the entries.
+func (e *snapshotEncoder) bytes() []byte {
 	b := []byte(knownSnapshotMagic)
-	b = binary.AppendUvarint(b, uint64(len(rows)))
-	b = binary.AppendUvarint(b, uint64(total))
-	b = binary.AppendUvarint(b, uint64(len(runList)))
-	for _, ri := range runList {
+	b = binary.AppendUvarint(b, uint64(e.count))
+	b = binary.AppendUvarint(b, uint64(e.total))
+	b = binary.AppendUvarint(b, uint64(len(e.runList)))
+	for _, ri := range e.runList {
 		b = varblob.AppendString(b, ri.hash)
 		b = varblob.AppendString(b, ri.version)
 	}
-	prev := ""
-	for _, r := range rows {
-		n := 0
-		for n < len(prev) && n < len(r.path) && prev[n] == r.path[n] {
-			n++
-		}
-		b = binary.AppendUvarint(b, uint64(n))
-		b = varblob.AppendString(b, r.path[n:])
-		b = binary.AppendUvarint(b, uint64(r.size))
-		b = binary.AppendVarint(b, r.mtime)
-		switch r.status {
-		case result.Analyzed:
-			b = append(b, 0)
-		case result.Skipped:
-			b = append(b, 1)
-		case result.Failed:
-			b = append(b, 2)
-		case Gone:
-			b = append(b, 3)
-		default:
-			b = append(b, 4)
-			b = varblob.AppendString(b, string(r.status))
-		}
-		b = binary.AppendUvarint(b, uint64(runIndex[runs[r.run]]))
-		prev = r.path
-	}
-	return b
+	return append(b, e.body...)
 }
 
 var errSnapshot = errors.New("store: bad known snapshot")
