@@ -27,10 +27,7 @@ func TestAnalyzeFullDiskThenResume(t *testing.T) {
 		skipOrFail(t, "no bash for ulimit")
 	}
 	work := t.TempDir()
-	bin := filepath.Join(work, "pybatch")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/pybatch/pybatch/cmd/pybatch").CombinedOutput(); err != nil {
-		t.Fatalf("building pybatch: %v\n%s", err, out)
-	}
+	bin := buildPybatch(t, work)
 	tree := filepath.Join(work, "tree")
 	n := copyPython(t, root, tree, 1500, false)
 	analyze := func(out string, limitKB int) *exec.Cmd {

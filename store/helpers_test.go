@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -67,4 +69,15 @@ func skipOrFail(t *testing.T, why string) {
 		t.Fatal(why + " (CI=true: this test must run)")
 	}
 	t.Skip(why)
+}
+
+// buildPybatch builds the command into dir, for the tests that run it as a
+// user would (and kill it).
+func buildPybatch(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "pybatch")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/pybatch/pybatch/cmd/pybatch").CombinedOutput(); err != nil {
+		t.Fatalf("building pybatch: %v\n%s", err, out)
+	}
+	return bin
 }

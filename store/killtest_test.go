@@ -46,10 +46,7 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 		kills, _ = strconv.Atoi(v)
 	}
 	work := t.TempDir()
-	bin := filepath.Join(work, "pybatch")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/pybatch/pybatch/cmd/pybatch").CombinedOutput(); err != nil {
-		t.Fatalf("building pybatch: %v\n%s", err, out)
-	}
+	bin := buildPybatch(t, work)
 	tree := filepath.Join(work, "tree")
 	n := copyPython(t, root, tree, limit, limit > 0)
 	t.Logf("tree: %d .py files from %s", n, root)
