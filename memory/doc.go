@@ -1,7 +1,7 @@
 // Package memory keeps a pybatch run inside its memory budget (--max-memory,
 // default 500 MB) and measures how well it did.
 //
-// Three parts, each usable alone:
+// Four parts, each usable alone:
 //
 //   - Manager: the budget. New sets Go's soft memory limit
 //     (runtime/debug.SetMemoryLimit) from it, and Acquire/Release admit files
@@ -17,6 +17,10 @@
 //     interval, summarised as peak and average.
 //   - BatchSizes: the streaming chunk size and the store's transaction batch
 //     size derived from the budget (the original plan's "optimal batch size").
+//   - Manager.Warm: the heap a large run will grow into, made resident
+//     before it starts and held (AlwaysPreTouch), so that the run goes at
+//     its steady speed from its first file — what an early ETA needs on
+//     machines where a page's first touch is dear.
 //
 // # Wiring (what `pybatch analyze --max-memory 500MB` does)
 //

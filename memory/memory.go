@@ -101,6 +101,7 @@ type Manager struct {
 	budget   int64
 	goLimit  int64 // <0: not set by us
 	capacity int64
+	baseline int64
 	ratio    float64
 	perFile  int64
 
@@ -109,6 +110,10 @@ type Manager struct {
 	peak     atomic.Int64
 	waited   atomic.Int64
 	refused  atomic.Int64
+
+	holdMu sync.Mutex
+	hold   *heapHold     // see Warm
+	done   chan struct{} // closed by Close
 
 	prevLimit     int64
 	gcPercent     int // set while open; <= 0 when New left GOGC alone
@@ -120,7 +125,7 @@ type Manager struct {
 // memory limit, and the collector's target as Options.GCPercent says (call
 // Close to restore the previous ones).
 func New(opts Options) (*Manager, error) {
-	m := &Manager{budget: opts.Budget, goLimit: opts.GoLimit, capacity: opts.Capacity, ratio: opts.Ratio, perFile: opts.PerFile}
+	m := &Manager{budget: opts.Budget, goLimit: opts.GoLimit, capacity: opts.Capacity, ratio: opts.Ratio, perFile: opts.PerFile, done: make(chan struct{})}
 	if m.budget == 0 {
 		m.budget = DefaultBudget
 	}
@@ -137,6 +142,7 @@ func New(opts Options) (*Manager, error) {
 	if baseline == 0 {
 		baseline = 16 << 20
 	}
+	m.baseline = baseline
 	if m.capacity == 0 {
 		lim := m.goLimit
 		if lim < 0 {
@@ -185,6 +191,8 @@ func (m *Manager) Close() error {
 	if m.closed.Swap(true) {
 		return nil
 	}
+	close(m.done)
+	m.endHold()
 	if m.goLimit > 0 {
 		debug.SetMemoryLimit(m.prevLimit)
 	}

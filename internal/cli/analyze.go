@@ -305,15 +305,16 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	// listed instead of listing them again (a directory cache the count
 	// records). Any other run counts alongside, from the first file it will
 	// analyse or skip: a re-run with nothing to do never counts.
-	startCount := func() {}
+	beforeFirst := func() {}
 	if e.mode != progress.ModeNone {
 		countCtx, stopCount := context.WithCancel(ctx)
 		defer stopCount()
+		var countedBytes int64
 		count := func(so scan.Options) <-chan struct{} {
 			counted := make(chan struct{})
 			go func() {
 				defer close(counted)
-				countFiles(countCtx, f.paths, so, held, e.tracker)
+				countedBytes = countFiles(countCtx, f.paths, so, held, e.tracker)
 			}()
 			return counted
 		}
@@ -322,8 +323,10 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 			if dirCache != nil {
 				cso.DirCache = scan.NewDirCache(nil) // (recording, for the walk below)
 			}
+			source := int64(-1) // (unknown: more than the count could do in countFirst)
 			select {
 			case <-count(cso):
+				source = countedBytes
 				if dirCache != nil {
 					if data := cso.DirCache.Encode(); data != nil {
 						dirCache = scan.NewDirCache(data)
@@ -333,16 +336,26 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 			case <-time.After(countFirst):
 			case <-ctx.Done():
 			}
+			// The heap is made resident while the walk starts (see
+			// memory.Manager.Warm: a run big enough for it takes no
+			// longer, and runs at its steady speed from its first file,
+			// which the ETA needs); the first file waits for it.
+			warmed := make(chan struct{})
+			go func() {
+				defer close(warmed)
+				mm.Warm(ctx, source)
+			}()
+			beforeFirst = func() { <-warmed }
 		} else {
 			cso := so
 			if dirCache != nil {
 				cso.DirCache = dirCache.ReadOnly()
 			}
-			startCount = sync.OnceFunc(func() { count(cso) })
+			beforeFirst = sync.OnceFunc(func() { count(cso) })
 		}
 	}
 	e.sample(ctx)
-	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, e.tracker, skip, startCount), bo)
+	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, e.tracker, skip, beforeFirst), bo)
 	if err != nil {
 		<-incReady
 		out.abort()
@@ -437,8 +450,9 @@ func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.
 // of what the run's (bounded, lagging) scan has found so far. (Sizes from a
 // sample of one file in 8 were 10% off either way on the full tree, and so
 // was every ETA.) Files the output already holds (held) are left out: a
-// resumed or incremental run skips most of them.
-func countFiles(ctx context.Context, paths []string, so scan.Options, held func(string) bool, tr *progress.Tracker) {
+// resumed or incremental run skips most of them. It returns the bytes it
+// counted, -1 when ctx ended first.
+func countFiles(ctx context.Context, paths []string, so scan.Options, held func(string) bool, tr *progress.Tracker) int64 {
 	so.ListOnly, so.ListStat, so.Unchanged, so.UnchangedReady = true, true, nil, nil
 	// Summed in the walk's goroutines: handing each file over cost more
 	// than stating it.
@@ -451,9 +465,13 @@ func countFiles(ctx context.Context, paths []string, so scan.Options, held func(
 	}
 	for range scan.Scan(ctx, paths, so) { // (skips only)
 	}
-	if ctx.Err() == nil && files.Load() > 0 {
+	if ctx.Err() != nil {
+		return -1
+	}
+	if files.Load() > 0 {
 		tr.Counted(files.Load(), bytes.Load())
 	}
+	return bytes.Load()
 }
 
 // countFirst bounds how long a fresh run waits for its counting walk (about
