@@ -4,7 +4,7 @@ package memory
 
 import (
 	"context"
-	"runtime"
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -50,7 +50,9 @@ func TestReadRSSAndHWM(t *testing.T) {
 }
 
 func TestSamplerSeesGrowth(t *testing.T) {
-	runtime.GC() // so the first sample's heap holds no garbage of earlier tests
+	// so that the first sample's heap holds no garbage of earlier tests, nor
+	// free pages (TestWarm's) the allocation below would reuse
+	debug.FreeOSMemory()
 	s := StartSampler(context.Background(), SamplerOptions{Interval: 5 * time.Millisecond})
 	base := s.Summary()
 	if base.Samples != 1 || base.PeakRSS == 0 || base.PeakHeap == 0 {

@@ -91,11 +91,12 @@ type heapHold struct {
 // beyond GOGC% over its live data: with the warmed pages free and the live
 // heap small, it gave back 31 MB of the 48, which the run then faulted in
 // again. So the collector's percentage is switched off and its soft limit
-// lowered to n plus what the runtime holds besides the heap: the collector
-// runs as the heap reaches n, and the scavenger keeps what is below. A
-// watcher restores both once the live heap (as the last collection found
-// it) is a third of n (the default GOGC% of 200 then keeps the goal
-// there), or when ctx ends; Close ends the hold too.
+// set to 1.5 n plus what the runtime holds besides the heap (at n, the
+// runtime gave back free pages as the heap grew, to stay under it): the
+// collector runs as the heap nears that, and the scavenger keeps what is
+// below. A watcher restores both once the live heap (as the last
+// collection found it) is 1.25 n / 3 (the default GOGC% of 200 then keeps
+// the goal above n), or when ctx ends; Close ends the hold too.
 func (m *Manager) holdHeap(ctx context.Context, n int64) {
 	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/objects:bytes"},
 		{Name: "/memory/classes/heap/free:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
@@ -103,7 +104,7 @@ func (m *Manager) holdHeap(ctx context.Context, n int64) {
 	other := int64(s[0].Value.Uint64() - s[1].Value.Uint64() - s[2].Value.Uint64() - s[3].Value.Uint64() - s[4].Value.Uint64())
 	m.holdMu.Lock()
 	if m.hold == nil {
-		m.hold = &heapHold{percent: debug.SetGCPercent(-1), limit: debug.SetMemoryLimit(n + other)}
+		m.hold = &heapHold{percent: debug.SetGCPercent(-1), limit: debug.SetMemoryLimit(n + n/2 + other)}
 	}
 	m.holdMu.Unlock()
 	runtime.GC() // (the pieces are garbage: the heap is now its live data)
@@ -114,7 +115,7 @@ func (m *Manager) holdHeap(ctx context.Context, n int64) {
 		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		for {
 			metrics.Read(live)
-			if int64(live[0].Value.Uint64())*3 >= n {
+			if int64(live[0].Value.Uint64())*3 >= n+n/4 {
 				return
 			}
 			select {
