@@ -329,7 +329,7 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 				source = countedBytes
 				if dirCache != nil {
 					if data := cso.DirCache.Encode(); data != nil {
-						dirCache = scan.NewDirCache(data)
+						dirCache = scan.NewDirCache(data).Fresh()
 						so.DirCache = dirCache
 					}
 				}
