@@ -1,22 +1,66 @@
 #!/usr/bin/env python3
 """Measure the ETA error of the real `pybatch analyze` (issue 5).
 
-    python3 bench/eta.py [--pybatch BIN] [PATH...]   # default PATH: the local stdlib + site-packages
+    python3 bench/eta.py [--pybatch BIN] [--runs N] [PATH...]   # default PATH: the local stdlib + site-packages
 
 Runs `pybatch analyze --progress json` into a fresh temp database, keeps every
 progress event, and for the first event at or past 10%, 25% and 50% of the
 bytes compares the ETA it printed with the time that actually remained until
-the final event (events every 50 ms). Prints one line per checkpoint and the peak and average
-memory from the run's statistics. Run it on a quiet machine: the ETA cannot
-foresee other load.
+the final event (events every 20 ms). Prints one line per checkpoint and the peak
+and average memory from the run's statistics; with --runs N, N runs one after
+the other, then how many of them were within 20% at each checkpoint and the
+range of the errors. Run it on a quiet machine: the ETA cannot foresee other
+load.
 """
 import argparse, json, os, subprocess, sys, sysconfig, tempfile
 from datetime import datetime
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--pybatch", default=None, help="binary (default: go build ./cmd/pybatch)")
+ap.add_argument("--runs", type=int, default=1, help="how many runs (default 1)")
 ap.add_argument("paths", nargs="*", default=[sysconfig.get_paths()["stdlib"]])
 args, extra = ap.parse_known_args()
+
+FRACS = (0.10, 0.25, 0.50)
+t = lambda e: datetime.fromisoformat(e["time"].replace("Z", "+00:00")).timestamp()
+
+
+def one(exe, tmp, n):
+    db = os.path.join(tmp, "eta%d.db" % n)
+    cmd = [exe, "analyze", "--progress", "json", "--progress-interval", "20ms", "-o", db] + extra + args.paths
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    events = [json.loads(l) for l in p.stderr.splitlines() if l.startswith("{")]
+    if p.returncode not in (0, 1) or not events or events[-1]["event"] != "done":
+        sys.exit("pybatch failed (exit %d):\n%s" % (p.returncode, p.stderr[-2000:]))
+    for f in (db, db + "-wal", db + "-shm"):
+        if os.path.exists(f):
+            os.remove(f)
+    end = events[-1]
+    total = end["bytes_total"]
+    print("run %d: %d files, %.1f MB, %.2f s" % (n + 1, end["files_done"], total / 1e6, end["elapsed_s"]))
+    errs = []
+    for frac in FRACS:
+        e = next((e for e in events if e["bytes_done"] >= frac * total), None)
+        if e is None:
+            print("  %3d%%: no event" % (frac * 100))
+            errs.append(None)
+            continue
+        actual = t(end) - t(e)
+        if e["eta_s"] is None:
+            print("  %3d%%: at %.2f s the ETA was still estimating; %.2f s remained" % (frac * 100, e["elapsed_s"], actual))
+            errs.append(None)
+            continue
+        err = (e["eta_s"] - actual) / actual * 100 if actual > 0 else float("nan")
+        errs.append(err)
+        print("  %3d%%: at %.2f s (%.1f%% of bytes, total %s) ETA %.2f s, actual %.2f s, error %+.1f%%" % (
+            frac * 100, e["elapsed_s"], 100 * e["bytes_done"] / total,
+            "final" if e["total_final"] else "counted" if e.get("total_counted") else "growing",
+            e["eta_s"], actual, err))
+    mem = (end.get("stats") or {}).get("memory") or {}
+    if mem:
+        print("  memory: " + ", ".join("%s %s" % (k, v) for k, v in mem.items() if not isinstance(v, (list, dict))))
+    return errs
+
 
 with tempfile.TemporaryDirectory() as tmp:
     exe = args.pybatch
@@ -24,30 +68,13 @@ with tempfile.TemporaryDirectory() as tmp:
         exe = os.path.join(tmp, "pybatch")
         subprocess.run(["go", "build", "-o", exe, "./cmd/pybatch"], check=True,
                        cwd=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-    cmd = [exe, "analyze", "--progress", "json", "--progress-interval", "50ms", "-o", os.path.join(tmp, "eta.db")] + extra + args.paths
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    events = [json.loads(l) for l in p.stderr.splitlines() if l.startswith("{")]
-    if p.returncode not in (0, 1) or not events or events[-1]["event"] != "done":
-        sys.exit("pybatch failed (exit %d):\n%s" % (p.returncode, p.stderr[-2000:]))
+    runs = [one(exe, tmp, n) for n in range(args.runs)]
 
-t = lambda e: datetime.fromisoformat(e["time"].replace("Z", "+00:00")).timestamp()
-end = events[-1]
-total = end["bytes_total"]
-print("run: %d files, %.1f MB, %.2f s" % (end["files_done"], total / 1e6, end["elapsed_s"]))
-for frac in (0.10, 0.25, 0.50):
-    e = next((e for e in events if e["bytes_done"] >= frac * total), None)
-    if e is None:
-        print("%3d%%: no event" % (frac * 100))
-        continue
-    actual = t(end) - t(e)
-    if e["eta_s"] is None:
-        print("%3d%%: at %.2f s the ETA was still estimating; %.2f s remained" % (frac * 100, e["elapsed_s"], actual))
-        continue
-    err = (e["eta_s"] - actual) / actual * 100 if actual > 0 else float("nan")
-    print("%3d%%: at %.2f s (%.1f%% of bytes, total %s) ETA %.2f s, actual %.2f s, error %+.1f%%" % (
-        frac * 100, e["elapsed_s"], 100 * e["bytes_done"] / total,
-        "final" if e["total_final"] else "counted" if e.get("total_counted") else "growing",
-        e["eta_s"], actual, err))
-mem = (end.get("stats") or {}).get("memory") or {}
-if mem:
-    print("memory: " + ", ".join("%s %s" % (k, v) for k, v in mem.items() if not isinstance(v, (list, dict))))
+if args.runs > 1:
+    print("over %d runs:" % args.runs)
+    for i, frac in enumerate(FRACS):
+        errs = [r[i] for r in runs]
+        ok = sum(1 for e in errs if e is not None and abs(e) <= 20)
+        known = sorted(e for e in errs if e is not None)
+        print("  %3d%%: within 20%% in %d of %d; errors %s" % (
+            frac * 100, ok, len(errs), " ".join("%+.0f" % e for e in known) or "none"))
