@@ -396,3 +396,28 @@ func TestETAWarmupFromFirstRecord(t *testing.T) {
 		t.Errorf("ETA %v (known %v), want %.2fs", s.ETA, s.ETAKnown, want)
 	}
 }
+
+// With the total known, the ETA is given once a twentieth of the bytes is
+// done, even before the warmup has run.
+func TestETAAfterATwentiethOfAKnownTotal(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	tr.Counted(1000, 100_000_000)                // 100 MB
+	feed(tr, c, 40, 100_000, 2*time.Millisecond) // 4 MB in 80ms
+	if s := tr.Snapshot(); s.ETAKnown {
+		t.Fatalf("ETA known after 4%% of the bytes and %v", s.Elapsed)
+	}
+	feed(tr, c, 10, 100_000, 2*time.Millisecond) // 5 MB in 100ms: 50 MB/s
+	s := tr.Snapshot()
+	if want := 1.9; !s.ETAKnown || math.Abs(s.ETA.Seconds()-want) > 0.01 {
+		t.Errorf("ETA %v (known %v) after 5%% of the bytes, want %.2fs", s.ETA, s.ETAKnown, want)
+	}
+	// A growing total (not counted, discovery on) still waits for the warmup.
+	c2 := newClock()
+	tr2 := NewTracker(Options{Now: c2.Now})
+	discover(tr2, 1000, 100_000)
+	feed(tr2, c2, 50, 100_000, 2*time.Millisecond)
+	if s := tr2.Snapshot(); s.ETAKnown {
+		t.Errorf("ETA known at %v with a total still growing", s.Elapsed)
+	}
+}
