@@ -129,8 +129,8 @@ func (m *Manager) holdHeap(ctx context.Context, n int64) {
 	}()
 }
 
-// Holding reports whether a hold of Warm is in force.
-func (m *Manager) Holding() bool {
+// holding reports whether a hold of Warm is in force.
+func (m *Manager) holding() bool {
 	m.holdMu.Lock()
 	defer m.holdMu.Unlock()
 	return m.hold != nil

@@ -57,8 +57,8 @@ func TestWarm(t *testing.T) {
 
 	// The hold: no GOGC% while the live heap is small, the limit at about
 	// the warmed size; then, the live heap grown, GOGC% and limit back.
-	if !m.Holding() || gcPercent() != math.MaxUint64 { // (off)
-		t.Fatalf("no hold after warming: holding %v, GOGC %d%%", m.Holding(), gcPercent())
+	if !m.holding() || gcPercent() != math.MaxUint64 { // (off)
+		t.Fatalf("no hold after warming: holding %v, GOGC %d%%", m.holding(), gcPercent())
 	}
 	if l := debug.SetMemoryLimit(-1); l < n || l > 2*n {
 		t.Errorf("memory limit %d MiB while holding a %d MiB heap", l>>20, n>>20)
@@ -67,23 +67,23 @@ func TestWarm(t *testing.T) {
 		warmSink = append(warmSink, make([]byte, 1<<20))
 	}
 	runtime.GC() // (the live heap is what the last collection found)
-	for deadline := time.Now().Add(10 * time.Second); m.Holding() && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(10 * time.Second); m.holding() && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if m.Holding() || gcPercent() != DefaultGCPercent || debug.SetMemoryLimit(-1) != m.GoLimit() {
+	if m.holding() || gcPercent() != DefaultGCPercent || debug.SetMemoryLimit(-1) != m.GoLimit() {
 		t.Errorf("the hold did not end once the live heap reached half of it: holding %v, GOGC %d%%, limit %d",
-			m.Holding(), gcPercent(), debug.SetMemoryLimit(-1))
+			m.holding(), gcPercent(), debug.SetMemoryLimit(-1))
 	}
 	warmSink = nil
 
 	// Close ends a hold, and restores what was there before New.
 	debug.FreeOSMemory()
-	if !m.Warm(context.Background(), -1) || !m.Holding() {
+	if !m.Warm(context.Background(), -1) || !m.holding() {
 		t.Fatal("no second hold")
 	}
 	m.Close()
-	if m.Holding() || debug.SetMemoryLimit(-1) != limit {
-		t.Errorf("Close left the hold or the limit: holding %v, limit %d, want %d", m.Holding(), debug.SetMemoryLimit(-1), limit)
+	if m.holding() || debug.SetMemoryLimit(-1) != limit {
+		t.Errorf("Close left the hold or the limit: holding %v, limit %d, want %d", m.holding(), debug.SetMemoryLimit(-1), limit)
 	}
 	if m.Warm(context.Background(), -1) {
 		t.Error("warmed after Close")

@@ -156,7 +156,7 @@ func (c *DirCache) ReadOnly() *DirCache {
 // counting walk's, moments before the walk that uses them): a walk takes a
 // trusted entry without stating its directory first — a change since is as
 // if made just after the walk had listed it. (On the full tree, 5,300 stats
-// of the second walk, a third of its system calls.) It returns c.
+// of the second walk, a tenth of its system calls.) It returns c.
 func (c *DirCache) Fresh() *DirCache {
 	c.fresh = true
 	return c
