@@ -296,56 +296,32 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 
 	// The counting walk gives the tracker the run's total ahead of
-	// discovery. A fresh run counts first, for up to countFirst: the count
-	// and the analysis would compete for the same cores, so the run takes
-	// no longer, but the ETA has its total from the start and measures the
-	// analysis alone (with the count alongside, the first tenth of the full
-	// tree ran 25-30% slower than the rest, and the ETA at 10% of it was
-	// 35-60% long); and the run's walk stats the directories the count
-	// listed instead of listing them again (a directory cache the count
-	// records). Any other run counts alongside, from the first file it will
-	// analyse or skip: a re-run with nothing to do never counts.
+	// discovery. A fresh run counts first, for up to countFirst; any other
+	// run counts alongside, from the first file it will analyse or skip: a
+	// re-run with nothing to do never counts.
 	beforeFirst := func() {}
 	if e.mode != progress.ModeNone {
 		countCtx, stopCount := context.WithCancel(ctx)
 		defer stopCount()
-		var countedBytes int64
 		count := func(so scan.Options) <-chan struct{} {
 			counted := make(chan struct{})
 			go func() {
 				defer close(counted)
-				countedBytes = countFiles(countCtx, f.paths, so, held, e.tracker)
+				countFiles(countCtx, f.paths, so, held, e.tracker)
 			}()
 			return counted
 		}
 		if fresh {
+			// The count and the analysis would compete for the same
+			// cores, so counting first makes the run no longer, and the ETA
+			// has its total from the start.
 			cso := so
-			if dirCache != nil {
-				cso.DirCache = scan.NewDirCache(nil) // (recording, for the walk below)
-			}
-			source := int64(-1) // (unknown: more than the count could do in countFirst)
+			cso.DirCache = nil // (the run's walk records it)
 			select {
 			case <-count(cso):
-				source = countedBytes
-				if dirCache != nil {
-					if data := cso.DirCache.Encode(); data != nil {
-						dirCache = scan.NewDirCache(data).Fresh()
-						so.DirCache = dirCache
-					}
-				}
 			case <-time.After(countFirst):
 			case <-ctx.Done():
 			}
-			// The heap is made resident while the walk starts (see
-			// memory.Manager.Warm: a run big enough for it takes no
-			// longer, and runs at its steady speed from its first file,
-			// which the ETA needs); the first file waits for it.
-			warmed := make(chan struct{})
-			go func() {
-				defer close(warmed)
-				mm.Warm(ctx, source)
-			}()
-			beforeFirst = func() { <-warmed }
 		} else {
 			cso := so
 			if dirCache != nil {
