@@ -23,6 +23,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // Env locates the pieces needed to run the oracle.
@@ -123,12 +125,7 @@ func readVersion(pkgJSON string) string {
 func Require(t testing.TB) Env {
 	t.Helper()
 	e, err := Find()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CPython oracle required under CI=true: %v", err)
-		}
-		t.Skipf("skipping: CPython oracle not available: %v", err)
-	}
+	testenv.Require(t, "the CPython oracle (pyodide under Node.js)", err)
 	return e
 }
 
