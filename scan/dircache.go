@@ -50,7 +50,6 @@ import (
 // of it only read.
 type DirCache struct {
 	readOnly bool     // walks with this cache record nothing
-	fresh    bool     // see Fresh
 	roots    []string // absolute roots of the loaded entries
 	rootOffs []int    // offset in data of each root's entry, -1 for none
 	data     string   // the loaded entries, decoded when the walk needs them
@@ -150,16 +149,6 @@ func NewDirCache(data []byte) *DirCache {
 // records.
 func (c *DirCache) ReadOnly() *DirCache {
 	return &DirCache{readOnly: true, roots: c.roots, rootOffs: c.rootOffs, data: c.data, n: c.n}
-}
-
-// Fresh marks c's entries as listings this process has just made (a
-// counting walk's, moments before the walk that uses them): a walk takes a
-// trusted entry without stating its directory first — a change since is as
-// if made just after the walk had listed it. (On the full tree, 5,300 stats
-// of the second walk, a tenth of its system calls.) It returns c.
-func (c *DirCache) Fresh() *DirCache {
-	c.fresh = true
-	return c
 }
 
 // Len is the number of directories the cache was loaded with.

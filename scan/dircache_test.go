@@ -181,35 +181,6 @@ func TestDirCacheSeesChanges(t *testing.T) {
 	}
 }
 
-// A Fresh cache (a counting walk's listings of moments ago) is walked
-// without a stat of each directory: no change since its listing is seen,
-// and what the walk keeps for the next run still carries the times of that
-// listing, so the next walk sees the change.
-func TestDirCacheFresh(t *testing.T) {
-	root := dirCacheTree(t)
-	ageDirs(t, root)
-	opts := Options{Workers: 2, NoRequireGit: true}
-	_, data, before := record(t, root, opts, nil)
-	writeFile(t, filepath.Join(root, "pkg", "sub", "new.py"), "")
-	os.Remove(filepath.Join(root, "other", "f.py"))
-
-	c := NewDirCache(data).Fresh()
-	opts.DirCache = c
-	got := scanNames(t, root, opts)
-	want := slices.Clone(before)
-	want[slices.Index(want, "other/f.py ")] = "other/f.py " + SkipVanished
-	if !slices.Equal(got, want) {
-		t.Errorf("fresh cache walk %v\nwant the listing's files, the removed one reported at its open: %v", got, want)
-	}
-	if hits, misses := c.Stats(); hits != 6 || misses != 0 {
-		t.Errorf("%d hits, %d misses: want every directory from the fresh cache", hits, misses)
-	}
-	_, _, next := record(t, root, Options{Workers: 2, NoRequireGit: true}, c.Encode())
-	if want := scanNames(t, root, Options{Workers: 2, NoRequireGit: true}); !slices.Equal(next, want) {
-		t.Errorf("the next run's walk %v\nwant %v", next, want)
-	}
-}
-
 // A directory modified just before its listing is not recorded (a change
 // within the same timestamp tick could follow unseen); other entries are.
 func TestDirCacheSkipsRacyDirectories(t *testing.T) {

@@ -1099,11 +1099,9 @@ func (p *pool) walkDir(j dirJob, sc *scratch) {
 // still holds: false (nothing done) when it does not.
 func (p *pool) walkCached(j dirJob, e *cachedDir, sc *scratch) bool {
 	w := p.w
-	if !w.cache.c.fresh {
-		st, err := statDir(j.path, j.rel == "")
-		if err != nil || !st.isDir || st.dev != e.dev || st.ino != e.ino || st.mtime != e.mtime || st.ctime != e.ctime || !w.cache.trusted(st.dev, j.path) {
-			return false
-		}
+	st, err := statDir(j.path, j.rel == "")
+	if err != nil || !st.isDir || st.dev != e.dev || st.ino != e.ino || st.mtime != e.mtime || st.ctime != e.ctime || !w.cache.trusted(st.dev, j.path) {
+		return false
 	}
 	if e.gitignore {
 		if !j.ignoring {
