@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/python/source"
@@ -25,7 +26,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	cpu := func() time.Duration { return threadCPU(b) }
-	files := stdlibFiles(b, stdlibDir(b))
+	files := stdlibFiles(b, testenv.Stdlib(b))
 	srcs := make([][]byte, len(files))
 	var total int64
 	for i, f := range files {
@@ -85,7 +86,7 @@ func threadCPU(b *testing.B) time.Duration {
 //
 //	go test ./analysis -run '^$' -bench BenchmarkRawMetrics
 func BenchmarkRawMetrics(b *testing.B) {
-	files := stdlibFiles(b, stdlibDir(b))
+	files := stdlibFiles(b, testenv.Stdlib(b))
 	var texts []string
 	var total int64
 	for _, f := range files {

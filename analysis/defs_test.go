@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // The definitions and imports of every file are compared with what CPython
@@ -274,8 +275,8 @@ func (st defsStats) report(t *testing.T, name string, sameVersion bool) {
 //
 //	go test ./analysis -run TestDefinitionsMatchCPython311 -v
 func TestDefinitionsMatchCPython311(t *testing.T) {
-	python := requireTool(t, "python3")
-	root := stdlibDir(t)
+	python := testenv.RequireCommand(t, "python3")
+	root := testenv.Stdlib(t)
 	var files []string
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".py") && d.Type().IsRegular() {

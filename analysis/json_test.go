@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // checkAppendJSON fails the test when r.AppendJSON differs from json.Marshal(r).
@@ -112,20 +113,17 @@ func TestAppendJSONMatchesMarshal(t *testing.T) {
 			n++
 		}
 	}
-	root := stdlibDir(t)
+	root := testenv.Stdlib(t)
 	files, err := oracle.CorpusFiles(root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	check(root, files)
 
-	env, err := oracle.Find()
-	if err != nil {
-		need(t, err.Error())
-	}
+	env := oracle.Require(t)
 	dir := t.TempDir()
 	if err := oracle.ExtractZip(filepath.Join(env.PyodideDir, "python_stdlib.zip"), dir); err != nil {
-		need(t, "pyodide's python_stdlib.zip: "+err.Error())
+		t.Fatalf("pyodide's python_stdlib.zip: %v", err)
 	}
 	if files, err = oracle.CorpusFiles(dir); err != nil {
 		t.Fatal(err)
@@ -156,7 +154,7 @@ func FuzzAppendJSON(f *testing.F) {
 //
 //	go test ./analysis -run '^$' -bench BenchmarkAppendJSON -benchtime 10x
 func BenchmarkAppendJSON(b *testing.B) {
-	files := stdlibFiles(b, stdlibDir(b))
+	files := stdlibFiles(b, testenv.Stdlib(b))
 	reports := make([]*Report, len(files))
 	var size int64
 	for i, f := range files {

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"sort"
 	"testing"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // radonBlock is one entry of `radon cc -j`.
@@ -120,8 +122,8 @@ func radonVisible(r *Report) map[blockKey]int {
 //
 //	go test ./analysis -run TestComplexityMatchesRadon -v
 func TestComplexityMatchesRadon(t *testing.T) {
-	radon := requireTool(t, "radon")
-	files := stdlibFiles(t, stdlibDir(t))
+	radon := testenv.RequireCommand(t, "radon")
+	files := stdlibFiles(t, testenv.Stdlib(t))
 	want, radonErrs := runRadonCC(t, radon, files)
 	var total, same, ourErr int
 	var diffs []string

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // radonRaw is one file's entry in `radon raw -j`.
@@ -52,12 +54,12 @@ func radonText(raw []byte) (string, bool) {
 //
 // PYBATCH_RAW_SAMPLE sets the sample size (400 files by default).
 func TestRawMatchesRadon(t *testing.T) {
-	radon := requireTool(t, "radon")
+	radon := testenv.RequireCommand(t, "radon")
 	n := 400
 	if v, err := strconv.Atoi(os.Getenv("PYBATCH_RAW_SAMPLE")); err == nil && v > 0 {
 		n = v // e.g. PYBATCH_RAW_SAMPLE=100000 for the whole library
 	}
-	files := sample(stdlibFiles(t, stdlibDir(t)), n)
+	files := sample(stdlibFiles(t, testenv.Stdlib(t)), n)
 	want := runRadonRaw(t, radon, files)
 	var compared, same, radonErr, bothErr int
 	var diffs []string

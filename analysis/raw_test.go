@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python/source"
 )
 
@@ -76,7 +77,7 @@ var rawSnippets = []string{
 //
 //	go test ./analysis -run TestRawSnippetsMatchRadon -v
 func TestRawSnippetsMatchRadon(t *testing.T) {
-	requireTool(t, "radon")
+	testenv.RequireCommand(t, "radon")
 	py := "/usr/bin/python3" // the interpreter radon is installed for
 	script := `
 import json, sys
@@ -96,7 +97,7 @@ json.dump(out, sys.stdout)
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		need(t, "radon's Python module cannot run: "+err.Error()+" "+stderr.String())
+		testenv.SkipOrFail(t, "radon's Python module cannot run: %v %s", err, stderr.String())
 	}
 	var want []radonRaw
 	if err := json.Unmarshal(out, &want); err != nil {
@@ -203,7 +204,7 @@ func TestRawFastPathsMatchPort(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	root := stdlibDir(t)
+	root := testenv.Stdlib(t)
 	files, err := oracle.CorpusFiles(root)
 	if err != nil {
 		t.Fatal(err)

@@ -108,6 +108,11 @@ func existing(dirs []string) []string {
 	return out
 }
 
+// FindPython returns the machine's Python paths, or an error when there is
+// no Python standard library, for a test that can do without one. Under
+// CI=true prefer Python or Stdlib, which fail the test instead.
+func FindPython() (PythonPaths, error) { return findPython() }
+
 // Python returns the machine's Python paths, or stops the test with
 // SkipOrFail when there is no Python standard library.
 func Python(t testing.TB) PythonPaths {
