@@ -6,13 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python"
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
@@ -35,23 +35,7 @@ func TestCorpusPyodideStdlib(t *testing.T) {
 // and site-packages ($PYBATCH_CORPUS_B, else python3's sysconfig stdlib).
 func TestCorpusLocalPython(t *testing.T) {
 	env := Require(t)
-	root := os.Getenv("PYBATCH_CORPUS_B")
-	if root == "" {
-		out, err := exec.Command("python3", "-c", `import sysconfig; print(sysconfig.get_paths()["stdlib"])`).Output()
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("corpus (b) needs python3 or PYBATCH_CORPUS_B: %v", err)
-			}
-			t.Skipf("skipping corpus (b): python3 not found and PYBATCH_CORPUS_B unset: %v", err)
-		}
-		root = strings.TrimSpace(string(out))
-	}
-	if _, err := os.Stat(root); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus (b) %s: %v", root, err)
-		}
-		t.Skipf("skipping corpus (b): %v", err)
-	}
+	root := testenv.CorpusB(t)
 	runCorpus(t, env, "b", root)
 }
 
