@@ -293,6 +293,13 @@ func newParser(src []byte, share bool) *parser {
 		p = &parser{toks: make([]tok, 0, 1024)}
 	}
 	p.src = src
+	// unsafe.String views the caller's bytes as a string without copying
+	// them. It is sound because Parse only reads src while it runs, and no
+	// string cut from srcStr outlives it unless the caller promised with
+	// ShareSource never to modify src: every piece of the source put in the
+	// tree goes through keep (or p.name), which copies it otherwise, and
+	// release drops srcStr (TestCopyOwnsStrings checks the tree owns its
+	// strings).
 	p.srcStr = unsafe.String(unsafe.SliceData(src), len(src))
 	p.share = share
 	p.tz.Reset(src, tokenizer.Options{})
@@ -642,15 +649,12 @@ func (p *parser) ident(t tok) string {
 	return p.names.intern(s, uint32(h>>32), &p.slabs)
 }
 
-// keep returns s for use in the tree: when s is a piece of the source and
-// the source is not shared, a copy of it.
+// keep returns s, a piece of the source, for use in the tree: a copy of it
+// unless the source is shared. Callers know which strings are pieces of the
+// source (strPiece.fresh says it for string pieces).
 func (p *parser) keep(s string) string {
-	if p.share || len(s) == 0 {
+	if p.share {
 		return s
-	}
-	base := uintptr(unsafe.Pointer(unsafe.StringData(p.srcStr)))
-	if a := uintptr(unsafe.Pointer(unsafe.StringData(s))); a < base || a >= base+uintptr(len(p.srcStr)) {
-		return s // already a string of its own (e.g. an unescaped literal)
 	}
 	return p.slabs.str(s)
 }

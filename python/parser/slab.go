@@ -48,7 +48,6 @@ type slabs struct {
 	exprBuf []ast.Expr
 	stmtBuf []ast.Stmt
 	argBuf  []*ast.Arg
-	strVals []ast.Str
 	words   []big.Word
 	strBuf  []byte // backing for the tree's copies of source text
 
@@ -87,34 +86,6 @@ func (s *slabs) args(n int) []*ast.Arg {
 	return carve(&s.argBuf, n, 32, min(s.remain/360+4, 256))
 }
 
-// strValue returns v as an interface value (dynamic type ast.Str, exactly
-// what `any(v)` gives) whose data word points into a chunk of this tree, so
-// that a string constant does not cost a separate 16-byte allocation. The
-// slot is never written again, as for the copy `any(v)` would allocate.
-func (s *slabs) strValue(v ast.Str) any {
-	if len(s.strVals) == 0 {
-		s.strVals = make([]ast.Str, min(s.remain/150+2, 256))
-	}
-	slot := &s.strVals[0]
-	s.strVals = s.strVals[1:]
-	*slot = v
-	var x any
-	e := (*eface)(unsafe.Pointer(&x))
-	e.typ, e.data = strType, unsafe.Pointer(slot)
-	return x
-}
-
-// eface is the layout of an empty interface value (runtime.eface).
-type eface struct {
-	typ, data unsafe.Pointer
-}
-
-// strType is the type word of an any holding an ast.Str.
-var strType = func() unsafe.Pointer {
-	var x any = ast.Str("")
-	return (*eface)(unsafe.Pointer(&x)).typ
-}()
-
 // smallInt returns a *big.Int holding v without a separate allocation.
 func (s *slabs) smallInt(v uint64) *big.Int {
 	z := s.bigint.new(s.remain / 200)
@@ -145,6 +116,10 @@ func (s *slabs) str(v string) string {
 		s.strBuf = make([]byte, min(max(s.remain/10, 512), 8192))
 	}
 	n := copy(s.strBuf, v)
+	// unsafe.String (a documented API, not a runtime layout) views the n
+	// bytes just written as a string without a second copy. That is sound
+	// because the bytes are never written again: strBuf moves past them and
+	// no other reference to the chunk exists.
 	out := unsafe.String(&s.strBuf[0], n)
 	s.strBuf = s.strBuf[n:]
 	return out

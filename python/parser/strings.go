@@ -19,6 +19,7 @@ type strPiece struct {
 	str   string   // constant text (WTF-8 or raw bytes)
 	loc   ast.Loc
 	kindU bool // from a u-prefixed literal
+	fresh bool // str is a new string (unescaped), not a piece of the source
 }
 
 // strings parses (fstring|string)+ | tstring+ and concatenates as CPython's
@@ -29,13 +30,16 @@ func (p *parser) strings() ast.Expr {
 	if first.kind == tSTRING {
 		if k := p.peekAt(1).kind; k != tSTRING && k != tFSTART && k != tTSTART {
 			p.skip()
-			v, isBytes, u := p.decodeString(first)
+			v, fresh, isBytes, u := p.decodeString(first)
 			c := p.slabs.constant.new(p.slabs.remain / 120)
 			c.Loc = tokLoc(first)
-			if isBytes {
+			switch {
+			case isBytes:
 				c.Value = ast.Bytes(v)
-			} else {
-				c.Value = p.slabs.strValue(ast.Str(p.keep(v)))
+			case fresh:
+				c.Value = ast.Str(v)
+			default:
+				c.Value = ast.Str(p.keep(v))
 			}
 			if u {
 				c.Kind = "u"
@@ -50,13 +54,13 @@ func (p *parser) strings() ast.Expr {
 		switch t.kind {
 		case tSTRING:
 			p.skip()
-			v, isBytes, u := p.decodeString(t)
+			v, fresh, isBytes, u := p.decodeString(t)
 			if isBytes {
 				nBytes++
 			} else {
 				nStr++
 			}
-			pieces = append(pieces, strPiece{str: v, loc: tokLoc(t), kindU: u})
+			pieces = append(pieces, strPiece{str: v, loc: tokLoc(t), kindU: u, fresh: fresh})
 			continue
 		case tFSTART:
 			nF++
@@ -86,7 +90,7 @@ func (p *parser) strings() ast.Expr {
 		if nBytes > 0 {
 			c.Value = ast.Bytes(b.String())
 		} else {
-			c.Value = p.slabs.strValue(ast.Str(b.String()))
+			c.Value = ast.Str(b.String())
 		}
 		if pieces[0].kindU {
 			c.Kind = "u"
@@ -115,7 +119,10 @@ func (p *parser) mergePieces(pieces []strPiece) []ast.Expr {
 		}
 		var s string
 		if j == i+1 {
-			s = p.keep(pieces[i].str)
+			s = pieces[i].str
+			if !pieces[i].fresh {
+				s = p.keep(s)
+			}
 		} else {
 			var b strings.Builder
 			for _, pc := range pieces[i:j] {
@@ -125,7 +132,7 @@ func (p *parser) mergePieces(pieces []strPiece) []ast.Expr {
 		}
 		if s != "" {
 			c := p.slabs.constant.new(p.slabs.remain / 120)
-			c.Value = p.slabs.strValue(ast.Str(s))
+			c.Value = ast.Str(s)
 			c.Loc = ast.Loc{Lineno: pieces[i].loc.Lineno, ColOffset: pieces[i].loc.ColOffset, EndLineno: pieces[j-1].loc.EndLineno, EndColOffset: pieces[j-1].loc.EndColOffset}
 			if pieces[i].kindU {
 				c.Kind = "u"
@@ -160,8 +167,9 @@ func stringParts(text string) (body string, raw, isBytes, u bool) {
 	return text[i+q : len(text)-q], raw, isBytes, u
 }
 
-// decodeString returns the value of a STRING token.
-func (p *parser) decodeString(t tok) (v string, isBytes, u bool) {
+// decodeString returns the value of a STRING token: a piece of the source
+// when the literal has no escapes to process, else (fresh) a new string.
+func (p *parser) decodeString(t tok) (v string, fresh, isBytes, u bool) {
 	text := p.srcStr[t.off:t.eoff]
 	body, raw, isBytes, u := stringParts(text)
 	if isBytes {
@@ -172,9 +180,9 @@ func (p *parser) decodeString(t tok) (v string, isBytes, u bool) {
 		}
 	}
 	if raw || strings.IndexByte(body, '\\') < 0 {
-		return body, isBytes, u
+		return body, false, isBytes, u
 	}
-	return p.unescape(body, isBytes, t), isBytes, u
+	return p.unescape(body, isBytes, t), true, isBytes, u
 }
 
 // unescape processes backslash escapes as Python's str and bytes literals do.
@@ -471,7 +479,7 @@ func (p *parser) fstring(pieces []strPiece, tstr bool) []strPiece {
 		switch t.kind {
 		case mid:
 			p.skip()
-			pieces = append(pieces, strPiece{str: p.middleValue(t, raw), loc: p.middleLoc(t)})
+			pieces = append(pieces, p.middlePiece(t, raw))
 			continue
 		case tLBRACE:
 			pieces = p.replacementField(pieces, tstr, raw)
@@ -491,12 +499,13 @@ func (p *parser) fstring(pieces []strPiece, tstr bool) []strPiece {
 // sees it (fetch already moved the end past a skipped doubled brace).
 func (p *parser) middleLoc(t tok) ast.Loc { return tokLoc(t) }
 
-func (p *parser) middleValue(t tok, raw bool) string {
+// middlePiece is the constant piece of an FSTRING_MIDDLE token.
+func (p *parser) middlePiece(t tok, raw bool) strPiece {
 	s := p.srcStr[t.off:t.eoff]
 	if raw || strings.IndexByte(s, '\\') < 0 {
-		return s
+		return strPiece{str: s, loc: p.middleLoc(t)}
 	}
-	return p.unescape(s, false, t)
+	return strPiece{str: p.unescape(s, false, t), loc: p.middleLoc(t), fresh: true}
 }
 
 // replacementField parses '{' annotated_rhs ['='] ['!' NAME] [':' spec] '}'.
@@ -549,7 +558,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 			t := *p.peek()
 			if t.kind == mid {
 				p.skip()
-				specPieces = append(specPieces, strPiece{str: p.middleValue(t, raw), loc: p.middleLoc(t)})
+				specPieces = append(specPieces, p.middlePiece(t, raw))
 				continue
 			}
 			if t.kind == tLBRACE {
@@ -568,7 +577,11 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 				continue
 			}
 			c := p.slabs.constant.new(p.slabs.remain / 120)
-			c.Value = p.slabs.strValue(ast.Str(p.keep(sp.str)))
+			v := sp.str
+			if !sp.fresh {
+				v = p.keep(v)
+			}
+			c.Value = ast.Str(v)
 			c.Loc = sp.loc
 			vals = append(vals, c)
 		}
