@@ -14,23 +14,43 @@ import (
 //	PYBATCH_SEED=1234 go test ./parallel -run TestX
 func Seed(t testing.TB) uint64 {
 	t.Helper()
-	var seed uint64
-	if s := os.Getenv("PYBATCH_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
+	return seed(t, uint64(time.Now().UnixNano()))
+}
+
+// SeedOr is Seed for a test whose inputs are the same on every run: the seed
+// is def unless $PYBATCH_SEED is set, and is logged either way.
+func SeedOr(t testing.TB, def uint64) uint64 {
+	t.Helper()
+	return seed(t, def)
+}
+
+func seed(t testing.TB, def uint64) uint64 {
+	t.Helper()
+	s := def
+	if env := os.Getenv("PYBATCH_SEED"); env != "" {
+		v, err := strconv.ParseUint(env, 10, 64)
 		if err != nil {
-			t.Fatalf("$PYBATCH_SEED=%q: %v", s, err)
+			t.Fatalf("$PYBATCH_SEED=%q: %v", env, err)
 		}
-		seed = v
-	} else {
-		seed = uint64(time.Now().UnixNano())
+		s = v
 	}
-	t.Logf("random seed %d (replay with PYBATCH_SEED=%d)", seed, seed)
-	return seed
+	t.Logf("random seed %d (replay with PYBATCH_SEED=%d)", s, s)
+	return s
+}
+
+// NewRand returns the generator for seed, the same for every caller.
+func NewRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
 // Rand returns a generator seeded with Seed(t) (which it logs).
 func Rand(t testing.TB) *rand.Rand {
 	t.Helper()
-	s := Seed(t)
-	return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15))
+	return NewRand(Seed(t))
+}
+
+// FixedRand returns a generator seeded with SeedOr(t, def) (which it logs).
+func FixedRand(t testing.TB, def uint64) *rand.Rand {
+	t.Helper()
+	return NewRand(SeedOr(t, def))
 }

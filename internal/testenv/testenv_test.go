@@ -168,8 +168,21 @@ func TestSeed(t *testing.T) {
 	if s := Seed(t); s != 42 {
 		t.Errorf("Seed = %d, want $PYBATCH_SEED 42", s)
 	}
-	a, b := Rand(t).Uint64(), Rand(t).Uint64()
+	a, b := Rand(t).Uint64(), FixedRand(t, 7).Uint64()
 	if a != b {
-		t.Errorf("two generators from seed 42 differ: %d, %d", a, b)
+		t.Errorf("two generators from $PYBATCH_SEED 42 differ: %d, %d", a, b)
+	}
+	t.Setenv("PYBATCH_SEED", "")
+	if s := SeedOr(t, 7); s != 7 {
+		t.Errorf("SeedOr(7) = %d without $PYBATCH_SEED", s)
+	}
+	if a, b := FixedRand(t, 7).Uint64(), NewRand(7).Uint64(); a != b {
+		t.Errorf("FixedRand(7) and NewRand(7) differ: %d, %d", a, b)
+	}
+	t.Setenv("PYBATCH_SEED", "x")
+	r := &recorder{TB: t}
+	Seed(r)
+	if !strings.Contains(r.failed, "PYBATCH_SEED") {
+		t.Errorf("bad $PYBATCH_SEED: failed %q", r.failed)
 	}
 }
