@@ -15,9 +15,9 @@ import (
 
 // DirCache remembers, between runs, what each directory's listing gave the
 // walk (its subdirectories to walk and its candidate files), so that a walk
-// over an unchanged tree stats a directory instead of opening and listing it:
-// one system call instead of four, which is most of a re-run's walk. It is
-// git's untracked cache, with the same reasoning and the same guards:
+// over an unchanged tree stats a directory instead of opening, listing and
+// closing it (a re-run's walk is mostly those system calls; bench/NOTES.md).
+// It is git's untracked cache, with the same reasoning and the same guards:
 //
 //   - A directory's modification and change times move whenever an entry is
 //     created, removed or renamed in it; an entry is used only when the

@@ -96,8 +96,9 @@ type Options struct {
 	// each. It is called from the scanner's goroutines, concurrently.
 	Unchanged func(path string, size int64, modTime time.Time) bool
 	// OmitUnchanged: files the Unchanged hook declares unchanged are not
-	// yielded at all (the hook has seen them). Handing 11,659 of them to a
-	// caller that drops them was a tenth of a re-run.
+	// yielded at all (the hook has seen them): on a re-run most files are
+	// unchanged, and sending each one to a caller that only drops it is work
+	// for nothing.
 	OmitUnchanged bool
 	// UnchangedReady, when set, is closed once Unchanged can answer (say,
 	// when what an earlier run stored has been read). Until then the walk

@@ -33,10 +33,10 @@ const fileBatch = 32
 // the next one is taken at random, not the last one found. The files done at
 // any point of a run are then a fair sample of the whole tree rather than of
 // the subtrees a depth-first walk happened to reach first, whose cost per
-// byte can differ by a third from the rest (the standard library's tests
-// against site-packages): that is what makes a byte-based ETA meaningful
-// early (on the full tree, the ETA at 10% of the bytes went from 30-43% long
-// to 4-24%). Beyond it the walk is depth first, which bounds the frontier.
+// byte can differ from the rest's (say, a package's tests against its
+// code): that is what makes a byte-based ETA meaningful early (bench/NOTES.md
+// has the measurements). Beyond it the walk is depth first, which bounds the
+// frontier.
 const randomFrontier = 4096
 
 func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
