@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // wtf8 encodes code points as WTF-8 (surrogates as 3-byte sequences).
@@ -33,7 +33,7 @@ func wtf8(cps []rune) string {
 // quotes) and bytes.
 func TestReprOracle(t *testing.T) {
 	env := oracle.Require(t)
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := testenv.FixedRand(t, 1)
 	var in strings.Builder
 	var got []string
 	add := func(kind, arg string, v any) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python/source"
 )
 
@@ -17,7 +18,7 @@ import (
 // and with CPython, and requires identical dumps and verdicts. It takes
 // about a minute, so it runs only with CI=true or PYBATCH_ORACLE_CORPUS=1.
 func TestOracleStdlib314(t *testing.T) {
-	if os.Getenv("CI") != "true" && os.Getenv("PYBATCH_ORACLE_CORPUS") != "1" {
+	if !testenv.InCI() && os.Getenv("PYBATCH_ORACLE_CORPUS") != "1" {
 		t.Skip("set PYBATCH_ORACLE_CORPUS=1 (or CI=true) to compare the 3.14 stdlib with CPython")
 	}
 	env := oracle.Require(t)

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/encoding/traditionalchinese"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python/token"
 )
 
@@ -40,8 +41,7 @@ type decodeCase struct {
 // BOM, cookies on line 1 and 2 in several spellings, undecodable bytes and
 // newline variants. Every file ends with a line x = '<payload>' whose decoded
 // characters are compared with CPython's.
-func decodeCases() []decodeCase {
-	rng := rand.New(rand.NewPCG(3, 4))
+func decodeCases(rng *rand.Rand) []decodeCase {
 	var cs []decodeCase
 	add := func(name string, raw []byte) { cs = append(cs, decodeCase{name, raw}) }
 	highBytes := func(n int) []byte {
@@ -164,7 +164,7 @@ for name in sorted(os.listdir(".")):
 func TestDecodeOracle(t *testing.T) {
 	env := oracle.Require(t)
 	dir := t.TempDir()
-	cases := decodeCases()
+	cases := decodeCases(testenv.FixedRand(t, 3))
 	byName := map[string]decodeCase{}
 	for i, c := range cases {
 		fn := fmt.Sprintf("%04d-%s.py", i, c.name)

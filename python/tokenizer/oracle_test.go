@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python/token"
 )
 
@@ -302,39 +302,6 @@ func unzipPy(t *testing.T, zipPath string) string {
 	return dir
 }
 
-// localStdlib is the machine's Python standard library (with its
-// site-packages), or "" when there is none.
-// requireLocalStdlib returns localStdlib, skipping the test when there is
-// none (failing it under CI=true).
-func requireLocalStdlib(t *testing.T) string {
-	t.Helper()
-	dir := localStdlib()
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("no local Python standard library found (set PYBATCH_STDLIB)")
-		}
-		t.Skip("no local Python standard library found (set PYBATCH_STDLIB)")
-	}
-	return dir
-}
-
-func localStdlib() string {
-	if d := os.Getenv("PYBATCH_STDLIB"); d != "" {
-		return d
-	}
-	for _, py := range []string{"python3", "python"} {
-		out, err := exec.Command(py, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])").Output()
-		if err == nil {
-			if d := strings.TrimSpace(string(out)); d != "" {
-				if _, err := os.Stat(d); err == nil {
-					return d
-				}
-			}
-		}
-	}
-	return ""
-}
-
 type corpusStats struct{ same, differ, verdict, msgs int }
 
 func runCorpus(t *testing.T, dir string, extra bool) corpusStats {
@@ -425,12 +392,12 @@ func TestCorpusPyodideStdlib(t *testing.T) {
 }
 
 // TestCorpusLocalStdlib does the same over the local Python's standard
-// library and site-packages (PYBATCH_STDLIB overrides the location).
+// library and site-packages (testenv.Stdlib: PYBATCH_STDLIB overrides the location).
 func TestCorpusLocalStdlib(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the local stdlib corpus takes minutes")
 	}
-	dir := requireLocalStdlib(t)
+	dir := testenv.Stdlib(t)
 	runCorpus(t, dir, false)
 }
 
@@ -446,6 +413,6 @@ func TestCorpusLocalStdlibComments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the local stdlib corpus takes minutes")
 	}
-	dir := requireLocalStdlib(t)
+	dir := testenv.Stdlib(t)
 	runCorpus(t, dir, true)
 }
