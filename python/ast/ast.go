@@ -196,6 +196,8 @@ func enumName(names []string, i int) string {
 // -1 for none, else the character code of 's', 'r' or 'a'.
 const NoConversion = -1
 
+//go:generate go run gen_walk.go
+
 // Children returns an iterator over n's direct child nodes in ASDL field order.
 // Nil optional children are skipped; enums, identifiers and constants are not nodes.
 func Children(n Node) iter.Seq[Node] {
