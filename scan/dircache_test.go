@@ -3,7 +3,6 @@ package scan
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // ageDirs makes the tree under root look untouched for an hour, as the cache
@@ -58,14 +59,51 @@ func scanNames(t *testing.T, root string, opts Options) []string {
 	return out
 }
 
+// cacheTempDir returns a new empty directory, removed when the test ends, on
+// a file system the directory cache trusts (ext4, XFS, Btrfs, tmpfs, F2FS):
+// under $PYBATCH_DIRCACHE_TMPDIR when set, else the first of the test's temp
+// directory, /dev/shm, /run/shm, /var/tmp and /tmp that is on one. A
+// container's temp directory is often on overlayfs, where the cache is
+// never used; /dev/shm is tmpfs almost everywhere. Without one the test
+// skips, or fails under CI=true.
+func cacheTempDir(t *testing.T) string {
+	t.Helper()
+	if !dirCacheSupported {
+		// Not a missing requirement: the cache does not exist here, and the
+		// walk never consults it (newCacheWalk).
+		t.Skipf("the directory cache is used on Linux only (GOOS=%s)", runtime.GOOS)
+	}
+	candidates := []string{t.TempDir(), "/dev/shm", "/run/shm", "/var/tmp", "/tmp"}
+	if d := os.Getenv("PYBATCH_DIRCACHE_TMPDIR"); d != "" {
+		candidates = []string{d}
+	}
+	var tried []string
+	for _, c := range candidates {
+		if !fsKeepsDirMtime(c) {
+			tried = append(tried, c+" ("+fsTypeName(c)+")")
+			continue
+		}
+		dir, err := os.MkdirTemp(c, "pybatch-scan-dircache-")
+		if err != nil {
+			tried = append(tried, c+" ("+err.Error()+")")
+			continue
+		}
+		t.Cleanup(func() {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Errorf("removing %s: %v", dir, err)
+			}
+		})
+		// (The test's own temp directory is left empty when another is
+		// chosen.)
+		return dir
+	}
+	testenv.SkipOrFail(t, "no directory on a file system the directory cache trusts (ext4, XFS, Btrfs, tmpfs, F2FS); tried %s; set PYBATCH_DIRCACHE_TMPDIR to one", strings.Join(tried, ", "))
+	return ""
+}
+
 func dirCacheTree(t *testing.T) string {
-	if runtime.GOOS != "linux" {
-		t.Skip("the directory cache is used on Linux only")
-	}
-	root := t.TempDir()
-	if !fsKeepsDirMtime(root) {
-		t.Skipf("the temp dir's file system is not one the cache trusts")
-	}
+	t.Helper()
+	root := cacheTempDir(t)
 	for _, f := range []string{"a.py", "b.txt", "pkg/c.py", "pkg/sub/d.py", "pkg/sub/deep/e.py", "other/f.py", "other/g.pyi", "gen/h.py"} {
 		writeFile(t, filepath.Join(root, f), "x = 1\n")
 	}
@@ -230,7 +268,7 @@ func TestDirCacheBadDataAndOtherRoots(t *testing.T) {
 // which moves the mtime of the directory it touches), a walk from the cache
 // yields exactly what a listing walk does.
 func TestDirCacheRandomChanges(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
+	r := testenv.Rand(t)
 	opts := Options{Workers: 3, NoRequireGit: true}
 	for round := range 20 {
 		root := dirCacheTree(t)
