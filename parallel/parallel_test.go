@@ -5,16 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math/rand/v2"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 func ints(n int) iter.Seq[int] {
@@ -28,16 +27,24 @@ func ints(n int) iter.Seq[int] {
 }
 
 // waitGoroutines fails if the goroutine count does not come back to base.
+// Run waits for its workers, but the feeder and the closer of the results
+// exit on their own a moment later, so the count is polled. The bound is not
+// a timing assertion: it is the test binary's own deadline (go test
+// -timeout) less a margin to print the goroutines, or a minute without one.
 func waitGoroutines(t *testing.T, base int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
+	if d, ok := t.Deadline(); ok {
+		deadline = d.Add(-10 * time.Second)
+	}
 	for runtime.NumGoroutine() > base {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<16)
 			n := runtime.Stack(buf, true)
 			t.Fatalf("goroutines leaked: %d > %d\n%s", runtime.NumGoroutine(), base, buf[:n])
 		}
-		time.Sleep(10 * time.Millisecond)
+		runtime.Gosched()
+		time.Sleep(time.Millisecond) // polling interval, not a synchronisation
 	}
 }
 
@@ -45,12 +52,18 @@ func TestRunProcessesEveryItemOnce(t *testing.T) {
 	for _, ordered := range []bool{false, true} {
 		t.Run(fmt.Sprint("ordered=", ordered), func(t *testing.T) {
 			const n = 1000
+			// Random delays on some items shuffle the order of completion.
+			rng := testenv.Rand(t)
+			delay := make([]time.Duration, n)
+			for i := range delay {
+				if i%7 == 0 {
+					delay[i] = time.Duration(rng.IntN(200)) * time.Microsecond
+				}
+			}
 			seen := make([]int, n)
 			var lastIndex = -1
 			for r := range Run(t.Context(), ints(n), func(_ context.Context, i int) (string, error) {
-				if i%7 == 0 {
-					time.Sleep(time.Duration(rand.IntN(200)) * time.Microsecond)
-				}
+				time.Sleep(delay[i])
 				return strconv.Itoa(i * i), nil
 			}, Options{Workers: 4, Ordered: ordered}) {
 				if r.Err != nil {
@@ -74,9 +87,14 @@ func TestRunProcessesEveryItemOnce(t *testing.T) {
 	}
 }
 
+// The first calls wait for one another until workers of them run at once (a
+// barrier, not a sleep): fewer goroutines would never get there and the test
+// would hang until go test's -timeout; more would show in the peak.
 func TestRunUsesExactlyWorkersGoroutines(t *testing.T) {
 	const workers = 3
 	var cur, peak atomic.Int32
+	allIn := make(chan struct{})
+	var closeOnce sync.Once
 	for r := range Run(t.Context(), ints(60), func(_ context.Context, i int) (int, error) {
 		c := cur.Add(1)
 		for {
@@ -85,7 +103,10 @@ func TestRunUsesExactlyWorkersGoroutines(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(2 * time.Millisecond)
+		if c == workers {
+			closeOnce.Do(func() { close(allIn) })
+		}
+		<-allIn
 		cur.Add(-1)
 		return i, nil
 	}, Options{Workers: workers}) {
@@ -140,7 +161,7 @@ func TestTimeoutAbandonsStuckItemAndCarriesOn(t *testing.T) {
 			return 0, ctx.Err()
 		}
 		return i, nil
-	}, Options{Workers: 1, Timeout: 50 * time.Millisecond, Ordered: true}) {
+	}, Options{Workers: 1, Timeout: 500 * time.Millisecond, Ordered: true}) { // ample for the quick items
 		if r.In == 1 || r.In == 3 {
 			if !errors.Is(r.Err, ErrTimeout) {
 				t.Fatalf("item %d: got %v, want ErrTimeout", r.In, r.Err)
@@ -256,29 +277,5 @@ func TestRunChan(t *testing.T) {
 	}
 	if sum != 2*99*100/2 {
 		t.Fatalf("sum %d", sum)
-	}
-}
-
-// DefaultWorkers must never exceed the CPUs this process may run on, nor the
-// cgroup v2 quota when one is set.
-func TestDefaultWorkersRespectsAffinityAndQuota(t *testing.T) {
-	var set unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &set); err != nil {
-		t.Skip("sched_getaffinity:", err)
-	}
-	if os.Getenv("GOMAXPROCS") != "" {
-		t.Skip("GOMAXPROCS is set explicitly")
-	}
-	w := DefaultWorkers()
-	if w < 1 || w > set.Count() {
-		t.Fatalf("DefaultWorkers()=%d, affinity allows %d CPUs", w, set.Count())
-	}
-	if b, err := os.ReadFile("/sys/fs/cgroup/cpu.max"); err == nil {
-		var quota, period float64
-		if n, _ := fmt.Sscanf(string(b), "%g %g", &quota, &period); n == 2 && period > 0 {
-			if limit := int(quota/period + 0.999); w > max(limit, 2) {
-				t.Fatalf("DefaultWorkers()=%d above cgroup quota %s", w, b)
-			}
-		}
 	}
 }

@@ -205,7 +205,9 @@ func TestPoolRejectsANonWorkerCommand(t *testing.T) {
 // Isolated mode end to end: Run with Pool.Do as the function, one slot per
 // process, the pool's per-request timeout, and a mix of good, crashing and hanging items.
 func TestRunWithPoolIsolatesCrashesAndHangs(t *testing.T) {
-	p := newTestPool(t, PoolOptions{Size: 2, MaxTasks: 5, Timeout: 500 * time.Millisecond})
+	// The timeout only has to be ample for an echo on a loaded machine; the
+	// hangs wait it out.
+	p := newTestPool(t, PoolOptions{Size: 2, MaxTasks: 5, Timeout: time.Second})
 	ops := []string{"echo", "crash", "echo", "hang", "echo", "echo", "sigkill", "echo", "echo", "hang", "echo", "echo"}
 	in := func(yield func(testReq) bool) {
 		for i, op := range ops {
@@ -243,11 +245,14 @@ func TestRunWithPoolIsolatesCrashesAndHangs(t *testing.T) {
 }
 
 // PoolOptions.Timeout counts from when the request reaches a running worker:
-// a slow start does not eat into it, a hang is killed by it.
+// a slow start does not eat into it, a hang is killed by it. The worker's
+// start is made longer than the timeout on purpose (a sleep in the worker,
+// which is the condition under test, not a synchronisation); the timeout is
+// ample for the echo itself.
 func TestPoolTimeoutExcludesStartAndKillsHangs(t *testing.T) {
-	p := newTestPool(t, PoolOptions{Size: 1, Timeout: 300 * time.Millisecond, Command: func() *exec.Cmd {
+	p := newTestPool(t, PoolOptions{Size: 1, Timeout: 500 * time.Millisecond, Command: func() *exec.Cmd {
 		cmd := workerCommand()
-		cmd.Env = append(cmd.Env, "PARALLEL_TEST_SLOW_START=600ms")
+		cmd.Env = append(cmd.Env, "PARALLEL_TEST_SLOW_START=1s")
 		return cmd
 	}})
 	defer p.Close()
