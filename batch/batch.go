@@ -39,11 +39,17 @@ import (
 	"github.com/pybatch/pybatch/result"
 )
 
-// File is one file to process: a path, what the scanner saw, and whether the
-// scanner decided to skip it. Size and ModTime may be zero when unknown (the
-// worker then fills them from the open file).
+// File is one file to process: its name, where to read it, what the scanner
+// saw, and whether the scanner decided to skip it. Size and ModTime may be
+// zero when unknown (the worker then fills them from the open file).
 type File struct {
-	Path    string
+	// Source and Path name the file in its record (result.Record): in a
+	// run of the pipeline, the absolute root and the slash-separated path
+	// below it. Source may be empty; Path is then any path.
+	Source string
+	Path   string
+	// OSPath is where the file is read; empty means Path.
+	OSPath  string
 	Size    int64
 	ModTime time.Time
 	// Skip, when not empty, is the scanner's skip reason: the file is not
@@ -56,6 +62,12 @@ type File struct {
 // AnalyzeFunc analyses one file's bytes. It must be safe for concurrent use.
 // A panic in it becomes the file's Failed record (class "panic").
 type AnalyzeFunc func(path string, src []byte) *analysis.Report
+
+// DefaultAnalyze is analysis.Analyze with the default options: what
+// pybatch analyze runs on every file.
+func DefaultAnalyze(path string, src []byte) *analysis.Report {
+	return analysis.Analyze(path, src, analysis.Options{})
+}
 
 // DefaultMaxSize is the read limit when Options.MaxSize is 0.
 const DefaultMaxSize = 10 << 20
@@ -78,10 +90,8 @@ const (
 // Options configure a batch. The zero value analyses in this process with
 // DefaultWorkers goroutines, which requires Analyze.
 type Options struct {
-	// Source names the analysed tree in every record (result.Record.Source).
-	Source string
-	// Analyze is the analysis for in-process workers. Required unless
-	// Isolate is set (the worker processes bring their own).
+	// Analyze is the analysis for in-process workers; nil means
+	// DefaultAnalyze. (Isolated worker processes bring their own.)
 	Analyze AnalyzeFunc
 	// Workers is the number of files analysed at once; <= 0 means
 	// parallel.DefaultWorkers(), the CPUs this process may use.
@@ -142,7 +152,7 @@ func (o Options) normalize() (Options, error) {
 			return o, errors.New("batch: Isolate needs WorkerCommand")
 		}
 	} else if o.Analyze == nil {
-		return o, errors.New("batch: Options.Analyze is required without Isolate")
+		o.Analyze = DefaultAnalyze
 	}
 	return o, nil
 }
@@ -184,7 +194,7 @@ func Stream(ctx context.Context, files iter.Seq[File], opts Options) (iter.Seq[*
 				if ctx.Err() != nil {
 					continue // abandoned, not failed: a resumed run does it again
 				}
-				rec = failed(r.In, o.Source, Classify(r.Err), r.Err)
+				rec = failed(r.In, Classify(r.Err), r.Err)
 				var ae *attemptsError
 				if errors.As(r.Err, &ae) {
 					rec.Attempts = ae.attempts
@@ -280,17 +290,16 @@ func (o Options) admitted(work parallel.Func[File, *result.Record]) parallel.Fun
 func (o Options) inProcess() parallel.Func[File, *result.Record] {
 	return func(ctx context.Context, f File) (*result.Record, error) {
 		if f.Skip != "" {
-			return skipped(f, o.Source), nil
+			return skipped(f), nil
 		}
-		rec := ProcessFile(f, o.MaxSize, o.Analyze)
-		rec.Source = o.Source
-		return rec, nil
+		return ProcessFile(f, o.MaxSize, o.Analyze), nil
 	}
 }
 
 // workerRequest is what the parent sends an isolated worker for one file.
 type workerRequest struct {
-	Path    string    `json:"path"`
+	Path    string    `json:"path"` // where to read
+	Name    string    `json:"name"` // the file's Path in its record and report
 	Size    int64     `json:"size"`
 	ModTime time.Time `json:"mtime"`
 	MaxSize int64     `json:"max_size"`
@@ -299,16 +308,16 @@ type workerRequest struct {
 func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) parallel.Func[File, *result.Record] {
 	return func(ctx context.Context, f File) (*result.Record, error) {
 		if f.Skip != "" {
-			return skipped(f, o.Source), nil
+			return skipped(f), nil
 		}
-		rec, err := pool.Do(ctx, workerRequest{Path: f.Path, Size: f.Size, ModTime: f.ModTime, MaxSize: o.MaxSize})
+		rec, err := pool.Do(ctx, workerRequest{Path: f.osPath(), Name: f.Path, Size: f.Size, ModTime: f.ModTime, MaxSize: o.MaxSize})
 		if err != nil {
 			return nil, err
 		}
 		if rec == nil {
 			return nil, fmt.Errorf("%w: empty response", parallel.ErrWorkerCrashed)
 		}
-		rec.Source = o.Source
+		rec.Source, rec.Path = f.Source, f.Path
 		return rec, nil
 	}
 }
@@ -318,7 +327,7 @@ func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) pa
 // until r ends. The pybatch binary runs it as "pybatch __worker".
 func ServeWorker(ctx context.Context, r io.Reader, w io.Writer, analyze AnalyzeFunc) error {
 	return parallel.ServeWorker(ctx, r, w, func(_ context.Context, req workerRequest) (*result.Record, error) {
-		return ProcessFile(File{Path: req.Path, Size: req.Size, ModTime: req.ModTime}, req.MaxSize, analyze), nil
+		return ProcessFile(File{Path: req.Name, OSPath: req.Path, Size: req.Size, ModTime: req.ModTime}, req.MaxSize, analyze), nil
 	})
 }
 
@@ -326,8 +335,8 @@ func ServeWorker(ctx context.Context, r io.Reader, w io.Writer, analyze AnalyzeF
 // analyses it. It never fails: problems are in the record. A panic in
 // analyze propagates (the executor turns it into the file's record).
 func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
-	rec := &result.Record{Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}
-	src, err := readFile(rec, maxSize)
+	rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}
+	src, err := readFile(f.osPath(), rec, maxSize)
 	if err != nil {
 		rec.Status = result.Failed
 		rec.ErrClass = Classify(err)
@@ -342,8 +351,8 @@ func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
 // readFile opens the file without blocking (a FIFO put in its place since
 // the scan must not hang a worker), checks it is regular and within the
 // limit, and reads it whole. It fills rec's Size and ModTime when unknown.
-func readFile(rec *result.Record, maxSize int64) ([]byte, error) {
-	f, err := os.OpenFile(rec.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+func readFile(path string, rec *result.Record, maxSize int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -353,13 +362,13 @@ func readFile(rec *result.Record, maxSize int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &recovery.NotRegularError{Path: rec.Path, Mode: st.Mode()}
+		return nil, &recovery.NotRegularError{Path: path, Mode: st.Mode()}
 	}
 	if rec.Size == 0 && rec.ModTime.IsZero() {
 		rec.Size, rec.ModTime = st.Size(), st.ModTime()
 	}
 	if maxSize >= 0 && st.Size() > maxSize {
-		return nil, &recovery.TooLargeError{Path: rec.Path, Size: st.Size(), Limit: maxSize}
+		return nil, &recovery.TooLargeError{Path: path, Size: st.Size(), Limit: maxSize}
 	}
 	// Read one byte more than the size, so that growth since the stat is
 	// seen, and never more than the limit + 1.
@@ -379,7 +388,7 @@ func readFile(rec *result.Record, maxSize int64) ([]byte, error) {
 		}
 		if len(buf) == cap(buf) {
 			if maxSize >= 0 && int64(len(buf)) > maxSize {
-				return nil, &recovery.TooLargeError{Path: rec.Path, Size: int64(len(buf)), Limit: maxSize}
+				return nil, &recovery.TooLargeError{Path: path, Size: int64(len(buf)), Limit: maxSize}
 			}
 			buf = slices.Grow(buf, max(4096, len(buf)))
 		}
@@ -411,14 +420,22 @@ func Classify(err error) string {
 	return string(recovery.Classify(err))
 }
 
-func skipped(f File, source string) *result.Record {
-	rec := &result.Record{Source: source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Status: result.Skipped, SkipReason: f.Skip}
+// osPath is where f is read.
+func (f File) osPath() string {
+	if f.OSPath != "" {
+		return f.OSPath
+	}
+	return f.Path
+}
+
+func skipped(f File) *result.Record {
+	rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Status: result.Skipped, SkipReason: f.Skip}
 	if f.SkipErr != nil {
 		rec.Err = f.SkipErr.Error()
 	}
 	return rec
 }
 
-func failed(f File, source, class string, err error) *result.Record {
-	return &result.Record{Source: source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Status: result.Failed, ErrClass: class, Err: err.Error(), Attempts: 1}
+func failed(f File, class string, err error) *result.Record {
+	return &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Status: result.Failed, ErrClass: class, Err: err.Error(), Attempts: 1}
 }

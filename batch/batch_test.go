@@ -111,7 +111,7 @@ func TestProcessFilesClassifiesEveryFailureAndGoesOn(t *testing.T) {
 	}
 	paths = append(paths, fifo)
 
-	recs, sum, err := ProcessFiles(t.Context(), paths, Options{Analyze: testAnalyze, MaxSize: 200, Workers: 3, Source: "t"})
+	recs, sum, err := ProcessFiles(t.Context(), paths, Options{Analyze: testAnalyze, MaxSize: 200, Workers: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestProcessFilesClassifiesEveryFailureAndGoesOn(t *testing.T) {
 		t.Fatalf("%d records for %d paths", len(recs), len(paths))
 	}
 	for i, r := range recs {
-		if r.Path != paths[i] || r.Source != "t" {
+		if r.Path != paths[i] {
 			t.Fatalf("record %d is %q (source %q), want %q in input order", i, r.Path, r.Source, paths[i])
 		}
 	}
@@ -383,8 +383,8 @@ func TestChunks(t *testing.T) {
 }
 
 func TestOptionsErrors(t *testing.T) {
-	if _, err := Stream(t.Context(), nil, Options{}); err == nil {
-		t.Fatal("no Analyze and no Isolate must be refused")
+	if _, err := Stream(t.Context(), nil, Options{}); err != nil {
+		t.Fatalf("the zero Options (DefaultAnalyze in process) refused: %v", err)
 	}
 	if _, err := Stream(t.Context(), nil, Options{Isolate: true}); err == nil {
 		t.Fatal("Isolate without WorkerCommand must be refused")

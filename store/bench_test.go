@@ -120,7 +120,7 @@ func BenchmarkUnchangedRerun(b *testing.B) {
 				b.Fatalf("not skipped: %v", err)
 			}
 		}
-		if gone, err := run.MarkGone(ctx, "src"); gone != 0 || err != nil {
+		if gone, err := run.MarkGone(ctx, "src", ""); gone != 0 || err != nil {
 			b.Fatalf("gone %d, %v", gone, err)
 		}
 		if err := run.Finish(ctx, Completed, nil); err != nil {

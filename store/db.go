@@ -247,6 +247,12 @@ func (db *DB) migrate(ctx context.Context, version int, ms []migration) error {
 			tx.Rollback()
 			return fmt.Errorf("store: migrating %s to schema version %d (%s): %w", db.path, m.Version, m.Name, err)
 		}
+		if step := goMigrations[m.Version]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("store: migrating %s to schema version %d: %w", db.path, m.Version, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.Version)); err != nil {
 			tx.Rollback()
 			return describe(db.path, "migrating", err)

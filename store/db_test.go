@@ -74,9 +74,9 @@ func TestSchemaAndMigrations(t *testing.T) {
 	}
 	// What a version-1 pybatch wrote: a run and one file, by hand.
 	for _, q := range []string{
-		`INSERT INTO sources (name, created_at) VALUES ('src', '2026-01-01T00:00:00Z')`,
-		`INSERT INTO runs (tool_version, options, options_hash, pid, started_at) VALUES ('v0', '{}', 'h', 1, '2026-01-01T00:00:00Z')`,
-		`INSERT INTO files (source_id, path, size, mtime_ns, status, run_id, seen_run_id, report_schema, docstring, all_names) VALUES (1, 'a.py', 3, 5, 'analyzed', 1, 1, 1, 'Mod doc.', '["f"]')`,
+		`INSERT INTO sources (name, created_at) VALUES ('/work/src', '2026-01-01T00:00:00Z')`,
+		`INSERT INTO runs (tool_version, options, options_hash, pid, started_at) VALUES ('v0', '{"paths":["src"]}', 'h', 1, '2026-01-01T00:00:00Z')`,
+		`INSERT INTO files (source_id, path, size, mtime_ns, status, run_id, seen_run_id, report_schema, docstring, all_names) VALUES (1, 'src/a.py', 3, 5, 'analyzed', 1, 1, 1, 'Mod doc.', '["f"]')`,
 		`INSERT INTO definitions VALUES (1, 1, 'f', 'f', 'function', 9, 0, 9, 20, NULL, NULL, NULL, NULL, NULL, 1, 'A')`,
 		`INSERT INTO definitions VALUES (1, 0, 'C.m', 'm', 'method', 2, 4, 3, 8, '["property"]',
 			'[{"name":"self","kind":"positional","default":false,"annotation":false}]', 'int', '["B"]', 'Doc.', 2, 'A')`,
@@ -95,10 +95,10 @@ func TestSchemaAndMigrations(t *testing.T) {
 	if v := count(t, db, "PRAGMA user_version"); v != SchemaVersion() || v < 2 {
 		t.Fatalf("after migration user_version %d, want %d", v, SchemaVersion())
 	}
-	if n := count(t, db, "SELECT count(*) FROM file_results WHERE source = 'src' AND lines_error IS NULL"); n != 1 {
+	if n := count(t, db, "SELECT count(*) FROM file_results WHERE source = '/work/src' AND path = 'a.py' AND lines_error IS NULL"); n != 1 {
 		t.Fatalf("the migrated view sees %d files, want 1", n)
 	}
-	rec, err := db.Record(ctx, "src", "a.py")
+	rec, err := db.Record(ctx, "/work/src", "a.py")
 	if err != nil || rec.Size != 3 || rec.Report == nil || rec.Report.LinesError != "" || rec.Report.Docstring == nil ||
 		*rec.Report.Docstring != "Mod doc." || !reflect.DeepEqual(rec.Report.All, []string{"f"}) {
 		t.Fatalf("the old file after migration: %+v, %v", rec, err)
@@ -254,7 +254,7 @@ func TestIncrementalKnownKeepTouchGone(t *testing.T) {
 	run.Keep(ctx, "src", a.Path)
 	newTime := b.ModTime.Add(time.Hour)
 	run.Touch(ctx, "src", b.Path, b.Size, newTime)
-	n, err := run.MarkGone(ctx, "src")
+	n, err := run.MarkGone(ctx, "src", "")
 	if err != nil || n != 1 {
 		t.Fatalf("MarkGone: %d, %v", n, err)
 	}

@@ -23,9 +23,9 @@ func (db *DB) DirCache(ctx context.Context, source, optionsHash, toolVersion str
 	return data, nil
 }
 
-// SaveDirCache stores data as the directory cache of source (replacing any
+// saveDirCache stores data as the directory cache of source (replacing any
 // other), after committing what the run has queued.
-func (r *Run) SaveDirCache(ctx context.Context, source, optionsHash, toolVersion string, data []byte) error {
+func (r *Run) saveDirCache(ctx context.Context, source, optionsHash, toolVersion string, data []byte) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.flush(ctx); err != nil {

@@ -31,7 +31,7 @@ func TestAnalyzeFullDiskThenResume(t *testing.T) {
 	tree := filepath.Join(work, "tree")
 	n := copyPython(t, root, tree, 1500, false)
 	analyze := func(out string, limitKB int) *exec.Cmd {
-		args := []string{"analyze", "--source", "tree", "--progress", "none", "-o", out, tree}
+		args := []string{"analyze", "--progress", "none", "-o", out, tree}
 		if limitKB == 0 {
 			return exec.Command(bin, args...)
 		}

@@ -110,15 +110,15 @@ func (in *Incremental) Skip(ctx context.Context, path string, size int64, mtime 
 	return true, nil
 }
 
-// unseen lists the files the store held that were neither looked at by
-// Skip nor in kept, and not already gone.
-func (in *Incremental) unseen(kept map[string]struct{}) []string {
+// unseen lists the files under prefix that the store held and that were
+// neither looked at by Skip nor in kept, and not already gone.
+func (in *Incremental) unseen(kept map[string]struct{}, prefix string) []string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var out []string
 	for p, i := range in.index {
 		f := &in.files[i]
-		if f.seen || f.Status == Gone {
+		if f.seen || f.Status == Gone || !Under(p, prefix) {
 			continue
 		}
 		if _, ok := kept[p]; !ok {
@@ -181,4 +181,10 @@ func (in *Incremental) Holds(path string) bool {
 	defer in.mu.Unlock()
 	_, ok := in.index[path]
 	return ok
+}
+
+// Under reports whether path (slash-separated, relative to its source) is
+// prefix or below it; every path is under the empty prefix.
+func Under(path, prefix string) bool {
+	return prefix == "" || path == prefix || len(path) > len(prefix) && path[len(prefix)] == '/' && path[:len(prefix)] == prefix
 }

@@ -52,7 +52,7 @@ func TestIncrementalSQLite(t *testing.T) {
 	if err := in.Write(ctx, &b2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := run.MarkGone(ctx, "src"); err != nil {
+	if _, err := run.MarkGone(ctx, "src", ""); err != nil {
 		t.Fatal(err)
 	}
 	run.Finish(ctx, Completed, nil)

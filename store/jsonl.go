@@ -352,6 +352,16 @@ func (s *JSONL) Known(source string) (map[string]FileState, error) {
 // a FileState needs are decoded (see decodeKnown): a full decode of every
 // report made resuming cost about as much as analysing.
 func (s *JSONL) eachKnown(source string, f func(path string, st FileState)) error {
+	return s.eachLine(func(k knownLine) {
+		if k.source == source {
+			f(k.path, FileState{Size: k.size, MtimeNs: k.mtime, Status: k.status, SHA256: k.sha,
+				OptionsHash: s.ckpt.OptionsHash, ToolVersion: s.ckpt.ToolVersion})
+		}
+	})
+}
+
+// eachLine calls f for every committed line of a file output.
+func (s *JSONL) eachLine(f func(knownLine)) error {
 	if s.f == nil || s.ckpt.Offset == 0 {
 		return nil
 	}
@@ -369,11 +379,7 @@ func (s *JSONL) eachKnown(source string, f func(path string, st FileState)) erro
 		if err != nil {
 			return fmt.Errorf("store: %s line %d: %w", s.path, line, err)
 		}
-		if k.source != source {
-			continue
-		}
-		f(k.path, FileState{Size: k.size, MtimeNs: k.mtime, Status: k.status, SHA256: k.sha,
-			OptionsHash: s.ckpt.OptionsHash, ToolVersion: s.ckpt.ToolVersion})
+		f(k)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("store: reading %s: %w", s.path, err)

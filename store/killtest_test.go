@@ -52,7 +52,7 @@ func TestKillAnalyzeAndResume(t *testing.T) {
 	t.Logf("tree: %d .py files from %s", n, root)
 
 	analyze := func(db string) *exec.Cmd {
-		return exec.Command(bin, "analyze", "--source", "tree", "-o", db, tree)
+		return exec.Command(bin, "analyze", "-o", db, tree)
 	}
 	ref := filepath.Join(work, "ref.db")
 	t0 := time.Now()

@@ -31,12 +31,14 @@ func decodeKnown(b []byte) (knownLine, error) {
 		return k, nil
 	}
 	var l struct {
-		Source  string        `json:"source"`
-		Path    string        `json:"path"`
-		Size    int64         `json:"size"`
-		MtimeNs int64         `json:"mtime_ns"`
-		Status  result.Status `json:"status"`
-		Report  *struct {
+		Source      string        `json:"source"`
+		SourceBytes []byte        `json:"source_bytes"`
+		Path        string        `json:"path"`
+		PathBytes   []byte        `json:"path_bytes"`
+		Size        int64         `json:"size"`
+		MtimeNs     int64         `json:"mtime_ns"`
+		Status      result.Status `json:"status"`
+		Report      *struct {
 			SHA256 string `json:"sha256"`
 		} `json:"report"`
 	}
@@ -46,7 +48,7 @@ func decodeKnown(b []byte) (knownLine, error) {
 	if l.Path == "" {
 		return knownLine{}, errors.New("store: decoding a JSON line: no path")
 	}
-	k := knownLine{source: l.Source, path: l.Path, size: l.Size, mtime: l.MtimeNs, status: l.Status}
+	k := knownLine{source: orBytes(l.Source, l.SourceBytes), path: orBytes(l.Path, l.PathBytes), size: l.Size, mtime: l.MtimeNs, status: l.Status}
 	if l.Report != nil {
 		k.sha = l.Report.SHA256
 	}
@@ -209,6 +211,8 @@ func decodeKnownHead(b []byte) (k knownLine, ok bool) {
 		case "mtime_ns":
 			k.mtime, ok = s.int()
 			have |= haveMtime
+		case "source_bytes", "path_bytes":
+			return k, false // (a name that is not UTF-8: the full decode)
 		case "report":
 			if have != haveAll || k.path == "" {
 				return k, false

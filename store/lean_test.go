@@ -178,7 +178,7 @@ func TestUnchangedFilesAreNotRewritten(t *testing.T) {
 	if n := changes() - before; n != 0 {
 		t.Fatalf("skipping unchanged files changed %d rows", n)
 	}
-	gone, err := run.MarkGone(ctx, "src")
+	gone, err := run.MarkGone(ctx, "src", "")
 	if err != nil || gone != 5 {
 		t.Fatalf("MarkGone: %d, %v (want 5)", gone, err)
 	}
@@ -207,7 +207,7 @@ func TestUnchangedFilesAreNotRewritten(t *testing.T) {
 			t.Fatal("not skipped on the third run")
 		}
 	}
-	if gone, err := run.MarkGone(ctx, "src"); gone != 0 || err != nil {
+	if gone, err := run.MarkGone(ctx, "src", ""); gone != 0 || err != nil {
 		t.Fatalf("third run: %d gone, %v", gone, err)
 	}
 	run.Finish(ctx, Completed, nil)

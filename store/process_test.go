@@ -319,7 +319,7 @@ func runTree(dbPath, root string, killAfter int) error {
 	if err != nil {
 		return err
 	}
-	if _, err := run.MarkGone(ctx, "tree"); err != nil {
+	if _, err := run.MarkGone(ctx, "tree", ""); err != nil {
 		return err
 	}
 	return run.Finish(ctx, Completed, map[string]int{"written": written})

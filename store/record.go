@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/result"
@@ -12,18 +13,43 @@ import (
 // Line is the JSON form of a result.Record: one JSON object per line of a
 // JSON Lines output. Times are integers (Unix nanoseconds, durations in
 // nanoseconds) so that nothing is lost and a line compares byte for byte.
+//
+// Source and Path are JSON strings, which hold only Unicode: a name that is
+// not valid UTF-8 (a file name on Linux may be any bytes) is written with
+// U+FFFD for each invalid byte in Source or Path, and its exact bytes in
+// SourceBytes or PathBytes (base64, as encoding/json writes []byte), which a
+// reader takes instead when present.
 type Line struct {
-	Source     string           `json:"source"`
-	Path       string           `json:"path"`
-	Size       int64            `json:"size"`
-	MtimeNs    int64            `json:"mtime_ns"`
-	Status     result.Status    `json:"status"`
-	SkipReason string           `json:"skip_reason,omitempty"`
-	ErrClass   string           `json:"error_class,omitempty"`
-	Err        string           `json:"error,omitempty"`
-	Attempts   int              `json:"attempts"`
-	DurationNs int64            `json:"duration_ns"`
-	Report     *analysis.Report `json:"report,omitempty"`
+	Source      string           `json:"source"`
+	SourceBytes []byte           `json:"source_bytes,omitempty"`
+	Path        string           `json:"path"`
+	PathBytes   []byte           `json:"path_bytes,omitempty"`
+	Size        int64            `json:"size"`
+	MtimeNs     int64            `json:"mtime_ns"`
+	Status      result.Status    `json:"status"`
+	SkipReason  string           `json:"skip_reason,omitempty"`
+	ErrClass    string           `json:"error_class,omitempty"`
+	Err         string           `json:"error,omitempty"`
+	Attempts    int              `json:"attempts"`
+	DurationNs  int64            `json:"duration_ns"`
+	Report      *analysis.Report `json:"report,omitempty"`
+}
+
+// rawBytes is s's bytes when s is not valid UTF-8 (JSON cannot hold it as a
+// string), else nil.
+func rawBytes(s string) []byte {
+	if utf8.ValidString(s) {
+		return nil
+	}
+	return []byte(s)
+}
+
+// orBytes is b as a string when b is set, else s.
+func orBytes(s string, b []byte) string {
+	if b != nil {
+		return string(b)
+	}
+	return s
 }
 
 // unixNano is t in Unix nanoseconds, 0 for the zero time.
@@ -45,25 +71,27 @@ func fromUnixNano(ns int64) time.Time {
 // LineOf converts a record to its JSON Lines form.
 func LineOf(r *result.Record) Line {
 	return Line{
-		Source:     r.Source,
-		Path:       r.Path,
-		Size:       r.Size,
-		MtimeNs:    unixNano(r.ModTime),
-		Status:     r.Status,
-		SkipReason: r.SkipReason,
-		ErrClass:   r.ErrClass,
-		Err:        r.Err,
-		Attempts:   r.Attempts,
-		DurationNs: int64(r.Duration),
-		Report:     r.Report,
+		Source:      r.Source,
+		SourceBytes: rawBytes(r.Source),
+		Path:        r.Path,
+		PathBytes:   rawBytes(r.Path),
+		Size:        r.Size,
+		MtimeNs:     unixNano(r.ModTime),
+		Status:      r.Status,
+		SkipReason:  r.SkipReason,
+		ErrClass:    r.ErrClass,
+		Err:         r.Err,
+		Attempts:    r.Attempts,
+		DurationNs:  int64(r.Duration),
+		Report:      r.Report,
 	}
 }
 
 // Record converts a line back to a record.
 func (l Line) Record() *result.Record {
 	return &result.Record{
-		Source:     l.Source,
-		Path:       l.Path,
+		Source:     orBytes(l.Source, l.SourceBytes),
+		Path:       orBytes(l.Path, l.PathBytes),
 		Size:       l.Size,
 		ModTime:    fromUnixNano(l.MtimeNs),
 		Status:     l.Status,

@@ -93,6 +93,7 @@ type Run struct {
 	mu      sync.Mutex // guards everything below: Write and Keep may come from two goroutines
 	db      *DB
 	id      int64
+	info    RunInfo
 	sources map[string]int64 // used by the commit in flight only
 
 	ops      []op
@@ -157,7 +158,7 @@ func (db *DB) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, describe(db.path, "starting a run in", err)
 	}
-	return &Run{db: db, id: id, sources: map[string]int64{}}, nil
+	return &Run{db: db, id: id, info: info, sources: map[string]int64{}}, nil
 }
 
 func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -421,25 +422,27 @@ func (r *Run) flush(ctx context.Context) error {
 }
 
 // MarkGone commits what is queued, then marks as gone every file of source
-// that this run's walk did not see (neither written, kept, touched, nor
-// looked at by the source's Incremental), and deletes their reports and
-// syntax errors. The rows of kept files are not written. Call it only
-// after a walk of source that completed: a cancelled or partial walk has
-// not seen everything. It returns how many files were marked gone.
-func (r *Run) MarkGone(ctx context.Context, source string) (int64, error) {
+// under prefix (a slash-separated path relative to the source, "" for all
+// of it; see Under) that this run's walk did not see (neither written,
+// kept, touched, nor looked at by the source's Incremental), and deletes
+// their reports and syntax errors. The rows of kept files are not written.
+// Call it only after a walk of prefix that completed: a cancelled or
+// partial walk has not seen everything. It returns how many files were
+// marked gone.
+func (r *Run) MarkGone(ctx context.Context, source, prefix string) (int64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.flush(ctx); err != nil {
 		return 0, err
 	}
-	n, err := r.markGone(ctx, source)
+	n, err := r.markGone(ctx, source, prefix)
 	if err != nil {
 		return 0, describe(r.db.path, "marking gone files in", err)
 	}
 	return n, nil
 }
 
-func (r *Run) markGone(ctx context.Context, source string) (int64, error) {
+func (r *Run) markGone(ctx context.Context, source, prefix string) (int64, error) {
 	tx, err := r.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -460,7 +463,7 @@ func (r *Run) markGone(ctx context.Context, source string) (int64, error) {
 	kept := r.kept[source]
 	var unseen []string
 	if in := r.incs[source]; in != nil {
-		unseen = in.unseen(kept)
+		unseen = in.unseen(kept, prefix)
 	} else {
 		rows, err := tx.QueryContext(ctx, `SELECT path FROM files WHERE source_id = ? AND seen_run_id <> ? AND status <> 'gone'`, sid, r.id)
 		if err != nil {
@@ -472,7 +475,7 @@ func (r *Run) markGone(ctx context.Context, source string) (int64, error) {
 				rows.Close()
 				return 0, err
 			}
-			if _, ok := kept[p]; !ok {
+			if _, ok := kept[p]; !ok && Under(p, prefix) {
 				unseen = append(unseen, p)
 			}
 		}
@@ -522,7 +525,6 @@ func (r *Run) markGone(ctx context.Context, source string) (int64, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
-	delete(r.kept, source)
 	return n, nil
 }
 

@@ -2,21 +2,15 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
@@ -40,10 +34,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 // analyzeFile is the analysis the command runs on every file, in process or
-// in a worker process: analysis.Analyze with the default options.
-func analyzeFile(path string, src []byte) *analysis.Report {
-	return analysis.Analyze(path, src, analysis.Options{})
-}
+// in a worker process.
+var analyzeFile batch.AnalyzeFunc = batch.DefaultAnalyze
 
 // stringList is a repeatable string flag.
 type stringList []string
@@ -53,20 +45,20 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // analyzeFlags are the command's flags, parsed.
 type analyzeFlags struct {
-	output, format, source string
-	workers, recycleAfter  int
-	retries                int
-	isolate                bool
-	timeout                time.Duration
-	include, exclude       stringList
-	noIgnore, hidden       bool
-	followSymlinks, stubs  bool
-	shebang                bool
-	noResume               bool
-	maxSize, maxMemory     string
-	progress               string
-	progressEvery          time.Duration
-	paths                  []string
+	output, format        string
+	workers, recycleAfter int
+	retries               int
+	isolate               bool
+	timeout               time.Duration
+	include, exclude      stringList
+	noIgnore, hidden      bool
+	followSymlinks, stubs bool
+	shebang               bool
+	noResume              bool
+	maxSize, maxMemory    string
+	progress              string
+	progressEvery         time.Duration
+	paths                 []string
 }
 
 func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
@@ -85,7 +77,6 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 		fs.StringVar(&f.output, name, DefaultOutput, "output: a SQLite database, a JSON Lines file (*.jsonl, *.ndjson), or - for JSON Lines on stdout")
 	}
 	fs.StringVar(&f.format, "format", "", "output format: sqlite or jsonl (default: from the output's name)")
-	fs.StringVar(&f.source, "source", "", "name of the analysed tree in the results (default: the absolute PATHs)")
 	for _, name := range []string{"j", "workers"} {
 		fs.IntVar(&f.workers, name, 0, "files analysed at once (default: the CPUs this process may use)")
 	}
@@ -161,22 +152,11 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err := so.Validate(); err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	var abs []string
 	for _, p := range f.paths {
 		if _, err := os.Stat(p); err != nil {
 			return fail(ExitUsage, "%v", err)
 		}
-		a, err := filepath.Abs(p)
-		if err != nil {
-			return fail(ExitError, "%v", err)
-		}
-		abs = append(abs, a)
 	}
-	source := f.source
-	if source == "" {
-		source = strings.Join(abs, string(filepath.ListSeparator))
-	}
-
 	budget, err := memory.ParseSize(f.maxMemory)
 	if err != nil {
 		return fail(ExitUsage, "bad --max-memory %q: %v", f.maxMemory, err)
@@ -192,287 +172,39 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		return fail(ExitError, "%v", err)
 	}
 	defer e.close()
-	mm, bo := e.mm, e.bo
-	bo.Source = source
 
-	// Sinks must finish even after an interruption: they get a context that
-	// is not cancelled with ctx.
-	sinkCtx := context.WithoutCancel(ctx)
-	optsHash := optionsFingerprint(f, maxSize)
-	// (Before it is opened: a JSON Lines output that is empty or missing
-	// holds nothing.)
-	outputEmpty := true
-	if st, err := os.Stat(f.output); err == nil && st.Size() > 0 {
-		outputEmpty = false
-	}
-	out, err := openOutput(sinkCtx, f, stdout, optsHash, e.sizes.StoreBatch, e.mm.Budget())
+	// The output must finish even after an interruption: it gets a context
+	// that is not cancelled with ctx.
+	out, closeOut, err := openOutput(context.WithoutCancel(ctx), f, stdout, batch.OptionsHash(so), e.sizes.StoreBatch, e.mm.Budget())
 	if err != nil {
 		return fail(ExitError, "%v", err)
 	}
-
-	// The directory cache of the last complete walk (SQLite only): a
-	// directory whose times and ignore rules have not changed is walked
-	// from it instead of being listed again. (Read before the known files,
-	// which hold the one connection for a while: the walk waits for it.)
-	// A fresh run (nothing stored for the source yet) asks no questions of
-	// the store: no stat of each file before its open.
-	var dirCache *scan.DirCache
-	var dirCacheStored bool
-	fresh := f.noResume
-	if o, ok := out.(*jsonlOutput); ok && (!o.file || outputEmpty) {
-		fresh = true
-	}
-	if o, ok := out.(*sqliteOutput); ok {
-		data, err := o.db.DirCache(sinkCtx, source, optsHash, Version)
-		if err != nil {
-			fmt.Fprintf(stderr, "pybatch analyze: %v; listing every directory\n", err)
-		}
-		dirCache, dirCacheStored = scan.NewDirCache(data), data != nil
-		so.DirCache = dirCache
-		if held, err := o.db.HoldsSource(sinkCtx, source); err == nil && !held {
-			fresh = true
-		}
-	}
-	// Incremental and resumed runs: files whose stored result still holds
-	// are not analysed again (see store.Incremental). What the output holds
-	// is read while the walk starts; the scanner's first question waits.
-	var (
-		inc      *store.Incremental
-		incErr   error
-		incReady = make(chan struct{})
-	)
-	go func() {
-		defer close(incReady)
-		if f.noResume {
-			return
-		}
-		switch o := out.(type) {
-		case *sqliteOutput:
-			inc, incErr = store.NewIncremental(sinkCtx, o.db, o.Run, source, optsHash, Version)
-		case *jsonlOutput:
-			if o.file {
-				inc, incErr = store.NewJSONLResume(o.JSONL, source)
+	defer closeOut()
+	rs, runErr := batch.Run(ctx, batch.Config{
+		Roots:    f.paths,
+		Scan:     so,
+		Batch:    e.bo,
+		Output:   out,
+		Rescan:   f.noResume,
+		Memory:   e.mm,
+		Progress: e.tracker,
+		Count:    e.mode != progress.ModeNone,
+		OnRecord: func(rec *result.Record) {
+			if rec.SkipReason == scan.SkipIgnored {
+				fmt.Fprintf(stderr, "pybatch analyze: %s is ignored by git (a .gitignore above it); nothing under it is analysed unless you pass --no-ignore\n", filepath.Join(rec.Source, filepath.FromSlash(rec.Path)))
 			}
-		}
-		if incErr != nil {
-			incErr = fmt.Errorf("reading what %s already holds: %w", f.output, incErr)
-		}
-	}()
-	loaded := func() *store.Incremental { <-incReady; return inc }
-	// A record is written once what the output holds is known: through inc,
-	// which only touches a record whose content did not change; never when
-	// that could not be read (a JSON Lines file would get duplicates).
-	write := func(ctx context.Context, rec *result.Record) error {
-		if in := loaded(); in != nil {
-			return in.Write(ctx, rec)
-		}
-		if incErr != nil {
-			return incErr
-		}
-		return out.Write(ctx, rec)
-	}
-	var skipErr atomic.Pointer[error]
-	skip := func(path string, size int64, mtime time.Time) bool {
-		in := loaded()
-		if in == nil {
-			return false
-		}
-		done, err := in.Skip(sinkCtx, path, size, mtime)
-		if err != nil {
-			skipErr.CompareAndSwap(nil, &err)
-		}
-		return done
-	}
-	held := func(path string) bool {
-		in := loaded()
-		return in != nil && in.Holds(path)
-	}
-	if !fresh {
-		// The scanner asks before opening a file (one stat instead of an
-		// open and a read), and walks on while the output is read; files
-		// it does not ask about are asked in admitFiles.
-		so.Unchanged, so.OmitUnchanged = skip, true
-		so.UnchangedReady = incReady
-	}
-
-	// The counting walk gives the tracker the run's total ahead of
-	// discovery. A fresh run counts first, for up to countFirst; any other
-	// run counts alongside, from the first file it will analyse or skip: a
-	// re-run with nothing to do never counts.
-	beforeFirst := func() {}
-	if e.mode != progress.ModeNone {
-		countCtx, stopCount := context.WithCancel(ctx)
-		defer stopCount()
-		count := func(so scan.Options) <-chan struct{} {
-			counted := make(chan struct{})
-			go func() {
-				defer close(counted)
-				countFiles(countCtx, f.paths, so, held, e.tracker)
-			}()
-			return counted
-		}
-		if fresh {
-			// The count and the analysis would compete for the same
-			// cores, so counting first makes the run no longer, and the ETA
-			// has its total from the start.
-			cso := so
-			cso.DirCache = nil // (the run's walk records it)
-			select {
-			case <-count(cso):
-			case <-time.After(countFirst):
-			case <-ctx.Done():
-			}
-		} else {
-			cso := so
-			if dirCache != nil {
-				cso.DirCache = dirCache.ReadOnly()
-			}
-			beforeFirst = sync.OnceFunc(func() { count(cso) })
-		}
-	}
-	e.sample(ctx)
-	records, err := batch.Stream(ctx, admitFiles(scan.Scan(ctx, f.paths, so), mm, e.tracker, skip, beforeFirst), bo)
-	if err != nil {
-		<-incReady
-		out.abort()
-		return fail(ExitError, "%v", err)
-	}
-	// This goroutine owns the output, the tracker and the summary: workers
-	// only send records.
-	var sum batch.Summary
-	writeErr := e.drain(sinkCtx, records, write, &sum, func(rec *result.Record) {
-		if rec.SkipReason == scan.SkipIgnored {
-			fmt.Fprintf(stderr, "pybatch analyze: %s is ignored by git (a .gitignore above it); nothing under it is analysed unless you pass --no-ignore\n", rec.Path)
-		}
+		},
 	})
-	<-incReady
-	if writeErr == nil {
-		writeErr = incErr
-	}
-	if p := skipErr.Load(); p != nil && writeErr == nil {
-		writeErr = *p
-	}
-	var kept, touched int
-	if inc != nil {
-		kept, touched = inc.Counts()
-	}
-	// A complete walk of the source saw every file it still holds: the
-	// others are gone.
-	var gone int64
-	if o, ok := out.(*sqliteOutput); ok && writeErr == nil && ctx.Err() == nil {
-		if dirCache.Changed() || !dirCacheStored {
-			if data := dirCache.Encode(); data != nil {
-				writeErr = o.SaveDirCache(sinkCtx, source, optsHash, Version, data)
-			}
-		}
-		if inc != nil && writeErr == nil {
-			gone, writeErr = o.MarkGone(sinkCtx, source)
-		}
-		if writeErr == nil {
-			writeErr = o.SaveKnownSnapshot(sinkCtx, source)
-		}
-	}
-	stats, outcome := e.end(ctx, &sum, writeErr)
-	finishErr := out.finish(sinkCtx, outcome, stats)
 	var extra string
-	if kept+touched > 0 || gone > 0 {
-		extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analysed again), %d with only a new mtime, %d gone from the tree", kept, touched, gone)
+	if rs.Kept+rs.Touched > 0 || rs.Gone > 0 {
+		extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analysed again), %d with only a new mtime, %d gone from the tree", rs.Kept, rs.Touched, rs.Gone)
 	}
-	return e.report(stderr, stats, sum, extra, writeErr, finishErr, fail, f.output)
+	return e.report(stderr, rs, extra, runErr, fail, f.output)
 }
 
-// admitFiles adapts the scanner's stream to the batch: a file that an earlier
-// run already did (unchanged, when not nil, says so and records it) is left
-// out, every other file is counted in the progress total as it is
-// discovered, and a file that could never fit
-// in the memory budget is skipped at once instead of occupying a worker.
-// first is called before the first file is passed on.
-func admitFiles(infos iter.Seq[scan.FileInfo], mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func()) iter.Seq[batch.File] {
-	return func(yield func(batch.File) bool) {
-		defer tr.DiscoveryDone()
-		claimed := func(yield func(scan.FileInfo) bool) {
-			for fi := range infos {
-				if !fi.Unchanged && !yield(fi) { // Unchanged: done in an earlier run
-					return
-				}
-			}
-		}
-		for f := range batch.FromScan(claimed) {
-			if unchanged != nil && unchanged(f.Path, f.Size, f.ModTime) {
-				continue // done in an earlier run
-			}
-			if f.Skip == "" {
-				if err := mm.Check(f.Size); err != nil {
-					f.Skip, f.SkipErr = memory.SkipReasonTooLarge, err
-				}
-			}
-			first()
-			if f.Skip != "" {
-				tr.DiscoveredSkipped(f.Size)
-			} else {
-				tr.Discovered(f.Size)
-			}
-			if !yield(f) {
-				return
-			}
-		}
-	}
-}
-
-// countFiles walks the paths ahead of the run, listing directories and
-// stating each candidate (relative to its directory, without opening it),
-// and gives the tracker the number of files the run will discover and
-// their bytes: the total and the ETA then cover the whole tree instead
-// of what the run's (bounded, lagging) scan has found so far. (Sizes from a
-// sample of one file in 8 were 10% off either way on the full tree, and so
-// was every ETA.) Files the output already holds (held) are left out: a
-// resumed or incremental run skips most of them. It returns the bytes it
-// counted, -1 when ctx ended first.
-func countFiles(ctx context.Context, paths []string, so scan.Options, held func(string) bool, tr *progress.Tracker) int64 {
-	so.ListOnly, so.ListStat, so.Unchanged, so.UnchangedReady = true, true, nil, nil
-	// Summed in the walk's goroutines: handing each file over cost more
-	// than stating it.
-	var files, bytes atomic.Int64
-	so.Tally = func(path string, size int64) {
-		if !held(path) {
-			files.Add(1)
-			bytes.Add(size)
-		}
-	}
-	for range scan.Scan(ctx, paths, so) { // (skips only)
-	}
-	if ctx.Err() != nil {
-		return -1
-	}
-	if files.Load() > 0 {
-		tr.Counted(files.Load(), bytes.Load())
-	}
-	return bytes.Load()
-}
-
-// countFirst bounds how long a fresh run waits for its counting walk (about
-// 50,000 files' worth) before it starts analysing alongside it.
-const countFirst = 500 * time.Millisecond
-
-// optionsFingerprint identifies the options that change results, so that a
-// store can tell results made under other options.
-func optionsFingerprint(f *analyzeFlags, maxSize int64) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00include=%q\x00exclude=%q\x00noignore=%v\x00hidden=%v\x00follow=%v\x00stubs=%v\x00shebang=%v\x00max=%d",
-		Version, f.include, f.exclude, f.noIgnore, f.hidden, f.followSymlinks, f.stubs, f.shebang, maxSize)
-	return hex.EncodeToString(h.Sum(nil))[:16]
-}
-
-// output is where records go: a store.Sink with a way to end the run.
-type output interface {
-	store.Sink
-	// finish commits everything and records how the run ended.
-	finish(ctx context.Context, outcome store.Outcome, stats progress.Stats) error
-	// abort releases the output when nothing was run.
-	abort()
-}
-
-func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash string, batchSize int, budget int64) (output, error) {
+// openOutput opens the output the flags name, and returns it with the
+// function that releases it once the run has finished it (or never began).
+func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash string, batchSize int, budget int64) (store.Output, func(), error) {
 	format := f.format
 	if format == "" {
 		switch ext := strings.ToLower(filepath.Ext(f.output)); {
@@ -487,23 +219,24 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 		if f.output == "-" {
 			// A pipe's reader (jq, head) wants records as they come: small
 			// commits, still whole lines in one write each.
-			return &jsonlOutput{JSONL: store.NewJSONL(stdout, store.JSONLOptions{BatchSize: min(batchSize, 64)})}, nil
+			s := store.NewJSONL(stdout, store.JSONLOptions{BatchSize: min(batchSize, 64)})
+			return s, func() { _ = s.Close() }, nil
 		}
-		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{JSONLOptions: store.JSONLOptions{BatchSize: batchSize}, Resume: !f.noResume, OptionsHash: optsHash, ToolVersion: Version})
+		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{JSONLOptions: store.JSONLOptions{BatchSize: batchSize}, Resume: !f.noResume, OptionsHash: optsHash, ToolVersion: batch.Version})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return &jsonlOutput{JSONL: s, file: true}, nil
+		return s, func() { _ = s.Close() }, nil
 	case "sqlite":
 		if f.output == "-" {
-			return nil, errors.New("SQLite output needs a file name, not -")
+			return nil, nil, errors.New("SQLite output needs a file name, not -")
 		}
 		// A transaction's queued text takes 1% of the memory budget at most.
 		db, err := store.Open(ctx, f.output, store.Options{BatchSize: batchSize, BatchBytes: int(budget / 100)})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: Version, OptionsHash: optsHash, Options: map[string]any{
+		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: optsHash, Options: map[string]any{
 			"paths": f.paths, "include": f.include, "exclude": f.exclude, "no_ignore": f.noIgnore,
 			"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
 			"max_size": f.maxSize, "max_memory": f.maxMemory, "retries": f.retries, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
@@ -511,32 +244,9 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 		}})
 		if err != nil {
 			db.Close()
-			return nil, err
+			return nil, nil, err
 		}
-		return &sqliteOutput{Run: run, db: db}, nil
+		return run, func() { _ = run.Close(); _ = db.Close() }, nil
 	}
-	return nil, fmt.Errorf("unknown --format %q (want sqlite or jsonl)", format)
-}
-
-type jsonlOutput struct {
-	*store.JSONL
-	file bool // a file with a checkpoint (not stdout)
-}
-
-func (o *jsonlOutput) finish(context.Context, store.Outcome, progress.Stats) error { return o.Close() }
-func (o *jsonlOutput) abort()                                                      { _ = o.Close() }
-
-type sqliteOutput struct {
-	*store.Run
-	db *store.DB
-}
-
-func (o *sqliteOutput) finish(ctx context.Context, outcome store.Outcome, stats progress.Stats) error {
-	err := o.Finish(ctx, outcome, stats)
-	return errors.Join(err, o.db.Close())
-}
-
-func (o *sqliteOutput) abort() {
-	_ = o.Close()
-	_ = o.db.Close()
+	return nil, nil, fmt.Errorf("unknown --format %q (want sqlite or jsonl)", format)
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/pybatch/pybatch/batch"
 )
 
 // Exit codes, named as golangci-lint names its own.
@@ -38,7 +40,7 @@ func commands() map[string]command {
 }
 
 // Version is the tool version, recorded with every run's results.
-const Version = "0.1.0-dev"
+const Version = batch.Version
 
 // Run runs pybatch with args (without the program name) and returns the
 // process exit code.

@@ -7,8 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -141,7 +141,7 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	bo := e.bo
 
 	run, err := db.BeginRun(sinkCtx, store.RunInfo{
-		ToolVersion: Version,
+		ToolVersion: batch.Version,
 		// The repeated run's options hash: the records are the ones that
 		// run would have made, so the next incremental analyze with the
 		// same options keeps them.
@@ -152,26 +152,20 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		return fail(ExitError, "%v", err)
 	}
 
-	e.sample(ctx)
-	var sum batch.Summary
-	var writeErr error
-	// One stream per source: a record's source is the batch's.
-	for source, files := range bySource(failed) {
-		bo.Source = source
-		records, err := batch.Stream(ctx, retryFiles(files, bo.MaxSize, e.mm, e.tracker), bo)
-		if err != nil {
-			writeErr = err
-			break
-		}
-		if writeErr = e.drain(sinkCtx, records, run.Write, &sum, nil); writeErr != nil || ctx.Err() != nil {
-			break
-		}
+	files := make(batch.FileList, len(failed))
+	for i, f := range failed {
+		files[i] = batch.File{Source: f.Source, Path: f.Path, OSPath: filepath.Join(f.Source, filepath.FromSlash(f.Path))}
 	}
-	e.tracker.DiscoveryDone()
-	stats, outcome := e.end(ctx, &sum, writeErr)
-	finishErr := run.Finish(sinkCtx, outcome, stats)
+	rs, runErr := batch.Run(ctx, batch.Config{
+		Inputs:   []batch.Input{files},
+		Scan:     scan.Options{MaxSize: settings.maxSize},
+		Batch:    bo,
+		Output:   run,
+		Memory:   e.mm,
+		Progress: e.tracker,
+	})
 	extra := fmt.Sprintf("pybatch retry: %d files that failed in run %d of %s retried as run %d", len(failed), last.ID, path, run.ID())
-	return e.report(stderr, stats, sum, extra, writeErr, finishErr, fail, path)
+	return e.report(stderr, rs, extra, runErr, fail, path)
 }
 
 // settings are the run settings of the run being repeated.
@@ -203,49 +197,4 @@ func or(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// bySource groups failed files by source, in the order Failed gives them
-// (sorted by source, then path).
-func bySource(failed []store.FailedFile) iter.Seq2[string, []store.FailedFile] {
-	return func(yield func(string, []store.FailedFile) bool) {
-		for i := 0; i < len(failed); {
-			j := i + 1
-			for j < len(failed) && failed[j].Source == failed[i].Source {
-				j++
-			}
-			if !yield(failed[i].Source, failed[i:j]) {
-				return
-			}
-			i = j
-		}
-	}
-}
-
-// retryFiles turns failed files into the batch's input, with the size and
-// mtime they have now (a file that is gone or unreadable keeps zeros, and
-// its new record says why it failed again). As in analyze, a file now over
-// the size limit is skipped (too_large), and so is one that could never fit
-// in the memory budget.
-func retryFiles(files []store.FailedFile, maxSize int64, mm *memory.Manager, tr *progress.Tracker) iter.Seq[batch.File] {
-	return func(yield func(batch.File) bool) {
-		for _, f := range files {
-			bf := batch.File{Path: f.Path}
-			if st, err := os.Stat(f.Path); err == nil {
-				bf.Size, bf.ModTime = st.Size(), st.ModTime()
-			}
-			switch {
-			case maxSize > 0 && bf.Size > maxSize:
-				bf.Skip, bf.SkipErr = scan.SkipTooLarge, fmt.Errorf("%d bytes, over the size limit of %d", bf.Size, maxSize)
-			default:
-				if err := mm.Check(bf.Size); err != nil {
-					bf.Skip, bf.SkipErr = memory.SkipReasonTooLarge, err
-				}
-			}
-			tr.Discovered(bf.Size)
-			if !yield(bf) {
-				return
-			}
-		}
-	}
 }

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"os/exec"
 	"time"
@@ -13,8 +11,6 @@ import (
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
 	"github.com/pybatch/pybatch/recovery"
-	"github.com/pybatch/pybatch/result"
-	"github.com/pybatch/pybatch/store"
 )
 
 // runSettings are how files are run, which analyze takes from its flags and
@@ -29,22 +25,19 @@ type runSettings struct {
 	budget       int64 // --max-memory
 }
 
-// engine is the machinery of one run: the memory manager, the batch
-// options built on it, progress and the memory sampler.
+// engine is the machinery of one run that the flags choose: the memory
+// manager, the batch options built on it, and progress.
 type engine struct {
-	start   time.Time
 	mode    progress.Mode
 	mm      *memory.Manager
 	sizes   memory.Batches
 	bo      batch.Options
 	tracker *progress.Tracker
-	sampler *memory.Sampler
 }
 
-// newEngine resolves s into an engine. Its tracker and sampler start with
-// begin; close releases the memory manager.
+// newEngine resolves s into an engine; close releases the memory manager.
 func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, progressEvery time.Duration, stderr io.Writer) (*engine, error) {
-	e := &engine{start: time.Now()}
+	e := &engine{}
 	mode, err := progress.ParseMode(progressMode)
 	if err != nil {
 		return nil, usageError{err}
@@ -60,10 +53,7 @@ func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, pr
 	}
 	e.sizes = memory.BatchSizes(e.mm.Budget(), memory.SizingOptions{})
 	e.bo = batch.Options{
-		InFlight: e.sizes.ChunkFiles,
-		Admit: func(ctx context.Context, file batch.File) (func(), error) {
-			return e.mm.AdmitSize(ctx, file.Size)
-		},
+		InFlight:     e.sizes.ChunkFiles,
 		Analyze:      analyze,
 		Workers:      s.workers,
 		Timeout:      s.timeout,
@@ -95,64 +85,22 @@ func (u usageError) Unwrap() error { return u.error }
 
 func (e *engine) close() { e.mm.Close() }
 
-// sample starts sampling memory for the statistics.
-func (e *engine) sample(ctx context.Context) {
-	e.sampler = memory.StartSampler(ctx, memory.SamplerOptions{})
-}
-
-// drain writes every record, counting it in sum and progress, until the
-// records end or a write fails.
-func (e *engine) drain(ctx context.Context, records iter.Seq[*result.Record], write func(context.Context, *result.Record) error, sum *batch.Summary, each func(*result.Record)) error {
-	for rec := range records {
-		if err := write(ctx, rec); err != nil {
-			return err
-		}
-		sum.Add(rec)
-		e.tracker.Record(rec)
-		if each != nil {
-			each(rec)
-		}
-	}
-	return nil
-}
-
-// end closes progress and returns the run's statistics and outcome.
-func (e *engine) end(ctx context.Context, sum *batch.Summary, writeErr error) (progress.Stats, store.Outcome) {
-	sum.Elapsed = time.Since(e.start)
-	var memSum memory.Summary
-	if e.sampler != nil {
-		memSum = e.sampler.Stop()
-	}
-	admission := e.mm.Stats()
-	stats := e.tracker.Finish(progress.FinishInfo{Memory: &memSum, Admission: &admission})
-	sum.Interrupted = ctx.Err() != nil && writeErr == nil
-	switch {
-	case writeErr != nil:
-		return stats, store.FailedRun
-	case sum.Interrupted:
-		return stats, store.Interrupted
-	}
-	return stats, store.Completed
-}
-
 // report prints the statistics (unless progress is JSON or off) and the
 // summary, and returns the exit code.
-func (e *engine) report(stderr io.Writer, stats progress.Stats, sum batch.Summary, extra string, writeErr, finishErr error, fail func(int, string, ...any) int, output string) int {
+func (e *engine) report(stderr io.Writer, rs batch.RunSummary, extra string, runErr error, fail func(int, string, ...any) int, output string) int {
 	if e.mode != progress.ModeJSON && e.mode != progress.ModeNone {
-		_ = stats.WriteText(stderr)
+		_ = rs.Stats.WriteText(stderr)
 	}
 	if extra != "" {
 		fmt.Fprintln(stderr, extra)
 	}
-	fmt.Fprintln(stderr, "pybatch:", sum.String())
+	fmt.Fprintln(stderr, "pybatch:", rs.Summary.String())
 	switch {
-	case writeErr != nil:
-		return fail(ExitError, "writing %s: %v", output, writeErr)
-	case finishErr != nil:
-		return fail(ExitError, "finishing %s: %v", output, finishErr)
-	case sum.Interrupted:
+	case runErr != nil:
+		return fail(ExitError, "%s: %v", output, runErr)
+	case rs.Interrupted:
 		return ExitInterrupted
-	case sum.Failed > 0:
+	case rs.Failed > 0:
 		return ExitFailures
 	}
 	return ExitOK

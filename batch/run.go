@@ -1,0 +1,605 @@
+package batch
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pybatch/pybatch/memory"
+	"github.com/pybatch/pybatch/progress"
+	"github.com/pybatch/pybatch/result"
+	"github.com/pybatch/pybatch/scan"
+	"github.com/pybatch/pybatch/store"
+)
+
+// Version is pybatch's version. It is recorded with every run's results,
+// and a result stored by another version is analysed again.
+const Version = "0.1.0-dev"
+
+// Config is one run of the pipeline: everything `pybatch analyze` does,
+// which is flag parsing and one call of Run with a Config. Every field but
+// Roots may be left zero.
+type Config struct {
+	// Roots are the directories and files to analyse, as the user gave
+	// them (absolute, or relative to the working directory). See Root for
+	// the name each gets in the records.
+	Roots []string
+	// Inputs yield more files, already named (archives and git revisions
+	// will be Inputs; `pybatch retry` gives a list of Files). They are not
+	// walked, so nothing in them is marked gone.
+	Inputs []Input
+	// Scan chooses the files under each root: globs, ignore rules, links,
+	// the size limit (its zero value takes every *.py file, of any size;
+	// scan.DefaultOptions has the command's 10 MB limit). Its hooks
+	// (Unchanged, DirCache, Tally, ListOnly, ListStat) belong to the
+	// pipeline and must be unset.
+	Scan scan.Options
+	// Batch runs the files: workers, isolation, per-file timeout, retries,
+	// the analysis (nil: DefaultAnalyze). Its Admit belongs to the pipeline
+	// (see Memory); InFlight 0 takes the memory budget's chunk size.
+	Batch Options
+	// Output receives every record (store.Run for SQLite, store.JSONL;
+	// see store.Output). Run finishes it (Output.Finish) but does not close
+	// what it was opened from. nil: the records are only counted and given
+	// to OnRecord.
+	Output store.Output
+	// Rescan analyses every file again instead of skipping the files the
+	// Output holds unchanged (an incremental run) or already has (a
+	// resumed JSON Lines file).
+	Rescan bool
+	// Memory is the memory budget: files are admitted into the workers by
+	// their estimated cost, and a file that could never fit is skipped
+	// (too_large). nil: a manager with memory.DefaultBudget.
+	Memory *memory.Manager
+	// Progress is told of every file found, counted and done, and finished
+	// at the end. nil: a tracker without a display (Summary.Stats is
+	// still filled).
+	Progress *progress.Tracker
+	// Count walks the roots once more, alongside the run (or first, for up
+	// to half a second, in a fresh run), only listing and stating, so that
+	// Progress has the run's total and an ETA from the start.
+	Count bool
+	// OnRecord, when set, is given every record after it was written, on
+	// the goroutine that called Run.
+	OnRecord func(*result.Record)
+}
+
+// An Input yields files to analyse, each named by its source and its path
+// in it (File.Source, File.Path) and read from File.OSPath. A file's Skip,
+// when set, is recorded as is.
+type Input interface {
+	Files(ctx context.Context) iter.Seq[File]
+}
+
+// FileList is an Input of files on disk: each is stated when it is yielded,
+// for the size and modification time in its record (a file that is gone
+// keeps zeros, and its record says why it could not be read).
+type FileList []File
+
+// Files implements Input.
+func (l FileList) Files(ctx context.Context) iter.Seq[File] {
+	return func(yield func(File) bool) {
+		for _, f := range l {
+			if ctx.Err() != nil {
+				return
+			}
+			if st, err := os.Stat(f.osPath()); err == nil && f.Size == 0 && f.ModTime.IsZero() {
+				f.Size, f.ModTime = st.Size(), st.ModTime()
+			}
+			if !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+// RunSummary is what a run did.
+type RunSummary struct {
+	Summary
+	// Roots are the roots as the run named them.
+	Roots []Root
+	// Kept and Touched count the files that an earlier run of the Output
+	// already did: not analysed again, or (same content, new mtime) only
+	// given their new mtime. Gone counts the files the Output held that
+	// the walk no longer found.
+	Kept, Touched int
+	Gone          int64
+	// Stats are the progress tracker's final statistics.
+	Stats progress.Stats
+}
+
+// Root is a root of a run as the pipeline names it. Source is an absolute,
+// cleaned directory with symbolic links resolved, and Prefix the
+// slash-separated path below Source that the root covers ("" for all of
+// it). A directory is its own source, unless it lies inside a source the
+// output already holds or inside another root of the run: it is then the
+// Prefix of that source, so that each file is stored once, under one name,
+// whatever the working directory and the spelling of the root. A file is
+// named inside the directory that holds it.
+type Root struct {
+	Given  string // as the user gave it
+	Source string
+	Prefix string
+	Dir    bool // a directory (else one file)
+}
+
+// OSPath is where the root is on disk.
+func (r Root) OSPath() string {
+	if r.Prefix == "" {
+		return r.Source
+	}
+	return filepath.Join(r.Source, filepath.FromSlash(r.Prefix))
+}
+
+// Rel is the name of the file at osPath (found by walking r) in its source.
+func (r Root) Rel(osPath string) string {
+	root := r.OSPath()
+	if osPath == root {
+		return r.Prefix
+	}
+	below := strings.TrimPrefix(osPath, root)
+	below = strings.TrimPrefix(below, string(filepath.Separator))
+	below = filepath.ToSlash(below)
+	if r.Prefix == "" {
+		return below
+	}
+	return r.Prefix + "/" + below
+}
+
+// ResolveRoots names roots as Run does, given the sources an output holds
+// (see Root). A root that does not exist is an error; a root inside
+// another root of the list is dropped (the other's walk covers it).
+func ResolveRoots(roots []string, held []string) ([]Root, error) {
+	var out []Root
+	for _, given := range roots {
+		abs, err := filepath.Abs(given)
+		if err != nil {
+			return nil, err
+		}
+		st, err := os.Stat(abs)
+		if err != nil {
+			return nil, err
+		}
+		r := Root{Given: given, Dir: st.IsDir()}
+		dir, name := abs, ""
+		if !r.Dir {
+			dir, name = filepath.Dir(abs), filepath.Base(abs)
+		}
+		if dir, err = filepath.EvalSymlinks(dir); err != nil {
+			return nil, err
+		}
+		r.Source, r.Prefix = dir, name
+		out = append(out, r)
+	}
+	// The outermost directory that holds a root names it: a held source,
+	// or a directory root of this run.
+	outers := slices.Clone(held)
+	for _, r := range out {
+		if r.Dir {
+			outers = append(outers, r.Source)
+		}
+	}
+	for i := range out {
+		full := out[i].OSPath()
+		best := ""
+		for _, o := range outers {
+			if _, ok := below(o, full); ok && (best == "" || len(o) < len(best)) {
+				best = o
+			}
+		}
+		if best != "" {
+			rel, _ := below(best, full)
+			out[i].Source, out[i].Prefix = best, filepath.ToSlash(rel)
+		}
+	}
+	// A root covered by another root's walk goes; so does a repeated one.
+	var kept []Root
+	for i, r := range out {
+		covered := false
+		for j, o := range out {
+			if i == j || o.Source != r.Source || !o.Dir {
+				continue
+			}
+			if store.Under(r.Prefix, o.Prefix) && (r.Prefix != o.Prefix || j < i) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
+}
+
+// below returns p's path relative to root when p is root ("") or below it.
+func below(root, p string) (string, bool) {
+	switch {
+	case p == root:
+		return "", true
+	case strings.HasSuffix(root, string(filepath.Separator)):
+		return p[len(root):], strings.HasPrefix(p, root)
+	case strings.HasPrefix(p, root) && p[len(root)] == filepath.Separator:
+		return p[len(root)+1:], true
+	}
+	return "", false
+}
+
+// OptionsHash identifies the options under which the files of a run are
+// selected and analysed, with the tool version: a stored result made under
+// another hash is analysed again.
+func OptionsHash(so scan.Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00include=%q\x00exclude=%q\x00noignore=%v\x00hidden=%v\x00follow=%v\x00stubs=%v\x00shebang=%v\x00max=%d\x00skipdirs=%q\x00venvs=%v",
+		Version, so.Include, so.Exclude, so.NoIgnore, so.Hidden, so.FollowSymlinks, so.Stubs, so.Shebang, so.MaxSize, so.SkipDirs, so.Virtualenvs)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// countFirst bounds how long a fresh run waits for its counting walk before
+// it starts analysing alongside it.
+const countFirst = 500 * time.Millisecond
+
+// walk is one root of a run with what its walk needs.
+type walk struct {
+	Root
+	so       scan.Options
+	dirCache *scan.DirCache
+	stored   bool // dirCache came from the output
+}
+
+// Run runs the pipeline: it walks cfg.Roots, leaves out what the output
+// already holds unchanged, analyses the rest on every core within the
+// memory budget, writes each record to cfg.Output, marks the files a
+// complete walk no longer found as gone, and finishes the output with the
+// run's outcome and statistics.
+//
+// Per-file problems are records, not errors. The error is a configuration
+// error (a root that does not exist, bad options: nothing was written), or
+// one that stopped the run (the output failed): the summary then says what
+// was done. When ctx is cancelled the run stops cleanly: files in flight are
+// abandoned (a later run does them), what was written is committed, and
+// Summary.Interrupted is set.
+func Run(ctx context.Context, cfg Config) (RunSummary, error) {
+	start := time.Now()
+	var rs RunSummary
+	so := cfg.Scan
+	if so.Unchanged != nil || so.DirCache != nil || so.Tally != nil || so.ListOnly || so.ListStat || cfg.Batch.Admit != nil {
+		return rs, errors.New("batch: Config.Scan's hooks and Config.Batch.Admit belong to Run")
+	}
+	if len(cfg.Roots) == 0 && len(cfg.Inputs) == 0 {
+		return rs, errors.New("batch: nothing to analyse: no root and no input")
+	}
+	if err := so.Validate(); err != nil {
+		return rs, err
+	}
+	mm := cfg.Memory
+	if mm == nil {
+		var err error
+		if mm, err = memory.New(memory.Options{}); err != nil {
+			return rs, err
+		}
+		defer mm.Close()
+	}
+	bo := cfg.Batch
+	if bo.InFlight <= 0 {
+		bo.InFlight = memory.BatchSizes(mm.Budget(), memory.SizingOptions{}).ChunkFiles
+	}
+	bo.Admit = func(ctx context.Context, f File) (func(), error) { return mm.AdmitSize(ctx, f.Size) }
+	if _, err := bo.normalize(); err != nil {
+		return rs, err
+	}
+	tracker := cfg.Progress
+	if tracker == nil {
+		tracker = progress.NewTracker(progress.Options{})
+	}
+
+	// Writes go on after an interruption, so that what was done is kept.
+	sinkCtx := context.WithoutCancel(ctx)
+	out := cfg.Output
+	var held []string
+	if out != nil {
+		var err error
+		if held, err = out.Sources(ctx); err != nil {
+			return rs, err
+		}
+	}
+	roots, err := ResolveRoots(cfg.Roots, held)
+	if err != nil {
+		return rs, err
+	}
+	rs.Roots = roots
+	// A source the output held inside a new one becomes part of it.
+	isHeld := map[string]bool{}
+	for _, h := range held {
+		isHeld[h] = true
+	}
+	if m, ok := out.(store.Merger); ok {
+		for _, r := range roots {
+			for _, h := range held {
+				if rel, ok := below(r.Source, h); ok && rel != "" && r.Prefix == "" {
+					if err := m.Merge(sinkCtx, h, r.Source, filepath.ToSlash(rel)); err != nil {
+						return rs, err
+					}
+					isHeld[r.Source] = true
+				}
+			}
+		}
+	}
+
+	// What the output holds of each source is read while the walks start;
+	// the scanner's first question waits for it.
+	var (
+		resume   = map[string]*store.Incremental{}
+		resumeOK = make(chan struct{})
+		loadErr  error
+	)
+	fresh := map[string]bool{}
+	for _, r := range roots {
+		fresh[r.Source] = cfg.Rescan || out == nil || !isHeld[r.Source]
+	}
+	go func() {
+		defer close(resumeOK)
+		for src, f := range fresh {
+			if f {
+				continue
+			}
+			in, err := out.Resume(sinkCtx, src)
+			if err != nil {
+				loadErr = fmt.Errorf("reading what the output holds of %s: %w", src, err)
+				return
+			}
+			if in != nil {
+				resume[src] = in
+			}
+		}
+	}()
+	loaded := func(source string) *store.Incremental { <-resumeOK; return resume[source] }
+
+	var skipErr atomic.Pointer[error]
+	skipper := func(r Root) func(path string, size int64, mtime time.Time) bool {
+		return func(path string, size int64, mtime time.Time) bool {
+			in := loaded(r.Source)
+			if in == nil {
+				return false
+			}
+			done, err := in.Skip(sinkCtx, r.Rel(path), size, mtime)
+			if err != nil {
+				skipErr.CompareAndSwap(nil, &err)
+			}
+			return done
+		}
+	}
+	walks := make([]*walk, len(roots))
+	allFresh := true
+	for i, r := range roots {
+		w := &walk{Root: r, so: so}
+		// The directory cache of the last complete walk of the source: a
+		// directory whose times and ignore rules have not changed is
+		// walked from it instead of being listed again.
+		if dc, ok := out.(store.DirCacher); ok && r.Dir && r.Prefix == "" {
+			data, err := dc.DirCache(sinkCtx, r.Source)
+			if err != nil {
+				return rs, err
+			}
+			w.dirCache, w.stored = scan.NewDirCache(data), data != nil
+			w.so.DirCache = w.dirCache
+		}
+		if !fresh[r.Source] {
+			// The scanner asks before opening a file (one stat instead of
+			// an open and a read), and walks on while the output is read.
+			w.so.Unchanged, w.so.OmitUnchanged = skipper(r), true
+			w.so.UnchangedReady = resumeOK
+			allFresh = false
+		}
+		walks[i] = w
+	}
+
+	// The counting walk gives the tracker the run's total ahead of
+	// discovery. A fresh run counts first, for up to countFirst: counting
+	// and analysing compete for the same cores, so the run takes no
+	// longer, and the ETA has its total from the start. Any other run
+	// counts alongside, from the first file it will analyse or skip: a
+	// re-run with nothing to do never counts.
+	beforeFirst := func() {}
+	if cfg.Count {
+		countCtx, stopCount := context.WithCancel(ctx)
+		defer stopCount()
+		count := func() <-chan struct{} {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				countFiles(countCtx, walks, loaded, tracker)
+			}()
+			return done
+		}
+		if allFresh {
+			select {
+			case <-count():
+			case <-time.After(countFirst):
+			case <-ctx.Done():
+			}
+		} else {
+			beforeFirst = sync.OnceFunc(func() { count() })
+		}
+	}
+
+	sampler := memory.StartSampler(ctx, memory.SamplerOptions{})
+	files := func(yield func(File) bool) {
+		defer tracker.DiscoveryDone()
+		for _, w := range walks {
+			for f := range admitFiles(scan.Scan(ctx, []string{w.OSPath()}, w.so), w.Root, mm, tracker, skipper(w.Root), beforeFirst) {
+				if !yield(f) {
+					return
+				}
+			}
+		}
+		for _, in := range cfg.Inputs {
+			for f := range in.Files(ctx) {
+				if f.Skip == "" && so.MaxSize > 0 && f.Size > so.MaxSize {
+					f.Skip, f.SkipErr = scan.SkipTooLarge, fmt.Errorf("%d bytes, over the size limit of %d", f.Size, so.MaxSize)
+				}
+				if !admit(&f, mm, tracker, beforeFirst) || !yield(f) {
+					return
+				}
+			}
+		}
+	}
+	records, err := Stream(ctx, files, bo)
+	if err != nil {
+		<-resumeOK
+		sampler.Stop()
+		return rs, err
+	}
+	// This goroutine owns the output, the tracker and the summary: workers
+	// only send records.
+	var writeErr error
+	for rec := range records {
+		if in := loaded(rec.Source); in != nil {
+			writeErr = in.Write(sinkCtx, rec)
+		} else if loadErr != nil {
+			writeErr = loadErr // (never write what could duplicate a held record)
+		} else if out != nil {
+			writeErr = out.Write(sinkCtx, rec)
+		}
+		if writeErr != nil {
+			break
+		}
+		rs.Add(rec)
+		tracker.Record(rec)
+		if cfg.OnRecord != nil {
+			cfg.OnRecord(rec)
+		}
+	}
+	<-resumeOK
+	if writeErr == nil {
+		writeErr = loadErr
+	}
+	if p := skipErr.Load(); p != nil && writeErr == nil {
+		writeErr = *p
+	}
+	for _, in := range resume {
+		k, t := in.Counts()
+		rs.Kept += k
+		rs.Touched += t
+	}
+	// A complete walk saw every file still there: the others are gone.
+	if out != nil && writeErr == nil && ctx.Err() == nil {
+		for _, w := range walks {
+			if dc, ok := out.(store.DirCacher); ok && w.dirCache != nil && (w.dirCache.Changed() || !w.stored) {
+				if data := w.dirCache.Encode(); data != nil {
+					if writeErr = dc.SaveDirCache(sinkCtx, w.Source, data); writeErr != nil {
+						break
+					}
+				}
+			}
+			var gone int64
+			if gone, writeErr = out.Walked(sinkCtx, w.Source, w.Prefix); writeErr != nil {
+				break
+			}
+			rs.Gone += gone
+		}
+	}
+	rs.Elapsed = time.Since(start)
+	memSum := sampler.Stop()
+	admission := mm.Stats()
+	rs.Stats = tracker.Finish(progress.FinishInfo{Memory: &memSum, Admission: &admission})
+	rs.Interrupted = ctx.Err() != nil && writeErr == nil
+	outcome := store.Completed
+	switch {
+	case writeErr != nil:
+		outcome = store.FailedRun
+	case rs.Interrupted:
+		outcome = store.Interrupted
+	}
+	if out != nil {
+		if err := out.Finish(sinkCtx, outcome, rs.Stats); err != nil && writeErr == nil {
+			writeErr = fmt.Errorf("finishing the output: %w", err)
+		}
+	}
+	return rs, writeErr
+}
+
+// admitFiles adapts one root's scan to the batch: each file gets its name
+// in the source; a file that an earlier run already did (unchanged says so,
+// and records it) is left out; every other file is counted in the progress
+// total as it is discovered, and a file that could never fit in the memory
+// budget is skipped at once instead of occupying a worker. first is called
+// before the first file is passed on.
+func admitFiles(infos iter.Seq[scan.FileInfo], root Root, mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func()) iter.Seq[File] {
+	return func(yield func(File) bool) {
+		for fi := range infos {
+			if fi.Unchanged {
+				continue // done in an earlier run
+			}
+			if unchanged(fi.Path, fi.Size, fi.ModTime) {
+				continue
+			}
+			f := File{Source: root.Source, Path: root.Rel(fi.Path), OSPath: fi.Path, Size: fi.Size, ModTime: fi.ModTime, Skip: fi.Skip, SkipErr: fi.Err}
+			if !admit(&f, mm, tr, first) || !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+// admit skips f when it could never fit in the memory budget, and counts
+// it in the progress total. It always returns true (for use in a chain).
+func admit(f *File, mm *memory.Manager, tr *progress.Tracker, first func()) bool {
+	if f.Skip == "" {
+		if err := mm.Check(f.Size); err != nil {
+			f.Skip, f.SkipErr = memory.SkipReasonTooLarge, err
+		}
+	}
+	first()
+	if f.Skip != "" {
+		tr.DiscoveredSkipped(f.Size)
+	} else {
+		tr.Discovered(f.Size)
+	}
+	return true
+}
+
+// countFiles walks the roots ahead of the run, listing directories and
+// stating each candidate (relative to its directory, without opening it),
+// and gives the tracker the number of files the run will discover and
+// their bytes, so that the total and the ETA cover the whole tree instead
+// of what the run's (bounded, lagging) scan has found so far. Files the
+// output already holds are left out: an incremental run skips most of
+// them.
+func countFiles(ctx context.Context, walks []*walk, loaded func(string) *store.Incremental, tr *progress.Tracker) {
+	var files, bytes atomic.Int64
+	for _, w := range walks {
+		so := w.so
+		so.ListOnly, so.ListStat, so.Unchanged, so.UnchangedReady, so.OmitUnchanged = true, true, nil, nil, false
+		if so.DirCache != nil {
+			so.DirCache = so.DirCache.ReadOnly()
+		}
+		var in *store.Incremental
+		if w.so.Unchanged != nil {
+			in = loaded(w.Source)
+		}
+		// Summed in the walk's goroutines: handing each file over cost
+		// more than stating it.
+		so.Tally = func(path string, size int64) {
+			if in == nil || !in.Holds(w.Rel(path)) {
+				files.Add(1)
+				bytes.Add(size)
+			}
+		}
+		for range scan.Scan(ctx, []string{w.OSPath()}, so) { // (skips only)
+		}
+	}
+	if ctx.Err() == nil && files.Load() > 0 {
+		tr.Counted(files.Load(), bytes.Load())
+	}
+}

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Output is the destination of one run of the pipeline (batch.Run): a Sink
+// that also knows what it already holds, so that a run skips what an
+// earlier one did, and how to end. The SQLite Run and the JSON Lines sink
+// implement it; so will every later format.
+//
+// A source is the absolute path of an analysed tree; a file is named by its
+// slash-separated path relative to its source (see result.Record).
+type Output interface {
+	Sink
+	// Sources lists the sources the output holds files of, so that a root
+	// inside one of them is analysed as part of it.
+	Sources(ctx context.Context) ([]string, error)
+	// Resume returns what the output holds about source's files (nil when
+	// it holds none): the pipeline skips through it the files that need no
+	// analysis and writes through it every record of source.
+	Resume(ctx context.Context, source string) (*Incremental, error)
+	// Walked is told that a walk of prefix (a path relative to source, ""
+	// for all of it) completed: files the output held there and the walk
+	// did not see are gone. It returns how many.
+	Walked(ctx context.Context, source, prefix string) (gone int64, err error)
+	// Finish commits everything and records how the run ended, with its
+	// statistics (nil when there are none). Nothing is written after it.
+	Finish(ctx context.Context, outcome Outcome, stats any) error
+}
+
+// Merger is an Output that can take a source's files into another source
+// that contains it, so that a tree analysed in parts and then whole holds
+// each file once.
+type Merger interface {
+	// Merge renames inner's files to paths under outer (inner is the
+	// directory prefix of outer) and removes inner. Where outer already
+	// holds a file, the newer record is kept.
+	Merge(ctx context.Context, inner, outer, prefix string) error
+}
+
+// DirCacher is an Output that keeps each source's directory cache (see
+// scan.DirCache) from one complete walk to the next.
+type DirCacher interface {
+	// DirCache returns the stored cache of source, or nil.
+	DirCache(ctx context.Context, source string) ([]byte, error)
+	// SaveDirCache replaces it.
+	SaveDirCache(ctx context.Context, source string, data []byte) error
+}
+
+var (
+	_ Output    = (*Run)(nil)
+	_ Merger    = (*Run)(nil)
+	_ DirCacher = (*Run)(nil)
+	_ Output    = (*JSONL)(nil)
+)
+
+// Sources implements Output.
+func (r *Run) Sources(ctx context.Context) ([]string, error) {
+	rows, err := r.db.sql.QueryContext(ctx, `SELECT name FROM sources WHERE EXISTS (SELECT 1 FROM files WHERE source_id = sources.id) ORDER BY name`)
+	if err != nil {
+		return nil, describe(r.db.path, "reading the sources of", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, describe(r.db.path, "reading the sources of", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Resume implements Output: the rules of an incremental run (see
+// Incremental), under the run's options hash and tool version.
+func (r *Run) Resume(ctx context.Context, source string) (*Incremental, error) {
+	held, err := r.db.HoldsSource(ctx, source)
+	if err != nil || !held {
+		return nil, err
+	}
+	return NewIncremental(ctx, r.db, r, source, r.info.OptionsHash, r.info.ToolVersion)
+}
+
+// Walked implements Output: MarkGone, then a new snapshot of what the
+// source holds for the next run (see SaveKnownSnapshot).
+func (r *Run) Walked(ctx context.Context, source, prefix string) (int64, error) {
+	n, err := r.MarkGone(ctx, source, prefix)
+	if err != nil {
+		return n, err
+	}
+	return n, r.SaveKnownSnapshot(ctx, source)
+}
+
+// DirCache implements DirCacher, for the run's options and tool version.
+func (r *Run) DirCache(ctx context.Context, source string) ([]byte, error) {
+	return r.db.DirCache(ctx, source, r.info.OptionsHash, r.info.ToolVersion)
+}
+
+// SaveDirCache implements DirCacher.
+func (r *Run) SaveDirCache(ctx context.Context, source string, data []byte) error {
+	return r.saveDirCache(ctx, source, r.info.OptionsHash, r.info.ToolVersion, data)
+}
+
+// Merge implements Merger.
+func (r *Run) Merge(ctx context.Context, inner, outer, prefix string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.flush(ctx); err != nil {
+		return err
+	}
+	if err := mergeSource(ctx, r.db.sql, inner, outer, prefix); err != nil {
+		return describe(r.db.path, fmt.Sprintf("merging source %s into %s in", inner, outer), err)
+	}
+	return nil
+}
+
+// execer is what mergeSource needs of a *sql.DB or *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// mergeSource moves inner's files to outer, their paths prefixed by prefix
+// + "/", in one transaction (or in tx, when db is one).
+func mergeSource(ctx context.Context, db execer, inner, outer, prefix string) error {
+	if b, ok := db.(interface {
+		BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+	}); ok {
+		tx, err := b.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := mergeSource(ctx, tx, inner, outer, prefix); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}
+	var in, out int64
+	err := db.QueryRowContext(ctx, `SELECT id FROM sources WHERE name = ?`, inner).Scan(&in)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = db.QueryRowContext(ctx, `INSERT INTO sources (name, created_at) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`, outer, timestamp(time.Now())).Scan(&out)
+	if err != nil {
+		return err
+	}
+	p := prefix + "/"
+	// Where both hold a file, the record of the later run wins; the other
+	// goes with its report and syntax error.
+	const loser = `SELECT f.id FROM files f JOIN files g ON g.path = ? || f.path
+		WHERE f.source_id = ? AND g.source_id = ? AND f.run_id < g.run_id
+		UNION ALL
+		SELECT g.id FROM files f JOIN files g ON g.path = ? || f.path
+		WHERE f.source_id = ? AND g.source_id = ? AND f.run_id >= g.run_id`
+	for _, table := range []string{"reports", "syntax_errors"} {
+		if _, err := db.ExecContext(ctx, `DELETE FROM `+table+` WHERE file_id IN (`+loser+`)`, p, in, out, p, in, out); err != nil {
+			return err
+		}
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM files WHERE id IN (`+loser+`)`, p, in, out, p, in, out); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE files SET source_id = ?, path = ? || path WHERE source_id = ?`, out, p, in); err != nil {
+		return err
+	}
+	for _, table := range []string{"dir_cache", "known_snapshot"} {
+		if _, err := db.ExecContext(ctx, `DELETE FROM `+table+` WHERE source_id IN (?, ?)`, in, out); err != nil {
+			return err
+		}
+	}
+	_, err = db.ExecContext(ctx, `DELETE FROM sources WHERE id = ?`, in)
+	return err
+}
+
+// Sources implements Output: the sources of the committed lines of a file
+// output (none for a stream).
+func (s *JSONL) Sources(context.Context) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	err := s.eachLine(func(k knownLine) {
+		if !seen[k.source] {
+			seen[k.source] = true
+			out = append(out, k.source)
+		}
+	})
+	return out, err
+}
+
+// Resume implements Output: a resumed file output skips every path of
+// source it holds (see NewJSONLResume); a stream holds nothing.
+func (s *JSONL) Resume(_ context.Context, source string) (*Incremental, error) {
+	if s.f == nil || s.ckpt.Offset == 0 {
+		return nil, nil
+	}
+	in, err := NewJSONLResume(s, source)
+	if err != nil || in.Len() == 0 {
+		return nil, err
+	}
+	return in, nil
+}
+
+// Walked implements Output: JSON Lines only append, so nothing is marked
+// gone.
+func (s *JSONL) Walked(context.Context, string, string) (int64, error) { return 0, nil }
+
+// Finish implements Output: it commits and closes the output (the outcome
+// and statistics are the caller's to report).
+func (s *JSONL) Finish(context.Context, Outcome, any) error { return s.Close() }
