@@ -67,12 +67,7 @@ func (p *parser) starExpressions() ast.Expr {
 	}
 	m := p.exprMark()
 	p.pushExpr(e)
-	for p.accept(tCOMMA) {
-		if !p.startsExpression() {
-			break
-		}
-		p.pushExpr(p.starExpression())
-	}
+	p.moreElems(p.startsExpression, func() { p.pushExpr(p.starExpression()) })
 	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Loc = p.loc(first)
 	t.Elts = p.popExprs(m)
@@ -88,12 +83,7 @@ func (p *parser) expressions() ast.Expr {
 	}
 	m := p.exprMark()
 	p.pushExpr(e)
-	for p.accept(tCOMMA) {
-		if !p.startsExpression() {
-			break
-		}
-		p.pushExpr(p.expression())
-	}
+	p.moreElems(p.startsExpression, func() { p.pushExpr(p.expression()) })
 	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Loc = p.loc(first)
 	t.Elts = p.popExprs(m)
@@ -616,12 +606,7 @@ func (p *parser) slices() ast.Expr {
 	}
 	m := p.exprMark()
 	p.pushExpr(e)
-	for p.accept(tCOMMA) {
-		if p.at(tRSQB) {
-			break
-		}
-		p.pushExpr(p.sliceOrStarred(true))
-	}
+	p.moreElems(p.notAt(tRSQB), func() { p.pushExpr(p.sliceOrStarred(true)) })
 	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Elts = p.popExprs(m)
 	t.Loc = p.loc(first)
@@ -876,12 +861,7 @@ func (p *parser) parenAtom() ast.Expr {
 	if p.at(tCOMMA) {
 		m := p.exprMark()
 		p.pushExpr(e)
-		for p.accept(tCOMMA) {
-			if p.at(tRPAR) {
-				break
-			}
-			p.pushExpr(p.starNamedExpression())
-		}
+		p.moreElems(p.notAt(tRPAR), func() { p.pushExpr(p.starNamedExpression()) })
 		p.skipExpect(tRPAR)
 		t := p.slabs.tuple.new(p.slabs.remain / 700)
 		t.Elts = p.popExprs(m)
@@ -916,12 +896,7 @@ func (p *parser) listAtom() ast.Expr {
 	}
 	m := p.exprMark()
 	p.pushExpr(e)
-	for p.accept(tCOMMA) {
-		if p.at(tRSQB) {
-			break
-		}
-		p.pushExpr(p.starNamedExpression())
-	}
+	p.moreElems(p.notAt(tRSQB), func() { p.pushExpr(p.starNamedExpression()) })
 	p.skipExpect(tRSQB)
 	l := &ast.List{Elts: p.popExprs(m), Ctx: ast.Load}
 	l.Loc = p.loc(open)
@@ -967,12 +942,7 @@ func (p *parser) braceAtom() ast.Expr {
 	}
 	m := p.exprMark()
 	p.pushExpr(first)
-	for p.accept(tCOMMA) {
-		if p.at(tRBRACE) {
-			break
-		}
-		p.pushExpr(p.starNamedExpression())
-	}
+	p.moreElems(p.notAt(tRBRACE), func() { p.pushExpr(p.starNamedExpression()) })
 	p.skipExpect(tRBRACE)
 	s := &ast.Set{Elts: p.popExprs(m)}
 	s.Loc = p.loc(open)
@@ -980,20 +950,11 @@ func (p *parser) braceAtom() ast.Expr {
 }
 
 // dictRest parses the remaining items of a dict display; key/value is the
-// first pair when already parsed (key nil and value nil when not).
+// first pair when already parsed (key nil and value nil when not: the
+// current token starts the first item).
 func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 	var keys, values []ast.Expr
-	if value != nil {
-		keys = append(keys, key)
-		values = append(values, value)
-		if !p.accept(tCOMMA) {
-			p.skipExpect(tRBRACE)
-			d := &ast.Dict{Keys: keys, Values: values}
-			d.Loc = p.loc(open)
-			return d
-		}
-	}
-	for !p.at(tRBRACE) {
+	item := func() {
 		if p.at(tDOUBLESTAR) {
 			st := p.next()
 			keys = append(keys, nil)
@@ -1010,10 +971,14 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 			keys = append(keys, k)
 			values = append(values, p.expression())
 		}
-		if !p.accept(tCOMMA) {
-			break
-		}
 	}
+	if value != nil {
+		keys = append(keys, key)
+		values = append(values, value)
+	} else {
+		item()
+	}
+	p.moreElems(p.notAt(tRBRACE), item)
 	p.skipExpect(tRBRACE)
 	d := &ast.Dict{Keys: keys, Values: values}
 	d.Loc = p.loc(open)

@@ -469,6 +469,27 @@ func (p *parser) accept(k uint8) bool {
 	return true
 }
 
+// moreElems parses the rest of a comma-separated list after an element:
+// (',' elem)* [','], the grammar's `','.elem+ [',']` once the first
+// element is parsed. After each comma, more reports whether an element
+// follows (false: the comma was a trailing one and ends the list); a nil
+// more means that an element always follows a comma (no trailing comma).
+// elem parses one element and puts it where the caller collects them.
+func (p *parser) moreElems(more func() bool, elem func()) {
+	for p.accept(tCOMMA) {
+		if more != nil && !more() {
+			return
+		}
+		elem()
+	}
+}
+
+// notAt returns a more func for moreElems: an element follows unless the
+// current token is k (the list's closing bracket).
+func (p *parser) notAt(k uint8) func() bool {
+	return func() bool { return !p.at(k) }
+}
+
 // expect consumes a token of kind k or fails the parse.
 func (p *parser) expect(k uint8) tok {
 	t := *p.peek()

@@ -57,12 +57,7 @@ func (p *parser) subjectExpr() ast.Expr {
 	}
 	m := p.exprMark()
 	p.pushExpr(e)
-	for p.accept(tCOMMA) {
-		if !p.startsExpression() {
-			break
-		}
-		p.pushExpr(p.starNamedExpression())
-	}
+	p.moreElems(p.startsExpression, func() { p.pushExpr(p.starNamedExpression()) })
 	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Elts = p.popExprs(m)
 	t.Loc = p.loc(start)
@@ -80,12 +75,8 @@ func (p *parser) casePatterns() ast.Pattern {
 		return first
 	}
 	pats := []ast.Pattern{first}
-	for p.accept(tCOMMA) {
-		if p.at(tCOLON) || p.at(kwIf) {
-			break
-		}
-		pats = append(pats, p.maybeStarPattern())
-	}
+	more := func() bool { return !p.at(tCOLON) && !p.at(kwIf) }
+	p.moreElems(more, func() { pats = append(pats, p.maybeStarPattern()) })
 	s := &ast.MatchSequence{Patterns: pats}
 	s.Loc = p.loc(start)
 	return s
@@ -189,13 +180,10 @@ func (p *parser) closedPattern() ast.Pattern {
 			return first // group pattern
 		}
 		pats := []ast.Pattern{first}
-		p.skipExpect(tCOMMA)
-		for !p.at(tRPAR) {
-			pats = append(pats, p.maybeStarPattern())
-			if !p.accept(tCOMMA) {
-				break
-			}
+		if !p.at(tCOMMA) {
+			p.fail()
 		}
+		p.moreElems(p.notAt(tRPAR), func() { pats = append(pats, p.maybeStarPattern()) })
 		p.skipExpect(tRPAR)
 		s := &ast.MatchSequence{Patterns: pats}
 		s.Loc = p.loc(t)
@@ -203,11 +191,10 @@ func (p *parser) closedPattern() ast.Pattern {
 	case tLSQB:
 		p.skip()
 		pats := []ast.Pattern{}
-		for !p.at(tRSQB) {
-			pats = append(pats, p.maybeStarPattern())
-			if !p.accept(tCOMMA) {
-				break
-			}
+		elem := func() { pats = append(pats, p.maybeStarPattern()) }
+		if !p.at(tRSQB) {
+			elem()
+			p.moreElems(p.notAt(tRSQB), elem)
 		}
 		p.skipExpect(tRSQB)
 		s := &ast.MatchSequence{Patterns: pats}
@@ -342,7 +329,7 @@ func (p *parser) mappingPattern() ast.Pattern {
 func (p *parser) classPattern(start tok, cls ast.Expr) ast.Pattern {
 	p.skip() // '('
 	c := &ast.MatchClass{Cls: cls, Patterns: []ast.Pattern{}, KwdAttrs: []string{}, KwdPatterns: []ast.Pattern{}}
-	for !p.at(tRPAR) {
+	arg := func() {
 		if p.isName() && p.peekAt(1).kind == tEQUAL {
 			n := p.next()
 			p.skip()
@@ -355,9 +342,10 @@ func (p *parser) classPattern(start tok, cls ast.Expr) ast.Pattern {
 			}
 			c.Patterns = append(c.Patterns, pat)
 		}
-		if !p.accept(tCOMMA) {
-			break
-		}
+	}
+	if !p.at(tRPAR) {
+		arg()
+		p.moreElems(p.notAt(tRPAR), arg)
 	}
 	p.skipExpect(tRPAR)
 	c.Loc = p.loc(start)

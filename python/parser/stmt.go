@@ -112,15 +112,9 @@ func (p *parser) simpleStmt() ast.Stmt {
 	case kwDel:
 		p.skip()
 		m := p.exprMark()
-		for {
-			p.pushExpr(p.delTarget())
-			if !p.accept(tCOMMA) {
-				break
-			}
-			if p.at(tSEMI) || p.at(tNEWLINE) {
-				break
-			}
-		}
+		p.pushExpr(p.delTarget())
+		more := func() bool { return !p.at(tSEMI) && !p.at(tNEWLINE) }
+		p.moreElems(more, func() { p.pushExpr(p.delTarget()) })
 		if !p.at(tSEMI) && !p.at(tNEWLINE) {
 			p.fail()
 		}
@@ -142,13 +136,9 @@ func (p *parser) simpleStmt() ast.Stmt {
 	case kwGlobal, kwNonlocal:
 		p.skip()
 		var names []string
-		for {
-			n := p.expect(tNAME)
-			names = append(names, p.ident(n))
-			if !p.accept(tCOMMA) {
-				break
-			}
-		}
+		name := func() { names = append(names, p.ident(p.expect(tNAME))) }
+		name()
+		p.moreElems(nil, name)
 		if t.kind == kwGlobal {
 			g := &ast.Global{Names: names}
 			g.Loc = p.loc(t)
@@ -319,7 +309,7 @@ func (p *parser) typeParams() []ast.TypeParam {
 		p.failTok(*p.peek(), "Type parameter list cannot be empty")
 	}
 	var tps []ast.TypeParam
-	for {
+	param := func() {
 		t := *p.peek()
 		switch t.kind {
 		case tNAME:
@@ -354,10 +344,9 @@ func (p *parser) typeParams() []ast.TypeParam {
 		default:
 			p.fail()
 		}
-		if !p.accept(tCOMMA) || p.at(tRSQB) {
-			break
-		}
 	}
+	param()
+	p.moreElems(p.notAt(tRSQB), param)
 	p.skipExpect(tRSQB)
 	return tps
 }
@@ -368,13 +357,8 @@ func (p *parser) importName() ast.Stmt {
 	if p.at(tNEWLINE) {
 		p.failTok(start, "Expected one or more names after 'import'")
 	}
-	var names []*ast.Alias
-	for {
-		names = append(names, p.dottedAsName())
-		if !p.accept(tCOMMA) {
-			break
-		}
-	}
+	names := []*ast.Alias{p.dottedAsName()}
+	p.moreElems(nil, func() { names = append(names, p.dottedAsName()) })
 	im := &ast.Import{Names: names}
 	im.Loc = p.loc(start)
 	return im
@@ -635,26 +619,16 @@ func (p *parser) withStmt(start tok, async bool) ast.Stmt {
 	var items []*ast.WithItem
 	parenthesized := p.at(tLPAR) && p.try(func() {
 		p.skip()
-		items = nil
-		for {
-			items = append(items, p.withItem())
-			if !p.accept(tCOMMA) || p.at(tRPAR) {
-				break
-			}
-		}
+		items = []*ast.WithItem{p.withItem()}
+		p.moreElems(p.notAt(tRPAR), func() { items = append(items, p.withItem()) })
 		p.skipExpect(tRPAR)
 		if !p.at(tCOLON) {
 			p.fail()
 		}
 	})
 	if !parenthesized {
-		items = nil
-		for {
-			items = append(items, p.withItem())
-			if !p.accept(tCOMMA) {
-				break
-			}
-		}
+		items = []*ast.WithItem{p.withItem()}
+		p.moreElems(nil, func() { items = append(items, p.withItem()) })
 	}
 	p.expectColon()
 	body := p.block("'with' statement", start.start.Line)
@@ -705,12 +679,7 @@ func (p *parser) tryStmt() ast.Stmt {
 				m := p.exprMark()
 				p.pushExpr(h.Type)
 				first := exprStartTok
-				for p.accept(tCOMMA) {
-					if p.at(tCOLON) {
-						break
-					}
-					p.pushExpr(p.expression())
-				}
+				p.moreElems(p.notAt(tCOLON), func() { p.pushExpr(p.expression()) })
 				tup := p.slabs.tuple.new(p.slabs.remain / 700)
 				tup.Elts = p.popExprs(m)
 				tup.Loc = p.loc(first)

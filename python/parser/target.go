@@ -70,12 +70,7 @@ func (p *parser) starTargets() ast.Expr {
 	}
 	m := p.exprMark()
 	p.pushExpr(e)
-	for p.accept(tCOMMA) {
-		if !p.startsTarget() {
-			break
-		}
-		p.pushExpr(p.starTarget())
-	}
+	p.moreElems(p.startsTarget, func() { p.pushExpr(p.starTarget()) })
 	t := p.slabs.tuple.new(p.slabs.remain / 700)
 	t.Elts = p.popExprs(m)
 	t.Ctx = ast.Store
@@ -155,7 +150,7 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 	)
 	state := stPos
 	sawDefault := false
-	for !p.at(end) {
+	param := func() {
 		t := *p.peek()
 		switch {
 		case t.kind == tSLASH:
@@ -226,9 +221,10 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 		default:
 			p.fail()
 		}
-		if !p.accept(tCOMMA) {
-			break
-		}
+	}
+	if !p.at(end) {
+		param()
+		p.moreElems(p.notAt(end), param)
 	}
 	if !p.at(end) {
 		p.fail()
