@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -69,13 +70,7 @@ func barDemo(hold string) int {
 }
 
 func TestBarInRealTerminal(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux is required when CI=true: apt-get install -y tmux")
-		}
-		t.Skip("tmux not installed (apt-get install -y tmux)")
-	}
+	tmux := testenv.RequireCommand(t, "tmux")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

@@ -5,22 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"os"
 	"reflect"
-	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/result"
 )
 
 func TestHistogramQuantiles(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
+	r := testenv.FixedRand(t, 1)
 	var h histogram
 	var all []time.Duration
 	for range 200_000 {
@@ -104,37 +100,6 @@ func TestStatsFromRecords(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, st) {
 		t.Errorf("JSON round trip: %v\n%s", err, b)
 	}
-}
-
-func TestStatsCPU(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the independent CPU reading is /proc/self/stat")
-	}
-	tr := NewTracker(Options{})
-	start := procTicks(t)
-	x := 0.0
-	for procTicks(t)-start < 25 { // 250ms of CPU by the kernel's count, however long that takes on a busy machine
-		for range 100_000 {
-			x += math.Sqrt(x + 1)
-		}
-	}
-	st := tr.Finish(FinishInfo{})
-	if cpu := st.UserCPUSeconds + st.SystemCPUSeconds; cpu < 0.2 || cpu > st.WallSeconds*float64(runtime.NumCPU())+0.1 {
-		t.Errorf("250ms of CPU measured as %v user + %v system, wall %v (x=%v)", st.UserCPUSeconds, st.SystemCPUSeconds, st.WallSeconds, x)
-	}
-}
-
-// procTicks is utime+stime of this process in clock ticks (USER_HZ, 100 on
-// Linux), from /proc/self/stat: a source independent of getrusage.
-func procTicks(t *testing.T) int64 {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	s, _ := strconv.ParseInt(f[12], 10, 64)
-	return u + s
 }
 
 func TestStatsWriteText(t *testing.T) {
