@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/pybatch/pybatch/analysis/internal/raw"
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/python/source"
@@ -67,24 +68,25 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 		r.LinesError = "the file cannot be decoded: " + derr.Error()
 		return r
 	}
-	// text is not modified while rawScan reads it: no copy needed.
-	var starts []int32
+	// The line metrics pass also records where the lines start, which the
+	// tree walk needs to turn positions into offsets.
+	var x raw.Extras
 	if len(text) < math.MaxInt32 {
 		sp := lineStartsPool.Get().(*[]int32)
-		defer func() { *sp = starts[:0]; lineStartsPool.Put(sp) }()
-		starts = append((*sp)[:0], 0)
+		defer func() { *sp = x.LineStarts[:0]; lineStartsPool.Put(sp) }()
+		x.LineStarts = append((*sp)[:0], 0)
 	}
-	m, defs, starts, err := rawScan(unsafe.String(unsafe.SliceData(text), len(text)), starts)
+	m, err := raw.Metrics(text, &x)
 	if err != nil {
 		r.LinesError = err.Error()
 	} else {
-		r.Lines = m
+		r.Lines = LineMetrics(m)
 	}
 	if perr != nil {
 		r.SyntaxError = syntaxError(perr)
 		return r
 	}
-	analyzeModule(r, mod, text, defs, starts, opts)
+	analyzeModule(r, mod, text, x.DefLines, x.LineStarts, opts)
 	return r
 }
 
@@ -105,7 +107,7 @@ func syntaxError(err error) *SyntaxError {
 // number of definitions, so that the large Definition values are seldom
 // copied while the slice grows.
 //
-// starts holds the offsets of the first lines of text (see rawScan).
+// starts holds the offsets of the first lines of text (raw.Extras.LineStarts).
 func analyzeModule(r *Report, mod *ast.Module, text []byte, defsHint int, starts []int32, opts Options) {
 	w := walker{r: r, text: text, opts: opts, defsHint: defsHint, starts: starts, curLine: 1}
 	r.Definitions = make([]Definition, 0, defsHint)
@@ -194,7 +196,7 @@ type walker struct {
 	docs      []string // docstrings of definitions; never grown in place
 	defsHint  int
 	text      []byte
-	starts    []int32 // offsets of the first lines (from rawScan)
+	starts    []int32 // offsets of the first lines (from raw.Metrics)
 	// a cursor for offset, past the lines in starts: line curLine (1-based) starts at text[curOff];
 	// the walk asks for positions in about source order, so moving it is
 	// cheaper than a table of all line starts

@@ -81,34 +81,3 @@ func threadCPU(b *testing.B) time.Duration {
 	}
 	return time.Duration(ts.Nano())
 }
-
-// BenchmarkRawMetrics times the radon raw emulation alone on the same corpus.
-//
-//	go test ./analysis -run '^$' -bench BenchmarkRawMetrics
-func BenchmarkRawMetrics(b *testing.B) {
-	files := stdlibFiles(b, testenv.Stdlib(b))
-	var texts []string
-	var total int64
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		text, _, err := source.Decode(src)
-		if err != nil {
-			continue
-		}
-		texts = append(texts, string(text))
-		total += int64(len(text))
-	}
-	b.SetBytes(total)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	c0 := threadCPU(b)
-	for b.Loop() {
-		for _, t := range texts {
-			_, _ = rawMetrics(t)
-		}
-	}
-	b.ReportMetric((threadCPU(b)-c0).Seconds()*1e3/float64(b.N), "cpu-ms/pass")
-}
