@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,31 +18,23 @@ import (
 const DefaultBudget int64 = 500_000_000
 
 // DefaultRatio is the estimated peak memory per source byte while one file is
-// analysed (raw bytes, decoded text, tokens, AST, report). Measured by
-// BenchmarkRatio (memory/internal/ratio) with the real analysis.Analyze on
-// the Python 3.11 standard library (2,116 files, 45 MB): it allocates 9.1
-// bytes per source byte overall and 7.3 on files of 100 kB and more (an
-// upper bound of the peak: nothing is collected meanwhile); decode + parse
-// with the tree held still live after a GC is 7.7 (6.0 on large files).
-// 12 leaves a margin of a third over both (it was 20 when the front end
-// allocated 16.1 bytes per source byte):
+// analysed (raw bytes, decoded text, tokens, AST, report). It is set a third
+// above what BenchmarkRatio (memory/internal/ratio) measures with the real
+// analysis.Analyze, both the bytes allocated per source byte (an upper bound
+// of the peak: nothing is collected meanwhile) and what stays live with the
+// tree held, so that admission errs on the side of the budget. Re-measure it
+// when the front end's allocations change (figures in bench/NOTES.md):
 //
 //	go test -run '^$' -bench Ratio -benchtime 1x ./memory/internal/ratio/
 const DefaultRatio = 12.0
 
 // DefaultPerFile is the fixed cost of one file in flight, whatever its size:
 // a worker's buffers, its stack, the parser's first slabs and the result
-// record. BenchmarkRatio's least-squares intercept is about 185 kB per file
-// (small files allocate up to 100 bytes per source byte); only the files
-// being analysed hold it, one per worker, so 128 KiB is ample.
+// record (small files allocate many more bytes per source byte than large
+// ones; BenchmarkRatio's least-squares intercept estimates this fixed part).
+// Only the files being analysed hold it, one per worker, which is why it can
+// sit below that intercept.
 const DefaultPerFile int64 = 128 << 10
-
-// DefaultGCPercent is the collector target a Manager sets (Options.GCPercent).
-// Measured with bench/run.sh's corpus (the stdlib, 1,790 files, 2 CPUs),
-// pybatch analyze -o x.jsonl: GOGC=100 1.30 s wall, 2.3 s CPU, 34 MB RSS;
-// 200: 0.97 s, 1.7 s, 47 MB; 400: 0.90 s, 1.6 s, 65 MB. 200 takes most of
-// the gain for little memory, and the soft limit caps it either way.
-const DefaultGCPercent = 200
 
 // SkipReasonTooLarge is the result.Record SkipReason for a file refused by the
 // Manager because its estimated cost exceeds the whole admission capacity.
@@ -61,25 +51,20 @@ type Options struct {
 	// 0 means DefaultBudget. It must be at least 16 MiB.
 	Budget int64
 
-	// GoLimit is the soft memory limit given to the Go runtime
-	// (debug.SetMemoryLimit). 0 means 85% of Budget: the rest is for what the
-	// Go runtime does not count but RSS does (the binary's text pages, memory
-	// modernc.org/sqlite allocates outside the Go heap). Negative: do not
-	// touch the Go memory limit.
-	GoLimit int64
-
-	// GCPercent is the Go collector's target (debug.SetGCPercent, GOGC) while
-	// the Manager is open. 0 means DefaultGCPercent, unless the GOGC
-	// environment variable is set, which then wins; negative: leave it alone.
-	// A higher target than Go's 100 is safe here because the soft limit
-	// above, not the percentage, is what bounds the heap: the collector
-	// runs more often as the heap nears it whatever the percentage says.
-	GCPercent int
+	// SoftLimit is the Go soft memory limit that suits Budget, which the
+	// Manager reports (Manager.SoftLimit) for the program to apply with
+	// debug.SetMemoryLimit: the Manager never changes the process's runtime
+	// settings itself. 0 means 85% of Budget: the rest is for what the Go
+	// runtime does not count but RSS does (the binary's text pages, memory
+	// modernc.org/sqlite allocates outside the Go heap). Negative: no limit
+	// is suggested (SoftLimit reports -1).
+	SoftLimit int64
 
 	// Capacity is how many estimated bytes may be in flight at once. 0 means
-	// 60% of GoLimit (of 85% of Budget when GoLimit < 0) minus Baseline: live
-	// data must stay well below the GC's soft limit, or the collector runs
-	// without end; garbage from finished files needs the rest.
+	// 60% of SoftLimit (of 85% of Budget when SoftLimit < 0) minus Baseline:
+	// live data must stay well below the collector's soft limit, or the
+	// collector runs without end; garbage from finished files needs the
+	// rest.
 	Capacity int64
 
 	// Baseline is the live memory of the process that is not a file in
@@ -98,45 +83,38 @@ type Options struct {
 // Manager holds the budget and admits work into it. Its methods are safe for
 // concurrent use by any number of workers.
 type Manager struct {
-	budget   int64
-	goLimit  int64 // <0: not set by us
-	capacity int64
-	baseline int64
-	ratio    float64
-	perFile  int64
+	budget    int64
+	softLimit int64 // -1: none suggested
+	capacity  int64
+	baseline  int64
+	ratio     float64
+	perFile   int64
 
 	sem      *semaphore.Weighted
 	inFlight atomic.Int64
 	peak     atomic.Int64
 	waited   atomic.Int64
 	refused  atomic.Int64
-
-	holdMu sync.Mutex
-	hold   *heapHold     // see Warm
-	done   chan struct{} // closed by Close
-
-	prevLimit     int64
-	gcPercent     int // set while open; <= 0 when New left GOGC alone
-	prevGCPercent int
-	closed        atomic.Bool
 }
 
-// New resolves opts and, unless opts.GoLimit is negative, sets the Go soft
-// memory limit, and the collector's target as Options.GCPercent says (call
-// Close to restore the previous ones).
+// New resolves opts into a Manager. It changes nothing in the process: the
+// Go soft memory limit that suits the budget is the caller's to apply (see
+// Manager.SoftLimit).
 func New(opts Options) (*Manager, error) {
-	m := &Manager{budget: opts.Budget, goLimit: opts.GoLimit, capacity: opts.Capacity, ratio: opts.Ratio, perFile: opts.PerFile, done: make(chan struct{})}
+	m := &Manager{budget: opts.Budget, softLimit: opts.SoftLimit, capacity: opts.Capacity, ratio: opts.Ratio, perFile: opts.PerFile}
 	if m.budget == 0 {
 		m.budget = DefaultBudget
 	}
 	if m.budget < 16<<20 {
 		return nil, fmt.Errorf("memory budget %s is below the minimum of 16 MiB", humanize.IBytes(uint64(max(m.budget, 0))))
 	}
-	if m.goLimit == 0 {
-		m.goLimit = m.budget * 85 / 100
-	}
-	if m.goLimit > m.budget {
-		return nil, fmt.Errorf("Go memory limit %d exceeds the budget %d", m.goLimit, m.budget)
+	switch {
+	case m.softLimit == 0:
+		m.softLimit = m.budget * 85 / 100
+	case m.softLimit < 0:
+		m.softLimit = -1
+	case m.softLimit > m.budget:
+		return nil, fmt.Errorf("Go soft memory limit %d exceeds the budget %d", m.softLimit, m.budget)
 	}
 	baseline := opts.Baseline
 	if baseline == 0 {
@@ -144,7 +122,7 @@ func New(opts Options) (*Manager, error) {
 	}
 	m.baseline = baseline
 	if m.capacity == 0 {
-		lim := m.goLimit
+		lim := m.softLimit
 		if lim < 0 {
 			lim = m.budget * 85 / 100
 		}
@@ -169,45 +147,32 @@ func New(opts Options) (*Manager, error) {
 		m.perFile = 0
 	}
 	m.sem = semaphore.NewWeighted(m.capacity)
-	if m.goLimit > 0 {
-		m.prevLimit = debug.SetMemoryLimit(m.goLimit)
-	}
-	m.gcPercent = opts.GCPercent
-	if m.gcPercent == 0 {
-		m.gcPercent = DefaultGCPercent
-		if _, set := os.LookupEnv("GOGC"); set {
-			m.gcPercent = -1
-		}
-	}
-	if m.gcPercent > 0 {
-		m.prevGCPercent = debug.SetGCPercent(m.gcPercent)
-	}
 	return m, nil
 }
 
-// Close restores the Go memory limit that was in force before New. It is safe
-// to call more than once.
-func (m *Manager) Close() error {
-	if m.closed.Swap(true) {
-		return nil
-	}
-	close(m.done)
-	m.endHold()
-	if m.goLimit > 0 {
-		debug.SetMemoryLimit(m.prevLimit)
-	}
-	if m.gcPercent > 0 {
-		debug.SetGCPercent(m.prevGCPercent)
-	}
-	return nil
-}
+// Close does nothing and returns nil: a Manager holds no resources and
+// changes no process settings.
+//
+// Deprecated: there is nothing to close; the method remains only so that
+// callers written when New set the Go memory limit still compile.
+func (m *Manager) Close() error { return nil }
 
 // Budget is the resolved process budget in bytes.
 func (m *Manager) Budget() int64 { return m.budget }
 
-// GoLimit is the Go soft memory limit set by New, or a negative number when
-// New left it alone.
-func (m *Manager) GoLimit() int64 { return m.goLimit }
+// SoftLimit is the Go soft memory limit that suits the budget
+// (Options.SoftLimit resolved), or -1 when none is suggested. The Manager
+// does not apply it: a program that wants the collector to hold the heap
+// under the budget applies it itself, before the run starts,
+//
+//	if lim := mm.SoftLimit(); lim > 0 {
+//		debug.SetMemoryLimit(lim)
+//	}
+//
+// and a library that runs inside someone else's program leaves the
+// process's settings to that program. Capacity is derived from it either
+// way.
+func (m *Manager) SoftLimit() int64 { return m.softLimit }
 
 // Capacity is the number of estimated bytes that may be in flight at once.
 func (m *Manager) Capacity() int64 { return m.capacity }

@@ -4,25 +4,53 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"os"
-	"runtime/debug"
+	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 func newTestManager(t *testing.T, capacity int64) *Manager {
 	t.Helper()
-	m, err := New(Options{Budget: 64 << 20, GoLimit: -1, Capacity: capacity, Ratio: 1, PerFile: -1})
+	m, err := New(Options{Budget: 64 << 20, SoftLimit: -1, Capacity: capacity, Ratio: 1, PerFile: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func TestNewDefaultsAndGoLimit(t *testing.T) {
-	before := debug.SetMemoryLimit(-1)
+// waitUntil yields until cond holds. Every condition the tests wait for is
+// a state another goroutine reaches without waiting on the test, so the
+// loop ends; a bug that keeps it from ending shows as the test binary's
+// timeout, with the goroutines' stacks.
+func waitUntil(cond func() bool) {
+	for !cond() {
+		runtime.Gosched()
+	}
+}
+
+// queued reports whether an Acquire is queued in m's semaphore, provided
+// that at least one byte of capacity is free: the semaphore refuses
+// TryAcquire while anyone waits.
+func queued(m *Manager) bool {
+	if m.sem.TryAcquire(1) {
+		m.sem.Release(1)
+		return false
+	}
+	return true
+}
+
+// runtimeSettings are the process-wide settings a library must leave alone.
+func runtimeSettings() (memLimit, gcPercent uint64) {
+	s := []metrics.Sample{{Name: "/gc/gomemlimit:bytes"}, {Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64(), s[1].Value.Uint64()
+}
+
+func TestNewDefaultsAndSoftLimit(t *testing.T) {
 	m, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -30,24 +58,45 @@ func TestNewDefaultsAndGoLimit(t *testing.T) {
 	if m.Budget() != DefaultBudget {
 		t.Errorf("budget %d, want %d", m.Budget(), DefaultBudget)
 	}
-	if got := debug.SetMemoryLimit(-1); got != DefaultBudget*85/100 {
-		t.Errorf("Go memory limit %d, want %d", got, DefaultBudget*85/100)
+	if got := m.SoftLimit(); got != DefaultBudget*85/100 {
+		t.Errorf("soft limit %d, want %d", got, DefaultBudget*85/100)
 	}
-	if c := m.Capacity(); c <= 0 || c >= m.GoLimit() {
-		t.Errorf("capacity %d not within (0, GoLimit %d)", c, m.GoLimit())
+	if c := m.Capacity(); c <= 0 || c >= m.SoftLimit() {
+		t.Errorf("capacity %d not within (0, SoftLimit %d)", c, m.SoftLimit())
 	}
 	if m.Cost(1000) != int64(1000*DefaultRatio)+DefaultPerFile {
 		t.Errorf("Cost(1000) = %d", m.Cost(1000))
 	}
-	m.Close()
-	if got := debug.SetMemoryLimit(-1); got != before {
-		t.Errorf("Close left Go memory limit %d, want the previous %d", got, before)
+	none, err := New(Options{SoftLimit: -5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if none.SoftLimit() != -1 || none.Capacity() != m.Capacity() {
+		t.Errorf("with no soft limit: SoftLimit %d, capacity %d (want -1, %d)", none.SoftLimit(), none.Capacity(), m.Capacity())
 	}
 	if _, err := New(Options{Budget: 1 << 20}); err == nil {
 		t.Error("a 1 MiB budget was accepted")
 	}
-	if _, err := New(Options{Budget: 64 << 20, GoLimit: 128 << 20}); err == nil {
-		t.Error("a Go limit above the budget was accepted")
+	if _, err := New(Options{Budget: 64 << 20, SoftLimit: 128 << 20}); err == nil {
+		t.Error("a soft limit above the budget was accepted")
+	}
+}
+
+// A Manager never changes the process's memory limit or GC percentage:
+// those are the program's to set.
+func TestNewLeavesRuntimeAlone(t *testing.T) {
+	limit, percent := runtimeSettings()
+	m, err := New(Options{Budget: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Acquire(context.Background(), m.Capacity()); err != nil {
+		t.Fatal(err)
+	}
+	m.Release(m.Capacity())
+	m.Close()
+	if l, p := runtimeSettings(); l != limit || p != percent {
+		t.Errorf("memory limit %d, GC percent %d; before New %d, %d", l, p, limit, percent)
 	}
 }
 
@@ -68,11 +117,12 @@ func TestParseSize(t *testing.T) {
 func TestAdmissionNeverExceedsCapacity(t *testing.T) {
 	const capacity = 1000
 	m := newTestManager(t, capacity)
+	seed := testenv.SeedOr(t, 1)
 	var inFlight, peak atomic.Int64
 	var wg sync.WaitGroup
 	for g := range 16 {
 		wg.Go(func() {
-			r := rand.New(rand.NewPCG(uint64(g), 1))
+			r := rand.New(rand.NewPCG(seed, uint64(g)))
 			for range 200 {
 				cost := 1 + r.Int64N(capacity)
 				if err := m.Acquire(context.Background(), cost); err != nil {
@@ -86,7 +136,7 @@ func TestAdmissionNeverExceedsCapacity(t *testing.T) {
 				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 				}
 				if r.IntN(4) == 0 {
-					time.Sleep(time.Microsecond)
+					runtime.Gosched() // let another goroutine in while this one holds its cost
 				}
 				inFlight.Add(-cost)
 				m.Release(cost)
@@ -115,6 +165,17 @@ func TestLargeFileWaitsThenRunsAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// admitted reports whether ch is closed, without waiting: no admission
+	// below can happen before the Release that allows it, so a check right
+	// after each step sees the state the semaphore must be in.
+	admitted := func(ch chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		default:
+			return false
+		}
+	}
 	bigIn := make(chan struct{})
 	go func() {
 		if err := m.Acquire(ctx, 90); err != nil {
@@ -122,11 +183,9 @@ func TestLargeFileWaitsThenRunsAlone(t *testing.T) {
 		}
 		close(bigIn)
 	}()
-	// wait until the big one is queued
-	for m.Stats().Waited == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	// a small file that would fit now must queue behind the big one (FIFO)
+	waitUntil(func() bool { return queued(m) })
+	// a small file that would fit now must queue behind the big one (FIFO):
+	// it counts as waiting once its TryAcquire has failed
 	smallIn := make(chan struct{})
 	go func() {
 		if err := m.Acquire(ctx, 15); err != nil {
@@ -134,32 +193,25 @@ func TestLargeFileWaitsThenRunsAlone(t *testing.T) {
 		}
 		close(smallIn)
 	}()
-	for m.Stats().Waited < 2 {
-		time.Sleep(time.Millisecond)
-	}
-	select {
-	case <-bigIn:
+	waitUntil(func() bool { return m.Stats().Waited == 2 })
+	if admitted(bigIn) {
 		t.Fatal("the large file was admitted while 60 of 100 bytes were in flight")
-	case <-smallIn:
+	}
+	if admitted(smallIn) {
 		t.Fatal("a small file overtook the waiting large file")
-	case <-time.After(20 * time.Millisecond):
 	}
 	m.Release(20)
 	m.Release(20)
-	select {
-	case <-bigIn:
+	if admitted(bigIn) {
 		t.Fatal("the large file was admitted while 20 bytes were in flight (20+90 > 100)")
-	case <-time.After(20 * time.Millisecond):
 	}
 	m.Release(20)
 	<-bigIn // now it runs alone
 	if st := m.Stats(); st.InFlight != 90 {
 		t.Fatalf("in flight %d while the large file runs alone, want 90", st.InFlight)
 	}
-	select {
-	case <-smallIn:
+	if admitted(smallIn) {
 		t.Fatal("small file admitted alongside the large one beyond capacity")
-	case <-time.After(20 * time.Millisecond):
 	}
 	m.Release(90)
 	<-smallIn
@@ -167,7 +219,7 @@ func TestLargeFileWaitsThenRunsAlone(t *testing.T) {
 }
 
 func TestTooLargeRefused(t *testing.T) {
-	m, err := New(Options{Budget: 64 << 20, GoLimit: -1, Capacity: 1 << 20, Ratio: 10, PerFile: -1})
+	m, err := New(Options{Budget: 64 << 20, SoftLimit: -1, Capacity: 1 << 20, Ratio: 10, PerFile: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,9 +249,7 @@ func TestCancelWhileWaiting(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error)
 	go func() { errc <- m.Acquire(ctx, 50) }()
-	for m.Stats().Waited == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(func() bool { return m.Stats().Waited == 1 })
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled Acquire returned %v", err)
@@ -239,7 +289,7 @@ func TestBatchSizes(t *testing.T) {
 }
 
 func TestCheckAndAdmitSize(t *testing.T) {
-	m, err := New(Options{Budget: 64 << 20, GoLimit: -1, Capacity: 1 << 20, Ratio: 4, PerFile: 1024})
+	m, err := New(Options{Budget: 64 << 20, SoftLimit: -1, Capacity: 1 << 20, Ratio: 4, PerFile: 1024})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,34 +317,4 @@ func TestCheckAndAdmitSize(t *testing.T) {
 	if _, err := m.AdmitSize(context.Background(), 300<<10); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("AdmitSize(300 KiB) = %v", err)
 	}
-}
-
-func TestGCPercentSetAndRestored(t *testing.T) {
-	before := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(before)
-	t.Setenv("GOGC", "") // t.Setenv then Unsetenv: the variable is absent for New
-	os.Unsetenv("GOGC")
-	m, err := New(Options{GoLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := debug.SetGCPercent(DefaultGCPercent); got != DefaultGCPercent {
-		t.Errorf("while open: GC percent %d, want %d", got, DefaultGCPercent)
-	}
-	m.Close()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("after Close: GC percent %d, want the previous 100", got)
-	}
-
-	// A user's GOGC wins over the default.
-	t.Setenv("GOGC", "50")
-	debug.SetGCPercent(50)
-	m, err = New(Options{GoLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := debug.SetGCPercent(50); got != 50 {
-		t.Errorf("with GOGC=50: GC percent %d, want 50 left alone", got)
-	}
-	m.Close()
 }

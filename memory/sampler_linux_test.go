@@ -51,22 +51,38 @@ func TestReadRSSAndHWM(t *testing.T) {
 
 func TestSamplerSeesGrowth(t *testing.T) {
 	// so that the first sample's heap holds no garbage of earlier tests, nor
-	// free pages (TestWarm's) the allocation below would reuse
+	// free pages the allocation below would reuse
 	debug.FreeOSMemory()
-	s := StartSampler(context.Background(), SamplerOptions{Interval: 5 * time.Millisecond})
+	samples := make(chan Sample, 16)
+	s := StartSampler(context.Background(), SamplerOptions{
+		Interval: 5 * time.Millisecond,
+		OnSample: func(smp Sample) {
+			select {
+			case samples <- smp:
+			default: // OnSample must not block; a later sample will do
+			}
+		},
+	})
 	base := s.Summary()
 	if base.Samples != 1 || base.PeakRSS == 0 || base.PeakHeap == 0 {
 		t.Fatalf("first sample missing: %+v", base)
 	}
 	undo := touchAnon(t, 32<<20)
 	buf := make([]byte, 32<<20) // live Go heap
-	time.Sleep(50 * time.Millisecond)
+	// wait for two samples read after the growth (a sample's Time is taken
+	// before it reads anything), however long the machine takes to get there
+	grown := time.Now()
+	for after := 0; after < 2; {
+		if smp := <-samples; smp.Time.After(grown) {
+			after++
+		}
+	}
 	mid := s.Summary()
 	undo()
 	sum := s.Stop()
 	buf[0] = 1
-	if sum.Samples < 3 {
-		t.Errorf("only %d samples in 50ms at 5ms", sum.Samples)
+	if sum.Samples < 4 { // the first, two after the growth, Stop's
+		t.Errorf("%d samples, want at least 4", sum.Samples)
 	}
 	if mid.PeakHeap-base.PeakHeap < 30<<20 {
 		t.Errorf("peak heap %d did not see the 32 MiB allocation (base %d)", mid.PeakHeap, base.PeakHeap)

@@ -11,11 +11,10 @@ import (
 	"testing"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/python/source"
 )
-
-const stdlib = "/root/.pyenv/versions/3.11.7/lib/python3.11"
 
 // BenchmarkRatio reads every .py file of the standard library (every 4th to
 // keep it short, plus the 20 largest), and for each measures
@@ -120,6 +119,7 @@ func corpus(b *testing.B) []string {
 		p string
 		n int64
 	}
+	stdlib := testenv.Stdlib(b)
 	var all []f
 	filepath.WalkDir(stdlib, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".py") {
@@ -130,10 +130,7 @@ func corpus(b *testing.B) []string {
 		return nil
 	})
 	if len(all) == 0 {
-		if os.Getenv("CI") == "true" {
-			b.Fatal("no Python standard library at " + stdlib)
-		}
-		b.Skip("no Python standard library at " + stdlib)
+		testenv.SkipOrFail(b, "no Python files in the standard library at %s", stdlib)
 	}
 	var out []string
 	for i, x := range all {
