@@ -474,7 +474,9 @@ func TestFilter(t *testing.T) {
 // TestStreams proves that files are yielded while the walk is still going:
 // while the consumer holds the first FileInfo, a new file is created in every
 // directory; directories not yet listed then yield it. It also shows the walk
-// does not run ahead of a slow consumer by more than its bounded queues.
+// does not run ahead of a slow consumer by more than its bounded queues: the
+// files are created once every worker waits for the consumer (sorted mode
+// walks in the consumer's goroutine, so it is stopped already).
 func TestStreams(t *testing.T) {
 	root := t.TempDir()
 	const dirs, per = 200, 10
@@ -489,12 +491,37 @@ func TestStreams(t *testing.T) {
 	bothModes(t, func(t *testing.T, sorted bool) {
 		opts := plain(sorted)
 		opts.Workers = 2
+		// How many workers wait for the consumer (the output is full).
+		var mu sync.Mutex
+		allWaiting := sync.NewCond(&mu)
+		waiting := 0
+		testHookOutputWait = func(w bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			if w {
+				waiting++
+			} else {
+				waiting--
+			}
+			if waiting == opts.Workers {
+				allWaiting.Broadcast()
+			}
+		}
+		t.Cleanup(func() { testHookOutputWait = nil })
 		late := 0
 		first := true
 		for fi := range Scan(context.Background(), []string{root}, opts) {
 			if first {
 				first = false
-				time.Sleep(50 * time.Millisecond) // let the walker run as far as it can
+				if !sorted {
+					// Until every worker waits for this loop, the walk
+					// can still run ahead.
+					mu.Lock()
+					for waiting < opts.Workers {
+						allWaiting.Wait()
+					}
+					mu.Unlock()
+				}
 				for _, dn := range dirNames {
 					writeFile(t, filepath.Join(dn, "late.py"), "")
 				}
@@ -506,6 +533,7 @@ func TestStreams(t *testing.T) {
 		for _, dn := range dirNames {
 			os.Remove(filepath.Join(dn, "late.py"))
 		}
+		t.Logf("%d of %d directories listed after the first file was yielded", late, dirs)
 		if late < dirs/2 {
 			t.Errorf("only %d of %d directories were listed after the first file was yielded", late, dirs)
 		}
@@ -543,8 +571,10 @@ func TestStopEarly(t *testing.T) {
 	if m >= 1000 {
 		t.Errorf("cancelled walk yielded all %d files", m)
 	}
-	for i := 0; runtime.NumGoroutine() > before && i < 100; i++ {
-		time.Sleep(10 * time.Millisecond)
+	// Scan has waited for its workers; what may remain is a goroutine
+	// between its last statement and its exit, which a yield lets finish.
+	for i := 0; runtime.NumGoroutine() > before && i < 1e6; i++ {
+		runtime.Gosched()
 	}
 	if g := runtime.NumGoroutine(); g > before {
 		buf := make([]byte, 1<<16)

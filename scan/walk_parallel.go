@@ -18,6 +18,7 @@ type pool struct {
 	mu    sync.Mutex
 	cond  sync.Cond
 	dirs  []dirJob
+	rnd   *rand.Rand // picks the next directory while few wait
 	files [][]candidate
 	// deferred are stat'ed candidates waiting for Options.UnchangedReady,
 	// in batches of fileBatch.
@@ -39,8 +40,21 @@ const fileBatch = 32
 // frontier.
 const randomFrontier = 4096
 
+// walkSeed seeds each parallel walk's random order: fresh seeds in a run,
+// one the tests log and can replay (with one worker, the walk's order is
+// then the same each time).
+var walkSeed = rand.Uint64
+
+// testHookOutputWait, when set (by the tests), is called with true when a
+// worker is about to wait for the consumer because the output channel is
+// full, and with false when that wait ends: a test knows, without sleeping,
+// when every worker waits, that is when the walk has run as far ahead of the
+// consumer as it can.
+var testHookOutputWait func(waiting bool)
+
 func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
-	p := &pool{w: w, out: out}
+	seed := walkSeed()
+	p := &pool{w: w, out: out, rnd: rand.New(rand.NewPCG(seed, seed))}
 	p.cond.L = &p.mu
 	stop := context.AfterFunc(w.ctx, func() {
 		p.mu.Lock()
@@ -117,7 +131,7 @@ func (p *pool) work() {
 		} else {
 			n := len(p.dirs)
 			if n <= randomFrontier {
-				i := rand.IntN(n)
+				i := p.rnd.IntN(n)
 				p.dirs[i], p.dirs[n-1] = p.dirs[n-1], p.dirs[i]
 			}
 			dir, p.dirs[n-1] = p.dirs[n-1], dirJob{}
@@ -153,12 +167,20 @@ func (p *pool) emit(fi FileInfo) bool {
 		p.w.cfg.Tally(fi.Path, fi.Size)
 		return true
 	}
+	full := testHookOutputWait != nil && len(p.out) == cap(p.out)
+	if full {
+		testHookOutputWait(true)
+	}
+	sent := false
 	select {
 	case p.out <- fi:
-		return true
+		sent = true
 	case <-p.w.ctx.Done():
-		return false
 	}
+	if full {
+		testHookOutputWait(false)
+	}
+	return sent
 }
 
 func (p *pool) checkFiles(files []candidate, buf []byte) bool {
