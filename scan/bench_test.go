@@ -11,19 +11,19 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
-// stdlibDir is the machine's Python standard library (site-packages inside).
+// stdlibDir is the tree to scan: $PYBATCH_BENCH_TREE, else the machine's
+// Python standard library (often with site-packages inside).
 func stdlibDir(b *testing.B) string {
 	dir := os.Getenv("PYBATCH_BENCH_TREE")
 	if dir == "" {
-		dir = "/root/.pyenv/versions/3.11.7/lib/python3.11"
+		return testenv.Stdlib(b)
 	}
 	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			b.Fatalf("no tree to scan: %v", err)
-		}
-		b.Skipf("no tree to scan (set PYBATCH_BENCH_TREE): %v", err)
+		testenv.SkipOrFail(b, "no tree to scan: $PYBATCH_BENCH_TREE: %v", err)
 	}
 	return dir
 }

@@ -2,24 +2,33 @@ package scan
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"testing"
 )
 
-// need skips the test when tool is missing, unless CI=true, where it fails.
-func need(t *testing.T, tool string) string {
-	t.Helper()
-	p, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required under CI=true: %v", tool, err)
+// seedWalks gives every parallel walk of this test binary one seed for its
+// random order ($PYBATCH_SEED, as testenv.Seed reads it, else a fresh one)
+// and prints it: every test that walks in parallel is a randomized test.
+// (TestMain has no testing.T to log with; go test shows the line with a
+// failing package's output.) With Workers: 1 a walk's order is then
+// replayed exactly; with more, scheduling still varies.
+func seedWalks() {
+	seed := rand.Uint64()
+	if s := os.Getenv("PYBATCH_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "$PYBATCH_SEED=%q: %v\n", s, err)
+			os.Exit(2)
 		}
-		t.Skipf("%s not installed: %v", tool, err)
+		seed = v
 	}
-	return p
+	fmt.Printf("scan tests: parallel walks take directories in a random order, seed %d (replay with PYBATCH_SEED=%d)\n", seed, seed)
+	walkSeed = func() uint64 { return seed }
 }
 
 // writeFile creates path (and its directories) with content.

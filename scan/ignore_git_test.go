@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // The ignore rules are proven against git itself: generated trees with many
@@ -168,15 +170,18 @@ func ignoreLines(r *rand.Rand, n int) string {
 }
 
 func TestIgnoreMatchesGitOnGeneratedTrees(t *testing.T) {
-	need(t, "git")
+	testenv.RequireCommand(t, "git")
 	seeds := 40
 	if testing.Short() {
 		seeds = 8
 	}
-	for seed := range seeds {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(uint64(seed), 7))
-			gs := newGitSetup(t, seed%3 == 0)
+	base := testenv.Seed(t)
+	for i := range seeds {
+		t.Run(fmt.Sprint("tree", i), func(t *testing.T) {
+			seed := base + uint64(i)
+			t.Logf("tree seed %d (base seed %d)", seed, base)
+			r := rand.New(rand.NewPCG(seed, 7))
+			gs := newGitSetup(t, i%3 == 0)
 			root := t.TempDir()
 			gs.git(t, root, "init", "-q")
 			dirs := genTree(t, r, root)
@@ -208,7 +213,7 @@ func TestIgnoreMatchesGitOnGeneratedTrees(t *testing.T) {
 // TestIgnoreMatchesGitKnownCases covers, by name, the cases where a naive
 // matcher (go-git's, for one) departs from git.
 func TestIgnoreMatchesGitKnownCases(t *testing.T) {
-	need(t, "git")
+	testenv.RequireCommand(t, "git")
 	cases := []struct {
 		name, ignore string
 		files        []string
@@ -250,7 +255,7 @@ func TestIgnoreMatchesGitKnownCases(t *testing.T) {
 // (not the outer .gitignore), and core.excludesFile in a repository's own
 // .git/config overrides the global one; both compared with git run in each tree.
 func TestIgnoreNestedRepoAndLocalConfig(t *testing.T) {
-	need(t, "git")
+	testenv.RequireCommand(t, "git")
 	gs := newGitSetup(t, false)
 	root := t.TempDir()
 	gs.git(t, root, "init", "-q")
@@ -288,7 +293,7 @@ func TestIgnoreNestedRepoAndLocalConfig(t *testing.T) {
 // TestIgnoreInLinkedWorktree: in a linked worktree (.git is a file naming
 // .git/worktrees/NAME) info/exclude comes from the main repository, as in git.
 func TestIgnoreInLinkedWorktree(t *testing.T) {
-	need(t, "git")
+	testenv.RequireCommand(t, "git")
 	gs := newGitSetup(t, false)
 	base := t.TempDir()
 	main := filepath.Join(base, "main")
@@ -319,7 +324,7 @@ func TestIgnoreInLinkedWorktree(t *testing.T) {
 // TestIgnoreInLargeDirectory: a directory listed in several chunks finds its
 // .gitignore (and a nested work tree, and a virtualenv marker) all the same.
 func TestIgnoreInLargeDirectory(t *testing.T) {
-	need(t, "git")
+	testenv.RequireCommand(t, "git")
 	gs := newGitSetup(t, false)
 	root := t.TempDir()
 	gs.git(t, root, "init", "-q")
@@ -350,7 +355,7 @@ func TestIgnoreInLargeDirectory(t *testing.T) {
 // TestIgnoreFromSubdirectoryHonoursParents: a run started below the work tree's
 // root applies the parents' .gitignore files, info/exclude and the global file.
 func TestIgnoreFromSubdirectoryHonoursParents(t *testing.T) {
-	need(t, "git")
+	testenv.RequireCommand(t, "git")
 	gs := newGitSetup(t, false)
 	root := t.TempDir()
 	gs.git(t, root, "init", "-q")
@@ -382,7 +387,7 @@ func TestIgnoreFromSubdirectoryHonoursParents(t *testing.T) {
 // TestIgnoredRoot: a root that git ignores is walked by default with the rules
 // still applying below it, or reported with SkipIgnored under SkipIgnoredRoots.
 func TestIgnoredRoot(t *testing.T) {
-	need(t, "git")
+	testenv.RequireCommand(t, "git")
 	gs := newGitSetup(t, false)
 	root := t.TempDir()
 	gs.git(t, root, "init", "-q")

@@ -2,11 +2,12 @@ package scan
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // TestPatternsMatchGitCheckIgnore is a differential fuzz of pattern parsing and
@@ -16,11 +17,11 @@ import (
 // same question (with git's rule that an excluded parent directory decides for
 // everything below it).
 func TestPatternsMatchGitCheckIgnore(t *testing.T) {
-	need(t, "git")
+	testenv.RequireCommand(t, "git")
 	gs := newGitSetup(t, false)
 	root := t.TempDir()
 	gs.git(t, root, "init", "-q")
-	r := rand.New(rand.NewPCG(42, 1))
+	r := testenv.Rand(t)
 	names := []string{"a", "b", "ab", "a.b", "[a]", "a*b", "-", "!a", "#a", " a", "a ", `\a`,
 		"aa", "ba", "B", "1", "a]", "a-b", "abab"}
 	var paths []string
