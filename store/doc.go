@@ -27,13 +27,15 @@
 // The schema lives in migrations/*.sql (embedded; PRAGMA user_version is the
 // number of the last applied file, see SchemaVersion; Open applies the
 // missing ones, each in its own transaction, and refuses a newer database).
-// Tables and views (schema version 4):
+// Tables and views (schema version 7):
 //
-//	sources        id, name (unique): one row per analysed tree
+//	sources        id, name (unique): one row per analysed tree, named by
+//	               its absolute root directory
 //	runs           id, tool_version, options (JSON), options_hash, pid,
 //	               started_at, ended_at (RFC 3339 UTC), outcome (running,
 //	               completed, failed, interrupted, crashed), stats (JSON)
-//	files          id, source_id, path (unique per source), size, mtime_ns,
+//	files          id, source_id, path (relative to the source, slash-
+//	               separated; unique per source), size, mtime_ns,
 //	               sha256, status (analyzed, skipped, failed, gone),
 //	               skip_reason, error_class, error, attempts, duration_ns,
 //	               run_id (the run that produced the result), seen_run_id
@@ -72,60 +74,44 @@
 // For example: sqlite3 pybatch.db "SELECT module, count(*) FROM imports
 // GROUP BY module ORDER BY 2 DESC LIMIT 10".
 //
-// # Wiring a run (pybatch analyze)
+// # Outputs of a run
 //
-//	db, err := store.Open(ctx, "pybatch.db", store.Options{BatchSize: sizes.StoreBatch})
-//	if err != nil { ... } // errors.Is(err, store.ErrLocked): another run holds it
-//	defer db.Close()
-//	run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: cli.Version, Options: opts, OptionsHash: hash})
-//	inc, err := store.NewIncremental(ctx, db, run, source, hash, cli.Version)
-//	// Between scan and batch (any goroutine): drop what needs no analysis.
-//	files := filter(scan.Scan(ctx, paths, so), func(fi scan.FileInfo) bool {
-//		skip, err := inc.Skip(ctx, fi.Path, fi.Size, fi.ModTime) // records the file as seen
-//		return !skip // (an error here is the store's: stop the run)
-//	})
-//	for rec := range batch.Stream(ctx, batch.FromScan(files), bo) {
-//		if err := inc.Write(sinkCtx, rec); err != nil { ... } // fatal: stop, Finish(FailedRun)
-//	}
-//	if walkCompleted { _, err = run.MarkGone(sinkCtx, source) } // never after an interrupted walk
-//	err = run.Finish(sinkCtx, store.Completed, stats)             // or Interrupted, FailedRun
+// batch.Run, the pipeline of pybatch analyze, writes through Output: a
+// Sink that also lists the sources it holds (Sources), gives what it holds
+// of one for an incremental or resumed run (Resume, an Incremental), is
+// told when a walk of a source or of a part of it completed (Walked: the
+// files not seen are gone) and ends the run (Finish). The SQLite Run
+// implements it, and Merger (a source inside another becomes part of it)
+// and DirCacher; JSONL implements it for resume only. See batch's ExampleRun
+// for a run into SQLite.
 //
-// Any error from Write, Keep, Touch, Flush or MarkGone is fatal for the run
-// (a full disk, an I/O error): stop, Finish with FailedRun, print it. The
-// database still opens and the next run resumes: a resume is an ordinary
-// incremental run, which skips what the interrupted one committed. Every
-// file the walk sees must be written, looked at by Incremental.Skip (or
-// kept with Run.Keep) or touched, or MarkGone takes it for deleted; a file
-// skipped unchanged costs no write at all. Records of files skipped by the
-// scanner (too large, binary, ...) are written like any other.
-// `pybatch retry` reads db.LastResultRun (its options and options hash) and
-// db.Failed, analyses those files again and writes them as a new run
+// A file is named by its source (the absolute root directory, resolved
+// once) and its slash-separated path relative to it; nothing stored
+// depends on the working directory. Schema 7 renamed the rows of older
+// databases from the paths each run recorded (migrate_paths.go), or refuses
+// a database it cannot rename with a message.
+//
+// Any error from Write, Resume, Walked or Finish is fatal for the run (a full
+// disk, an I/O error). The database still opens and the next run resumes: a
+// resume is an ordinary incremental run, which skips what the interrupted
+// one committed. Every file the walk sees must be written, looked at by
+// Incremental.Skip (or kept with Run.Keep) or touched, or Walked takes it
+// for deleted; a file skipped unchanged costs no write at all.
+// `pybatch retry` reads db.LastResultRun (its options and options hash)
+// and db.Failed, analyses those files again and writes them as a new run
 // (Incremental never skips a failed file either).
 //
 // # JSON Lines
 //
-// One Line (a result.Record with integer nanosecond times) per line.
-// NewJSONL writes to a stream; OpenJSONLFile writes to a file, keeps a
-// checkpoint beside it (CheckpointPath: the byte offset and count of the
-// committed lines, replaced atomically and fsynced at every commit) and
-// takes the same kind of run lock. On resume the file is cut back to its
-// checkpoint before appending, and Known lists what it already holds.
-// JSON Lines support resume, not incremental runs: skip every path Known
-// returns, whatever its status, or the file would hold it twice
-// (NewJSONLResume does exactly that, with the same Skip/Write as above).
-//
-//	out, err := store.OpenJSONLFile(ctx, "out.jsonl", store.JSONLFileOptions{
-//		JSONLOptions: store.JSONLOptions{BatchSize: 256},
-//		Resume:       true,
-//		OptionsHash:  hash,
-//		ToolVersion:  cli.Version,
-//	})
-//	if err != nil { ... } // ErrLocked when another run writes it
-//	inc, err := store.NewJSONLResume(out, source) // inc.Skip before analysis
-//	for rec := range records {
-//		if err := inc.Write(ctx, rec); err != nil { ... } // fatal: stop the run
-//	}
-//	err = out.Close() // commits the rest
+// One Line (a result.Record with integer nanosecond times) per line. A
+// source or path that is not valid UTF-8 is also given as its bytes
+// (source_bytes, path_bytes: base64). NewJSONL writes to a stream;
+// OpenJSONLFile writes to a file, keeps a checkpoint beside it
+// (CheckpointPath: the byte offset and count of the committed lines,
+// replaced atomically and fsynced at every commit) and takes the same kind
+// of run lock. On resume the file is cut back to its checkpoint before
+// appending, and Resume skips every path it already holds, whatever its
+// state, so that the file never holds a path twice.
 //
 // # Why hand-written
 //
