@@ -12,22 +12,23 @@ import (
 )
 
 // seedWalks gives every parallel walk of this test binary one seed for its
-// random order ($PYBATCH_SEED, as testenv.Seed reads it, else a fresh one)
-// and prints it: every test that walks in parallel is a randomized test.
-// (TestMain has no testing.T to log with; go test shows the line with a
-// failing package's output.) With Workers: 1 a walk's order is then
-// replayed exactly; with more, scheduling still varies.
+// random order ($PYBATCH_WALK_SEED, else a fresh one) and prints it: every
+// test that walks in parallel is a randomized test. (TestMain has no
+// testing.T to log with; go test shows the line with a failing package's
+// output.) With Workers: 1 a walk's order is then replayed exactly; with
+// more, scheduling still varies. A variable of its own: replaying one
+// test's testenv.Seed with PYBATCH_SEED must not change the walks' order.
 func seedWalks() {
 	seed := rand.Uint64()
-	if s := os.Getenv("PYBATCH_SEED"); s != "" {
+	if s := os.Getenv("PYBATCH_WALK_SEED"); s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "$PYBATCH_SEED=%q: %v\n", s, err)
+			fmt.Fprintf(os.Stderr, "$PYBATCH_WALK_SEED=%q: %v\n", s, err)
 			os.Exit(2)
 		}
 		seed = v
 	}
-	fmt.Printf("scan tests: parallel walks take directories in a random order, seed %d (replay with PYBATCH_SEED=%d)\n", seed, seed)
+	fmt.Printf("scan tests: parallel walks take directories in a random order, seed %d (replay with PYBATCH_WALK_SEED=%d)\n", seed, seed)
 	walkSeed = func() uint64 { return seed }
 }
 
