@@ -2,6 +2,9 @@
 // files into result.Records by running the analysis on every core, in this
 // process or in isolated worker processes, in bounded memory.
 //
+//   - Run: the whole pipeline of `pybatch analyze` in one call — roots
+//     walked, files named by their source, an incremental or resumed run
+//     against a store.Output, memory admission, progress, gone files.
 //   - Stream: an iter.Seq of files in, an iter.Seq of records out, with at
 //     most Options.InFlight files between the two: usable on unbounded input.
 //   - ProcessFiles: a list of paths in, every record and a Summary out.
