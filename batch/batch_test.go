@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
 )
@@ -151,9 +152,53 @@ func TestProcessFilesClassifiesEveryFailureAndGoesOn(t *testing.T) {
 	}
 }
 
+// TestPermissionDenied reads a file whose mode is 0. Root ignores permission
+// bits, so as root the test runs itself again in a child process whose
+// credentials are those of nobody (uid and gid 65534): the file is then
+// really unreadable, as it would be for any user.
 func TestPermissionDenied(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("running as root: permission bits do not stop root")
+		// The child needs a copy of the test binary it may execute (go
+		// test's build directory is 0700) and a temporary directory it may
+		// write to; both live in one directory removed at the end.
+		dir, err := os.MkdirTemp("", "batch-permission-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		tmp := filepath.Join(dir, "tmp")
+		if err := os.Mkdir(tmp, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := errors.Join(os.Chmod(dir, 0o755), os.Chmod(tmp, 0o777)); err != nil { // whatever the umask
+			t.Fatal(err)
+		}
+		exe, err := os.ReadFile(os.Args[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin := filepath.Join(dir, "batch.test")
+		if err := os.WriteFile(bin, exe, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "TMPDIR=") && !strings.HasPrefix(kv, "GOCOVERDIR=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+		cmd.Dir = tmp
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		out, err := cmd.CombinedOutput()
+		if err != nil && errors.Is(err, syscall.EPERM) {
+			testenv.SkipOrFail(t, "running as root, and cannot start a process as nobody to test permissions: %v", err)
+		}
+		if err != nil || !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+			t.Fatalf("as nobody (uid 65534): %v\n%s", err, out)
+		}
+		t.Logf("as nobody (uid 65534):\n%s", out)
+		return
 	}
 	dir := t.TempDir()
 	p := write(t, dir, "secret.py", "x = 1\n")
