@@ -1,11 +1,12 @@
 package progress
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,16 +18,17 @@ import (
 // PYBATCH_BARDEMO set, the test binary renders a bar on its stderr (the
 // tmux pane, a real terminal) instead of running tests.
 func TestMain(m *testing.M) {
-	if hold := os.Getenv("PYBATCH_BARDEMO"); hold != "" {
-		os.Exit(barDemo(hold))
+	if os.Getenv("PYBATCH_BARDEMO") != "" {
+		os.Exit(barDemo())
 	}
 	os.Exit(m.Run())
 }
 
 // barDemo discovers 1000 files of 10 kB, finishes 400 of them, then keeps the
-// bar live (ticking) until the file hold exists; then it ends the walk,
+// bar live (ticking, as a coordinator does during a stall) until a line
+// comes on stdin (the test types Enter in the pane); then it ends the walk,
 // finishes the rest and prints the statistics.
-func barDemo(hold string) int {
+func barDemo() int {
 	mode, err := ParseMode("auto") // must pick the bar: stderr is the pane
 	if err != nil {
 		return 2
@@ -53,12 +55,21 @@ func barDemo(hold string) int {
 		}
 		tr.Record(&result.Record{Path: fmt.Sprintf("pkg/m%d.py", i), Size: 10_000, Status: st, ErrClass: "timeout"})
 	}
+	resume := make(chan struct{})
+	go func() {
+		bufio.NewReader(os.Stdin).ReadString('\n')
+		close(resume)
+	}()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+stall:
 	for {
-		tr.Tick()
-		if _, err := os.Stat(hold); err == nil {
-			break
+		select {
+		case <-tick.C:
+			tr.Tick()
+		case <-resume:
+			break stall
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	tr.DiscoveryDone()
 	for i := 400; i < 1000; i++ {
@@ -69,20 +80,24 @@ func barDemo(hold string) int {
 	return 0
 }
 
+var tmuxRuns atomic.Int64
+
 func TestBarInRealTerminal(t *testing.T) {
 	tmux := testenv.RequireCommand(t, "tmux")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	hold := filepath.Join(dir, "hold")
-	sock := fmt.Sprintf("pybatch-progress-%d", os.Getpid()) // our own server: never touches the user's sessions
+	// our own server, never the user's; a fresh one for each run of the
+	// test (-count), as the last one may still be shutting down
+	sock := fmt.Sprintf("pybatch-progress-%d-%d", os.Getpid(), tmuxRuns.Add(1))
 	run := func(args ...string) (string, error) {
 		out, err := exec.Command(tmux, append([]string{"-L", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
 		return string(out), err
 	}
-	script := fmt.Sprintf("PYBATCH_BARDEMO=%q LANG=C.UTF-8 %q 2>&1; echo demo-exit=$?; sleep 600", hold, exe)
+	// (no echo: the Enter that ends the stall must not move the cursor
+	// under the bar mpb redraws in place)
+	script := fmt.Sprintf("stty -echo; PYBATCH_BARDEMO=1 LANG=C.UTF-8 %q 2>&1; echo demo-exit=$?; sleep 600", exe)
 	if out, err := run("-u", "new-session", "-d", "-s", "bar", "-x", "150", "-y", "30", "sh", "-c", script); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
@@ -95,8 +110,12 @@ func TestBarInRealTerminal(t *testing.T) {
 		}
 		return out
 	}
+	// The pane belongs to tmux and mpb draws it on its own goroutine: there
+	// is no event to wait for, so the screen is read until it shows what the
+	// test expects. The deadline only bounds a failure, so that it reports
+	// the screen; it is far beyond any slow machine.
 	waitFor := func(what string, ok func(string) bool) string {
-		deadline := time.Now().Add(30 * time.Second)
+		deadline := time.Now().Add(2 * time.Minute)
 		for {
 			s := screen()
 			if ok(s) {
@@ -129,8 +148,8 @@ func TestBarInRealTerminal(t *testing.T) {
 	// the elapsed time moves while nothing happens (a stall)
 	waitFor("elapsed time to move", func(s string) bool { return strings.Contains(lineWith(s, "400/1000+"), "· 1s ·") })
 
-	if err := os.WriteFile(hold, nil, 0o644); err != nil {
-		t.Fatal(err)
+	if out, err := run("send-keys", "-t", "bar", "Enter"); err != nil {
+		t.Fatalf("tmux send-keys: %v: %s", err, out)
 	}
 	final := waitFor("the end", func(s string) bool { return strings.Contains(s, "demo-exit=") })
 	if !strings.Contains(final, "demo-exit=0") {

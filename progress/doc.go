@@ -20,46 +20,15 @@
 // results (the same one that writes them to the store). Record, Tick,
 // Snapshot and Finish must only be called from it; rendering happens on that
 // goroutine too, at most once per renderer interval, so the per-record cost
-// is a few counter updates and one clock read. The only exceptions are
-// Discovered and DiscoveryDone, which use atomics so that the scanner's
-// goroutine may call them directly.
+// is a few counter updates and at most one clock read. The only exceptions
+// are Discovered, DiscoveredSkipped, Counted and DiscoveryDone, which use
+// atomics so that the scanner's goroutine may call them directly.
 //
-// # Wiring (what `pybatch analyze --progress auto|bar|plain|json|none` does)
-//
-//	mode, err := progress.ParseMode(flagProgress) // a usage error if bad
-//	r, err := progress.NewRenderer(mode, stderr, progress.RendererOptions{})
-//	tr := progress.NewTracker(progress.Options{Renderer: r})
-//
-//	// The total: a counting walk of its own, with the same scan options. The
-//	// pipeline's own walk only moves as fast as the bounded pipeline pulls
-//	// files, so it cannot say how many there are; this one runs ahead (a
-//	// walk costs a few µs per file, against milliseconds of analysis).
-//	go func() {
-//		for fi := range scan.Scan(ctx, paths, so) {
-//			if fi.Skip != "" || !mm.Fits(mm.Cost(fi.Size)) {
-//				tr.DiscoveredSkipped(fi.Size) // in the totals, not remaining work
-//			} else {
-//				tr.Discovered(fi.Size)
-//			}
-//		}
-//		tr.DiscoveryDone() // the totals are final; "+" and "total still growing" go away
-//	}()
-//
-//	// The goroutine that ranges over batch.Stream's records owns tr:
-//	for rec := range records {
-//		out.Write(ctx, rec) // durable first
-//		tr.Record(rec)
-//	}
-//	stats := tr.Finish(progress.FinishInfo{Memory: &memSummary, Admission: &admission})
-//	if mode != progress.ModeJSON { // the JSON "done" event already carries the stats
-//		stats.WriteText(stderr)
-//	}
-//	// the store saves json.Marshal(stats) with the run
-//
-// A loop that can select (iter.Pull, or a channel of records) should also
-// call tr.Tick from a time.Ticker of TickInterval, so that plain lines keep
-// coming and the ETA follows a stall (one huge file); the bar's elapsed time
-// moves on its own.
+// The package Example shows a Tracker wired as `pybatch analyze` uses it. A
+// loop that can select (iter.Pull, or a channel of records) should also call
+// tr.Tick from a time.Ticker of TickInterval, so that plain lines keep coming
+// and the ETA follows a stall (one huge file); the bar's elapsed time moves
+// on its own.
 //
 // # Why some of it is hand-written
 //

@@ -24,9 +24,9 @@ type Options struct {
 	Smoothing time.Duration
 	// Warmup is how long the rate must have run (from the first record)
 	// before an ETA is given — unless the total is known (counted, or
-	// discovery done) and a twentieth of it is done. 0 means 250ms. (With
-	// the heap warmed, the full tree's first tenth takes about 0.2 s: a
-	// wait of 250 ms alone left the ETA at 10% of its bytes estimating.)
+	// discovery done) and a twentieth of it is done: a fast run can get
+	// through a good share of its work within the warmup, and a known total
+	// makes an early rate good enough to show. 0 means 250ms.
 	Warmup time.Duration
 	// MinBytes is the minimum number of bytes of work (analysed or failed
 	// files) done before an ETA is given. 0 means 256 KiB.
@@ -176,8 +176,8 @@ func (t *Tracker) DiscoveryDone() { t.discDone.Store(true) }
 // complete their bytes without counting as work (they took no time), so a
 // skipped 100 MB file does not inflate the rate.
 //
-// Reading the clock costs more than the rest of Record on some machines
-// (~200ns on a KVM guest), so when records come fast the clock is read only
+// Reading the clock can cost more than the rest of Record (on virtual
+// machines especially), so when records come fast the clock is read only
 // every stride records (up to 32, aiming at a reading every 1-4ms); records
 // in between are counted at the next reading. A slow stream (records more
 // than 20ms apart) reads it on every record, so rendering is late by at most
