@@ -14,7 +14,7 @@ import (
 //
 // It is written by hand, without reflection, because encoding every Report
 // is on the batch engine's single writer path, where json.Marshal's
-// reflection cost about a tenth of a whole run. Report deliberately has no
+// reflection was a visible share of a whole run (bench/NOTES.md). Report deliberately has no
 // MarshalJSON method: encoding/json would re-validate and re-indent-check
 // its output, which is slower than Marshal alone. Tests compare AppendJSON
 // with json.Marshal on whole standard libraries and fuzzed sources.
