@@ -673,6 +673,8 @@ func must(t *testing.T, err error) {
 // TestUnchangedReady: with Options.UnchangedReady the walk goes on while the
 // hook cannot answer yet, never asks it before, and then settles every held
 // file exactly once, also when more files are held than maxDeferred.
+// UnchangedReady is closed once the walk can go no further without it
+// (every worker waits: testHookIdle).
 func TestUnchangedReady(t *testing.T) {
 	root := t.TempDir()
 	known := map[string]bool{}
@@ -694,9 +696,28 @@ func TestUnchangedReady(t *testing.T) {
 			bothModes(t, func(t *testing.T, sorted bool) {
 				ready := make(chan struct{})
 				var open atomic.Bool
-				time.AfterFunc(30*time.Millisecond, func() { open.Store(true); close(ready) })
 				var asked atomic.Int64
 				opts := plain(sorted)
+				workers := opts.Workers
+				if sorted {
+					workers = 1
+				}
+				var mu sync.Mutex
+				idle := 0
+				testHookIdle = func(w bool) {
+					mu.Lock()
+					defer mu.Unlock()
+					if !w {
+						idle--
+						return
+					}
+					idle++
+					if idle == workers && !open.Load() {
+						open.Store(true)
+						close(ready)
+					}
+				}
+				t.Cleanup(func() { testHookIdle = nil })
 				opts.UnchangedReady = ready
 				opts.Unchanged = func(path string, size int64, modTime time.Time) bool {
 					if !open.Load() {

@@ -59,6 +59,10 @@ func (w *walkCtx) waitReady() bool {
 	if w.cfg.UnchangedReady == nil {
 		return true
 	}
+	if testHookIdle != nil && !w.ready() {
+		testHookIdle(true)
+		defer testHookIdle(false)
+	}
 	select {
 	case <-w.cfg.UnchangedReady:
 		return true

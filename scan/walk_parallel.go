@@ -52,6 +52,12 @@ var walkSeed = rand.Uint64
 // consumer as it can.
 var testHookOutputWait func(waiting bool)
 
+// testHookIdle, when set (by the tests), is called with true when a worker
+// (or the sorted walk) is about to wait for more work or for
+// Options.UnchangedReady, and with false when it goes on. When every worker
+// waits so, the walk cannot go on before UnchangedReady is closed.
+var testHookIdle func(idle bool)
+
 func (w *walkCtx) walkParallel(roots []string, out chan<- FileInfo) {
 	seed := walkSeed()
 	p := &pool{w: w, out: out, rnd: rand.New(rand.NewPCG(seed, seed))}
@@ -108,9 +114,17 @@ func (p *pool) work() {
 	sc := newScratch()
 	for {
 		p.mu.Lock()
+		idle := false
 		for len(p.files) == 0 && len(p.dirs) == 0 && !(len(p.deferred) > 0 && p.w.ready()) &&
 			(p.busy > 0 || len(p.deferred) > 0) && p.w.ctx.Err() == nil {
+			if testHookIdle != nil && !idle {
+				idle = true
+				testHookIdle(true)
+			}
 			p.cond.Wait()
+		}
+		if idle {
+			testHookIdle(false)
 		}
 		if p.w.ctx.Err() != nil || (len(p.files) == 0 && len(p.dirs) == 0 && len(p.deferred) == 0) {
 			p.cond.Broadcast()
