@@ -249,16 +249,24 @@ func TestListOnly(t *testing.T) {
 	})
 }
 
-// finishes fails the test if f does not return in a generous time: the
-// property under test is that the scanner does not block (on a FIFO), not speed.
+// finishes runs f, which must not block (on a FIFO): the property under test
+// is that the scanner returns, not how fast. A blocked f fails the test just
+// before the test binary's -timeout would end it, saying what blocked
+// (without a deadline, the wait has no end: a hang is the failure).
 func finishes(t *testing.T, what string, f func()) {
 	t.Helper()
 	done := make(chan struct{})
 	go func() { defer close(done); f() }()
+	var expired <-chan time.Time
+	if deadline, ok := t.Deadline(); ok {
+		timer := time.NewTimer(time.Until(deadline) * 9 / 10)
+		defer timer.Stop()
+		expired = timer.C
+	}
 	select {
 	case <-done:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("%s blocked", what)
+	case <-expired:
+		t.Fatalf("%s blocked until the test's deadline was near", what)
 	}
 }
 
