@@ -86,7 +86,6 @@ type Manager struct {
 	budget    int64
 	softLimit int64 // -1: none suggested
 	capacity  int64
-	baseline  int64
 	ratio     float64
 	perFile   int64
 
@@ -120,7 +119,6 @@ func New(opts Options) (*Manager, error) {
 	if baseline == 0 {
 		baseline = 16 << 20
 	}
-	m.baseline = baseline
 	if m.capacity == 0 {
 		lim := m.softLimit
 		if lim < 0 {
