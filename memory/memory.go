@@ -18,7 +18,7 @@ import (
 const DefaultBudget int64 = 500_000_000
 
 // DefaultRatio is the estimated peak memory per source byte while one file is
-// analysed (raw bytes, decoded text, tokens, AST, report). It is set a third
+// analyzed (raw bytes, decoded text, tokens, AST, report). It is set a third
 // above what BenchmarkRatio (memory/internal/ratio) measures with the real
 // analysis.Analyze, both the bytes allocated per source byte (an upper bound
 // of the peak: nothing is collected meanwhile) and what stays live with the
@@ -32,7 +32,7 @@ const DefaultRatio = 12.0
 // a worker's buffers, its stack, the parser's first slabs and the result
 // record (small files allocate many more bytes per source byte than large
 // ones; BenchmarkRatio's least-squares intercept estimates this fixed part).
-// Only the files being analysed hold it, one per worker, which is why it can
+// Only the files being analyzed hold it, one per worker, which is why it can
 // sit below that intercept.
 const DefaultPerFile int64 = 128 << 10
 
@@ -178,7 +178,7 @@ func (m *Manager) Capacity() int64 { return m.capacity }
 // Ratio is the memory-per-source-byte estimate used by Cost.
 func (m *Manager) Ratio() float64 { return m.ratio }
 
-// Cost estimates the peak memory of analysing a file of size bytes.
+// Cost estimates the peak memory of analyzing a file of size bytes.
 func (m *Manager) Cost(size int64) int64 {
 	if size < 0 {
 		size = 0

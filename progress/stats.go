@@ -20,13 +20,13 @@ import (
 type Stats struct {
 	Files         int64            `json:"files"`
 	Analyzed      int64            `json:"analyzed"`      // syntax errors included
-	SyntaxErrors  int64            `json:"syntax_errors"` // analysed files whose report has a syntax error
+	SyntaxErrors  int64            `json:"syntax_errors"` // analyzed files whose report has a syntax error
 	Skipped       int64            `json:"skipped"`
 	SkippedBy     map[string]int64 `json:"skipped_by_reason"`
 	Failed        int64            `json:"failed"`
 	FailedBy      map[string]int64 `json:"failed_by_class"`
 	Bytes         int64            `json:"bytes"`          // all records' sizes
-	BytesAnalyzed int64            `json:"bytes_analyzed"` // analysed and failed files' sizes: the work
+	BytesAnalyzed int64            `json:"bytes_analyzed"` // analyzed and failed files' sizes: the work
 
 	WallSeconds      float64 `json:"wall_s"`
 	UserCPUSeconds   float64 `json:"cpu_user_s"`   // this process and its waited-for children (isolated workers)
@@ -35,7 +35,7 @@ type Stats struct {
 	BytesPerSec      float64 `json:"bytes_per_s"`  // work bytes / wall
 
 	// FileTime is the distribution of per-file analysis time (Record.Duration)
-	// over analysed and failed files; skipped files took none.
+	// over analyzed and failed files; skipped files took none.
 	FileTime Quantiles `json:"file_time"`
 	// Slowest are the slowest files, slowest first.
 	Slowest []SlowFile `json:"slowest"`
@@ -264,10 +264,10 @@ func (s *Stats) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "pybatch: %d files in %s (wall), CPU %s user + %s system\n",
 		s.Files, fmtSeconds(s.WallSeconds), fmtSeconds(s.UserCPUSeconds), fmtSeconds(s.SystemCPUSeconds))
-	fmt.Fprintf(&b, "  analysed   %d (syntax errors: %d)\n", s.Analyzed, s.SyntaxErrors)
+	fmt.Fprintf(&b, "  analyzed   %d (syntax errors: %d)\n", s.Analyzed, s.SyntaxErrors)
 	fmt.Fprintf(&b, "  skipped    %d%s\n", s.Skipped, byKey(s.SkippedBy))
 	fmt.Fprintf(&b, "  failed     %d%s\n", s.Failed, byKey(s.FailedBy))
-	fmt.Fprintf(&b, "  bytes      %s analysed of %s; %s/s, %.0f files/s\n",
+	fmt.Fprintf(&b, "  bytes      %s analyzed of %s; %s/s, %.0f files/s\n",
 		fmtBytes(s.BytesAnalyzed), fmtBytes(s.Bytes), fmtBytes(int64(s.BytesPerSec)), s.FilesPerSec)
 	if s.FileTime.Count > 0 {
 		q := s.FileTime

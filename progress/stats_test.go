@@ -73,7 +73,7 @@ func TestStatsFromRecords(t *testing.T) {
 		t.Errorf("by reason %v, by class %v", st.SkippedBy, st.FailedBy)
 	}
 	if st.Bytes != 7000+500+1e9+500+2000 || st.BytesAnalyzed != 9000 || st.WallSeconds != 8 {
-		t.Errorf("bytes %d analysed %d wall %v", st.Bytes, st.BytesAnalyzed, st.WallSeconds)
+		t.Errorf("bytes %d analyzed %d wall %v", st.Bytes, st.BytesAnalyzed, st.WallSeconds)
 	}
 	if st.BytesPerSec != 9000.0/8 || st.FilesPerSec != 12.0/8 {
 		t.Errorf("throughput %v B/s %v files/s", st.BytesPerSec, st.FilesPerSec)
@@ -120,10 +120,10 @@ func TestStatsWriteText(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `pybatch: 11600 files in 12.3s (wall), CPU 23.1s user + 0.8s system
-  analysed   11500 (syntax errors: 3)
+  analyzed   11500 (syntax errors: 3)
   skipped    80: too_large 78, binary 2
   failed     20: crash 15, timeout 5
-  bytes      128.0 MB analysed of 130.2 MB; 10.4 MB/s, 940 files/s
+  bytes      128.0 MB analyzed of 130.2 MB; 10.4 MB/s, 940 files/s
   per file   p50 812µs  p95 4.10ms  p99 12.0ms  max 340ms  (mean 1.10ms)
   slowest      340ms  a/big.py (2.1 MB)
                121ms  b.py (900.0 kB)

@@ -28,7 +28,7 @@ type Options struct {
 	// through a good share of its work within the warmup, and a known total
 	// makes an early rate good enough to show. 0 means 250ms.
 	Warmup time.Duration
-	// MinBytes is the minimum number of bytes of work (analysed or failed
+	// MinBytes is the minimum number of bytes of work (analyzed or failed
 	// files) done before an ETA is given. 0 means 256 KiB.
 	MinBytes int64
 	// Slowest is how many of the slowest files the statistics keep. 0 means
@@ -53,7 +53,7 @@ type Snapshot struct {
 	TotalCounted bool
 
 	Analyzed     int64 // records with Status analyzed (syntax errors included)
-	SyntaxErrors int64 // analysed records whose report has a syntax error
+	SyntaxErrors int64 // analyzed records whose report has a syntax error
 	Skipped      int64
 	Failed       int64
 

@@ -24,7 +24,7 @@ func rec(size int64, st result.Status) *result.Record {
 	return &result.Record{Path: "f.py", Size: size, Status: st, Duration: time.Millisecond}
 }
 
-// feed simulates a steady run: every step, one analysed file of size bytes.
+// feed simulates a steady run: every step, one analyzed file of size bytes.
 func feed(tr *Tracker, c *fakeClock, n int, size int64, step time.Duration) {
 	for range n {
 		c.Advance(step)
