@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command measure runs a command and reports its wall time, CPU time and
 // peak memory, counting every process of its tree: the benchmark compares
 // programs that use one process (pybatch, ctags) with programs that use
