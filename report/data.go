@@ -86,9 +86,11 @@ type Func struct {
 	Kind       string
 	Complexity int
 	Rank       string
+	Doc        string // the first line of its docstring, clipped
 
-	fileID int64 // SQLite: the file, to look the name up afterwards
-	seq    int64 // SQLite: the definition's position in its file
+	doc    *string // JSON Lines: the docstring, until the function is kept
+	fileID int64   // SQLite: the file, to look the name up afterwards
+	seq    int64   // SQLite: the definition's position in its file
 }
 
 // FileTime is a file and how long its analysis took.
@@ -377,6 +379,9 @@ func (a *aggregator) addDef(ref fileRef, fn Func) {
 	}
 	if a.worst.Len() < TopFunctions || cc > a.worst[0].Complexity {
 		fn.Path = ref.path()
+		if fn.doc != nil {
+			fn.Doc, fn.doc = firstLine(*fn.doc), nil
+		}
 		if a.worst.Len() < TopFunctions {
 			heap.Push(&a.worst, fn)
 		} else {
@@ -384,6 +389,15 @@ func (a *aggregator) addDef(ref fileRef, fn Func) {
 			heap.Fix(&a.worst, 0)
 		}
 	}
+}
+
+// firstLine is the first line of a docstring, at most 120 characters.
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:119]) + "…"
+	}
+	return s
 }
 
 // logBin maps v in [1, max] to one of n log-spaced bins.

@@ -111,7 +111,7 @@ func (a *aggregator) addRecord(r *result.Record) {
 		return
 	}
 	for _, d := range rep.Definitions {
-		a.addDef(ref, Func{QualName: d.QualName, Kind: d.Kind, Complexity: d.Complexity, Line: d.Line, EndLine: d.EndLine})
+		a.addDef(ref, Func{QualName: d.QualName, Kind: d.Kind, Complexity: d.Complexity, Line: d.Line, EndLine: d.EndLine, doc: d.Docstring})
 	}
 	if len(rep.Imports) > 0 {
 		mods := make([]string, len(rep.Imports))

@@ -49,10 +49,12 @@ func FromSQLite(ctx context.Context, dbPath string) (*Data, error) {
 	// definition's qualname would cost more than the rest of the pass.
 	for i := range a.worst {
 		f := &a.worst[i]
-		err := q.QueryRowContext(ctx, `SELECT qualname FROM definitions WHERE file_id = ? AND seq = ?`, f.fileID, f.seq).Scan(&f.QualName)
+		var doc sql.NullString
+		err := q.QueryRowContext(ctx, `SELECT qualname, docstring FROM definitions WHERE file_id = ? AND seq = ?`, f.fileID, f.seq).Scan(&f.QualName, &doc)
 		if err != nil {
 			return nil, fmt.Errorf("report: reading %s: %w", dbPath, err)
 		}
+		f.Doc = firstLine(doc.String)
 	}
 	return a.finish(), nil
 }
