@@ -15,8 +15,9 @@ import (
 
 // TestOracleStdlib314 parses every .py file of CPython 3.14's standard
 // library (python_stdlib.zip inside the pyodide package) with this parser
-// and with CPython, and requires identical dumps and verdicts. It takes
-// about a minute, so it runs only with CI=true or PYBATCH_ORACLE_CORPUS=1.
+// and with CPython, and requires identical dumps and verdicts. Every file
+// goes through pyodide, which is slow, so it runs only with CI=true or
+// PYBATCH_ORACLE_CORPUS=1.
 func TestOracleStdlib314(t *testing.T) {
 	if !testenv.InCI() && os.Getenv("PYBATCH_ORACLE_CORPUS") != "1" {
 		t.Skip("set PYBATCH_ORACLE_CORPUS=1 (or CI=true) to compare the 3.14 stdlib with CPython")
