@@ -174,8 +174,12 @@ type SyntaxError struct {
 	// Msg is CPython's message where known, e.g.
 	// "unterminated string literal (detected at line 3)".
 	Msg string
-	// Start and End delimit the offending text; End equals Start when
-	// CPython gives no end.
+	// Start and End are where CPython's SyntaxError puts the error:
+	// lineno and offset, end_lineno and end_offset, with 0-based columns
+	// (Col is offset - 1). Where CPython gives no end column, End.Col is
+	// -1 (end_offset 0: errors the tokenizer signals with an error code,
+	// such as "'(' was never closed" or TabError) or -2 (end_offset -1:
+	// errors at a token without a position, such as "unexpected indent").
 	Start, End Pos
 }
 

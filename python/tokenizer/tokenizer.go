@@ -278,13 +278,27 @@ func (t *Tokenizer) syntaxError(msg string) {
 	t.setErr("SyntaxError", msg, t.line, t.errCol(t.p), -1)
 }
 
-// setErr records the first error only, as CPython does.
+// setErr records the first error only, as CPython does. A negative endCol
+// means the error ends where it starts.
 func (t *Tokenizer) setErr(kind, msg string, line, col, endCol int32) {
-	if t.err != nil {
-		return
-	}
 	if endCol < 0 {
 		endCol = col
+	}
+	t.setErrEnd(kind, msg, line, col, endCol)
+}
+
+// The end columns of the errors CPython's parser raises for the
+// tokenizer's error codes (E_EOF, E_TABSPACE, ...) without an end: see
+// token.SyntaxError.
+const (
+	endOffset0     = -1 // end_offset 0
+	endOffsetMinus = -2 // end_offset -1
+)
+
+// setErrEnd is setErr with the end column as given.
+func (t *Tokenizer) setErrEnd(kind, msg string, line, col, endCol int32) {
+	if t.err != nil {
+		return
 	}
 	t.err = &token.SyntaxError{Kind: kind, Msg: msg,
 		Start: token.Pos{Line: line, Col: col}, End: token.Pos{Line: line, Col: endCol}}
@@ -767,11 +781,11 @@ func (t *Tokenizer) continuationLine() int {
 		if t.err == nil {
 			// The parser reports this at the column of the character
 			// after the backslash.
-			t.setErr("SyntaxError", "unexpected character after line continuation character",
-				t.line, int32(t.p-1-t.lineStart), -1)
+			// E_LINECONT: RAISE_ERROR_KNOWN_LOCATION without an end.
+			t.setErrEnd("SyntaxError", "unexpected character after line continuation character",
+				t.line, int32(t.p-1-t.lineStart), endOffset0)
 			if c == eof {
 				t.err.Start.Col = int32(t.p - t.lineStart)
-				t.err.End = t.err.Start
 			}
 		}
 		return eof
@@ -793,21 +807,26 @@ func (t *Tokenizer) eofError() {
 	}
 	if t.level > 0 {
 		i := t.level - 1
-		t.setErr("SyntaxError", "'"+string(rune(t.parenStack[i]))+"' was never closed",
-			t.parenLine[i], t.parenCol[i], -1)
+		t.setErrEnd("SyntaxError", "'"+string(rune(t.parenStack[i]))+"' was never closed",
+			t.parenLine[i], t.parenCol[i], endOffset0)
 		return
 	}
-	t.setErr("SyntaxError", "unexpected EOF while parsing", t.line, int32(t.p-t.lineStart), -1)
+	// _PyPegen_raise_error on the error token, which has no position: the
+	// offset is the cursor's column (0-based here, hence -1), no end.
+	t.setErrEnd("SyntaxError", "unexpected EOF while parsing", t.line, int32(t.p-t.lineStart)-1, endOffsetMinus)
 }
 
 // indentError reports E_TABSPACE, E_TOODEEP and E_DEDENT as CPython's
 // parser does, on the offending line.
 func (t *Tokenizer) indentError(kind, msg string) {
-	col := int32(0)
 	if kind == "IndentationError" && msg[0] == 'u' {
-		col = int32(t.nextLine - t.lineStart - 1)
+		// E_DEDENT: _PyPegen_raise_error at the cursor, moved to the end
+		// of the line; no end.
+		t.setErrEnd(kind, msg, t.line, int32(t.nextLine-t.lineStart-1), endOffsetMinus)
+		return
 	}
-	t.setErr(kind, msg, t.line, col, -1)
+	// E_TABSPACE, E_TOODEEP: column 0, no end.
+	t.setErrEnd(kind, msg, t.line, 0, endOffset0)
 }
 
 // checkPrefixes is maybe_raise_syntax_error_for_string_prefixes.
