@@ -3,6 +3,7 @@ package scan
 import (
 	"encoding/binary"
 	"hash/fnv"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,10 +41,12 @@ import (
 //     entries the walk reports (links, FIFOs), are always listed; so are all
 //     directories when following links or detecting shebangs, or in sorted
 //     mode.
+//   - The options that decide what a listing keeps (globs, Stubs, Hidden,
+//     SkipDirs, Virtualenvs, the ignore switches) are part of the cache:
+//     entries recorded under other options, or for other roots, are not used.
 //
-// Options (globs, skips) are not checked here: the caller keeps one cache per
-// set of options. Files are never trusted from the cache: each candidate is
-// still stat'ed (and asked about, or opened) as in a listing walk.
+// Files are never trusted from the cache: each candidate is still stat'ed
+// (and asked about, or opened) as in a listing walk.
 //
 // One walk at a time records what it lists into a DirCache, and Encode
 // returns the entries of its last complete walk; walks with ReadOnly views
@@ -51,12 +54,14 @@ import (
 type DirCache struct {
 	readOnly bool     // walks with this cache record nothing
 	roots    []string // absolute roots of the loaded entries
+	opts     uint64   // listingSum of the options they were recorded under
 	rootOffs []int    // offset in data of each root's entry, -1 for none
 	data     string   // the loaded entries, decoded when the walk needs them
 	n        int      // how many entries data holds
 
 	mu       sync.Mutex
 	newRoots []string
+	newOpts  uint64
 	new      map[dirKey]*cachedDir
 	complete bool
 	changed  bool // the walk recorded a listing the loaded entries did not have
@@ -99,13 +104,14 @@ type cachedDir struct {
 // at them: nothing but the entries the walk meets is ever decoded.
 //
 //	magic
+//	8 bytes listingSum of the recording walk's options
 //	uvarint len(body), body (the entries), then the roots:
 //	uvarint nroots, nroots × (string path, varint offset of its entry or -1)
 //	entry: uvarint dev, ino; varint mtime, ctime; 8 bytes rules; 1 byte flags;
 //	       uvarint nsub, nsub × (string name, varint offset or -1);
 //	       uvarint nfiles, nfiles × string name
 //	string: uvarint length, bytes
-const dirCacheMagic = "pybatch-dircache-3\n"
+const dirCacheMagic = "pybatch-dircache-4\n"
 
 const (
 	flagTrusted   = 1
@@ -123,8 +129,9 @@ func NewDirCache(data []byte) *DirCache {
 		return c
 	}
 	d := varblob.Decoder{S: s}
+	opts := d.Uint64()
 	n := d.Uvarint()
-	if n > uint64(len(d.S)) {
+	if d.Err != nil || n > uint64(len(d.S)) {
 		return c
 	}
 	body := d.S[:n]
@@ -140,7 +147,7 @@ func NewDirCache(data []byte) *DirCache {
 	if d.Err != nil || len(d.S) != 0 || uint64(len(roots)) != nroots {
 		return c
 	}
-	c.roots, c.rootOffs, c.data, c.n = roots, offs, body, int(count)
+	c.roots, c.opts, c.rootOffs, c.data, c.n = roots, opts, offs, body, int(count)
 	return c
 }
 
@@ -148,7 +155,7 @@ func NewDirCache(data []byte) *DirCache {
 // nothing: for a second walk (a counting walk) alongside the one that
 // records.
 func (c *DirCache) ReadOnly() *DirCache {
-	return &DirCache{readOnly: true, roots: c.roots, rootOffs: c.rootOffs, data: c.data, n: c.n}
+	return &DirCache{readOnly: true, roots: c.roots, opts: c.opts, rootOffs: c.rootOffs, data: c.data, n: c.n}
 }
 
 // Len is the number of directories the cache was loaded with.
@@ -204,7 +211,7 @@ func (e *cachedDir) subOff(name string) int {
 func (c *DirCache) Changed() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.complete && (c.changed || len(c.new) != c.n || !slices.Equal(c.newRoots, c.roots))
+	return c.complete && (c.changed || len(c.new) != c.n || !slices.Equal(c.newRoots, c.roots) || c.newOpts != c.opts)
 }
 
 // Encode returns what the last complete recording walk found, or nil if no
@@ -260,6 +267,7 @@ func (c *DirCache) Encode() []byte {
 		rootOffs[i] = write(dirKey{i, ""})
 	}
 	b := []byte(dirCacheMagic)
+	b = binary.LittleEndian.AppendUint64(b, c.newOpts)
 	b = binary.AppendUvarint(b, uint64(len(body)))
 	b = append(b, body...)
 	b = binary.AppendUvarint(b, uint64(count))
@@ -306,13 +314,55 @@ func newCacheWalk(c *DirCache, cfg *config, roots []string) *cacheWalk {
 		}
 		abs[i] = a
 	}
-	cw := &cacheWalk{c: c, lookup: slices.Equal(abs, c.roots), record: !c.readOnly}
+	opts := listingSum(cfg)
+	cw := &cacheWalk{c: c, lookup: slices.Equal(abs, c.roots) && opts == c.opts, record: !c.readOnly}
 	if cw.record {
 		c.mu.Lock()
-		c.newRoots, c.new, c.complete, c.changed = abs, make(map[dirKey]*cachedDir, c.n), false, false
+		c.newRoots, c.newOpts, c.new, c.complete, c.changed = abs, opts, make(map[dirKey]*cachedDir, c.n), false, false
 		c.mu.Unlock()
 	}
 	return cw
+}
+
+// listingSum identifies the options that decide which entries of a listing
+// the walk keeps: a cache recorded under other ones would hide files these
+// include, or hand over files they exclude. (FollowSymlinks, Shebang and
+// Sorted walk without the cache; MaxSize, the Unchanged hook and the
+// listing-only modes act on the files the listing keeps; Getenv's effect,
+// the ignore files, is in each entry's rules.)
+func listingSum(cfg *config) uint64 {
+	h := fnv.New64a()
+	field := func(s string) {
+		var n [binary.MaxVarintLen64]byte
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
+		h.Write([]byte(s))
+	}
+	flag := func(b bool) {
+		if b {
+			field("1")
+		} else {
+			field("0")
+		}
+	}
+	field("include")
+	for _, g := range cfg.include { // (with Stubs' glob)
+		field(g)
+	}
+	field("exclude")
+	for _, g := range cfg.Exclude {
+		field(g)
+	}
+	field("skipdirs")
+	for _, d := range slices.Sorted(maps.Keys(cfg.skipDirs)) {
+		field(d)
+	}
+	field("flags")
+	flag(cfg.Hidden)
+	flag(cfg.Virtualenvs)
+	flag(cfg.NoIgnore)
+	flag(cfg.NoRequireGit)
+	flag(cfg.SkipIgnoredRoots)
+	return h.Sum64()
 }
 
 // rootRef is the reference (offset+1, 0 for none) of root i's entry.

@@ -53,7 +53,7 @@ func scanNames(t *testing.T, root string, opts Options) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, filepath.ToSlash(rel)+" "+fi.Skip)
+		out = append(out, filepath.ToSlash(rel)+" "+string(fi.Skip))
 	}
 	slices.Sort(out)
 	return out
@@ -262,6 +262,38 @@ func TestDirCacheBadDataAndOtherRoots(t *testing.T) {
 	if hits, _ := c.Stats(); hits != 0 {
 		t.Errorf("%d hits walking another root", hits)
 	}
+	// And to the options: a listing recorded without stubs does not hold
+	// other/g.pyi, which a walk with stubs must yield.
+	stubs := opts
+	stubs.Stubs = true
+	stubs.DirCache = nil
+	want = scanNames(t, root, stubs)
+	if !slices.Contains(want, "other/g.pyi ") {
+		t.Fatalf("walk with stubs %v: no other/g.pyi", want)
+	}
+	for name, c := range map[string]*DirCache{"recording": NewDirCache(data), "read-only": NewDirCache(data).ReadOnly()} {
+		stubs.DirCache = c
+		if got := scanNames(t, root, stubs); !slices.Equal(got, want) {
+			t.Errorf("%s cache from a walk without stubs: %v, want %v", name, got, want)
+		}
+		if hits, _ := c.Stats(); hits != 0 {
+			t.Errorf("%s cache: %d hits walking with other options", name, hits)
+		}
+	}
+	// What a walk with other options records is stored anew, under them.
+	c, data2, _ := record(t, root, stubs, data)
+	if data2 == nil {
+		t.Fatal("a walk with other options has nothing new to store")
+	}
+	if c, _, _ = record(t, root, stubs, data2); !hitsAll(c) {
+		t.Errorf("from the cache recorded with stubs: %d hits of %d", c.hits.Load(), c.Len())
+	}
+}
+
+// hitsAll reports whether every directory c holds was walked from it.
+func hitsAll(c *DirCache) bool {
+	hits, misses := c.Stats()
+	return c.Len() > 0 && hits == int64(c.Len()) && misses == 0
 }
 
 // TestDirCacheRandomChanges: after random changes to a recorded tree (each of

@@ -115,8 +115,8 @@ type Options struct {
 	// DirCache, when set, is used to walk directories that have not changed
 	// since it was recorded without listing them, and (unless it is a
 	// ReadOnly view) records this walk's listings; see DirCache for when an
-	// entry holds. It must come from a walk with the same options (ListOnly
-	// and ListStat aside).
+	// entry holds. Entries recorded for other roots, or under options that
+	// keep other entries of a listing, are not used.
 	DirCache *DirCache
 
 	// Tally, when set, is given each candidate file (its path, and its size
