@@ -40,6 +40,7 @@ import (
 	"github.com/pybatch/pybatch/parallel"
 	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
+	"github.com/pybatch/pybatch/scan"
 )
 
 // File is one file to process: its name, where to read it, what the scanner
@@ -57,7 +58,7 @@ type File struct {
 	ModTime time.Time
 	// Skip, when not empty, is the scanner's skip reason: the file is not
 	// read and yields a Skipped record with this reason.
-	Skip string
+	Skip scan.SkipReason
 	// SkipErr is the error behind Skip, if any (kept in the record's Err).
 	SkipErr error
 }
@@ -75,23 +76,8 @@ func DefaultAnalyze(path string, src []byte) *analysis.Report {
 // DefaultMaxSize is the read limit when Options.MaxSize is 0.
 const DefaultMaxSize = 10 << 20
 
-// Error classes of Failed records (result.Record.ErrClass). They are
-// recovery's class names (see recovery.Classify, which names the operating
-// system's errors: not_found, permission, too_many_files, io, ...), plus the
-// classes of the executor's own failures.
-const (
-	ClassNotFound   = string(recovery.NotFound)   // the file vanished between scan and read
-	ClassPermission = string(recovery.Permission) // the file cannot be opened or read: permission denied
-	ClassTooLarge   = string(recovery.TooLarge)   // larger than MaxSize when read (it grew since the scan)
-	ClassNotRegular = string(recovery.NotRegular) // no longer a regular file when opened
-	ClassTimeout    = string(recovery.Timeout)    // exceeded Options.Timeout (transient: retried)
-	ClassCrash      = string(recovery.Crash)      // the isolated worker process died holding this file (transient: retried)
-	ClassPanic      = "panic"                     // the analysis panicked (the message holds the stack)
-	ClassWorker     = "worker"                    // no worker process could be started, or it answered with an error
-)
-
 // Options configure a batch. The zero value analyses in this process with
-// DefaultWorkers goroutines, which requires Analyze.
+// one goroutine per CPU this process may use, with DefaultAnalyze.
 type Options struct {
 	// Analyze is the analysis for in-process workers; nil means
 	// DefaultAnalyze. (Isolated worker processes bring their own.)
@@ -236,7 +222,7 @@ func (e *attemptsError) Unwrap() error { return e.err }
 type failedRecord struct{ rec *result.Record }
 
 func (e *failedRecord) Error() string            { return e.rec.Err }
-func (e *failedRecord) ErrClass() recovery.Class { return recovery.Class(e.rec.ErrClass) }
+func (e *failedRecord) ErrClass() recovery.Class { return e.rec.ErrClass }
 
 // retried wraps work with the retry policy.
 func (o Options) retried(work parallel.Func[File, *result.Record]) parallel.Func[File, *result.Record] {
@@ -244,7 +230,7 @@ func (o Options) retried(work parallel.Func[File, *result.Record]) parallel.Func
 		return work
 	}
 	policy := o.Retry
-	policy.Classify = func(err error) recovery.Class { return recovery.Class(Classify(err)) }
+	policy.Classify = Classify
 	return func(ctx context.Context, f File) (*result.Record, error) {
 		var rec *result.Record
 		attempts, err := recovery.Retry(ctx, policy, func(ctx context.Context, _ int) error {
@@ -402,25 +388,25 @@ func readFile(path string, rec *result.Record, maxSize int64) ([]byte, error) {
 // Classify names the class of a per-file error: the executor's own failures
 // (timeouts, worker crashes, panics) here, everything else by
 // recovery.Classify.
-func Classify(err error) string {
+func Classify(err error) recovery.Class {
 	var pe *parallel.PanicError
 	var re *parallel.RemoteError
 	switch {
 	case errors.Is(err, parallel.ErrTimeout):
-		return ClassTimeout
+		return recovery.Timeout
 	case errors.Is(err, parallel.ErrWorkerCrashed):
-		return ClassCrash
+		return recovery.Crash
 	case errors.Is(err, parallel.ErrWorkerStart):
-		return ClassWorker
+		return recovery.Worker
 	case errors.As(err, &pe):
-		return ClassPanic
+		return recovery.Panic
 	case errors.As(err, &re):
 		if strings.HasPrefix(re.Msg, "panic:") {
-			return ClassPanic
+			return recovery.Panic
 		}
-		return ClassWorker
+		return recovery.Worker
 	}
-	return string(recovery.Classify(err))
+	return recovery.Classify(err)
 }
 
 // osPath is where f is read.
@@ -439,6 +425,6 @@ func skipped(f File) *result.Record {
 	return rec
 }
 
-func failed(f File, class string, err error) *result.Record {
+func failed(f File, class recovery.Class, err error) *result.Record {
 	return &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Status: result.Failed, ErrClass: class, Err: err.Error(), Attempts: 1}
 }

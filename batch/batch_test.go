@@ -131,12 +131,12 @@ func TestProcessFilesClassifiesEveryFailureAndGoesOn(t *testing.T) {
 			t.Fatalf("ok file %d: %+v", i, r)
 		}
 	}
-	want := map[string]string{
-		"missing.py":       ClassNotFound,
-		"big.py":           ClassTooLarge,
-		"boom.py":          ClassPanic,
-		"fifo.py":          ClassNotRegular,
-		filepath.Base(dir): ClassNotRegular,
+	want := map[string]recovery.Class{
+		"missing.py":       recovery.NotFound,
+		"big.py":           recovery.TooLarge,
+		"boom.py":          recovery.Panic,
+		"fifo.py":          recovery.NotRegular,
+		filepath.Base(dir): recovery.NotRegular,
 	}
 	for name, class := range want {
 		r := m[name]
@@ -147,7 +147,7 @@ func TestProcessFilesClassifiesEveryFailureAndGoesOn(t *testing.T) {
 	if !strings.Contains(m["boom.py"].Err, "analysis exploded") || !strings.Contains(m["boom.py"].Err, "testAnalyze") {
 		t.Errorf("panic record lacks message or stack: %s", m["boom.py"].Err)
 	}
-	if sum.Files != len(paths) || sum.Analyzed != 20 || sum.Failed != 5 || sum.ErrClasses[ClassNotRegular] != 2 {
+	if sum.Files != len(paths) || sum.Analyzed != 20 || sum.Failed != 5 || sum.ErrClasses[recovery.NotRegular] != 2 {
 		t.Errorf("summary %+v", sum)
 	}
 }
@@ -206,7 +206,7 @@ func TestPermissionDenied(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs, _, _ := ProcessFiles(t.Context(), []string{p}, Options{Analyze: testAnalyze})
-	if recs[0].ErrClass != ClassPermission {
+	if recs[0].ErrClass != recovery.Permission {
 		t.Fatalf("%+v", recs[0])
 	}
 }
@@ -260,7 +260,7 @@ func TestAdmitErrorFailsTheFileAndReleaseIsCalled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Analyzed != 9 || sum.Failed != 1 || recs[3].ErrClass != ClassPermission {
+	if sum.Analyzed != 9 || sum.Failed != 1 || recs[3].ErrClass != recovery.Permission {
 		t.Fatalf("summary %+v, rec %+v", sum, recs[3])
 	}
 	if held.Load() != 9 || released.Load() != 9 {
@@ -367,7 +367,7 @@ func TestIsolatedWorkersCrashHangAndRecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := byPath(isoRecs)
-	for name, class := range map[string]string{"crash.py": ClassCrash, "hang.py": ClassTimeout, "panic.py": ClassPanic, "missing.py": ClassNotFound} {
+	for name, class := range map[string]recovery.Class{"crash.py": recovery.Crash, "hang.py": recovery.Timeout, "panic.py": recovery.Panic, "missing.py": recovery.NotFound} {
 		if r := m[name]; r.Status != result.Failed || r.ErrClass != class {
 			t.Errorf("%s: %s %q %s", name, r.Status, r.ErrClass, r.Err)
 		}
@@ -488,9 +488,9 @@ func TestRetriesTransientFailuresOnly(t *testing.T) {
 	}
 	for _, c := range []struct {
 		status   result.Status
-		class    string
+		class    recovery.Class
 		attempts int
-	}{{result.Analyzed, "", 2}, {result.Failed, ClassCrash, 3}, {result.Failed, ClassNotFound, 1}, {result.Analyzed, "", 1}} {
+	}{{result.Analyzed, "", 2}, {result.Failed, recovery.Crash, 3}, {result.Failed, recovery.NotFound, 1}, {result.Analyzed, "", 1}} {
 		r := recs[0]
 		recs = recs[1:]
 		if r.Status != c.status || r.ErrClass != c.class || r.Attempts != c.attempts {

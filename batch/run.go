@@ -557,7 +557,7 @@ func admitFiles(infos iter.Seq[scan.FileInfo], root Root, mm *memory.Manager, tr
 func admit(f *File, mm *memory.Manager, tr *progress.Tracker, first func()) bool {
 	if f.Skip == "" {
 		if err := mm.Check(f.Size); err != nil {
-			f.Skip, f.SkipErr = memory.SkipReasonTooLarge, err
+			f.Skip, f.SkipErr = scan.SkipTooLargeForMemory, err
 		}
 	}
 	first()

@@ -10,22 +10,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
 )
 
 // Summary counts the records of a batch.
 type Summary struct {
-	Files        int            // records seen
-	Analyzed     int            // Status Analyzed (including files with a syntax error)
-	SyntaxErrors int            // analysed files whose Report has a SyntaxError
-	Skipped      int            // Status Skipped
-	Failed       int            // Status Failed
-	Bytes        int64          // size of the analysed files
-	SkipReasons  map[string]int // Skipped records by reason
-	ErrClasses   map[string]int // Failed records by error class
-	Elapsed      time.Duration  // wall time of the batch, when the caller sets it
-	Interrupted  bool           // the context ended before the input did
+	Files        int                     // records seen
+	Analyzed     int                     // Status Analyzed (including files with a syntax error)
+	SyntaxErrors int                     // analysed files whose Report has a SyntaxError
+	Skipped      int                     // Status Skipped
+	Failed       int                     // Status Failed
+	Bytes        int64                   // size of the analysed files
+	SkipReasons  map[scan.SkipReason]int // Skipped records by reason
+	ErrClasses   map[recovery.Class]int  // Failed records by error class
+	Elapsed      time.Duration           // wall time of the batch, when the caller sets it
+	Interrupted  bool                    // the context ended before the input did
 }
 
 // Add counts one record.
@@ -41,13 +42,13 @@ func (s *Summary) Add(r *result.Record) {
 	case result.Skipped:
 		s.Skipped++
 		if s.SkipReasons == nil {
-			s.SkipReasons = map[string]int{}
+			s.SkipReasons = map[scan.SkipReason]int{}
 		}
 		s.SkipReasons[r.SkipReason]++
 	case result.Failed:
 		s.Failed++
 		if s.ErrClasses == nil {
-			s.ErrClasses = map[string]int{}
+			s.ErrClasses = map[recovery.Class]int{}
 		}
 		s.ErrClasses[r.ErrClass]++
 	}
@@ -64,18 +65,8 @@ func (s Summary) String() string {
 	if s.Interrupted {
 		b.WriteString(" — interrupted")
 	}
-	for _, m := range []struct {
-		name string
-		m    map[string]int
-	}{{"skipped", s.SkipReasons}, {"failed", s.ErrClasses}} {
-		if len(m.m) == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, "\n  %s:", m.name)
-		for _, k := range slices.Sorted(maps.Keys(m.m)) {
-			fmt.Fprintf(&b, " %s=%d", k, m.m[k])
-		}
-	}
+	writeCounts(&b, "skipped", s.SkipReasons)
+	writeCounts(&b, "failed", s.ErrClasses)
 	return b.String()
 }
 
@@ -173,4 +164,15 @@ func ProcessDirectory(ctx context.Context, dir, pattern string, opts Options) ([
 		return nil, Summary{}, err
 	}
 	return collect(ctx, FromScan(scan.Scan(ctx, []string{dir}, so)), opts)
+}
+
+// writeCounts writes "\n  name: k=n k=n" for the non-empty m, in key order.
+func writeCounts[K ~string](b *strings.Builder, name string, m map[K]int) {
+	if len(m) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n  %s:", name)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		fmt.Fprintf(b, " %s=%d", k, m[k])
+	}
 }

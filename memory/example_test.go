@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/pybatch/pybatch/memory"
+	"github.com/pybatch/pybatch/scan"
 )
 
 // A run under a memory budget, as `pybatch analyze --max-memory 500MB` sets
@@ -38,7 +39,7 @@ func Example() {
 	for _, size := range []int64{40_000, 200_000_000} {
 		// A file that can never fit is skipped without occupying a worker.
 		if err := mm.Check(size); err != nil {
-			fmt.Println(size, "skipped:", memory.SkipReasonTooLarge, errors.Is(err, memory.ErrTooLarge))
+			fmt.Println(size, "skipped:", scan.SkipTooLargeForMemory, errors.Is(err, memory.ErrTooLarge))
 			continue
 		}
 		// The worker waits for the file's cost before reading it, and

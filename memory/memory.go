@@ -36,10 +36,6 @@ const DefaultRatio = 12.0
 // sit below that intercept.
 const DefaultPerFile int64 = 128 << 10
 
-// SkipReasonTooLarge is the result.Record SkipReason for a file refused by the
-// Manager because its estimated cost exceeds the whole admission capacity.
-const SkipReasonTooLarge = "too_large_for_memory"
-
 // ErrTooLarge is returned by Acquire for a cost that cannot fit even when
 // nothing else is in flight. Errors wrap it with the cost and capacity.
 var ErrTooLarge = errors.New("file too large for the memory budget")
@@ -229,7 +225,7 @@ func (m *Manager) Acquire(ctx context.Context, cost int64) error {
 // Check returns nil when a file of size bytes can ever be admitted, or an
 // error wrapping ErrTooLarge (counted in Stats().Refused). Call it where
 // files enter the batch, to turn
-// a hopeless file into a Skipped record (reason SkipReasonTooLarge) without
+// a hopeless file into a Skipped record (reason scan.SkipTooLargeForMemory) without
 // occupying a worker.
 func (m *Manager) Check(size int64) error {
 	if cost := m.Cost(size); cost > m.capacity {

@@ -84,11 +84,11 @@ func (c *collector) init(slowest int) {
 func (c *collector) add(r *result.Record) {
 	switch r.Status {
 	case result.Skipped:
-		c.skippedBy[cmpOr(r.SkipReason, "unknown")]++
+		c.skippedBy[cmpOr(string(r.SkipReason), "unknown")]++
 		return
 	case result.Analyzed:
 	default:
-		c.failedBy[cmpOr(r.ErrClass, "unknown")]++
+		c.failedBy[cmpOr(string(r.ErrClass), "unknown")]++
 	}
 	c.hist.add(r.Duration)
 	if c.slowN > 0 {

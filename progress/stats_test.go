@@ -13,6 +13,7 @@ import (
 	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/result"
+	"github.com/pybatch/pybatch/scan"
 )
 
 func TestHistogramQuantiles(t *testing.T) {
@@ -56,7 +57,7 @@ func TestStatsFromRecords(t *testing.T) {
 	}
 	for _, r := range []*result.Record{
 		{Path: "bin", Size: 500, Status: result.Skipped, SkipReason: "binary"},
-		{Path: "big", Size: 1e9, Status: result.Skipped, SkipReason: memory.SkipReasonTooLarge},
+		{Path: "big", Size: 1e9, Status: result.Skipped, SkipReason: scan.SkipTooLargeForMemory},
 		{Path: "bin2", Size: 500, Status: result.Skipped, SkipReason: "binary"},
 		{Path: "slow", Size: 2000, Status: result.Failed, ErrClass: "timeout", Duration: time.Minute},
 		{Path: "x", Size: 0, Status: result.Skipped},
@@ -68,7 +69,7 @@ func TestStatsFromRecords(t *testing.T) {
 	if st.Files != 12 || st.Analyzed != 7 || st.Skipped != 4 || st.Failed != 1 {
 		t.Errorf("counts: %+v", st)
 	}
-	if !reflect.DeepEqual(st.SkippedBy, map[string]int64{"binary": 2, memory.SkipReasonTooLarge: 1, "unknown": 1}) ||
+	if !reflect.DeepEqual(st.SkippedBy, map[string]int64{"binary": 2, string(scan.SkipTooLargeForMemory): 1, "unknown": 1}) ||
 		!reflect.DeepEqual(st.FailedBy, map[string]int64{"timeout": 1}) {
 		t.Errorf("by reason %v, by class %v", st.SkippedBy, st.FailedBy)
 	}

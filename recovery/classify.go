@@ -38,8 +38,9 @@ import (
 	"syscall"
 )
 
-// Class names a kind of failure. Its string is what records and the
-// database store.
+// Class names a kind of failure: the one vocabulary of error classes
+// (result.Record.ErrClass, the error_class column and field of every
+// output). Its string is what records and outputs store.
 type Class string
 
 // Transient classes: trying again later may succeed.
@@ -58,11 +59,13 @@ const (
 	NotFound    Class = "not_found"
 	Permission  Class = "permission"
 	Decode      Class = "decode"
-	TooLarge    Class = "too_large"
+	TooLarge    Class = "too_large" // over the size limit when read (it grew since the scan, which skips it as too_large)
 	NotRegular  Class = "not_regular"
 	SymlinkLoop Class = "symlink_loop"
 	NameTooLong Class = "name_too_long"
 	Unknown     Class = "unknown"
+	Panic       Class = "panic"    // the analysis panicked (the message holds the stack)
+	Worker      Class = "worker"   // no worker process could be started, or it answered with an error
 	Canceled    Class = "canceled" // the run was cancelled: neither retried nor the file's fault
 	None        Class = ""         // no error
 )

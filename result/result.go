@@ -1,5 +1,8 @@
 // Package result defines the record that every stage after the scanner passes
-// downstream: one per file, whether it was analysed, skipped or failed. It is
+// downstream: one per file, whether it was analyzed, skipped or failed. Its
+// vocabulary is defined once: Status here, skip reasons in scan
+// (scan.SkipReason: a file is skipped where it is found), error classes in
+// recovery (recovery.Class); every package and output uses those constants. It is
 // the unit the store persists, the progress tracker counts and the command
 // prints; keeping it in a leaf package lets batch, store and progress share it
 // without importing each other.
@@ -9,6 +12,8 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/recovery"
+	"github.com/pybatch/pybatch/scan"
 )
 
 // Status says what became of a file.
@@ -30,10 +35,10 @@ type Record struct {
 	ModTime time.Time // modification time when scanned (ns precision kept)
 
 	Status     Status
-	SkipReason string // when Skipped: "too_large", "binary", "not_regular", "unreadable_dir", "ignored", ...
-	ErrClass   string // when Failed: a recovery class name ("transient" or "permanent" kind, e.g. "timeout", "crash", "not_found")
-	Err        string // when Failed: the error message
-	Attempts   int    // how many times analysis was tried (1 unless retried)
+	SkipReason scan.SkipReason // when Skipped: why (scan.SkipTooLarge, scan.SkipBinary, ...)
+	ErrClass   recovery.Class  // when Failed: the class of the error (recovery.Timeout, recovery.NotFound, ...)
+	Err        string          // when Failed: the error message
+	Attempts   int             // how many times analysis was tried (1 unless retried)
 
 	Duration time.Duration    // wall time spent on this file by its worker
 	Report   *analysis.Report // when Analyzed

@@ -82,7 +82,7 @@ func (w *walkCtx) check(c candidate, buf []byte) (fi FileInfo, keep bool) {
 
 // lstatInfo reports a link or non-regular file with what lstat says about it
 // (without opening it).
-func lstatInfo(path, reason string) FileInfo {
+func lstatInfo(path string, reason SkipReason) FileInfo {
 	fi := FileInfo{Path: path, Skip: reason}
 	if st, err := os.Lstat(path); err == nil {
 		fi.Size, fi.ModTime = st.Size(), st.ModTime()

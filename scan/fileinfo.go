@@ -2,43 +2,53 @@ package scan
 
 import "time"
 
+// SkipReason says why a file was not analyzed: the one vocabulary of skip
+// reasons (FileInfo.Skip, result.Record.SkipReason, the skip_reason column
+// and field of every output).
+type SkipReason string
+
 // Reasons for skipping, the values of FileInfo.Skip.
 const (
-	// SkipTooLarge: the file is larger than Options.MaxSize.
-	SkipTooLarge = "too_large"
+	// SkipTooLarge: the file is larger than Options.MaxSize (the size
+	// limit, --max-size). A file that grew past it after the scan fails
+	// with the error class recovery.TooLarge instead.
+	SkipTooLarge SkipReason = "too_large"
+	// SkipTooLargeForMemory: the pipeline's, not the scanner's: the file
+	// could never fit in the memory budget (memory.ErrTooLarge), even alone.
+	SkipTooLargeForMemory SkipReason = "too_large_for_memory"
 	// SkipBinary: a NUL byte in the first BinaryCheckSize bytes.
-	SkipBinary = "binary"
+	SkipBinary SkipReason = "binary"
 	// SkipNotRegular: a FIFO, socket, device or other non-regular file; it is
 	// never opened (an open that races with a replacement uses O_NONBLOCK, so a
 	// FIFO cannot block the scanner either).
-	SkipNotRegular = "not_regular"
+	SkipNotRegular SkipReason = "not_regular"
 	// SkipSymlink: a symbolic link matching the include globs while
 	// Options.FollowSymlinks is off.
-	SkipSymlink = "symlink"
+	SkipSymlink SkipReason = "symlink"
 	// SkipBrokenSymlink: a followed symbolic link whose target does not exist.
-	SkipBrokenSymlink = "broken_symlink"
+	SkipBrokenSymlink SkipReason = "broken_symlink"
 	// SkipSymlinkLoop: a followed link to a directory that is its own ancestor
 	// (or a link chain the kernel refuses with ELOOP).
-	SkipSymlinkLoop = "symlink_loop"
+	SkipSymlinkLoop SkipReason = "symlink_loop"
 	// SkipDuplicate: a followed link to a file or directory already yielded or
 	// walked under another path.
-	SkipDuplicate = "duplicate"
+	SkipDuplicate SkipReason = "duplicate"
 	// SkipUnreadableDir: a directory that could not be opened or listed; Err
 	// says why. The walk goes on elsewhere.
-	SkipUnreadableDir = "unreadable_dir"
+	SkipUnreadableDir SkipReason = "unreadable_dir"
 	// SkipUnreadable: a file that could not be opened or read; Err says why.
-	SkipUnreadable = "unreadable"
+	SkipUnreadable SkipReason = "unreadable"
 	// SkipVanished: the file or directory was listed but was gone when it was
 	// opened (deleted or renamed during the walk).
-	SkipVanished = "vanished"
+	SkipVanished SkipReason = "vanished"
 	// SkipInvalidOptions: the only FileInfo of a Scan or Filter given options
 	// that fail Options.Validate; Err is the validation error.
-	SkipInvalidOptions = "invalid_options"
+	SkipInvalidOptions SkipReason = "invalid_options"
 	// SkipIgnored: a root directory that git ignores (it, or a directory
 	// above it in the work tree, matches an ignore rule).
-	SkipIgnored = "ignored"
+	SkipIgnored SkipReason = "ignored"
 	// SkipNotFound: a root or explicit path that does not exist.
-	SkipNotFound = "not_found"
+	SkipNotFound SkipReason = "not_found"
 )
 
 // BinaryCheckSize is how many leading bytes are searched for a NUL byte.
@@ -57,9 +67,9 @@ type FileInfo struct {
 	Dev, Ino uint64
 	// IsDir is set for a directory reported with a Skip reason.
 	IsDir bool
-	// Skip is "" when the file should be analysed, else one of the Skip*
+	// Skip is "" when the file should be analyzed, else one of the Skip*
 	// reasons.
-	Skip string
+	Skip SkipReason
 	// Err is the underlying error when Skip is caused by one.
 	Err error
 	// Unchanged is set when Options.Unchanged claimed the file: Size, ModTime,

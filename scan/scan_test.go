@@ -23,15 +23,15 @@ func plain(sorted bool) Options {
 	return Options{Sorted: sorted, Workers: 3, NoIgnore: true, MaxSize: DefaultMaxSize}
 }
 
-func skips(m map[string]FileInfo) map[string]string {
-	out := map[string]string{}
+func skips(m map[string]FileInfo) map[string]SkipReason {
+	out := map[string]SkipReason{}
 	for k, v := range m {
 		out[k] = v.Skip
 	}
 	return out
 }
 
-func equalSkips(t *testing.T, got map[string]FileInfo, want map[string]string) {
+func equalSkips(t *testing.T, got map[string]FileInfo, want map[string]SkipReason) {
 	t.Helper()
 	g := skips(got)
 	if len(g) != len(want) {
@@ -63,7 +63,7 @@ func TestGlobsAndDirectorySkips(t *testing.T) {
 	}
 	bothModes(t, func(t *testing.T, sorted bool) {
 		opts := plain(sorted)
-		equalSkips(t, collect(t, root, []string{root}, opts), map[string]string{
+		equalSkips(t, collect(t, root, []string{root}, opts), map[string]SkipReason{
 			"a.py": "", "pkg/d.py": "", "pkg/gen/e.py": "", "pkg/gen/keep/f.py": "",
 			"tests/j.py": "", "env2/m.py": "", ".n.py": "",
 		})
@@ -72,13 +72,13 @@ func TestGlobsAndDirectorySkips(t *testing.T) {
 		opts.Hidden = true
 		opts.SkipDirs = []string{"node_modules"}
 		opts.Virtualenvs = true
-		equalSkips(t, collect(t, root, []string{root}, opts), map[string]string{
+		equalSkips(t, collect(t, root, []string{root}, opts), map[string]SkipReason{
 			"a.py": "", "b.pyi": "", "pkg/d.py": "", ".hidden/g.py": "", "__pycache__/h.py": "",
 			"venv/lib/k.py": "", "myenv/lib/l.py": "", "env2/m.py": "", ".n.py": "",
 		})
 		opts = plain(sorted)
 		opts.Include = []string{"pkg/**/*.py"}
-		equalSkips(t, collect(t, root, []string{root}, opts), map[string]string{
+		equalSkips(t, collect(t, root, []string{root}, opts), map[string]SkipReason{
 			"pkg/d.py": "", "pkg/gen/e.py": "", "pkg/gen/keep/f.py": "",
 		})
 	})
@@ -103,10 +103,10 @@ func TestShebang(t *testing.T) {
 	}
 	bothModes(t, func(t *testing.T, sorted bool) {
 		opts := plain(sorted)
-		equalSkips(t, collect(t, root, []string{root}, opts), map[string]string{"script.py": ""})
+		equalSkips(t, collect(t, root, []string{root}, opts), map[string]SkipReason{"script.py": ""})
 		opts.Shebang = true
 		opts.MaxSize = 1000
-		equalSkips(t, collect(t, root, []string{root}, opts), map[string]string{
+		equalSkips(t, collect(t, root, []string{root}, opts), map[string]SkipReason{
 			"script.py": "", "tool": "", "tool2": "", "tool3": "", "big": SkipTooLarge, "nulpy": SkipBinary,
 		})
 	})
@@ -131,7 +131,7 @@ func TestContentChecks(t *testing.T) {
 	bothModes(t, func(t *testing.T, sorted bool) {
 		opts := plain(sorted)
 		got := collect(t, root, []string{root}, opts)
-		equalSkips(t, got, map[string]string{
+		equalSkips(t, got, map[string]SkipReason{
 			"ok.py": "", "latin1.py": "", "nul.py": SkipBinary, "late_nul.py": "",
 			"empty.py": "", "big.py": SkipTooLarge,
 		})
@@ -183,7 +183,7 @@ func TestUnchangedHook(t *testing.T) {
 		}
 		got := collect(t, root, []string{root}, opts)
 		// known_nul.py is claimed without being opened: no binary check.
-		equalSkips(t, got, map[string]string{
+		equalSkips(t, got, map[string]SkipReason{
 			"known.py": "", "known_nul.py": "", "new.py": "", "big.py": SkipTooLarge, "fifo.py": SkipNotRegular,
 		})
 		for name, want := range map[string]bool{"known.py": true, "known_nul.py": true, "new.py": false, "big.py": false, "fifo.py": false} {
@@ -201,7 +201,7 @@ func TestUnchangedHook(t *testing.T) {
 		// OmitUnchanged: the same, without the unchanged files.
 		opts.OmitUnchanged = true
 		got = collect(t, root, []string{root}, opts)
-		equalSkips(t, got, map[string]string{"new.py": "", "big.py": SkipTooLarge, "fifo.py": SkipNotRegular})
+		equalSkips(t, got, map[string]SkipReason{"new.py": "", "big.py": SkipTooLarge, "fifo.py": SkipNotRegular})
 	})
 }
 
@@ -215,7 +215,7 @@ func TestListOnly(t *testing.T) {
 		opts := plain(sorted)
 		opts.ListOnly = true
 		got := collect(t, root, []string{root}, opts)
-		equalSkips(t, got, map[string]string{"a.py": "", "nul.py": "", "pkg/b.py": ""})
+		equalSkips(t, got, map[string]SkipReason{"a.py": "", "nul.py": "", "pkg/b.py": ""})
 		for name, fi := range got {
 			if fi.Size != 0 || !fi.ModTime.IsZero() || fi.Ino != 0 {
 				t.Errorf("%s: list-only info %+v has stat data", name, fi)
@@ -236,7 +236,7 @@ func TestListOnly(t *testing.T) {
 		// ListStat adds size and time from a stat, still without opening.
 		opts.ListStat = true
 		got = collect(t, root, []string{root}, opts)
-		equalSkips(t, got, map[string]string{"a.py": "", "nul.py": "", "pkg/b.py": ""})
+		equalSkips(t, got, map[string]SkipReason{"a.py": "", "nul.py": "", "pkg/b.py": ""})
 		for name, fi := range got {
 			st, err := os.Stat(filepath.Join(root, name))
 			if err != nil {
@@ -286,7 +286,7 @@ func TestNonRegularFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	want := map[string]string{"a.py": "", "fifo.py": SkipNotRegular, "sock.py": SkipNotRegular}
+	want := map[string]SkipReason{"a.py": "", "fifo.py": SkipNotRegular, "sock.py": SkipNotRegular}
 	// A character device, when this process may make one (root).
 	if err := syscall.Mknod(filepath.Join(root, "null.py"), syscall.S_IFCHR|0o666, 1<<8|3); err == nil {
 		want["null.py"] = SkipNotRegular
@@ -351,7 +351,7 @@ func TestSymlinksNotFollowed(t *testing.T) {
 	root := symlinkTree(t)
 	bothModes(t, func(t *testing.T, sorted bool) {
 		finishes(t, "Scan", func() {
-			equalSkips(t, collect(t, root, []string{root}, plain(sorted)), map[string]string{
+			equalSkips(t, collect(t, root, []string{root}, plain(sorted)), map[string]SkipReason{
 				"a.py": "", "dir/b.py": "", "dir/sub/c.py": "",
 				"link.py": SkipSymlink, "broken.py": SkipSymlink, "l1.py": SkipSymlink,
 				"l2.py": SkipSymlink, "dir/sub/back.py": SkipSymlink,
@@ -406,7 +406,7 @@ func TestSymlinksFollowed(t *testing.T) {
 		}
 		if sorted {
 			// Deterministic order: a.py before link.py; dir before linkdir.
-			equalSkips(t, got, map[string]string{
+			equalSkips(t, got, map[string]SkipReason{
 				"a.py": "", "broken.py": SkipBrokenSymlink, "dir/b.py": "", "dir/self": SkipSymlinkLoop,
 				"dir/sub/back.py": SkipDuplicate, "dir/sub/c.py": "", "dir/sub/up": SkipSymlinkLoop,
 				"l1.py": SkipSymlinkLoop, "l2.py": SkipSymlinkLoop, "link.py": SkipDuplicate,
@@ -425,7 +425,7 @@ func TestRootsAndErrors(t *testing.T) {
 		roots := []string{filepath.Join(root, "d"), filepath.Join(root, "notes.txt"), filepath.Join(root, "missing")}
 		got := collect(t, root, roots, plain(sorted))
 		// An explicitly named file is taken whatever its name.
-		equalSkips(t, got, map[string]string{"d/b.py": "", "notes.txt": "", "missing": SkipNotFound})
+		equalSkips(t, got, map[string]SkipReason{"d/b.py": "", "notes.txt": "", "missing": SkipNotFound})
 		if err := got["missing"].Err; !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("missing: %v", err)
 		}
@@ -434,7 +434,7 @@ func TestRootsAndErrors(t *testing.T) {
 	// rules for the inner root (notes.txt is named, so it is taken).
 	bothModes(t, func(t *testing.T, sorted bool) {
 		roots := []string{root, filepath.Join(root, "d"), root + "/", filepath.Join(root, "notes.txt")}
-		equalSkips(t, collect(t, root, roots, plain(sorted)), map[string]string{"a.py": "", "d/b.py": "", "notes.txt": ""})
+		equalSkips(t, collect(t, root, roots, plain(sorted)), map[string]SkipReason{"a.py": "", "d/b.py": "", "notes.txt": ""})
 	})
 	for fi := range Scan(context.Background(), []string{root}, Options{Include: []string{"[a-"}}) {
 		if fi.Skip != SkipInvalidOptions || fi.Err == nil {
@@ -466,7 +466,7 @@ func TestFilter(t *testing.T) {
 		opts.Sorted = sorted
 		var got []string
 		for fi := range Filter(context.Background(), paths, opts) {
-			got = append(got, filepath.Base(fi.Path)+":"+fi.Skip)
+			got = append(got, filepath.Base(fi.Path)+":"+string(fi.Skip))
 		}
 		w := slices.Clone(want)
 		if !sorted {
@@ -600,7 +600,7 @@ func TestFilesChangingDuringWalk(t *testing.T) {
 	}
 	opts := plain(true) // sequential: the changes happen after the listing, before the checks
 	opts.MaxSize = 1000
-	got := map[string]string{}
+	got := map[string]SkipReason{}
 	for fi := range Scan(context.Background(), []string{root}, opts) {
 		rel, _ := filepath.Rel(root, fi.Path)
 		got[rel] = fi.Skip
@@ -615,7 +615,7 @@ func TestFilesChangingDuringWalk(t *testing.T) {
 			must(t, os.RemoveAll(filepath.Join(root, "zz")))
 		}
 	}
-	want := map[string]string{
+	want := map[string]SkipReason{
 		"a.py": "", "c_deleted.py": SkipVanished, "d_rewritten.py": SkipBinary, "e_grown.py": SkipTooLarge,
 		"f_fifo.py": SkipNotRegular, "g_link.py": SkipSymlink, "h_same.py": "", "zz": SkipVanished,
 	}

@@ -39,7 +39,7 @@ func TestUnreadableDirectories(t *testing.T) {
 	must(t, os.Chmod(filepath.Join(dir, "locked"), 0))
 	must(t, os.Chmod(filepath.Join(dir, "noread.py"), 0))
 	want := map[string]string{
-		"ok.py": "", "after/z.py": "", "locked": SkipUnreadableDir + " dir perm", "noread.py": SkipUnreadable + " file perm",
+		"ok.py": "", "after/z.py": "", "locked": string(SkipUnreadableDir) + " dir perm", "noread.py": string(SkipUnreadable) + " file perm",
 	}
 	var lines []string
 	if os.Geteuid() != 0 {
@@ -98,7 +98,7 @@ func unreadableScan(root string) []string {
 		mode := map[bool]string{false: "parallel", true: "sorted"}[sorted]
 		for fi := range Scan(context.Background(), []string{root}, plain(sorted)) {
 			rel, _ := filepath.Rel(root, fi.Path)
-			desc := fi.Skip
+			desc := string(fi.Skip)
 			if fi.Skip != "" {
 				kind := map[bool]string{false: "file", true: "dir"}[fi.IsDir]
 				perm := "other"

@@ -272,7 +272,7 @@ func joinRel(dir, name string) string {
 	return dir + "/" + name
 }
 
-func skipInfo(path, reason string, err error) FileInfo {
+func skipInfo(path string, reason SkipReason, err error) FileInfo {
 	return FileInfo{Path: path, Skip: reason, Err: err}
 }
 

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
+	"github.com/pybatch/pybatch/scan"
 )
 
 // Known returns what the database holds about the files of source, by
@@ -91,7 +93,7 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 		return nil, describe(db.path, "reading", err)
 	}
 	rec.ModTime, rec.Duration, rec.Status = fromUnixNano(mtime), time.Duration(dur), result.Status(status)
-	rec.SkipReason, rec.ErrClass, rec.Err = skip.String, class.String, msg.String
+	rec.SkipReason, rec.ErrClass, rec.Err = scan.SkipReason(skip.String), recovery.Class(class.String), msg.String
 	if !schema.Valid { // no report was stored
 		return rec, nil
 	}

@@ -7,7 +7,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
+	"github.com/pybatch/pybatch/scan"
 )
 
 // Line is the JSON form of a result.Record: one JSON object per line of a
@@ -27,8 +29,8 @@ type Line struct {
 	Size        int64            `json:"size"`
 	MtimeNs     int64            `json:"mtime_ns"`
 	Status      result.Status    `json:"status"`
-	SkipReason  string           `json:"skip_reason,omitempty"`
-	ErrClass    string           `json:"error_class,omitempty"`
+	SkipReason  scan.SkipReason  `json:"skip_reason,omitempty"`
+	ErrClass    recovery.Class   `json:"error_class,omitempty"`
 	Err         string           `json:"error,omitempty"`
 	Attempts    int              `json:"attempts"`
 	DurationNs  int64            `json:"duration_ns"`

@@ -181,7 +181,7 @@ func (r *Run) Write(ctx context.Context, rec *result.Record) error {
 		r.arena = make([]byte, 0, r.db.opts.BatchBytes+r.db.opts.BatchBytes/4)
 	}
 	o := op{kind: opWrite, source: rec.Source, path: rec.Path, size: rec.Size, mtime: unixNano(rec.ModTime),
-		status: rec.Status, skipReason: rec.SkipReason, errClass: rec.ErrClass, errText: rec.Err,
+		status: rec.Status, skipReason: string(rec.SkipReason), errClass: string(rec.ErrClass), errText: rec.Err,
 		attempts: rec.Attempts, durationNs: int64(rec.Duration), doc: null, all: null, defs: null, imps: null}
 	if rep := rec.Report; rep != nil {
 		o.rep = true
