@@ -232,11 +232,14 @@ func matrixChart(d *Data) template.HTML {
 	W := labelW + max(n, 1)*cell + 10
 	H := labelW + max(n, 1)*cell + 10
 	var b svgb
-	b.open("chart-matrix", "imports between the top-level packages", W, H)
 	if n == 0 {
-		b.text(float64(W)/2, float64(H)/2, "middle", "lbl", "no imports between packages of this tree")
+		b.open("chart-matrix", "imports between the top-level packages", 800, 40)
+		b.text(400, 25, "middle", "lbl", "no imports between the packages of this tree")
 		return b.done()
 	}
+	// Drawn at its own size (not stretched to the column): a matrix of a
+	// few packages would otherwise have giant cells.
+	fmt.Fprintf(&b, `<svg id="chart-matrix" class="chart fit" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="imports between the top-level packages" xmlns="http://www.w3.org/2000/svg">`, W, H, W, H)
 	var mx int64 = 1
 	for _, row := range d.Matrix {
 		for _, v := range row {
@@ -343,7 +346,7 @@ func runsChart(d *Data) template.HTML {
 	}
 	pw, ph := float64(W-left-right), float64(H-top-bottom)
 	slot := pw / float64(len(runs))
-	bw := max(slot*0.7, 1)
+	bw := min(max(slot*0.7, 1), 40)
 	var pts []string
 	for i, r := range runs {
 		x := left + float64(i)*slot + (slot-bw)/2
