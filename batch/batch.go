@@ -63,7 +63,7 @@ type File struct {
 	SkipErr error
 }
 
-// AnalyzeFunc analyses one file's bytes. It must be safe for concurrent use.
+// AnalyzeFunc analyzes one file's bytes. It must be safe for concurrent use.
 // A panic in it becomes the file's Failed record (class "panic").
 type AnalyzeFunc func(path string, src []byte) *analysis.Report
 
@@ -76,13 +76,13 @@ func DefaultAnalyze(path string, src []byte) *analysis.Report {
 // DefaultMaxSize is the read limit when Options.MaxSize is 0.
 const DefaultMaxSize = 10 << 20
 
-// Options configure a batch. The zero value analyses in this process with
+// Options configure a batch. The zero value analyzes in this process with
 // one goroutine per CPU this process may use, with DefaultAnalyze.
 type Options struct {
 	// Analyze is the analysis for in-process workers; nil means
 	// DefaultAnalyze. (Isolated worker processes bring their own.)
 	Analyze AnalyzeFunc
-	// Workers is the number of files analysed at once; <= 0 means
+	// Workers is the number of files analyzed at once; <= 0 means
 	// parallel.DefaultWorkers(), the CPUs this process may use.
 	Workers int
 	// Ordered yields records in input order instead of completion order.
@@ -95,7 +95,7 @@ type Options struct {
 	// ClassTooLarge. 0 means DefaultMaxSize; negative means no limit.
 	MaxSize int64
 	// InFlight bounds the files between input and output (read, being
-	// analysed, or waiting to be yielded): the chunk of the stream that is in
+	// analyzed, or waiting to be yielded): the chunk of the stream that is in
 	// memory at once. <= 0 means 4 × Workers.
 	InFlight int
 	// Admit, when set, is called before a file is read with its size (as
@@ -312,7 +312,7 @@ func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) pa
 }
 
 // ServeWorker is the body of an isolated worker process: it reads file
-// requests on r, reads and analyses each file with analyze, and answers on w,
+// requests on r, reads and analyzes each file with analyze, and answers on w,
 // until r ends. The pybatch binary runs it as "pybatch __worker".
 func ServeWorker(ctx context.Context, r io.Reader, w io.Writer, analyze AnalyzeFunc) error {
 	return parallel.ServeWorker(ctx, r, w, func(_ context.Context, req workerRequest) (*result.Record, error) {
@@ -321,7 +321,7 @@ func ServeWorker(ctx context.Context, r io.Reader, w io.Writer, analyze AnalyzeF
 }
 
 // ProcessFile reads one file (at most maxSize bytes; negative: no limit) and
-// analyses it. It never fails: problems are in the record. A panic in
+// analyzes it. It never fails: problems are in the record. A panic in
 // analyze propagates (the executor turns it into the file's record).
 func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
 	rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}

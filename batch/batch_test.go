@@ -268,7 +268,7 @@ func TestAdmitErrorFailsTheFileAndReleaseIsCalled(t *testing.T) {
 	}
 }
 
-// Stream on unbounded input: the files analysed but not yet consumed never
+// Stream on unbounded input: the files analyzed but not yet consumed never
 // exceed InFlight, and cancelling ends the stream without failing the files
 // that were in flight.
 func TestStreamIsBoundedOnUnboundedInputAndStopsCleanly(t *testing.T) {
@@ -282,11 +282,11 @@ func TestStreamIsBoundedOnUnboundedInputAndStopsCleanly(t *testing.T) {
 		}
 	}
 	const inFlight = 6
-	var analysed, consumed, peak atomic.Int64
+	var analyzed, consumed, peak atomic.Int64
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	seq, err := Stream(ctx, forever, Options{Workers: 2, InFlight: inFlight, Analyze: func(path string, src []byte) *analysis.Report {
-		if d := analysed.Add(1) - consumed.Load(); d > peak.Load() {
+		if d := analyzed.Add(1) - consumed.Load(); d > peak.Load() {
 			peak.Store(d)
 		}
 		return testAnalyze(path, src)
@@ -309,7 +309,7 @@ func TestStreamIsBoundedOnUnboundedInputAndStopsCleanly(t *testing.T) {
 		t.Fatalf("consumed %d", consumed.Load())
 	}
 	if peak.Load() > inFlight {
-		t.Fatalf("peak %d files analysed and not consumed, InFlight %d", peak.Load(), inFlight)
+		t.Fatalf("peak %d files analyzed and not consumed, InFlight %d", peak.Load(), inFlight)
 	}
 }
 

@@ -37,7 +37,7 @@ func exampleTree() string {
 }
 
 // A directory into a SQLite database: what `pybatch analyze DIR` does,
-// incremental runs included (a second run would analyse nothing).
+// incremental runs included (a second run would analyze nothing).
 func ExampleRun() {
 	ctx := context.Background()
 	dir := exampleTree()
@@ -57,7 +57,7 @@ func ExampleRun() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("%d files, %d analysed, %d with a syntax error\n", sum.Files, sum.Analyzed, sum.SyntaxErrors)
+	fmt.Printf("%d files, %d analyzed, %d with a syntax error\n", sum.Files, sum.Analyzed, sum.SyntaxErrors)
 
 	var path string
 	var complexity int
@@ -67,7 +67,7 @@ func ExampleRun() {
 	}
 	fmt.Printf("run() in %s: cyclomatic complexity %d\n", path, complexity)
 	// Output:
-	// 3 files, 3 analysed, 1 with a syntax error
+	// 3 files, 3 analyzed, 1 with a syntax error
 	// run() in app/core.py: cyclomatic complexity 2
 }
 

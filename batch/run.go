@@ -23,14 +23,14 @@ import (
 )
 
 // Version is pybatch's version. It is recorded with every run's results,
-// and a result stored by another version is analysed again.
+// and a result stored by another version is analyzed again.
 const Version = "0.1.0-dev"
 
 // Config is one run of the pipeline: everything `pybatch analyze` does,
 // which is flag parsing and one call of Run with a Config. Every field but
 // Roots may be left zero.
 type Config struct {
-	// Roots are the directories and files to analyse, as the user gave
+	// Roots are the directories and files to analyze, as the user gave
 	// them (absolute, or relative to the working directory). See Root for
 	// the name each gets in the records.
 	Roots []string
@@ -53,7 +53,7 @@ type Config struct {
 	// what it was opened from. nil: the records are only counted and given
 	// to OnRecord.
 	Output store.Output
-	// Rescan analyses every file again instead of skipping the files the
+	// Rescan analyzes every file again instead of skipping the files the
 	// Output holds unchanged (an incremental run) or already has (a
 	// resumed JSON Lines file).
 	Rescan bool
@@ -74,7 +74,7 @@ type Config struct {
 	OnRecord func(*result.Record)
 }
 
-// An Input yields files to analyse, each named by its source and its path
+// An Input yields files to analyze, each named by its source and its path
 // in it (File.Source, File.Path) and read from File.OSPath. A file's Skip,
 // when set, is recorded as is.
 type Input interface {
@@ -109,7 +109,7 @@ type RunSummary struct {
 	// Roots are the roots as the run named them.
 	Roots []Root
 	// Kept and Touched count the files that an earlier run of the Output
-	// already did: not analysed again, or (same content, new mtime) only
+	// already did: not analyzed again, or (same content, new mtime) only
 	// given their new mtime. Gone counts the files the Output held that
 	// the walk no longer found.
 	Kept, Touched int
@@ -236,8 +236,8 @@ func below(root, p string) (string, bool) {
 }
 
 // OptionsHash identifies the options under which the files of a run are
-// selected and analysed, with the tool version: a stored result made under
-// another hash is analysed again.
+// selected and analyzed, with the tool version: a stored result made under
+// another hash is analyzed again.
 func OptionsHash(so scan.Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00include=%q\x00exclude=%q\x00noignore=%v\x00hidden=%v\x00follow=%v\x00stubs=%v\x00shebang=%v\x00max=%d\x00skipdirs=%q\x00venvs=%v",
@@ -246,7 +246,7 @@ func OptionsHash(so scan.Options) string {
 }
 
 // countFirst bounds how long a fresh run waits for its counting walk before
-// it starts analysing alongside it.
+// it starts analyzing alongside it.
 const countFirst = 500 * time.Millisecond
 
 // walk is one root of a run with what its walk needs.
@@ -258,7 +258,7 @@ type walk struct {
 }
 
 // Run runs the pipeline: it walks cfg.Roots, leaves out what the output
-// already holds unchanged, analyses the rest on every core within the
+// already holds unchanged, analyzes the rest on every core within the
 // memory budget, writes each record to cfg.Output, marks the files a
 // complete walk no longer found as gone, and finishes the output with the
 // run's outcome and statistics.
@@ -277,7 +277,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 		return rs, errors.New("batch: Config.Scan's hooks and Config.Batch.Admit belong to Run")
 	}
 	if len(cfg.Roots) == 0 && len(cfg.Inputs) == 0 {
-		return rs, errors.New("batch: nothing to analyse: no root and no input")
+		return rs, errors.New("batch: nothing to analyze: no root and no input")
 	}
 	if err := so.Validate(); err != nil {
 		return rs, err
@@ -406,9 +406,9 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 
 	// The counting walk gives the tracker the run's total ahead of
 	// discovery. A fresh run counts first, for up to countFirst: counting
-	// and analysing compete for the same cores, so the run takes no
+	// and analyzing compete for the same cores, so the run takes no
 	// longer, and the ETA has its total from the start. Any other run
-	// counts alongside, from the first file it will analyse or skip: a
+	// counts alongside, from the first file it will analyze or skip: a
 	// re-run with nothing to do never counts.
 	beforeFirst := func() {}
 	if cfg.Count {

@@ -19,10 +19,10 @@ import (
 type Summary struct {
 	Files        int                     // records seen
 	Analyzed     int                     // Status Analyzed (including files with a syntax error)
-	SyntaxErrors int                     // analysed files whose Report has a SyntaxError
+	SyntaxErrors int                     // analyzed files whose Report has a SyntaxError
 	Skipped      int                     // Status Skipped
 	Failed       int                     // Status Failed
-	Bytes        int64                   // size of the analysed files
+	Bytes        int64                   // size of the analyzed files
 	SkipReasons  map[scan.SkipReason]int // Skipped records by reason
 	ErrClasses   map[recovery.Class]int  // Failed records by error class
 	Elapsed      time.Duration           // wall time of the batch, when the caller sets it
@@ -57,7 +57,7 @@ func (s *Summary) Add(r *result.Record) {
 // String is the one-paragraph summary the command prints on stderr.
 func (s Summary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d files: %d analysed (%d with syntax errors, %.1f MB), %d skipped, %d failed",
+	fmt.Fprintf(&b, "%d files: %d analyzed (%d with syntax errors, %.1f MB), %d skipped, %d failed",
 		s.Files, s.Analyzed, s.SyntaxErrors, float64(s.Bytes)/1e6, s.Skipped, s.Failed)
 	if s.Elapsed > 0 {
 		fmt.Fprintf(&b, " in %v (%.0f files/s)", s.Elapsed.Round(time.Millisecond), float64(s.Files)/s.Elapsed.Seconds())
@@ -70,7 +70,7 @@ func (s Summary) String() string {
 	return b.String()
 }
 
-// ProcessFiles analyses the files at paths and returns every record, in the
+// ProcessFiles analyzes the files at paths and returns every record, in the
 // order of paths, with their Summary. The error is a configuration error or
 // the context's error when it ended the batch early (the records done so far
 // are returned with it). All records are held in memory: for large inputs,
@@ -141,7 +141,7 @@ func FromScan(infos iter.Seq[scan.FileInfo]) iter.Seq[File] {
 	}
 }
 
-// ProcessDirectory analyses the files under dir that match pattern (a
+// ProcessDirectory analyzes the files under dir that match pattern (a
 // doublestar glob relative to dir such as "**/*.py"; "" means the scanner's
 // default), with the scanner's default rules (ignore files, hidden and
 // virtualenv directories skipped) and opts.MaxSize as its size limit. It

@@ -20,8 +20,8 @@ import (
 type Status string
 
 const (
-	Analyzed Status = "analyzed" // parsed (possibly with a syntax error, which is data) and analysed
-	Skipped  Status = "skipped"  // deliberately not analysed: SkipReason says why
+	Analyzed Status = "analyzed" // parsed (possibly with a syntax error, which is data) and analyzed
+	Skipped  Status = "skipped"  // deliberately not analyzed: SkipReason says why
 	Failed   Status = "failed"   // analysis was attempted and failed: ErrClass and Err say why
 )
 
@@ -29,7 +29,7 @@ const (
 // worker that made them to the single goroutine that owns the sink; nobody
 // mutates a record after sending it.
 type Record struct {
-	Source  string    // the name of the analysed tree (the original plan's source_id)
+	Source  string    // the name of the analyzed tree (the original plan's source_id)
 	Path    string    // as the scanner reported it
 	Size    int64     // bytes on disk when scanned
 	ModTime time.Time // modification time when scanned (ns precision kept)

@@ -22,14 +22,14 @@
 // definitions, imports and syntax error are replaced in the same
 // transaction, keyed by (source, path): writing a file again never
 // duplicates it, a crash loses at most the uncommitted batch, and the next
-// run (a resume is just a run) analyses exactly what is not committed.
+// run (a resume is just a run) analyzes exactly what is not committed.
 //
 // The schema lives in migrations/*.sql (embedded; PRAGMA user_version is the
 // number of the last applied file, see SchemaVersion; Open applies the
 // missing ones, each in its own transaction, and refuses a newer database).
 // Tables and views (schema version 7):
 //
-//	sources        id, name (unique): one row per analysed tree, named by
+//	sources        id, name (unique): one row per analyzed tree, named by
 //	               its absolute root directory
 //	runs           id, tool_version, options (JSON), options_hash, pid,
 //	               started_at, ended_at (RFC 3339 UTC), outcome (running,
@@ -98,7 +98,7 @@
 // Incremental.Skip (or kept with Run.Keep) or touched, or Walked takes it
 // for deleted; a file skipped unchanged costs no write at all.
 // `pybatch retry` reads db.LastResultRun (its options and options hash)
-// and db.Failed, analyses those files again and writes them as a new run
+// and db.Failed, analyzes those files again and writes them as a new run
 // (Incremental never skips a failed file either).
 //
 // # JSON Lines

@@ -10,7 +10,7 @@ import (
 
 // Incremental applies the rules of incremental and resumed runs for one
 // source, so that the command needs two calls: Skip on every scanned file
-// before it is analysed, Write for every record instead of the sink's.
+// before it is analyzed, Write for every record instead of the sink's.
 //
 // SQLite (NewIncremental with a Run): a file is skipped when its stored
 // result is final and path, size, mtime (ns), options hash and tool version

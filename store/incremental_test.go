@@ -45,7 +45,7 @@ func TestIncrementalSQLite(t *testing.T) {
 	if skip, _ := in.Skip(ctx, a.Path, a.Size, a.ModTime); !skip {
 		t.Fatal("second skip")
 	}
-	// b analysed again: same bytes, new mtime: only touched.
+	// b analyzed again: same bytes, new mtime: only touched.
 	b2 := *b
 	b2.ModTime = newTime
 	b2.Duration = time.Hour // would show if the record were rewritten

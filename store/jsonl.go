@@ -350,7 +350,7 @@ func (s *JSONL) Known(source string) (map[string]FileState, error) {
 
 // eachKnown calls f for every committed record of source. Only the fields
 // a FileState needs are decoded (see decodeKnown): a full decode of every
-// report made resuming cost about as much as analysing.
+// report made resuming cost about as much as analyzing.
 func (s *JSONL) eachKnown(source string, f func(path string, st FileState)) error {
 	return s.eachLine(func(k knownLine) {
 		if k.source == source {

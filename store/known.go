@@ -12,19 +12,19 @@ import (
 const Gone result.Status = "gone"
 
 // FileState is what a store remembers about one file, enough for the batch
-// engine to decide whether the file must be analysed again.
+// engine to decide whether the file must be analyzed again.
 type FileState struct {
 	Size        int64
 	MtimeNs     int64         // modification time in Unix nanoseconds
-	SHA256      string        // hex content hash; "" unless the file was analysed
-	OptionsHash string        // the analysis options of the run that analysed it
+	SHA256      string        // hex content hash; "" unless the file was analyzed
+	OptionsHash string        // the analysis options of the run that analyzed it
 	ToolVersion string        // the pybatch version of that run
 	Status      result.Status // analyzed, skipped, failed or Gone
 }
 
 // Unchanged reports whether a file scanned with this size and mtime needs
 // no new analysis under these options and this tool version: the stored
-// result is final (analysed or skipped, never failed or gone), and path,
+// result is final (analyzed or skipped, never failed or gone), and path,
 // size, mtime (to the nanosecond), options and version all match.
 func (s FileState) Unchanged(size int64, mtime time.Time, optionsHash, toolVersion string) bool {
 	if s.Status != result.Analyzed && s.Status != result.Skipped {
@@ -35,7 +35,7 @@ func (s FileState) Unchanged(size int64, mtime time.Time, optionsHash, toolVersi
 }
 
 // SameContent reports whether the file, now with this size and content
-// hash, holds the bytes that were analysed, under the same options and
+// hash, holds the bytes that were analyzed, under the same options and
 // version: only its record needs touching (Run.Touch), not a new analysis.
 func (s FileState) SameContent(size int64, sha256, optionsHash, toolVersion string) bool {
 	return s.Status == result.Analyzed && s.SHA256 != "" && s.SHA256 == sha256 &&

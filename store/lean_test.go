@@ -214,7 +214,7 @@ func TestUnchangedFilesAreNotRewritten(t *testing.T) {
 }
 
 // reportsForEncoding are reports whose JSON is checked: synthetic ones,
-// real analyses of standard library files, and sources whose docstrings
+// real analyzes of standard library files, and sources whose docstrings
 // and names spell the member keys the SQLite writer looks for.
 func reportsForEncoding(t *testing.T) []*analysis.Report {
 	var reps []*analysis.Report

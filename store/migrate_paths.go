@@ -93,7 +93,7 @@ func migratePaths(ctx context.Context, tx *sql.Tx) error {
 			}
 		}
 		if best < 0 {
-			return fmt.Errorf("the file %q of source %q cannot be named relative to its root (it was stored by an older pybatch under a name that depends on the directory it ran in); analyse into a new database, or delete this one", m.oldPath, m.oldSource)
+			return fmt.Errorf("the file %q of source %q cannot be named relative to its root (it was stored by an older pybatch under a name that depends on the directory it ran in); analyze into a new database, or delete this one", m.oldPath, m.oldSource)
 		}
 		rel, _ := below(filepath.Clean(typed[best]), m.oldPath)
 		m.source = roots[best]

@@ -13,12 +13,12 @@ import (
 // earlier one did, and how to end. The SQLite Run and the JSON Lines sink
 // implement it; so will every later format.
 //
-// A source is the absolute path of an analysed tree; a file is named by its
+// A source is the absolute path of an analyzed tree; a file is named by its
 // slash-separated path relative to its source (see result.Record).
 type Output interface {
 	Sink
 	// Sources lists the sources the output holds files of, so that a root
-	// inside one of them is analysed as part of it.
+	// inside one of them is analyzed as part of it.
 	Sources(ctx context.Context) ([]string, error)
 	// Resume returns what the output holds about source's files (nil when
 	// it holds none): the pipeline skips through it the files that need no
@@ -34,7 +34,7 @@ type Output interface {
 }
 
 // Merger is an Output that can take a source's files into another source
-// that contains it, so that a tree analysed in parts and then whole holds
+// that contains it, so that a tree analyzed in parts and then whole holds
 // each file once.
 type Merger interface {
 	// Merge renames inner's files to paths under outer (inner is the

@@ -264,7 +264,7 @@ func fakeAnalyze(path string, src []byte) *analysis.Report {
 
 // runTree is what pybatch analyze does with the store, in miniature: walk
 // root in order, skip what Known says is unchanged, touch what only changed
-// mtime, analyse the rest, mark deleted files gone. With killAfter > 0 the
+// mtime, analyze the rest, mark deleted files gone. With killAfter > 0 the
 // process kills itself with SIGKILL after that many records were queued
 // (most of them committed, the last batch not).
 func runTree(dbPath, root string, killAfter int) error {
@@ -418,7 +418,7 @@ func TestResumeAfterKillWithRealFiles(t *testing.T) {
 	// background, one filling): the work repeated is bounded by twice the
 	// batch size (7) per kill.
 	if total > 120+8*2*7 {
-		t.Fatalf("%d analyses for 120 files after 8 kills: resume repeats too much", total)
+		t.Fatalf("%d analyzes for 120 files after 8 kills: resume repeats too much", total)
 	}
 	db := openTest(t, path, Options{ReadOnly: true})
 	if n := count(t, db, "SELECT count(*) FROM runs WHERE outcome = 'crashed'"); n != 8 {
@@ -426,9 +426,9 @@ func TestResumeAfterKillWithRealFiles(t *testing.T) {
 	}
 	db.Close()
 
-	// An unchanged tree: nothing is analysed again.
+	// An unchanged tree: nothing is analyzed again.
 	if wrote, _ := runTreeProcess(t, path, root, 0); len(wrote) != 0 {
-		t.Fatalf("an unchanged tree re-analysed %d files", len(wrote))
+		t.Fatalf("an unchanged tree re-analyzed %d files", len(wrote))
 	}
 	// Change one file's content, touch another's mtime, delete a third.
 	changed := filepath.Join(root, "pkg0", "m007.py")
@@ -440,7 +440,7 @@ func TestResumeAfterKillWithRealFiles(t *testing.T) {
 	wrote, _ = runTreeProcess(t, path, root, 0)
 	sort.Strings(wrote)
 	if strings.Join(wrote, ",") != filepath.Join("pkg0", "m007.py") {
-		t.Fatalf("after one content change, re-analysed %v", wrote)
+		t.Fatalf("after one content change, re-analyzed %v", wrote)
 	}
 	db = openTest(t, path, Options{ReadOnly: true})
 	known, _ := db.Known(context.Background(), "tree")

@@ -19,7 +19,7 @@ import (
 // Known returns what the database holds about the files of source, by
 // path, with the options hash and tool version of the run that produced
 // each result. The batch engine decides with FileState.Unchanged and
-// SameContent which files to analyse again. It reads the files table, never
+// SameContent which files to analyze again. It reads the files table, never
 // the snapshot.
 func (db *DB) Known(ctx context.Context, source string) (map[string]FileState, error) {
 	known := map[string]FileState{}
@@ -39,7 +39,7 @@ type FailedFile struct {
 }
 
 // Failed returns the files that failed in the latest run that wrote any
-// result (what `pybatch retry` analyses again), ordered by source and path.
+// result (what `pybatch retry` analyzes again), ordered by source and path.
 func (db *DB) Failed(ctx context.Context) ([]FailedFile, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT s.name, f.path, coalesce(f.error_class, ''), coalesce(f.error, ''), f.attempts
 		FROM files f JOIN sources s ON s.id = f.source_id

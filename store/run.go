@@ -24,7 +24,7 @@ type RunInfo struct {
 	// a json.RawMessage).
 	Options any
 	// OptionsHash identifies the options that change results; a file whose
-	// stored result was made under another hash is analysed again.
+	// stored result was made under another hash is analyzed again.
 	OptionsHash string
 }
 
@@ -287,7 +287,7 @@ func text(arena []byte, sp span) any {
 }
 
 // Touch records that source/path has a new size and mtime but the content
-// that was analysed (FileState.SameContent said so): its record is updated,
+// that was analyzed (FileState.SameContent said so): its record is updated,
 // its results kept.
 func (r *Run) Touch(ctx context.Context, source, path string, size int64, mtime time.Time) error {
 	r.mu.Lock()

@@ -67,7 +67,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: pybatch analyze [flags] PATH...")
-		fmt.Fprintln(stderr, "\nAnalyse every Python file under the PATHs; one record per file (analysed, skipped")
+		fmt.Fprintln(stderr, "\nAnalyse every Python file under the PATHs; one record per file (analyzed, skipped")
 		fmt.Fprintln(stderr, "with its reason, or failed with its error class) goes to the output, a summary to stderr.")
 		fmt.Fprintln(stderr, "Exit status: 0 all done, 1 some files failed, 2 usage, 3 error, 130 interrupted.")
 		fmt.Fprintln(stderr, "\nflags:")
@@ -78,24 +78,24 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	}
 	fs.StringVar(&f.format, "format", "", "output format: sqlite or jsonl (default: from the output's name)")
 	for _, name := range []string{"j", "workers"} {
-		fs.IntVar(&f.workers, name, 0, "files analysed at once (default: the CPUs this process may use)")
+		fs.IntVar(&f.workers, name, 0, "files analyzed at once (default: the CPUs this process may use)")
 	}
-	fs.BoolVar(&f.isolate, "isolate", false, "analyse in worker processes: a crash or hang fails only its file")
+	fs.BoolVar(&f.isolate, "isolate", false, "analyze in worker processes: a crash or hang fails only its file")
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "per-file time limit (0: none); with --isolate the worker is killed")
 	fs.IntVar(&f.retries, "retries", 2, "retry a file whose failure is transient (timeout, worker crash, EMFILE, EIO...) up to N times, with backoff")
 	fs.IntVar(&f.recycleAfter, "recycle-after", 1000, "with --isolate, replace a worker process after this many files (0: never)")
-	fs.Var(&f.include, "include", "glob of files to analyse, relative to each PATH (repeatable; default **/*.py)")
+	fs.Var(&f.include, "include", "glob of files to analyze, relative to each PATH (repeatable; default **/*.py)")
 	fs.Var(&f.exclude, "exclude", "glob of files or directories to leave out (repeatable)")
 	fs.BoolVar(&f.noIgnore, "no-ignore", false, "do not honour .gitignore, .git/info/exclude and git's global excludes")
 	fs.BoolVar(&f.hidden, "hidden", false, "descend into hidden directories")
-	fs.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (each real file is analysed once)")
-	fs.BoolVar(&f.stubs, "stubs", false, "also analyse *.pyi stub files")
-	fs.BoolVar(&f.shebang, "shebang", false, "also analyse extension-less files with a python #! line")
+	fs.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (each real file is analyzed once)")
+	fs.BoolVar(&f.stubs, "stubs", false, "also analyze *.pyi stub files")
+	fs.BoolVar(&f.shebang, "shebang", false, "also analyze extension-less files with a python #! line")
 	fs.StringVar(&f.maxSize, "max-size", "10MB", "skip files larger than this (e.g. 512KB, 10MB; 0: no limit)")
 	fs.StringVar(&f.maxMemory, "max-memory", "500MB", "memory cap of the run: files are admitted by estimated cost, Go's soft limit is set from it")
 	fs.StringVar(&f.progress, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
 	fs.DurationVar(&f.progressEvery, "progress-interval", 0, "time between progress updates (default: 150ms for the bar, 5s for plain lines, 1s for json)")
-	fs.BoolVar(&f.noResume, "no-resume", false, "analyse every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
+	fs.BoolVar(&f.noResume, "no-resume", false, "analyze every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
 	// Flags may come before, between or after the PATHs; "--" ends them.
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -191,13 +191,13 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		Count:    e.mode != progress.ModeNone,
 		OnRecord: func(rec *result.Record) {
 			if rec.SkipReason == scan.SkipIgnored {
-				fmt.Fprintf(stderr, "pybatch analyze: %s is ignored by git (a .gitignore above it); nothing under it is analysed unless you pass --no-ignore\n", filepath.Join(rec.Source, filepath.FromSlash(rec.Path)))
+				fmt.Fprintf(stderr, "pybatch analyze: %s is ignored by git (a .gitignore above it); nothing under it is analyzed unless you pass --no-ignore\n", filepath.Join(rec.Source, filepath.FromSlash(rec.Path)))
 			}
 		},
 	})
 	var extra string
 	if rs.Kept+rs.Touched > 0 || rs.Gone > 0 {
-		extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analysed again), %d with only a new mtime, %d gone from the tree", rs.Kept, rs.Touched, rs.Gone)
+		extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analyzed again), %d with only a new mtime, %d gone from the tree", rs.Kept, rs.Touched, rs.Gone)
 	}
 	return e.report(stderr, rs, extra, runErr, fail, f.output)
 }

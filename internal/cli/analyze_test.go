@@ -136,13 +136,13 @@ func TestAnalyzeJSONLinesToStdout(t *testing.T) {
 	for _, l := range ls {
 		got[l.Status+l.SkipReason+l.ErrClass]++
 		if l.Status == "analyzed" && (l.Report == nil || len(l.Report.SHA256) != 64) {
-			t.Fatalf("analysed record without its report: %+v", l)
+			t.Fatalf("analyzed record without its report: %+v", l)
 		}
 	}
 	if fmt.Sprint(got) != "map[analyzed:30 skippedbinary:1 skippedtoo_large:1]" {
 		t.Fatalf("records: %v", got)
 	}
-	if !strings.Contains(stderr.String(), "32 files: 30 analysed") || !strings.Contains(stderr.String(), "binary=1 too_large=1") {
+	if !strings.Contains(stderr.String(), "32 files: 30 analyzed") || !strings.Contains(stderr.String(), "binary=1 too_large=1") {
 		t.Fatalf("summary on stderr: %s", stderr.String())
 	}
 }
@@ -175,7 +175,7 @@ func TestAnalyzeSQLiteDefaultAndIsolatedCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	if analyzed != 20 || crashed != 1 || outcome != "completed" {
-		t.Fatalf("analysed %d, crashed %d, outcome %s\n%s", analyzed, crashed, outcome, stderr.String())
+		t.Fatalf("analyzed %d, crashed %d, outcome %s\n%s", analyzed, crashed, outcome, stderr.String())
 	}
 	var attempts int
 	if err := db.QueryRow(`SELECT attempts FROM files WHERE error_class = 'crash'`).Scan(&attempts); err != nil {
@@ -307,7 +307,7 @@ func processesWith(kv string) []int {
 	return pids
 }
 
-// Re-running on the same database analyses only what changed, touches a file
+// Re-running on the same database analyzes only what changed, touches a file
 // whose mtime alone changed, and marks deleted files gone; a JSON Lines file
 // is resumed, never duplicated.
 func TestAnalyzeIncrementalRuns(t *testing.T) {
@@ -324,7 +324,7 @@ func TestAnalyzeIncrementalRuns(t *testing.T) {
 		}
 		return stderr.String()
 	}
-	if s := run("a.db"); !strings.Contains(s, "12 files: 12 analysed") {
+	if s := run("a.db"); !strings.Contains(s, "12 files: 12 analyzed") {
 		t.Fatalf("first run:\n%s", s)
 	}
 	if s := run("a.db"); !strings.Contains(s, "0 files:") || !strings.Contains(s, "12 files unchanged") {
@@ -340,7 +340,7 @@ func TestAnalyzeIncrementalRuns(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "pkg2", "m2.py")); err != nil {
 		t.Fatal(err)
 	}
-	if s := run("a.db"); !strings.Contains(s, "2 files: 2 analysed") || !strings.Contains(s, "9 files unchanged since the last run (not analysed again), 1 with only a new mtime, 1 gone") {
+	if s := run("a.db"); !strings.Contains(s, "2 files: 2 analyzed") || !strings.Contains(s, "9 files unchanged since the last run (not analyzed again), 1 with only a new mtime, 1 gone") {
 		t.Fatalf("re-run after changes:\n%s", s)
 	}
 	db, err := sql.Open("sqlite", filepath.Join(work, "a.db"))
@@ -353,10 +353,10 @@ func TestAnalyzeIncrementalRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	if analyzed != 11 || gone != 1 {
-		t.Fatalf("database: %d analysed, %d gone", analyzed, gone)
+		t.Fatalf("database: %d analyzed, %d gone", analyzed, gone)
 	}
-	if s := run("a.db", "--no-resume"); !strings.Contains(s, "11 files: 11 analysed") {
-		t.Fatalf("--no-resume must analyse everything again:\n%s", s)
+	if s := run("a.db", "--no-resume"); !strings.Contains(s, "11 files: 11 analyzed") {
+		t.Fatalf("--no-resume must analyze everything again:\n%s", s)
 	}
 
 	run("b.jsonl")
@@ -395,7 +395,7 @@ func TestAnalyzeDirectoryCache(t *testing.T) {
 		}
 		return stderr.String()
 	}
-	if s := run(); !strings.Contains(s, "20 files: 20 analysed") {
+	if s := run(); !strings.Contains(s, "20 files: 20 analyzed") {
 		t.Fatalf("first run:\n%s", s)
 	}
 	db, err := sql.Open("sqlite", filepath.Join(work, "c.db"))
@@ -428,7 +428,7 @@ func TestAnalyzeDirectoryCache(t *testing.T) {
 	// Ignoring m3.py and m13.py: an edit in place leaves pkg3's times as
 	// they were.
 	write("pkg3/.gitignore", "m*3.py\n")
-	if s := run(); !strings.Contains(s, "2 files: 2 analysed") || !strings.Contains(s, "17 files unchanged since the last run (not analysed again), 0 with only a new mtime, 3 gone") {
+	if s := run(); !strings.Contains(s, "2 files: 2 analyzed") || !strings.Contains(s, "17 files unchanged since the last run (not analyzed again), 0 with only a new mtime, 3 gone") {
 		t.Fatalf("re-run after changes:\n%s", s)
 	}
 	if s := run(); !strings.Contains(s, "0 files:") || !strings.Contains(s, "19 files unchanged") {

@@ -32,8 +32,8 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"version":         {"print the version", runVersion},
-		"analyze":         {"analyse Python files under PATHs into a database or JSON Lines", runAnalyze},
-		"retry":           {"analyse again the files that failed in the last run of a database", runRetry},
+		"analyze":         {"analyze Python files under PATHs into a database or JSON Lines", runAnalyze},
+		"retry":           {"analyze again the files that failed in the last run of a database", runRetry},
 		"ast":             {"print a Python file's AST exactly as CPython 3.14's ast.dump does", runAST},
 		"report":          {"write one self-contained HTML page of the results in a database or JSON Lines", runReport},
 		workerCommandName: {"(internal) an isolated analysis worker, started by analyze --isolate", runWorker},

@@ -53,9 +53,9 @@ func rows(t *testing.T, path string) string {
 }
 
 // TestAnalyzeNamesFilesByTheirRoot: what is stored never depends on the
-// working directory or on how the root is spelled. The same tree analysed
+// working directory or on how the root is spelled. The same tree analyzed
 // from its parent as x/perm, from x as perm, and by its absolute path
-// stores the same rows under the absolute root, and the later runs analyse
+// stores the same rows under the absolute root, and the later runs analyze
 // nothing again and mark nothing gone.
 func TestAnalyzeNamesFilesByTheirRoot(t *testing.T) {
 	top := t.TempDir()
@@ -131,7 +131,7 @@ func TestAnalyzeNestedRoots(t *testing.T) {
 			}
 		}
 		if files, sources := count(db); files != want || sources != 1 {
-			t.Fatalf("runs %v: %d analysed rows under %d sources, want %d under 1\n%s", runs, files, sources, want, rows(t, db))
+			t.Fatalf("runs %v: %d analyzed rows under %d sources, want %d under 1\n%s", runs, files, sources, want, rows(t, db))
 		}
 		if gone := strings.Count(rows(t, db), "|gone|"); gone != 0 {
 			t.Fatalf("runs %v: %d rows gone", runs, gone)

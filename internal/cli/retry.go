@@ -20,7 +20,7 @@ import (
 )
 
 // retryCmd is "pybatch retry": the original plan's retry_failed. It
-// analyses again only the files that failed in the last run of a database,
+// analyzes again only the files that failed in the last run of a database,
 // with that run's analysis options, and writes their new records into the
 // same database as a new run. Its analysis function is a field for the
 // same reason as analyzeCmd's.
@@ -60,7 +60,7 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		fs.PrintDefaults()
 	}
 	for _, name := range []string{"j", "workers"} {
-		fs.IntVar(&workers, name, 0, "files analysed at once (default: the last run's setting)")
+		fs.IntVar(&workers, name, 0, "files analyzed at once (default: the last run's setting)")
 	}
 	fs.StringVar(&progressMode, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
 	if err := fs.Parse(args); err != nil {

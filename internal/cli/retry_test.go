@@ -32,7 +32,7 @@ func queryInt(t *testing.T, db *sql.DB, q string, args ...any) int {
 // TestRetryRepeatsTheFailuresOfTheLastRun: a file whose isolated worker
 // really crashes fails; retry runs it again with the run's options
 // (isolated, no retries) and it fails again; once the file is fixed, retry
-// turns it into an analysed file, as a new run, without touching the
+// turns it into an analyzed file, as a new run, without touching the
 // others, and the next incremental analyze keeps everything.
 func TestRetryRepeatsTheFailuresOfTheLastRun(t *testing.T) {
 	dir := tree(t, 20)
@@ -66,7 +66,7 @@ func TestRetryRepeatsTheFailuresOfTheLastRun(t *testing.T) {
 		t.Fatalf("after a failed retry the file is not recorded failed by run 2 with one attempt (--retries 0 of run 1)")
 	}
 
-	// Fixed: the retry analyses it.
+	// Fixed: the retry analyzes it.
 	if err := os.WriteFile(crash, []byte("def fixed():\n    return 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestRetryRepeatsTheFailuresOfTheLastRun(t *testing.T) {
 		t.Fatalf("retry with no failures: exit %d\n%s", code, stderr)
 	}
 	// The retried record counts as the analysis of the original options:
-	// an incremental analyze analyses nothing again.
+	// an incremental analyze analyzes nothing again.
 	code, stderr = runCode(t, nil, analyze...)
 	if code != ExitOK {
 		t.Fatalf("analyze after retry: exit %d\n%s", code, stderr)
@@ -121,7 +121,7 @@ func TestRetryRepeatsTheFailuresOfTheLastRun(t *testing.T) {
 }
 
 // TestRetryInProcessTimeout: files that timed out in process (the analysis
-// was slowed past --timeout) are analysed by retry once they are fast.
+// was slowed past --timeout) are analyzed by retry once they are fast.
 func TestRetryInProcessTimeout(t *testing.T) {
 	dir := tree(t, 3)
 	out := filepath.Join(t.TempDir(), "t.db")
@@ -132,7 +132,7 @@ func TestRetryInProcessTimeout(t *testing.T) {
 	}
 	// retry's own analysis is the real one (not slowed).
 	code, stderr = runCode(t, nil, "retry", "--progress", "none", out)
-	if code != ExitOK || !strings.Contains(stderr, "3 files: 3 analysed") {
+	if code != ExitOK || !strings.Contains(stderr, "3 files: 3 analyzed") {
 		t.Fatalf("retry: exit %d\n%s", code, stderr)
 	}
 	db, err := sql.Open("sqlite", out)
@@ -141,7 +141,7 @@ func TestRetryInProcessTimeout(t *testing.T) {
 	}
 	defer db.Close()
 	if n := queryInt(t, db, `SELECT count(*) FROM files WHERE status = 'analyzed' AND run_id = 2`); n != 3 {
-		t.Fatalf("%d files analysed by the retry, want 3", n)
+		t.Fatalf("%d files analyzed by the retry, want 3", n)
 	}
 }
 
