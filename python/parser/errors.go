@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"bytes"
+
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
 )
@@ -160,4 +162,42 @@ func (p *parser) expectColon() {
 // failTok fails softly with msg at token t.
 func (p *parser) failTok(t tok, msg string) {
 	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: t.start, End: t.end}, true})
+}
+
+// lastTokErr returns the error CPython's _PyPegen_raise_error (behind
+// RAISE_SYNTAX_ERROR and RAISE_INDENTATION_ERROR, the messages without a
+// location of their own) makes: at the last token the parser has read.
+// A token without a position (INDENT, DEDENT, ENDMARKER) gives the
+// column of the tokenizer's cursor after it and no end (end_offset -1).
+func (p *parser) lastTokErr(kind, msg string) *token.SyntaxError {
+	t := &p.toks[p.fill-1]
+	start, end := t.start, t.end
+	if start.Col < 0 {
+		start.Col = p.cursorCol(t) - 1
+	}
+	if end.Col < 0 {
+		end.Col = -2
+	}
+	return &token.SyntaxError{Kind: kind, Msg: msg, Start: start, End: end}
+}
+
+// failLast fails softly with lastTokErr.
+func (p *parser) failLast(kind, msg string) {
+	panic(bailout{p.lastTokErr(kind, msg), true})
+}
+
+// cursorCol is the column of the tokenizer's cursor just after it produced
+// t, a token without a position: CPython's tok->cur - tok->line_start, in
+// bytes from the start of t's line.
+func (p *parser) cursorCol(t *tok) int32 {
+	line, i := int32(1), 0
+	for line < t.start.Line {
+		j := bytes.IndexByte(p.src[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		line++
+	}
+	return t.off - int32(i)
 }

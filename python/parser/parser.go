@@ -394,8 +394,10 @@ func (p *parser) tokenize() {
 			k, soft = keywordKind(p.src[t.Off:t.EndOff])
 		}
 		endCol := t.End.Col
-		if (t.Kind == token.FSTRING_MIDDLE || t.Kind == token.TSTRING_MIDDLE) && p.tz.SkippedBrace() {
-			// CPython's parser ends such a literal after the skipped second brace.
+		if (t.Kind == token.FSTRING_MIDDLE || t.Kind == token.TSTRING_MIDDLE) && p.tz.SkippedBrace() || t.Kind == token.NEWLINE {
+			// CPython's parser ends such a literal after the skipped
+			// second brace, and a NEWLINE one column later (which shows
+			// in errors at a NEWLINE).
 			endCol++
 		}
 		if len(p.toks) == cap(p.toks) {
@@ -578,19 +580,18 @@ func (p *parser) unpin() { p.pins = p.pins[:len(p.pins)-1] }
 func (p *parser) leave() { p.depth-- }
 
 // fail reports a generic syntax error at the furthest token read, as
-// CPython's first pass does.
+// CPython's _Pypegen_set_syntax_error does after its first pass.
 func (p *parser) fail() {
 	t := &p.toks[p.fill-1]
-
-	msg := "invalid syntax"
-	kind := "SyntaxError"
-	switch {
-	case t.kind == tINDENT:
-		kind, msg = "IndentationError", "unexpected indent"
-	case t.kind == uint8(token.ENDMARKER):
-		msg = "unexpected EOF while parsing"
+	switch t.kind {
+	case tINDENT:
+		p.failLast("IndentationError", "unexpected indent")
+	case tDEDENT:
+		p.failLast("IndentationError", "unexpected unindent")
 	}
-	panic(bailout{&token.SyntaxError{Kind: kind, Msg: msg, Start: t.start, End: t.end}, true})
+	// RAISE_SYNTAX_ERROR_KNOWN_LOCATION(last_token): a token without a
+	// position (ENDMARKER) gives offset 0 and end_offset 0.
+	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: "invalid syntax", Start: t.start, End: t.end}, true})
 }
 
 func (p *parser) errorAt(start, end token.Pos, msg string) {

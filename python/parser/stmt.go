@@ -465,8 +465,8 @@ func (p *parser) block(what string, line int32) []ast.Stmt {
 	m := p.stmtMark()
 	if p.accept(tNEWLINE) {
 		if !p.at(tINDENT) {
-			t := *p.peek()
-			p.raise("IndentationError", t.start, t.end, "expected an indented block after "+what+" on line "+strconv.Itoa(int(line)))
+			p.peek()
+			panic(bailout{err: p.lastTokErr("IndentationError", "expected an indented block after "+what+" on line "+strconv.Itoa(int(line)))})
 		}
 		p.skip()
 		p.enter()
@@ -698,8 +698,7 @@ func (p *parser) tryStmt() ast.Stmt {
 		s.Handlers = []*ast.ExceptHandler{}
 		s.Orelse = []ast.Stmt{}
 		if !p.at(kwFinally) {
-			t := *p.peek()
-			panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: "expected 'except' or 'finally' block", Start: t.start, End: t.end}, true})
+			p.failLast("SyntaxError", "expected 'except' or 'finally' block")
 		}
 	} else {
 		s.Orelse = p.elseBlock()
