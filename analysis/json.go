@@ -14,9 +14,9 @@ import (
 //
 // It is written by hand, without reflection, because encoding every Report
 // is on the batch engine's single writer path, where json.Marshal's
-// reflection was a visible share of a whole run (bench/NOTES.md). Report deliberately has no
-// MarshalJSON method: encoding/json would re-validate and re-indent-check
-// its output, which is slower than Marshal alone. Tests compare AppendJSON
+// reflection was a visible share of a whole run (bench/NOTES.md). Report
+// deliberately has no MarshalJSON method: encoding/json would re-validate
+// and re-indent-check its output, which is slower than Marshal alone. Tests compare AppendJSON
 // with json.Marshal on whole standard libraries and fuzzed sources.
 func (r *Report) AppendJSON(dst []byte) []byte {
 	if r == nil {

@@ -40,8 +40,9 @@ type Extras struct {
 // Metrics computes radon raw's numbers for text, decoded Python source
 // whose newlines are already "\n" (as python/source gives it). On text
 // radon cannot finish it returns an error wrapping ErrIncomplete. x may be
-// nil. Metrics neither modifies text nor keeps it after it returns; it is
-// safe for concurrent use.
+// nil. Metrics neither modifies text nor keeps it after it returns (the
+// caller must not change it during the call); it is safe for concurrent
+// use.
 func Metrics(text []byte, x *Extras) (Counts, error) {
 	// text is only read, and only during the call: no copy needed.
 	return scan(unsafe.String(unsafe.SliceData(text), len(text)), x, true)
