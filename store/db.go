@@ -148,9 +148,8 @@ func (db *DB) open(ctx context.Context) error {
 	// The statement journal of a multi-row INSERT is a temporary file by
 	// default: a pwrite per page. In memory it is bounded by one statement.
 	q.Add("_pragma", "temp_store(MEMORY)")
-	// 2 MiB of page cache (SQLite's default): 8 MiB cost 15 MB of peak RSS
-	// and saved no measurable CPU (writes are appends; the B-tree interior
-	// pages that an upsert needs fit).
+	// SQLite's default page cache (2 MiB): writes are appends, and the
+	// B-tree interior pages an upsert needs fit (bench/NOTES.md, store).
 	q.Add("_pragma", "cache_size(-2048)")
 	if db.opts.ReadOnly {
 		q.Set("mode", "ro")
@@ -158,10 +157,8 @@ func (db *DB) open(ctx context.Context) error {
 		// page_size only takes effect on a new database, before WAL mode.
 		// The driver runs the _pragma list sorted by name, then
 		// _journal_mode and _synchronous: so journal_mode is not in the list
-		// (it would come before page_size, as it did when pybatch asked for
-		// 64 KiB pages and got 4 KiB). Measured on the stdlib (1,790 files):
-		// 4, 16 and 64 KiB pages cost the same CPU, and the larger pages
-		// 10 and 27 MB more peak RSS (page cache, dirty pages in a commit).
+		// (it would come before page_size). Larger pages cost memory and
+		// save no CPU (bench/NOTES.md, store).
 		q.Add("_pragma", "page_size(4096)")
 		q.Set("_journal_mode", "WAL")
 		q.Set("_synchronous", "FULL")

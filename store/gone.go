@@ -124,8 +124,8 @@ func (r *Run) markGone(ctx context.Context, source, prefix string) (int64, error
 	}
 	// The kept files need no statement at all: their rows stay as they
 	// are (seen_run_id is the last run that wrote or touched a row).
-	// Rewriting every kept row to say "seen" cost 100 ms of an 11,659-file
-	// re-run, more than everything else the store does in it.
+	// Rewriting every kept row to say "seen" would be most of what a
+	// re-run's store does (bench/NOTES.md, store).
 	const gone = `SELECT id FROM files WHERE source_id = ? AND seen_run_id <> ? AND status <> 'gone'
 		AND path IN (SELECT path FROM temp.unseen)`
 	for _, table := range []string{"reports", "syntax_errors"} {

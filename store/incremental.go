@@ -55,8 +55,7 @@ type knownFile struct {
 // MarkGone, which files the walk did not see).
 func NewIncremental(ctx context.Context, db *DB, run *Run, source, optionsHash, toolVersion string) (*Incremental, error) {
 	// Sized for the whole table at once (its largest id bounds the number
-	// of files, and costs one index lookup): growing the map row by row
-	// was a third of reading it.
+	// of files, and costs one index lookup) rather than grown row by row.
 	var n int64
 	if err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM files`).Scan(&n); err != nil {
 		return nil, describe(db.path, "reading", err)

@@ -22,8 +22,8 @@ type knownLine struct {
 // this package writes (AppendLine) have every one of them before the
 // report, and the report's sha256 among its first members, so a scan of
 // the line's head finds them all without decoding the definitions and
-// imports that make up most of a line (a full decode of every line made a
-// resume about as slow as the analysis it saves). Any line that the head
+// imports that make up most of a line (a full decode of every line costs
+// about as much as the analysis a resume saves). Any line that the head
 // scan cannot read with certainty (escaped characters, another member
 // order, anything unexpected) is decoded by encoding/json instead.
 func decodeKnown(b []byte) (knownLine, error) {

@@ -23,8 +23,8 @@ import (
 //     the files_generation the database is still at (the triggers of
 //     migration 6 move it on every change of a row's path, size, mtime,
 //     hash, status or run, and of a run's options or version, whoever makes
-//     it). Reading 11,659 rows through modernc's SQLite was about 30 ms of
-//     CPU of a 0.14 s re-run; the blob is read and decoded in a few.
+//     it). One blob is read and decoded in a fraction of the time the rows
+//     take through the driver (bench/NOTES.md, store).
 //   - else row by row from files.
 //
 // Run.SaveKnownSnapshot makes the blob again at the end of a run, when the

@@ -176,8 +176,8 @@ func (r *Run) Write(ctx context.Context, rec *result.Record) error {
 		return err
 	}
 	if r.arena == nil {
-		// A batch's text grows to about BatchBytes: grown by appends, it
-		// was copied over and over (a tenth of a run's CPU).
+		// A batch's text grows to about BatchBytes: allocated once rather
+		// than copied over and over as appends grow it.
 		r.arena = make([]byte, 0, r.db.opts.BatchBytes+r.db.opts.BatchBytes/4)
 	}
 	o := op{kind: opWrite, source: rec.Source, path: rec.Path, size: rec.Size, mtime: unixNano(rec.ModTime),
