@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,7 +47,8 @@ func TestUnreadableDirectories(t *testing.T) {
 		lines = unreadableScan(dir)
 	} else {
 		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), unreadableHelperEnv+"="+dir)
+		// (The child walks in the order this binary's seed gives.)
+		cmd.Env = append(os.Environ(), unreadableHelperEnv+"="+dir, "PYBATCH_WALK_SEED="+strconv.FormatUint(walkSeed(), 10))
 		out, err := cmd.CombinedOutput()
 		if err != nil || strings.Contains(string(out), "SETUID-FAILED") {
 			testenv.SkipOrFail(t, "helper could not run as nobody: %v\n%s", err, out)
@@ -74,9 +76,9 @@ func TestUnreadableDirectories(t *testing.T) {
 // TestMain runs the child process of TestUnreadableDirectories when asked to:
 // it drops to nobody, scans, prints one line per FileInfo and exits.
 func TestMain(m *testing.M) {
+	seedWalks()
 	root := os.Getenv(unreadableHelperEnv)
 	if root == "" {
-		seedWalks()
 		os.Exit(m.Run())
 	}
 	if os.Geteuid() == 0 {
