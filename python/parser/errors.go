@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
@@ -11,8 +12,8 @@ import (
 // specific message located at node n, as CPython's second pass reports it.
 func (p *parser) failAt(n ast.Located, msg string) {
 	l := n.Location()
-	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: msg,
-		Start: token.Pos{Line: l.Lineno, Col: l.ColOffset}, End: token.Pos{Line: l.EndLineno, Col: l.EndColOffset}}, true})
+	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: msg,
+		Start: token.Pos{Line: l.Lineno, Col: l.ColOffset}, End: token.Pos{Line: l.EndLineno, Col: l.EndColOffset}}, soft: true})
 }
 
 // exprName is CPython's _PyPegen_get_expr_name: how messages name an expression.
@@ -154,14 +155,14 @@ func (p *parser) failTarget(e ast.Expr, single bool) {
 func (p *parser) expectColon() {
 	if p.at(tNEWLINE) {
 		t := *p.peek()
-		panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: "expected ':'", Start: t.start, End: t.end}, true})
+		panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: "expected ':'", Start: t.start, End: t.end}, soft: true})
 	}
 	p.skipExpect(tCOLON)
 }
 
 // failTok fails softly with msg at token t.
 func (p *parser) failTok(t tok, msg string) {
-	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: t.start, End: t.end}, true})
+	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: t.start, End: t.end}, soft: true})
 }
 
 // lastTokErr returns the error CPython's _PyPegen_raise_error (behind
@@ -183,7 +184,7 @@ func (p *parser) lastTokErr(kind, msg string) *token.SyntaxError {
 
 // failLast fails softly with lastTokErr.
 func (p *parser) failLast(kind, msg string) {
-	panic(bailout{p.lastTokErr(kind, msg), true})
+	panic(bailout{err: p.lastTokErr(kind, msg), soft: true})
 }
 
 // cursorCol is the column of the tokenizer's cursor just after it produced
@@ -200,4 +201,45 @@ func (p *parser) cursorCol(t *tok) int32 {
 		line++
 	}
 	return t.off - int32(i)
+}
+
+// checkRest is what CPython does after its parser fails with a syntax
+// error of its own (_PyPegen_tokenize_full_source_to_check_for_errors): it
+// tokenizes the rest of the source, and a tokenizer error found there
+// wins, if the lexer raises it itself and is not inside an f-string; an
+// error the lexer only signals (input ending, indentation, a character
+// after a backslash) inside a bracket opened on a line before the last
+// token read gives "'(' was never closed" instead.
+func (p *parser) checkRest(err *token.SyntaxError) *token.SyntaxError {
+	errLine := p.toks[p.fill-1].start.Line
+	se := p.tzErr
+	if se == nil && !p.eof {
+		var t token.Token
+		for {
+			e := p.tz.NextTo(&t)
+			if e != nil {
+				if !errors.As(e, &se) {
+					return err
+				}
+				break
+			}
+			if t.Kind == token.ENDMARKER {
+				break
+			}
+		}
+	}
+	if se == nil {
+		return err
+	}
+	if !p.tz.ErrorIsCode() {
+		if p.tz.InFString() {
+			return err
+		}
+		return se
+	}
+	if c, pos, ok := p.tz.OpenBracket(); ok && errLine > pos.Line {
+		return &token.SyntaxError{Kind: "SyntaxError", Msg: "'" + string(rune(c)) + "' was never closed",
+			Start: pos, End: token.Pos{Line: pos.Line, Col: -1}}
+	}
+	return err
 }

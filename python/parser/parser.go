@@ -74,14 +74,21 @@ const lookBehind = 128
 func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 	p := newParser(src, opts.ShareSource)
 	defer func() {
-		p.release()
-		if r := recover(); r != nil {
-			if b, ok := r.(bailout); ok {
-				mod, err = nil, b.err
-				return
-			}
+		r := recover()
+		if r == nil {
+			p.release()
+			return
+		}
+		b, ok := r.(bailout)
+		if !ok {
+			p.release()
 			panic(r)
 		}
+		mod, err = nil, b.err
+		if !b.tok && b.err.Kind != "MemoryError" && b.err.Kind != "RecursionError" {
+			err = p.checkRest(b.err)
+		}
+		p.release()
 	}()
 	return p.file(), nil
 }
@@ -90,6 +97,7 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 type bailout struct {
 	err  *token.SyntaxError
 	soft bool // a grammar failure that backtracking may recover from
+	tok  bool // the tokenizer's error
 }
 
 // Internal token kinds for hard keywords, above every token.Kind.
@@ -349,7 +357,7 @@ func (p *parser) fetch() {
 // it raises the tokenizer's error).
 func (p *parser) tokenize() {
 	if p.tzErr != nil {
-		panic(bailout{err: p.tzErr})
+		panic(bailout{err: p.tzErr, tok: true})
 	}
 	if p.eof {
 		// Repeat ENDMARKER.
@@ -383,7 +391,7 @@ func (p *parser) tokenize() {
 				se = &token.SyntaxError{Kind: "SyntaxError", Msg: err.Error(), Start: t.Start, End: t.End}
 			}
 			if i == 0 {
-				panic(bailout{err: se})
+				panic(bailout{err: se, tok: true})
 			}
 			p.tzErr = se
 			return
@@ -591,7 +599,7 @@ func (p *parser) fail() {
 	}
 	// RAISE_SYNTAX_ERROR_KNOWN_LOCATION(last_token): a token without a
 	// position (ENDMARKER) gives offset 0 and end_offset 0.
-	panic(bailout{&token.SyntaxError{Kind: "SyntaxError", Msg: "invalid syntax", Start: t.start, End: t.end}, true})
+	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: "invalid syntax", Start: t.start, End: t.end}, soft: true})
 }
 
 func (p *parser) errorAt(start, end token.Pos, msg string) {

@@ -140,6 +140,7 @@ type Tokenizer struct {
 	modes [maxFStringLevel]mode
 
 	err          *token.SyntaxError
+	errCode      bool // err is one CPython's lexer signals by an error code (see ErrorIsCode)
 	finished     bool // ENDMARKER returned
 	endTok       token.Token
 	skippedBrace bool // the last token was a middle ending before a doubled brace's second half
@@ -303,6 +304,37 @@ func (t *Tokenizer) setErrEnd(kind, msg string, line, col, endCol int32) {
 	t.err = &token.SyntaxError{Kind: kind, Msg: msg,
 		Start: token.Pos{Line: line, Col: col}, End: token.Pos{Line: line, Col: endCol}}
 }
+
+// setCodeErr is setErrEnd for an error CPython's lexer signals with an
+// error code (tok->done) rather than by raising it.
+func (t *Tokenizer) setCodeErr(kind, msg string, line, col, endCol int32) {
+	if t.err == nil {
+		t.errCode = true
+	}
+	t.setErrEnd(kind, msg, line, col, endCol)
+}
+
+// ErrorIsCode reports whether the tokenizer stopped on an error that
+// CPython's lexer signals with an error code for its parser to raise
+// (E_EOF, E_DEDENT, E_TABSPACE, E_TOODEEP, E_LINECONT) instead of raising
+// it itself. The difference shows when CPython's parser has already
+// failed and tokenizes the rest of the source: an error the lexer raises
+// replaces the parser's, an error code does not.
+func (t *Tokenizer) ErrorIsCode() bool { return t.err != nil && t.errCode }
+
+// OpenBracket returns the innermost bracket not yet closed and its
+// position (line, 0-based byte column), if any.
+func (t *Tokenizer) OpenBracket() (c byte, pos token.Pos, ok bool) {
+	if t.level == 0 {
+		return 0, token.Pos{}, false
+	}
+	i := t.level - 1
+	return t.parenStack[i], token.Pos{Line: t.parenLine[i], Col: t.parenCol[i]}, true
+}
+
+// InFString reports whether the tokenizer is inside an f-string or a
+// t-string.
+func (t *Tokenizer) InFString() bool { return t.mi > 0 }
 
 // Next returns the next token. At the end it returns ENDMARKER, and keeps
 // returning it. After a syntax error (a *token.SyntaxError) every later call
@@ -782,7 +814,7 @@ func (t *Tokenizer) continuationLine() int {
 			// The parser reports this at the column of the character
 			// after the backslash.
 			// E_LINECONT: RAISE_ERROR_KNOWN_LOCATION without an end.
-			t.setErrEnd("SyntaxError", "unexpected character after line continuation character",
+			t.setCodeErr("SyntaxError", "unexpected character after line continuation character",
 				t.line, int32(t.p-1-t.lineStart), endOffset0)
 			if c == eof {
 				t.err.Start.Col = int32(t.p - t.lineStart)
@@ -807,13 +839,13 @@ func (t *Tokenizer) eofError() {
 	}
 	if t.level > 0 {
 		i := t.level - 1
-		t.setErrEnd("SyntaxError", "'"+string(rune(t.parenStack[i]))+"' was never closed",
+		t.setCodeErr("SyntaxError", "'"+string(rune(t.parenStack[i]))+"' was never closed",
 			t.parenLine[i], t.parenCol[i], endOffset0)
 		return
 	}
 	// _PyPegen_raise_error on the error token, which has no position: the
 	// offset is the cursor's column (0-based here, hence -1), no end.
-	t.setErrEnd("SyntaxError", "unexpected EOF while parsing", t.line, int32(t.p-t.lineStart)-1, endOffsetMinus)
+	t.setCodeErr("SyntaxError", "unexpected EOF while parsing", t.line, int32(t.p-t.lineStart)-1, endOffsetMinus)
 }
 
 // indentError reports E_TABSPACE, E_TOODEEP and E_DEDENT as CPython's
@@ -822,11 +854,11 @@ func (t *Tokenizer) indentError(kind, msg string) {
 	if kind == "IndentationError" && msg[0] == 'u' {
 		// E_DEDENT: _PyPegen_raise_error at the cursor, moved to the end
 		// of the line; no end.
-		t.setErrEnd(kind, msg, t.line, int32(t.nextLine-t.lineStart-1), endOffsetMinus)
+		t.setCodeErr(kind, msg, t.line, int32(t.nextLine-t.lineStart-1), endOffsetMinus)
 		return
 	}
 	// E_TABSPACE, E_TOODEEP: column 0, no end.
-	t.setErrEnd(kind, msg, t.line, 0, endOffset0)
+	t.setCodeErr(kind, msg, t.line, 0, endOffset0)
 }
 
 // checkPrefixes is maybe_raise_syntax_error_for_string_prefixes.
