@@ -27,7 +27,9 @@ import (
 //     like tar, cp -p or rsync -t, does not fool the cache.)
 //   - A directory changed within racyWindow of its listing is not trusted:
 //     a change made in the same timestamp tick after the listing would leave
-//     its times as they were.
+//     its times as they were. (As for git, this takes the clock to move
+//     forward: set back between two changes, it could stamp the second with
+//     the exact times of the first.)
 //   - Only file systems known to keep that rule are trusted (ext2/3/4, XFS,
 //     Btrfs, tmpfs, F2FS, by statfs(2)); elsewhere (NFS, FUSE, overlayfs...)
 //     every directory is listed.
