@@ -9,23 +9,23 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/pybatch/pybatch/internal/testenv"
 )
 
 // Stdlib reads every .py file of the local Python standard library
-// (PYBATCH_BENCH_DIR; default the pyenv 3.11 stdlib), site-packages excluded
-// so that the corpus is fixed. keep turns a file's raw bytes into what the
-// benchmark runs on, or refuses it (a file CPython rejects). It skips b when
-// there is no corpus.
+// (PYBATCH_BENCH_DIR; default testenv.Stdlib), site-packages excluded so that
+// the corpus is fixed. keep turns a file's raw bytes into what the benchmark
+// runs on, or refuses it (a file CPython rejects). Without a corpus it skips
+// b, or fails it under CI=true (testenv.SkipOrFail).
 func Stdlib(b *testing.B, keep func(raw []byte) ([]byte, bool)) (srcs [][]byte, total int64) {
 	dir := os.Getenv("PYBATCH_BENCH_DIR")
 	if dir == "" {
-		dir = "/root/.pyenv/versions/3.11.7/lib/python3.11"
+		dir = testenv.Stdlib(b)
 	}
 	if _, err := os.Stat(dir); err != nil {
-		b.Skipf("no corpus at %s (set PYBATCH_BENCH_DIR): %v", dir, err)
+		testenv.SkipOrFail(b, "no corpus at %s (set PYBATCH_BENCH_DIR): %v", dir, err)
 	}
 	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		switch {
@@ -47,7 +47,7 @@ func Stdlib(b *testing.B, keep func(raw []byte) ([]byte, bool)) (srcs [][]byte, 
 		return nil
 	})
 	if len(srcs) == 0 {
-		b.Skip("no .py files under " + dir)
+		testenv.SkipOrFail(b, "no .py files under %s", dir)
 	}
 	return srcs, total
 }
@@ -75,12 +75,4 @@ func Run(b *testing.B, total int64, files int, pass func()) {
 	}
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(total), "B/srcbyte")
 	b.ReportMetric(float64(files), "files")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
