@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/pybatch/pybatch/internal/testenv"
+	"github.com/pybatch/pybatch/store"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -270,6 +271,30 @@ func TestDatabaseOpenedReadOnly(t *testing.T) {
 	after, _ := os.ReadFile(db)
 	if !bytes.Equal(before, after) {
 		t.Error("the report changed the database")
+	}
+}
+
+func TestReportWhileARunHoldsTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := writeTree(t, smallTree)
+	db := filepath.Join(t.TempDir(), "out.db")
+	analyze(t, dir, db)
+	w, err := store.Open(ctx, db, store.Options{}) // takes the run lock, as analyze does
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	run, err := w.BeginRun(ctx, store.RunInfo{ToolVersion: "test", Options: map[string]any{}, OptionsHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Finish(ctx, store.Completed, nil)
+	d, err := Load(ctx, db, "")
+	if err != nil {
+		t.Fatalf("report while a run writes: %v", err)
+	}
+	if d.Files != 6 || len(d.Runs) != 2 || d.Runs[1].Outcome != "running" {
+		t.Errorf("%d files, runs %+v; want 6 and the running run last", d.Files, d.Runs)
 	}
 }
 
