@@ -3,6 +3,7 @@ package parser
 import (
 	"bytes"
 	"errors"
+	"unicode/utf8"
 
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
@@ -242,4 +243,75 @@ func (p *parser) checkRest(err *token.SyntaxError) *token.SyntaxError {
 			Start: pos, End: token.Pos{Line: pos.Line, Col: -1}}
 	}
 	return err
+}
+
+// cpythonColumns returns err with its columns counted as CPython's
+// SyntaxError counts them: in characters of the error's line, the start and
+// a non-negative end alike (_PyPegen_byte_offset_to_character_offset). The
+// tokenizer and the parser count bytes; the two differ only on lines that
+// are not ASCII.
+func cpythonColumns(src []byte, err *token.SyntaxError) *token.SyntaxError {
+	line := lineText(src, err.Start.Line)
+	ascii := true
+	for _, c := range line {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return err
+	}
+	e := *err
+	if e.Start.Col >= 0 {
+		e.Start.Col = charOffset(line, e.Start.Col+1) - 1
+	}
+	if e.End.Col >= 0 {
+		e.End.Col = charOffset(line, e.End.Col+1) - 1
+	}
+	return &e
+}
+
+// lineText returns line n (1-based) of src with its newline, or nil.
+func lineText(src []byte, n int32) []byte {
+	if n < 1 {
+		return nil
+	}
+	for l := int32(1); l < n; l++ {
+		i := bytes.IndexByte(src, '\n')
+		if i < 0 {
+			return nil
+		}
+		src = src[i+1:]
+	}
+	if i := bytes.IndexByte(src, '\n'); i >= 0 {
+		return src[:i+1]
+	}
+	return src
+}
+
+// charOffset is the number of characters CPython decodes from the first n
+// bytes of line (with errors replaced: a character cut short counts as
+// one), n clamped to the line's length plus one (its terminating NUL).
+func charOffset(line []byte, n int32) int32 {
+	if n <= 0 {
+		return n
+	}
+	extra := int32(0)
+	if int(n) > len(line) {
+		extra = 1
+		n = int32(len(line))
+	}
+	b := line[:n]
+	count := int32(0)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 && !utf8.FullRune(b) {
+			count++ // a truncated sequence decodes to one replacement character
+			break
+		}
+		b = b[size:]
+		count++
+	}
+	return count + extra
 }

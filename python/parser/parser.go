@@ -85,9 +85,11 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 			panic(r)
 		}
 		mod, err = nil, b.err
-		if !b.tok && b.err.Kind != "MemoryError" && b.err.Kind != "RecursionError" {
-			err = p.checkRest(b.err)
+		se := b.err
+		if !b.tok && se.Kind != "MemoryError" && se.Kind != "RecursionError" {
+			se = p.checkRest(se)
 		}
+		err = cpythonColumns(src, se)
 		p.release()
 	}()
 	return p.file(), nil

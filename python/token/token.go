@@ -176,7 +176,10 @@ type SyntaxError struct {
 	Msg string
 	// Start and End are where CPython's SyntaxError puts the error:
 	// lineno and offset, end_lineno and end_offset, with 0-based columns
-	// (Col is offset - 1). Where CPython gives no end column, End.Col is
+	// (Col is offset - 1). Package parser counts columns in characters of
+	// the error's line, as CPython's offsets do; package tokenizer counts
+	// UTF-8 bytes, like Token positions (the two differ only on lines that
+	// are not ASCII). Where CPython gives no end column, End.Col is
 	// -1 (end_offset 0: errors the tokenizer signals with an error code,
 	// such as "'(' was never closed" or TabError) or -2 (end_offset -1:
 	// errors at a token without a position, such as "unexpected indent").
