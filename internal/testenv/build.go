@@ -83,8 +83,24 @@ func build(goCmd string) (string, error) {
 	}
 	bin := filepath.Join(dir, name)
 	cmd := exec.Command(goCmd, "build", "-o", bin, "github.com/pybatch/pybatch/cmd/pybatch")
+	cmd.Dir = moduleRoot() // a test may have changed directory (t.Chdir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building pybatch: %v\n%s", err, out)
 	}
 	return bin, nil
+}
+
+// moduleRoot is the repository's root directory, two levels above this
+// file's, or "" (the working directory) when the binary was built with
+// -trimpath and the path is not known.
+func moduleRoot() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		return ""
+	}
+	return root
 }

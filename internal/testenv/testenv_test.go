@@ -153,6 +153,7 @@ func TestBuildPybatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds the command")
 	}
+	t.Chdir(t.TempDir()) // outside the module: the build must not depend on it
 	bin := BuildPybatch(t)
 	if again := BuildPybatch(t); again != bin {
 		t.Errorf("second build %q, first %q: want one build per test binary", again, bin)
