@@ -10,10 +10,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -140,10 +143,7 @@ func TestSchemaAndMigrations(t *testing.T) {
 // TestSchemaWithSqlite3Shell checks that the database is usable from the
 // sqlite3 shell that users will query it with.
 func TestSchemaWithSqlite3Shell(t *testing.T) {
-	shell, err := exec.LookPath("sqlite3")
-	if err != nil {
-		skipOrFail(t, "sqlite3 shell not installed")
-	}
+	shell := testenv.RequireCommand(t, "sqlite3")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
 	db := openTest(t, path, Options{})
@@ -330,21 +330,28 @@ func TestDBLockRefusesOrWaits(t *testing.T) {
 	if _, err := r.Known(ctx, "src"); err != nil {
 		t.Fatal(err)
 	}
-	// A waiting writer gets the database when the first closes.
+	// A waiting writer gets the database when the first closes, and not
+	// before. It is known to be waiting once it has tried the lock, found it
+	// taken and asked its context whether to give up.
+	probe := &waitProbe{Context: ctx, asked: make(chan struct{})}
+	var closed atomic.Bool
 	got := make(chan error, 1)
 	go func() {
-		db, err := Open(ctx, path, Options{Wait: true})
+		db, err := Open(probe, path, Options{Wait: true})
 		if err == nil {
+			if !closed.Load() {
+				err = errors.New("the waiting writer got the database while the first still held it")
+			}
 			db.Close()
 		}
 		got <- err
 	}()
-	time.Sleep(300 * time.Millisecond)
 	select {
 	case err := <-got:
 		t.Fatalf("the waiting writer did not wait: %v", err)
-	default:
+	case <-probe.asked:
 	}
+	closed.Store(true)
 	a.Close()
 	if err := <-got; err != nil {
 		t.Fatal(err)
@@ -356,6 +363,19 @@ func TestDBLockRefusesOrWaits(t *testing.T) {
 		t.Fatalf("waiting with a deadline: %v", err)
 	}
 	b.Close()
+}
+
+// waitProbe is a context that reports the first call of its Done method:
+// a writer waiting for the lock asks it after each refused attempt.
+type waitProbe struct {
+	context.Context
+	once  sync.Once
+	asked chan struct{}
+}
+
+func (p *waitProbe) Done() <-chan struct{} {
+	p.once.Do(func() { close(p.asked) })
+	return p.Context.Done()
 }
 
 func TestOpenRefusesForeignFiles(t *testing.T) {

@@ -2,13 +2,11 @@ package store
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -61,23 +59,18 @@ func synthRecord(source string, i int) *result.Record {
 	}
 }
 
-// skipOrFail skips a test whose tool is missing, except under CI=true where
-// every test must run.
-func skipOrFail(t *testing.T, why string) {
+// stdlib returns the machine's Python standard library, for the tests that
+// add some of its files to their synthetic cases, or "" (saying so in the
+// log) when there is none; under CI=true a missing one fails the test.
+func stdlib(t *testing.T) string {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why + " (CI=true: this test must run)")
+	p, err := testenv.FindPython()
+	if err != nil {
+		if testenv.InCI() {
+			t.Fatalf("the machine's Python standard library: %v (CI=true: this test must run in full)", err)
+		}
+		t.Logf("without the standard library's files: %v", err)
+		return ""
 	}
-	t.Skip(why)
-}
-
-// buildPybatch builds the command into dir, for the tests that run it as a
-// user would (and kill it).
-func buildPybatch(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "pybatch")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/pybatch/pybatch/cmd/pybatch").CombinedOutput(); err != nil {
-		t.Fatalf("building pybatch: %v\n%s", err, out)
-	}
-	return bin
+	return p.Stdlib
 }

@@ -53,7 +53,7 @@ func TestDecodeKnownMatchesFullDecode(t *testing.T) {
 	add(&result.Record{Source: "s", Path: "a/b.py", Status: result.Skipped, SkipReason: "binary", ModTime: time.Unix(5, 6)})
 	add(&result.Record{Source: "s", Path: "c.py", Size: -1, Status: result.Failed, ErrClass: "permission", Err: "open {c.py}: \"denied\" [x]", Attempts: 3})
 	// Real files of a real tree, when there is one.
-	if root := findStdlib(); root != "" {
+	if root := stdlib(t); root != "" {
 		for _, name := range []string{"os.py", "json/decoder.py", "asyncio/base_events.py"} {
 			src, err := os.ReadFile(filepath.Join(root, name))
 			if err == nil {
@@ -231,7 +231,7 @@ func reportsForEncoding(t *testing.T) []*analysis.Report {
 	for i, src := range tricky {
 		reps = append(reps, analysis.Analyze(fmt.Sprintf("t%d.py", i), []byte(src), analysis.Options{}))
 	}
-	if root := findStdlib(); root != "" {
+	if root := stdlib(t); root != "" {
 		for _, name := range []string{"os.py", "json/decoder.py", "asyncio/base_events.py", "typing.py", "email/_header_value_parser.py"} {
 			if src, err := os.ReadFile(filepath.Join(root, name)); err == nil {
 				reps = append(reps, analysis.Analyze(name, src, analysis.Options{}))

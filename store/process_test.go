@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/internal/storetest"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -311,8 +313,10 @@ func runTree(dbPath, root string, killAfter int) error {
 		written++
 		fmt.Println("WROTE", rel)
 		if written == killAfter {
+			// A SIGKILL sent to oneself ends the process before kill(2)
+			// returns: nothing after it runs.
 			syscall.Kill(os.Getpid(), syscall.SIGKILL)
-			time.Sleep(time.Minute)
+			select {}
 		}
 		return nil
 	})
@@ -343,33 +347,6 @@ func makeTree(t *testing.T, n int) string {
 	return root
 }
 
-// dumpDB is the content of a database that must not depend on how many
-// runs made it: every file with its result and rows, in order.
-func dumpDB(t *testing.T, path string) string {
-	t.Helper()
-	db := openTest(t, path, Options{ReadOnly: true})
-	defer db.Close()
-	var b strings.Builder
-	for _, q := range []string{
-		`SELECT source || '|' || path || '|' || size || '|' || mtime_ns || '|' || coalesce(sha256, '') || '|' || status || '|' || coalesce(loc, '') FROM file_results ORDER BY source, path`,
-		`SELECT f.path || '|' || d.seq || '|' || d.qualname || '|' || d.line FROM definitions d JOIN files f ON f.id = d.file_id ORDER BY f.path, d.seq`,
-		`SELECT f.path || '|' || i.seq || '|' || i.module || '|' || i.names FROM imports i JOIN files f ON f.id = i.file_id ORDER BY f.path, i.seq`,
-	} {
-		rows, err := db.SQL().Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var s string
-			rows.Scan(&s)
-			b.WriteString(s + "\n")
-		}
-		rows.Close()
-		b.WriteString("--\n")
-	}
-	return b.String()
-}
-
 func runTreeProcess(t *testing.T, db, root string, killAfter int) (wrote []string, killed bool) {
 	t.Helper()
 	out, err := helperCmd(t, "tree", db, root, strconv.Itoa(killAfter)).Output()
@@ -394,10 +371,10 @@ func TestResumeAfterKillWithRealFiles(t *testing.T) {
 	if _, killed := runTreeProcess(t, ref, root, 0); killed {
 		t.Fatal("the reference run was killed")
 	}
-	want := dumpDB(t, ref)
+	want := storetest.DumpDB(t, ref)
 
 	path := filepath.Join(dir, "killed.db")
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(testenv.SeedOr(t, 1), 2)) // where each run kills itself: the same every run unless PYBATCH_SEED says otherwise
 	total := 0
 	for kills := 0; kills < 8; kills++ {
 		wrote, killed := runTreeProcess(t, path, root, 1+rng.IntN(30))
@@ -411,8 +388,8 @@ func TestResumeAfterKillWithRealFiles(t *testing.T) {
 		t.Fatal("the final run was killed")
 	}
 	total += len(wrote)
-	if got := dumpDB(t, path); got != want {
-		t.Fatalf("the resumed database differs from the uninterrupted one:\n%s\nwant\n%s", got, want)
+	if got := storetest.DumpDB(t, path); got != want {
+		t.Fatalf("the resumed database differs from the uninterrupted one:\n%s", storetest.Diff(got, want))
 	}
 	// Every kill lost at most its uncommitted batches (one committing in the
 	// background, one filling): the work repeated is bounded by twice the

@@ -1,12 +1,18 @@
-package store
+package main_test
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/pybatch/pybatch/internal/storetest"
+	"github.com/pybatch/pybatch/internal/testenv"
+	"github.com/pybatch/pybatch/store"
 )
 
 // TestAnalyzeFullDiskThenResume runs the real `pybatch analyze` with a file
@@ -17,17 +23,12 @@ import (
 // run. The same for a JSON Lines output.
 func TestAnalyzeFullDiskThenResume(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the command")
+		t.Skip("-short: builds the command")
 	}
-	root := findStdlib()
-	if root == "" {
-		skipOrFail(t, "no Python standard library found")
-	}
-	if _, err := exec.LookPath("bash"); err != nil {
-		skipOrFail(t, "no bash for ulimit")
-	}
+	root := testenv.Stdlib(t)
+	bash := testenv.RequireCommand(t, "bash") // for ulimit
+	bin := testenv.BuildPybatch(t)
 	work := t.TempDir()
-	bin := buildPybatch(t, work)
 	tree := filepath.Join(work, "tree")
 	n := copyPython(t, root, tree, 1500, false)
 	analyze := func(out string, limitKB int) *exec.Cmd {
@@ -37,7 +38,7 @@ func TestAnalyzeFullDiskThenResume(t *testing.T) {
 		}
 		// bash's ulimit -f counts KiB; pybatch (Go) ignores SIGXFSZ, so a
 		// write past the limit fails with EFBIG instead of killing it.
-		return exec.Command("bash", append([]string{"-c", `ulimit -f "$0" && exec "$@"`, strconv.Itoa(limitKB), bin}, args...)...)
+		return exec.Command(bash, append([]string{"-c", `ulimit -f "$0" && exec "$@"`, strconv.Itoa(limitKB), bin}, args...)...)
 	}
 
 	for _, kind := range []string{"db", "jsonl"} {
@@ -46,7 +47,10 @@ func TestAnalyzeFullDiskThenResume(t *testing.T) {
 			if out, err := analyze(ref, 0).CombinedOutput(); err != nil && exitCode(err) != 1 {
 				t.Fatalf("uninterrupted run: %v\n%s", err, out)
 			}
-			st, _ := os.Stat(ref)
+			st, err := os.Stat(ref)
+			if err != nil {
+				t.Fatal(err)
+			}
 			out := filepath.Join(work, "full."+kind)
 			// A limit under what the run needs, and over what its first
 			// commit needs (SQLite's checkpoints that fail for the limit are
@@ -54,8 +58,10 @@ func TestAnalyzeFullDiskThenResume(t *testing.T) {
 			var b []byte
 			var limit int
 			for _, frac := range []float64{0.5, 0.35, 0.65, 0.25, 0.8} {
-				for _, f := range []string{out, out + "-wal", out + "-shm", CheckpointPath(out)} {
-					os.Remove(f)
+				for _, f := range []string{out, out + "-wal", out + "-shm", store.CheckpointPath(out)} {
+					if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+						t.Fatal(err)
+					}
 				}
 				limit = int(float64(st.Size()) * frac / 1024)
 				var err error
@@ -64,7 +70,7 @@ func TestAnalyzeFullDiskThenResume(t *testing.T) {
 				if err != nil {
 					code = exitCode(err)
 				}
-				if code == 3 && committedFiles(t, out) != 0 && committedKB(out) > 0 {
+				if code == 3 && committedFiles(out) != 0 && committedKB(out) > 0 {
 					break
 				} else if code != 3 && code != 0 && code != 1 {
 					t.Fatalf("with a %d KiB file size limit: exit %d (%v)\n%s", limit, code, err, b)
@@ -86,14 +92,12 @@ func TestAnalyzeFullDiskThenResume(t *testing.T) {
 			t.Logf("%d KiB limit: %s", limit, lastLine(msg))
 
 			if kind == "db" {
-				db := openTest(t, out, Options{ReadOnly: true})
-				var check string
-				db.SQL().QueryRow("PRAGMA integrity_check").Scan(&check)
-				if check != "ok" {
-					t.Fatalf("integrity_check after the full disk: %s", check)
-				}
+				db := openRO(t, out)
+				integrity(t, db, "after the full disk")
 				var outcome string
-				db.SQL().QueryRow("SELECT outcome FROM runs ORDER BY id DESC LIMIT 1").Scan(&outcome)
+				if err := db.SQL().QueryRow("SELECT outcome FROM runs ORDER BY id DESC LIMIT 1").Scan(&outcome); err != nil {
+					t.Fatal(err)
+				}
 				committed := count(t, db, "SELECT count(*) FROM files")
 				db.Close()
 				if committed >= n {
@@ -106,8 +110,8 @@ func TestAnalyzeFullDiskThenResume(t *testing.T) {
 				t.Fatalf("resumed run: %v\n%s", err, b)
 			}
 			if kind == "db" {
-				if got, want := dumpDB(t, out), dumpDB(t, ref); got != want {
-					t.Fatalf("after the full disk and a resume the database differs from an uninterrupted run:\n%s", firstDiff(got, want))
+				if got, want := storetest.DumpDB(t, out), storetest.DumpDB(t, ref); got != want {
+					t.Fatalf("after the full disk and a resume the database differs from an uninterrupted run:\n%s", storetest.Diff(got, want))
 				}
 				return
 			}
@@ -133,17 +137,28 @@ func lastLine(s string) string {
 // timing (duration_ns differs between runs).
 func linesByPath(t *testing.T, path string) map[string]string {
 	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		t.Fatalf("%s ends with a partial line", path)
+	}
 	m := map[string]string{}
-	for _, r := range readLines(t, path) {
+	for l := range bytes.Lines(b) {
+		r, err := store.DecodeLine(l)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
 		if _, dup := m[r.Path]; dup {
 			t.Fatalf("%s holds %s twice", path, r.Path)
 		}
 		r.Duration = 0
-		b, err := AppendLine(nil, r)
+		line, err := store.AppendLine(nil, r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m[r.Path] = string(b)
+		m[r.Path] = string(line)
 	}
 	return m
 }
