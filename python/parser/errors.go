@@ -315,3 +315,22 @@ func charOffset(line []byte, n int32) int32 {
 	}
 	return count + extra
 }
+
+// failFrom fails softly as CPython's RAISE_SYNTAX_ERROR_STARTING_FROM: from
+// start to the tokenizer's cursor, the end of the last token read.
+func (p *parser) failFrom(start token.Pos, msg string) {
+	last := &p.toks[p.fill-1]
+	end := token.Pos{Line: last.end.Line, Col: last.end.Col - 1}
+	if last.end.Col < 0 {
+		end.Col = p.cursorCol(last) - 1
+	}
+	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: start, End: end}, soft: true})
+}
+
+// failRange fails softly as RAISE_SYNTAX_ERROR_KNOWN_RANGE(a, b): from the
+// start of a to the end of b.
+func (p *parser) failRange(a, b ast.Located, msg string) {
+	la, lb := a.Location(), b.Location()
+	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: msg,
+		Start: token.Pos{Line: la.Lineno, Col: la.ColOffset}, End: token.Pos{Line: lb.EndLineno, Col: lb.EndColOffset}}, soft: true})
+}

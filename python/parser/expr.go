@@ -676,12 +676,20 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 		t := *p.peek()
 		switch {
 		case t.kind == tSTAR:
+			comma := p.toks[p.pos-1]
 			p.skip()
 			v := p.expression()
 			s := &ast.Starred{Value: v, Ctx: ast.Load}
 			s.Loc = p.loc(t)
 			if seenDoubleStar {
-				p.failAt(s, "iterable argument unpacking follows keyword argument unpacking")
+				// invalid_arguments reads every starred argument that
+				// follows, then raises from the comma before the first.
+				for p.at(tCOMMA) && p.peekAt(1).kind == tSTAR {
+					p.skip()
+					p.skip()
+					p.expression()
+				}
+				p.failFrom(comma.start, "iterable argument unpacking follows keyword argument unpacking")
 			}
 			p.pushExpr(s)
 		case t.kind == tDOUBLESTAR:
@@ -709,16 +717,22 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 		default:
 			e := p.namedExpression()
 			if seenKeyword && !p.at(tEQUAL) {
+				// _PyPegen_arguments_parsing_error raises it without a
+				// location, after reading the arguments that follow.
+				p.peekToClose()
 				if seenDoubleStar {
-					p.failAt(e, "positional argument follows keyword argument unpacking")
+					p.failLast("SyntaxError", "positional argument follows keyword argument unpacking")
 				}
-				p.failAt(e, "positional argument follows keyword argument")
+				p.failLast("SyntaxError", "positional argument follows keyword argument")
 			}
 			if first && !genexp && (p.at(kwFor) || p.at(kwAsync)) {
 				p.fail()
 			}
 			if first && genexp && (p.at(kwFor) || p.at(kwAsync)) {
 				gens := p.forIfClauses()
+				if p.at(tCOMMA) {
+					p.failRange(e, lastComprehensionItem(gens), "Generator expression must be parenthesized")
+				}
 				p.skipExpect(tRPAR)
 				g := &ast.GeneratorExp{Elt: e, Generators: gens}
 				g.Loc = p.loc(open)
@@ -735,7 +749,8 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 				p.failAt(e, "expression cannot contain assignment, perhaps you meant \"==\"?")
 			}
 			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
-				p.failAt(e, "Generator expression must be parenthesized")
+				gens := p.forIfClauses()
+				p.failRange(e, lastComprehensionItem(gens), "Generator expression must be parenthesized")
 			}
 			p.pushExpr(e)
 		}
@@ -755,6 +770,36 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 	c.Keywords = kws
 	c.Loc = p.locPos(sp)
 	return c
+}
+
+// lastComprehensionItem is _PyPegen_get_last_comprehension_item of the
+// last clause: its last condition, or its iterable.
+func lastComprehensionItem(gens []*ast.Comprehension) ast.Expr {
+	c := gens[len(gens)-1]
+	if len(c.Ifs) > 0 {
+		return c.Ifs[len(c.Ifs)-1]
+	}
+	return c.Iter
+}
+
+// peekToClose reads ahead (without consuming) to the ')' that closes the
+// current bracket, or to the end of the logical line, as CPython's second
+// pass does when it rereads an argument list to the end.
+func (p *parser) peekToClose() {
+	depth := 0
+	for k := 0; ; k++ {
+		switch p.peekAt(k).kind {
+		case tLPAR, tLSQB, tLBRACE:
+			depth++
+		case tRPAR, tRSQB, tRBRACE:
+			if depth == 0 {
+				return
+			}
+			depth--
+		case tNEWLINE, tENDMARKER:
+			return
+		}
+	}
 }
 
 func (p *parser) singleExpr(e ast.Expr) []ast.Expr {

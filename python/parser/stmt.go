@@ -306,7 +306,7 @@ func (p *parser) typeParams() []ast.TypeParam {
 		return []ast.TypeParam{}
 	}
 	if p.at(tRSQB) {
-		p.failTok(*p.peek(), "Type parameter list cannot be empty")
+		p.failFrom(p.peek().start, "Type parameter list cannot be empty")
 	}
 	var tps []ast.TypeParam
 	param := func() {
@@ -355,7 +355,7 @@ func (p *parser) typeParams() []ast.TypeParam {
 func (p *parser) importName() ast.Stmt {
 	start := p.next()
 	if p.at(tNEWLINE) {
-		p.failTok(start, "Expected one or more names after 'import'")
+		p.failFrom(p.peek().start, "Expected one or more names after 'import'")
 	}
 	names := []*ast.Alias{p.dottedAsName()}
 	p.moreElems(nil, func() { names = append(names, p.dottedAsName()) })
@@ -408,6 +408,8 @@ func (p *parser) importFrom() ast.Stmt {
 	}
 	p.skipExpect(kwImport)
 	switch {
+	case p.at(tNEWLINE):
+		p.failFrom(p.peek().start, "Expected one or more names after 'import'")
 	case p.at(tSTAR):
 		t := p.next()
 		im.Names = []*ast.Alias{{Name: "*", Loc: tokLoc(t)}}
@@ -685,7 +687,11 @@ func (p *parser) tryStmt() ast.Stmt {
 				tup.Loc = p.loc(first)
 				h.Type = tup
 				if p.at(kwAs) {
-					p.failAt(tup.Elts[0], "multiple exception types must be parenthesized when using 'as'")
+					const msg = "multiple exception types must be parenthesized when using 'as'"
+					if p.peekAt(1).kind == tNAME && p.peekAt(2).kind == tCOLON {
+						p.failFrom(first.start, msg) // CPython read up to the ':'
+					}
+					p.failAt(tup.Elts[0], msg)
 				}
 			}
 		}

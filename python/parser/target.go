@@ -175,6 +175,10 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			state = stKw
 			kwStart, kwDefStart = len(p.argStack), len(p.exprStack)
 			if p.at(end) || p.at(tCOMMA) && (p.peekAt(1).kind == end || p.peekAt(1).kind == tDOUBLESTAR) {
+				if lambda {
+					// invalid_lambda_star_etc raises it without a location.
+					p.failLast("SyntaxError", "named arguments must follow bare *")
+				}
 				p.failTok(t, "named arguments must follow bare *")
 			}
 			if p.at(tCOMMA) {
