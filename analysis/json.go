@@ -55,7 +55,7 @@ func (r *Report) AppendJSON(dst []byte) []byte {
 		b = appendJSONString(b, *r.Docstring)
 	}
 	if len(r.All) > 0 {
-		b = append(b, `,"all":`...)
+		b = append(b, `,"all_names":`...)
 		b = appendJSONStrings(b, r.All)
 	}
 	b = append(b, `,"imports":`...)
@@ -132,11 +132,11 @@ func (im *Import) appendJSON(b []byte) []byte {
 	}
 	b = append(b, `,"level":`...)
 	b = strconv.AppendInt(b, int64(im.Level), 10)
-	b = append(b, `,"from":`...)
+	b = append(b, `,"is_from":`...)
 	b = strconv.AppendBool(b, im.From)
 	b = append(b, `,"line":`...)
 	b = strconv.AppendInt(b, int64(im.Line), 10)
-	b = append(b, `,"where":`...)
+	b = append(b, `,"scope":`...)
 	b = appendJSONString(b, im.Where)
 	return append(b, '}')
 }

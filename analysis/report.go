@@ -2,7 +2,9 @@ package analysis
 
 // SchemaVersion is written into every Report as schema_version. Bump it when
 // the JSON form changes incompatibly, and update schema/report.schema.json.
-const SchemaVersion = 1
+// Version 2 names fields as the SQLite views do: all_names, and is_from and
+// scope of an import (were all, from and where).
+const SchemaVersion = 2
 
 // Report is everything pybatch knows about one Python file. A file with a
 // syntax error is a normal Report with SyntaxError set; the fields that need
@@ -18,7 +20,7 @@ type Report struct {
 	SyntaxError *SyntaxError `json:"syntax_error,omitempty"`
 
 	Docstring *string  `json:"docstring,omitempty"` // the module docstring, as CPython 3.14's ast.get_docstring (inspect.cleandoc) gives it
-	All       []string `json:"all,omitempty"`       // __all__ when it is a literal list or tuple of strings
+	All       []string `json:"all_names,omitempty"` // __all__ when it is a literal list or tuple of strings
 
 	Imports     []Import     `json:"imports"`
 	Definitions []Definition `json:"definitions"`
@@ -45,10 +47,10 @@ type SyntaxError struct {
 // Import per `from M import ...` statement, and one per module of a plain
 // `import a, b as c` statement (Module "a", then Module "b").
 type Import struct {
-	Module string       `json:"module"` // "" for "from . import x"
-	Names  []ImportName `json:"names"`  // for "import a.b as c": one name {Name: "a.b", As: "c"}
-	Level  int          `json:"level"`  // relative import level (number of leading dots)
-	From   bool         `json:"from"`   // a "from ... import" statement
+	Module string       `json:"module"`  // "" for "from . import x"
+	Names  []ImportName `json:"names"`   // for "import a.b as c": one name {Name: "a.b", As: "c"}
+	Level  int          `json:"level"`   // relative import level (number of leading dots)
+	From   bool         `json:"is_from"` // a "from ... import" statement
 	Line   int          `json:"line"`
 	// Where is, from the strongest: "function" or "class" inside one;
 	// "type_checking" under `if TYPE_CHECKING:` or `if <name>.TYPE_CHECKING:`;
@@ -56,7 +58,7 @@ type Import struct {
 	// handler naming ImportError or ModuleNotFoundError; "conditional"
 	// inside another if/else, loop, try or match case; else "module" (the
 	// bodies of with and finally always run and change nothing).
-	Where string `json:"where"`
+	Where string `json:"scope"`
 }
 
 // ImportName is one imported name and its alias.

@@ -85,9 +85,9 @@ def imports(tree):
         if isinstance(node, ast.Import):
             for a in node.names:
                 out.append({"module": a.name, "names": [{"name": a.name, "as": a.asname}],
-                            "level": 0, "from": False, "line": node.lineno})
+                            "level": 0, "is_from": False, "line": node.lineno})
         elif isinstance(node, ast.ImportFrom):
-            out.append({"module": node.module or "", "level": node.level, "from": True,
+            out.append({"module": node.module or "", "level": node.level, "is_from": True,
                         "names": [{"name": a.name, "as": a.asname} for a in node.names],
                         "line": node.lineno})
     return out

@@ -27,7 +27,7 @@
 // The schema lives in migrations/*.sql (embedded; PRAGMA user_version is the
 // number of the last applied file, see SchemaVersion; Open applies the
 // missing ones, each in its own transaction, and refuses a newer database).
-// Tables and views (schema version 7):
+// Tables and views (schema version 8):
 //
 //	sources        id, name (unique): one row per analyzed tree, named by
 //	               its absolute root directory

@@ -210,7 +210,7 @@ func (r *Run) appendText(s string) span {
 // appendReport encodes rep's __all__, imports and definitions into the
 // arena. analysis.Report.AppendJSON (exactly json.Marshal's bytes, without
 // reflection) encodes the whole report, and the three columns are the
-// values of its "all", "imports" and "definitions" members, found by their
+// values of its "all_names", "imports" and "definitions" members, found by their
 // keys: a key cannot occur inside a JSON string (a string's quotes are
 // escaped), the members come in Report's field order, and no nested object
 // has a member of those names. Anything unexpected falls back to
@@ -241,7 +241,7 @@ func (r *Run) appendReport(o *op, rep *analysis.Report) error {
 	var ok1, ok2, ok3 bool
 	o.all, ok1 = null, len(rep.All) == 0
 	if !ok1 {
-		o.all, ok1 = member("all", "imports")
+		o.all, ok1 = member("all_names", "imports")
 	}
 	o.imps, ok2 = member("imports", "definitions")
 	o.defs, ok3 = member("definitions", "lines")
