@@ -288,7 +288,6 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 		if mm, err = memory.New(memory.Options{}); err != nil {
 			return rs, err
 		}
-		defer mm.Close()
 	}
 	bo := cfg.Batch
 	if bo.InFlight <= 0 {

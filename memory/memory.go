@@ -144,13 +144,6 @@ func New(opts Options) (*Manager, error) {
 	return m, nil
 }
 
-// Close does nothing and returns nil: a Manager holds no resources and
-// changes no process settings.
-//
-// Deprecated: there is nothing to close; the method remains only so that
-// callers written when New set the Go memory limit still compile.
-func (m *Manager) Close() error { return nil }
-
 // Budget is the resolved process budget in bytes.
 func (m *Manager) Budget() int64 { return m.budget }
 

@@ -94,7 +94,6 @@ func TestNewLeavesRuntimeAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Release(m.Capacity())
-	m.Close()
 	if l, p := runtimeSettings(); l != limit || p != percent {
 		t.Errorf("memory limit %d, GC percent %d; before New %d, %d", l, p, limit, percent)
 	}

@@ -171,7 +171,6 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 		return fail(ExitError, "%v", err)
 	}
-	defer e.close()
 
 	// The output must finish even after an interruption: it gets a context
 	// that is not cancelled with ctx.

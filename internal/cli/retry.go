@@ -137,7 +137,6 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 		return fail(ExitError, "the options of run %d: %v", last.ID, err)
 	}
-	defer e.close()
 	bo := e.bo
 
 	run, err := db.BeginRun(sinkCtx, store.RunInfo{

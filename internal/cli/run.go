@@ -36,7 +36,7 @@ type engine struct {
 	tracker *progress.Tracker
 }
 
-// newEngine resolves s into an engine; close releases the memory manager.
+// newEngine resolves s into an engine.
 func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, progressEvery time.Duration, stderr io.Writer) (*engine, error) {
 	e := &engine{}
 	mode, err := progress.ParseMode(progressMode)
@@ -71,7 +71,6 @@ func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, pr
 	if s.isolate {
 		exe, err := os.Executable()
 		if err != nil {
-			e.mm.Close()
 			return nil, fmt.Errorf("--isolate: cannot find my own executable: %w", err)
 		}
 		e.bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, workerCommandName) }
@@ -85,7 +84,6 @@ type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
 
-func (e *engine) close() { e.mm.Close() }
 
 // report prints the statistics (unless progress is JSON or off) and the
 // summary, and returns the exit code.
