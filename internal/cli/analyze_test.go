@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/internal/testenv"
 
 	_ "modernc.org/sqlite"
 )
@@ -72,7 +73,12 @@ func pybatch(t *testing.T, env []string, args ...string) *exec.Cmd {
 // temp directory.
 func tree(t *testing.T, n int) string {
 	t.Helper()
-	dir := t.TempDir()
+	return treeIn(t, t.TempDir(), n)
+}
+
+// treeIn writes tree's files under dir and returns dir.
+func treeIn(t *testing.T, dir string, n int) string {
+	t.Helper()
 	for i := range n {
 		sub := filepath.Join(dir, fmt.Sprintf("pkg%d", i%10))
 		if err := os.MkdirAll(sub, 0o755); err != nil {
@@ -373,16 +379,20 @@ func TestAnalyzeIncrementalRuns(t *testing.T) {
 // Re-runs walk the directories that did not change from the directory cache
 // the run before stored, and still see every change: a file added to a
 // subdirectory, one removed, a directory added, a .gitignore edited in place.
+// The tree is on a file system the cache trusts (cacheTempDir), in a git
+// work tree (so that the .gitignore files count).
 func TestAnalyzeDirectoryCache(t *testing.T) {
-	dir := tree(t, 20)
-	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
-		t.Skipf("git init: %v %s", err, out)
+	git := testenv.RequireCommand(t, "git")
+	dir := treeIn(t, cacheTempDir(t), 20)
+	if out, err := exec.Command(git, "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "pkg3", ".gitignore"), []byte("nothing_*.py\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// The cache trusts no directory changed within 2s of its listing.
-	time.Sleep(2100 * time.Millisecond)
+	// The cache trusts no directory changed within 2s of its listing
+	// (scan's racyWindow): the first run must list them after that.
+	waitUntilCacheable(t, dir, 2*time.Second)
 	work := t.TempDir()
 	run := func() string {
 		t.Helper()

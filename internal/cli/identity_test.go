@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/store"
 )
 
@@ -169,7 +170,7 @@ func TestAnalyzeNonUTF8FileName(t *testing.T) {
 	dir := t.TempDir()
 	name := "caf\xe9_\xff.py" // Latin-1 bytes: not UTF-8
 	if err := os.WriteFile(filepath.Join(dir, name), []byte("x = 1\n"), 0o644); err != nil {
-		t.Skipf("this file system refuses a name that is not UTF-8: %v", err)
+		testenv.SkipOrFail(t, "the file system of the temp directory refuses a name that is not UTF-8: %v", err)
 	}
 	out := filepath.Join(t.TempDir(), "o.jsonl")
 	for run := range 2 {

@@ -121,11 +121,13 @@ func TestRetryRepeatsTheFailuresOfTheLastRun(t *testing.T) {
 }
 
 // TestRetryInProcessTimeout: files that timed out in process (the analysis
-// was slowed past --timeout) are analyzed by retry once they are fast.
+// was slowed past --timeout) are analyzed by retry once they are fast. The
+// slowed analysis takes an hour, so that it times out however slow the
+// machine; the run abandons it, and the process exits without waiting.
 func TestRetryInProcessTimeout(t *testing.T) {
 	dir := tree(t, 3)
 	out := filepath.Join(t.TempDir(), "t.db")
-	code, stderr := runCode(t, []string{"PYBATCH_TEST_DELAY=2s"}, "analyze", "--timeout", "100ms", "--retries", "0", "-j", "3",
+	code, stderr := runCode(t, []string{"PYBATCH_TEST_DELAY=1h"}, "analyze", "--timeout", "100ms", "--retries", "0", "-j", "3",
 		"--no-ignore", "--progress", "none", "-o", out, dir)
 	if code != ExitFailures || !strings.Contains(stderr, "timeout=3") {
 		t.Fatalf("analyze with a slow analysis: exit %d\n%s", code, stderr)
