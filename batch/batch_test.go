@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -281,11 +282,11 @@ func TestStreamIsBoundedOnUnboundedInputAndStopsCleanly(t *testing.T) {
 			}
 		}
 	}
-	const inFlight = 6
+	const inFlight, workers = 6, 2
 	var analyzed, consumed, peak atomic.Int64
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	seq, err := Stream(ctx, forever, Options{Workers: 2, InFlight: inFlight, Analyze: func(path string, src []byte) *analysis.Report {
+	seq, err := Stream(ctx, forever, Options{Workers: workers, InFlight: inFlight, Analyze: func(path string, src []byte) *analysis.Report {
 		if d := analyzed.Add(1) - consumed.Load(); d > peak.Load() {
 			peak.Store(d)
 		}
@@ -301,8 +302,13 @@ func TestStreamIsBoundedOnUnboundedInputAndStopsCleanly(t *testing.T) {
 		if consumed.Add(1) == 2000 {
 			cancel()
 		}
-		if consumed.Load()%100 == 0 {
-			time.Sleep(time.Millisecond) // a slow consumer
+		if consumed.Load()%100 == 0 && ctx.Err() == nil {
+			// A slow consumer: hold this record until both workers have
+			// analyzed files past it, so that the pipeline is as full as
+			// it gets while the consumer lags.
+			for analyzed.Load()-consumed.Load() < workers {
+				runtime.Gosched()
+			}
 		}
 	}
 	if consumed.Load() < 2000 || ctx.Err() == nil {
@@ -321,11 +327,16 @@ func TestCancelledInFlightFilesAreDroppedNotFailed(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
+	// The third file cancels the run and is still being analyzed when the
+	// run ends: with a Timeout the executor abandons the call once ctx is
+	// done. It finishes when the test returns.
+	release := make(chan struct{})
+	defer close(release)
 	var started atomic.Int64
 	recs, sum, err := ProcessFiles(ctx, paths, Options{Workers: 2, Timeout: time.Minute, Analyze: func(path string, src []byte) *analysis.Report {
 		if started.Add(1) == 3 {
 			cancel()
-			time.Sleep(50 * time.Millisecond)
+			<-release
 		}
 		return testAnalyze(path, src)
 	}})
