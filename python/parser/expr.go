@@ -1060,7 +1060,16 @@ func (p *parser) lambdef() ast.Expr {
 	start := p.next()
 	p.enter()
 	args := p.parameters(true)
+	colon := *p.peek()
 	p.skipExpect(tCOLON)
+	if k := p.kind(); k == tFMIDDLE || k == tTMIDDLE {
+		prefix := "f"
+		if k == tTMIDDLE {
+			prefix = "t"
+		}
+		panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: prefix + "-string: lambda expressions are not allowed without parentheses",
+			Start: start.start, End: colon.end}, soft: true})
+	}
 	body := p.expression()
 	p.leave()
 	l := &ast.Lambda{Args: args, Body: body}

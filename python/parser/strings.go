@@ -511,9 +511,21 @@ func (p *parser) middlePiece(t tok, raw bool) strPiece {
 // replacementField parses '{' annotated_rhs ['='] ['!' NAME] [':' spec] '}'.
 func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece {
 	lbrace := p.next()
-	exprStart := *p.peek()
-	_ = exprStart
+	prefix := "f"
+	if tstr {
+		prefix = "t"
+	}
+	// invalid_fstring_replacement_field, checked where it applies.
+	switch t := *p.peek(); t.kind {
+	case tEQUAL, tEXCLAMATION, tCOLON, tRBRACE:
+		p.failTok(t, prefix+"-string: valid expression required before '"+p.srcStr[t.off:t.eoff]+"'")
+	}
 	e := p.annotatedRHS()
+	switch p.kind() {
+	case tEQUAL, tEXCLAMATION, tCOLON, tRBRACE:
+	default:
+		p.failTok(*p.peek(), prefix+"-string: expecting '=', or '!', or ':', or '}'")
+	}
 	exprEnd := p.prev()
 	exprEndOff := exprEnd.eoff
 	debug := false
@@ -521,6 +533,11 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 		p.skip()
 		debug = true
 		nt := *p.peek()
+		switch nt.kind {
+		case tEXCLAMATION, tCOLON, tRBRACE:
+		default:
+			p.failTok(nt, prefix+"-string: expecting '!', or ':', or '}'")
+		}
 		text := p.srcStr[lbrace.eoff:nt.off]
 		pieces = append(pieces, strPiece{str: text, loc: ast.Loc{Lineno: lbrace.end.Line, ColOffset: lbrace.end.Col, EndLineno: nt.start.Line, EndColOffset: nt.start.Col}})
 	}
@@ -528,8 +545,11 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 	if p.at(tEXCLAMATION) {
 		bang := p.next()
 		n := *p.peek()
-		if n.kind != tNAME && (n.kind < kwBase) {
-			p.fail()
+		switch {
+		case n.kind == tCOLON || n.kind == tRBRACE:
+			p.failTok(n, prefix+"-string: missing conversion character")
+		case n.kind != tNAME: // a keyword is not a NAME here
+			p.failTok(n, prefix+"-string: invalid conversion character")
 		}
 		if n.start != bang.end {
 			p.errorAt(bang.start, n.end, "f-string: conversion type must come right after the exclamation mark")
@@ -539,11 +559,10 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 		case "s", "r", "a":
 			conversion = int(name[0])
 		default:
-			prefix := "f"
-			if tstr {
-				prefix = "t"
-			}
 			p.errorAt(n.start, n.end, prefix+"-string: invalid conversion character '"+name+"': expected 's', 'r', or 'a'")
+		}
+		if !p.at(tCOLON) && !p.at(tRBRACE) {
+			p.failTok(*p.peek(), prefix+"-string: expecting ':' or '}'")
 		}
 	}
 	var spec ast.Expr
@@ -592,7 +611,13 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 	if debug && conversion == -1 && spec == nil {
 		conversion = 'r'
 	}
-	p.skipExpect(tRBRACE)
+	if !p.at(tRBRACE) {
+		if spec != nil {
+			p.failTok(*p.peek(), prefix+"-string: expecting '}', or format specs")
+		}
+		p.failTok(*p.peek(), prefix+"-string: expecting '}'")
+	}
+	p.skip()
 	loc := p.loc(lbrace)
 	if tstr {
 		in := &ast.Interpolation{Value: e, Str: ast.Str(p.keep(p.srcStr[lbrace.eoff:exprEndOff])), Conversion: conversion, FormatSpec: spec}
