@@ -967,6 +967,7 @@ func (p *parser) braceAtom() ast.Expr {
 		first = p.namedExpression()
 		if !walrus && p.at(tCOLON) {
 			p.skip()
+			p.starredDictValue()
 			v := p.expression()
 			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
 				gens := p.forIfClauses()
@@ -994,6 +995,18 @@ func (p *parser) braceAtom() ast.Expr {
 	return s
 }
 
+// starredDictValue fails on a dict value that starts with '*' as CPython
+// 3.14's invalid_kvpair does: from the '*' to the tokenizer's cursor after
+// its operand.
+func (p *parser) starredDictValue() {
+	if !p.at(tSTAR) {
+		return
+	}
+	op := p.next()
+	p.bitwiseOr()
+	p.failFrom(op.start, "cannot use a starred expression in a dictionary value")
+}
+
 // dictRest parses the remaining items of a dict display; key/value is the
 // first pair when already parsed (key nil and value nil when not: the
 // current token starts the first item).
@@ -1010,9 +1023,7 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 		} else {
 			k := p.expression()
 			p.skipExpect(tCOLON)
-			if p.at(tSTAR) {
-				p.failTok(*p.peek(), "cannot use a starred expression in a dictionary value")
-			}
+			p.starredDictValue()
 			keys = append(keys, k)
 			values = append(values, p.expression())
 		}
