@@ -28,7 +28,12 @@ func FromSQLite(ctx context.Context, dbPath string) (*Data, error) {
 		return nil, err
 	}
 	defer db.Close()
-	q := db.SQL()
+	return FromDB(ctx, db.SQL(), dbPath)
+}
+
+// FromDB aggregates a pybatch database already open (read-only is enough),
+// named name on the page. It may open up to GOMAXPROCS+1 connections.
+func FromDB(ctx context.Context, q *sql.DB, dbPath string) (*Data, error) {
 	workers := max(runtime.GOMAXPROCS(0), 1)
 	q.SetMaxOpenConns(workers + 1)
 	a := newAggregator(dbPath, "sqlite")
@@ -50,7 +55,7 @@ func FromSQLite(ctx context.Context, dbPath string) (*Data, error) {
 	for i := range a.worst {
 		f := &a.worst[i]
 		var doc sql.NullString
-		err := q.QueryRowContext(ctx, `SELECT qualname, docstring FROM definitions WHERE file_id = ? AND seq = ?`, f.fileID, f.seq).Scan(&f.QualName, &doc)
+		err := q.QueryRowContext(ctx, `SELECT qualname, kind, docstring FROM definitions WHERE file_id = ? AND seq = ?`, f.fileID, f.seq).Scan(&f.QualName, &f.Kind, &doc)
 		if err != nil {
 			return nil, fmt.Errorf("report: reading %s: %w", dbPath, err)
 		}
@@ -155,7 +160,7 @@ type factBatch struct {
 
 type defRow struct {
 	fileID, seq               int64
-	kind                      string
+	kind                      string // "class" or ""
 	complexity, line, endLine int
 }
 
@@ -245,26 +250,24 @@ func readFacts(ctx context.Context, q *sql.DB, a *aggregator, files map[int64]fi
 const batchRows = 4096
 
 func readDefs(ctx context.Context, q *sql.DB, lo, hi int64, out chan<- factBatch) error {
-	rows, err := q.QueryContext(ctx, `SELECT file_id, seq, kind, complexity, line, end_line
+	rows, err := q.QueryContext(ctx, `SELECT file_id, seq, kind = 'class', complexity, line, end_line
 		FROM definitions WHERE file_id BETWEEN ? AND ?`, lo, hi)
 	if err != nil {
 		return fmt.Errorf("report: reading definitions: %w", err)
 	}
 	defer rows.Close()
-	kinds := map[string]string{}
 	b := make([]defRow, 0, batchRows)
 	for rows.Next() {
 		var r defRow
-		var kind []byte
-		if err := rows.Scan(&r.fileID, &r.seq, &kind, &r.complexity, &r.line, &r.endLine); err != nil {
+		var class int
+		if err := rows.Scan(&r.fileID, &r.seq, &class, &r.complexity, &r.line, &r.endLine); err != nil {
 			return fmt.Errorf("report: reading definitions: %w", err)
 		}
-		k, ok := kinds[string(kind)]
-		if !ok {
-			k = string(kind)
-			kinds[k] = k
+		// The kind of a kept function is read with its name; here only
+		// whether it is a class (an integer, not a string per row).
+		if class != 0 {
+			r.kind = "class"
 		}
-		r.kind = k
 		b = append(b, r)
 		if len(b) == batchRows {
 			select {

@@ -310,15 +310,24 @@ func scatterChart(d *Data) template.HTML {
 	b.WriteString(`</g>`)
 	// The worst functions: numbered on the plot, named in the empty upper
 	// left corner (short and complex is rare).
-	for i, fn := range d.Worst {
+	seen := map[string]bool{}
+	i := 0
+	for _, fn := range d.Worst {
 		if i >= scatterLabels {
 			break
 		}
+		// Copies of one function (vendored or copied trees) are named once.
+		key := fmt.Sprint(fn.QualName, fn.Complexity, fn.EndLine-fn.Line)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		i++
 		x, y := xOf(float64(max(fn.EndLine-fn.Line+1, 1))), yOf(float64(fn.Complexity))
 		fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="5" class="worst"><title>%s</title></circle>`, f(x), f(y),
 			esc(fmt.Sprintf("%s (complexity %d, %d lines) %s:%d", fn.QualName, fn.Complexity, fn.EndLine-fn.Line+1, fn.Path, fn.Line)))
-		b.text(x+7, y-5, "start", "val", itoa(i+1))
-		b.text(left+10, top+14+float64(i)*15, "start", "val", fmt.Sprintf("%d. %s (%d)", i+1, clip(fn.QualName, 50), fn.Complexity))
+		b.text(x+7, y-5, "start", "val", itoa(i))
+		b.text(left+10, top+14+float64(i-1)*15, "start", "val", fmt.Sprintf("%d. %s (%d)", i, clip(fn.QualName, 50), fn.Complexity))
 	}
 	return b.done()
 }
@@ -375,7 +384,7 @@ const (
 	tmW, tmH        = 1000, 560
 	tmMaxViews      = 30  // directories with a view of their own
 	tmMaxChildren   = 40  // rectangles per view at the first level
-	tmMaxGrandchild = 250 // rectangles per view at the second level, in all
+	tmMaxGrandchild = 400 // rectangles per view at the second level, in all
 )
 
 type tmRect struct{ x, y, w, h float64 }
