@@ -15,7 +15,7 @@ import (
 // and quick to open for a million files.
 const (
 	TopFunctions    = 50  // the most complex functions, in a table
-	TopSlowest      = 50  // the files that took longest to analyse
+	TopSlowest      = 50  // the files that took longest to analyze
 	TopImports      = 30  // the most imported modules
 	MatrixPackages  = 20  // packages in the import matrix
 	MaxSyntaxErrors = 200 // syntax errors listed (the count is always exact)
@@ -31,13 +31,13 @@ type Data struct {
 	Input     string    // the database or JSON Lines file read
 	Format    string    // "sqlite" or "jsonl"
 	Generated time.Time // when the page was made
-	Sources   []string  // the analysed trees
+	Sources   []string  // the analyzed trees
 
 	Files        int64            // files with a result (every status)
 	Status       map[string]int64 // analyzed, skipped, failed, gone
 	SkipReasons  []NameCount
 	FailClasses  []NameCount
-	Bytes        int64 // size of the analysed files
+	Bytes        int64 // size of the analyzed files
 	Lines        Lines
 	Classes      int64
 	Functions    int64 // functions and methods, sync or async
@@ -131,7 +131,7 @@ type Cell struct {
 	Count int64
 }
 
-// Dir is a directory of the analysed tree with the figures of everything
+// Dir is a directory of the analyzed tree with the figures of everything
 // below it.
 type Dir struct {
 	Name     string
@@ -500,7 +500,7 @@ func sortedCounts(m map[string]int64, n int) []NameCount {
 }
 
 // matrix derives the import matrix between the top-level packages of the
-// analysed tree. A file belongs to the outermost package above it (the
+// analyzed tree. A file belongs to the outermost package above it (the
 // highest directory of an unbroken chain of __init__.py files), or is a
 // top-level module of its own when its directory is not a package. An
 // absolute import of a name that is such a package or module is an edge.

@@ -364,3 +364,42 @@ func checkEscaped(t *testing.T, page string) {
 		}
 	}
 }
+
+func TestCommand(t *testing.T) {
+	bin := testenv.BuildPybatch(t)
+	dir := writeTree(t, smallTree)
+	tmp := t.TempDir()
+	db := filepath.Join(tmp, "out.db")
+	analyze(t, dir, db)
+	page := filepath.Join(tmp, "page.html")
+	// Flags after the input, as analyze accepts them.
+	out, err := exec.Command(bin, "report", db, "--html", page).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pybatch report: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(b), `id="chart-treemap"`) && !strings.Contains(string(b), `id="tm-0"`) {
+		t.Fatalf("no page written: %v", err)
+	}
+	if !strings.Contains(string(out), "6 files") {
+		t.Errorf("summary %q", out)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"report", db}, 2},                                            // no --html
+		{[]string{"report", "--html", page, db, db}, 2},                        // two inputs
+		{[]string{"report", "--html", page, "--format", "csv", db}, 2},         // bad format
+		{[]string{"report", "--html", page, filepath.Join(tmp, "none.db")}, 3}, // missing input
+	} {
+		err := exec.Command(bin, tc.args...).Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != tc.code {
+			t.Errorf("pybatch %s: exit %d, want %d", strings.Join(tc.args, " "), code, tc.code)
+		}
+	}
+}

@@ -361,7 +361,7 @@ func runsChart(d *Data) template.HTML {
 		x := left + float64(i)*slot + (slot-bw)/2
 		hAll := float64(r.Files) / float64(mxFiles) * ph
 		hFail := float64(r.Failed) / float64(mxFiles) * ph
-		title := fmt.Sprintf("run %d, %s, %s: %s files, %s analysed, %s failed, %.1f s", r.ID, r.Started.Format("2006-01-02 15:04"), r.Outcome, human(r.Files), human(r.Analyzed), human(r.Failed), r.Wall)
+		title := fmt.Sprintf("run %d, %s, %s: %s files, %s analyzed, %s failed, %.1f s", r.ID, r.Started.Format("2006-01-02 15:04"), r.Outcome, human(r.Files), human(r.Analyzed), human(r.Failed), r.Wall)
 		b.rect(x, H-bottom-hAll, bw, hAll-hFail, "#64b5f6", title)
 		b.rect(x, H-bottom-hFail, bw, hFail, "#c62828", title)
 		pts = append(pts, f(x+bw/2)+","+f(H-bottom-r.Wall/mxWall*ph))
