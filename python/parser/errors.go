@@ -334,3 +334,42 @@ func (p *parser) failRange(a, b ast.Located, msg string) {
 	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: msg,
 		Start: token.Pos{Line: la.Lineno, Col: la.ColOffset}, End: token.Pos{Line: lb.EndLineno, Col: lb.EndColOffset}}, soft: true})
 }
+
+// juxtaposed reports, when the parser stopped right after a complete
+// expression and the next token starts another, what CPython's second pass
+// finds there: invalid_legacy_expression's "Missing parentheses in call to
+// 'print'" for a Python 2 print or exec statement, or invalid_expression's
+// "Perhaps you forgot a comma?" inside brackets. Otherwise it returns and
+// the failure stays generic.
+func (p *parser) juxtaposed() {
+	a := p.lastDisj
+	if a == nil || p.lastDisjEnd != p.mark() || p.lastDisjStart < p.base {
+		return
+	}
+	if !p.startsExpression() || p.at(tSTAR) {
+		return
+	}
+	if n, ok := a.(*ast.Name); ok && (n.Id == "print" || n.Id == "exec") {
+		if p.at(tLPAR) {
+			return
+		}
+		var b ast.Expr
+		if p.try(func() { b = p.starExpressions() }) {
+			p.failRange(a, b, "Missing parentheses in call to '"+n.Id+"'. Did you mean "+n.Id+"(...)?")
+		}
+		return
+	}
+	// !(NAME STRING | SOFT_KEYWORD) at the start of a.
+	first := p.tokAt(p.lastDisjStart)
+	if first.kind == tNAME && (first.soft != softNone || p.tokAt(p.lastDisjStart+1).kind == tSTRING) {
+		return
+	}
+	var b ast.Expr
+	if !p.try(func() { b = p.expression() }) {
+		return
+	}
+	if p.toks[p.pos-1].level == 0 {
+		return
+	}
+	p.failRange(a, b, "invalid syntax. Perhaps you forgot a comma?")
+}

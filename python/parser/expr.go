@@ -166,7 +166,9 @@ func (p *parser) expression() ast.Expr {
 	}
 	p.enter()
 	sp := p.peek().start
+	start := p.mark()
 	d := p.disjunction()
+	p.lastDisj, p.lastDisjStart, p.lastDisjEnd = d, start, p.mark()
 	if p.at(kwIf) {
 		m := p.mark()
 		p.pin(m)

@@ -241,7 +241,7 @@ type tok struct {
 	soft       uint8
 	start, end token.Pos
 	off, eoff  int32
-	_          int32 // 32 bytes: indexing the window is a shift
+	level      int32 // brackets open after this token (CPython's token level); 32 bytes: indexing the window is a shift
 }
 
 type parser struct {
@@ -279,6 +279,15 @@ type parser struct {
 	// points); tokens before the lowest pin, and more than lookBehind
 	// tokens before the current one, are dropped from the window.
 	pins []int
+
+	// level is the bracket depth after the last token read.
+	level int32
+	// lastDisj is the disjunction the last expression() call parsed in
+	// full, which starts at token lastDisjStart and ends before token
+	// lastDisjEnd (absolute indexes): a generic failure right after it may
+	// be a missing comma or a Python 2 print (see juxtaposed).
+	lastDisj                   ast.Expr
+	lastDisjStart, lastDisjEnd int
 
 	exprStack []ast.Expr
 	stmtStack []ast.Stmt
@@ -323,6 +332,7 @@ func (p *parser) release() {
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]
 	p.base, p.pos, p.fill, p.avail, p.eof, p.depth, p.barry = 0, 0, 0, 0, false, 0, false
+	p.level, p.lastDisj, p.lastDisjStart, p.lastDisjEnd = 0, nil, 0, 0
 	p.tzErr, p.scratch = nil, token.Token{}
 	clear(p.exprStack)
 	p.exprStack = p.exprStack[:0]
@@ -421,6 +431,13 @@ func (p *parser) tokenize() {
 		d.start.Line, d.start.Col = t.Start.Line, t.Start.Col
 		d.end.Line, d.end.Col = t.End.Line, endCol
 		d.off, d.eoff = t.Off, t.EndOff
+		switch k {
+		case tLPAR, tLSQB, tLBRACE:
+			p.level++
+		case tRPAR, tRSQB, tRBRACE:
+			p.level--
+		}
+		d.level = p.level
 		p.avail++
 		if t.Kind == token.ENDMARKER {
 			p.eof = true
@@ -592,7 +609,11 @@ func (p *parser) leave() { p.depth-- }
 // fail reports a generic syntax error at the furthest token read, as
 // CPython's _Pypegen_set_syntax_error does after its first pass.
 func (p *parser) fail() {
-	t := &p.toks[p.fill-1]
+	// The generic error is at the last token the first pass read, even
+	// when the second pass (juxtaposed) reads further.
+	last := p.fill - 1
+	p.juxtaposed()
+	t := &p.toks[last]
 	switch t.kind {
 	case tINDENT:
 		p.failLast("IndentationError", "unexpected indent")

@@ -524,6 +524,7 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 	switch p.kind() {
 	case tEQUAL, tEXCLAMATION, tCOLON, tRBRACE:
 	default:
+		p.juxtaposed()
 		p.failTok(*p.peek(), prefix+"-string: expecting '=', or '!', or ':', or '}'")
 	}
 	exprEnd := p.prev()
