@@ -94,7 +94,8 @@ func lookupCodec(name string) (string, pyCodec, bool) {
 }
 
 func codecError(msg string) error {
-	return &token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: token.Pos{Line: 0, Col: -2}, End: token.Pos{Line: 0, Col: -2}}
+	// _PyPegen_raise_tokenizer_init_error: lineno 0, offset -1, no end.
+	return &token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: token.Pos{Line: 0, Col: -2}, End: token.Pos{Line: 0, Col: -2}, NoEnd: true}
 }
 
 func decodeError(codec string, buf []byte, start, end int, reason string) error {

@@ -58,7 +58,7 @@ var unsupported = map[string]bool{
 func Decode(raw []byte) ([]byte, Info, error) {
 	info := Info{Encoding: "utf-8"}
 	if bytes.IndexByte(raw, 0) >= 0 {
-		return nil, info, &token.SyntaxError{Kind: "SyntaxError", Msg: "source code string cannot contain null bytes"}
+		return nil, info, &token.SyntaxError{Kind: "SyntaxError", Msg: "source code string cannot contain null bytes", NoStart: true, NoEnd: true}
 	}
 	var buf []byte
 	added := false

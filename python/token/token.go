@@ -184,6 +184,12 @@ type SyntaxError struct {
 	// such as "'(' was never closed" or TabError) or -2 (end_offset -1:
 	// errors at a token without a position, such as "unexpected indent").
 	Start, End Pos
+	// NoStart and NoEnd say that CPython leaves the start (lineno and
+	// offset) or the end (end_lineno and end_offset) None, as for the
+	// errors found before tokenizing: null bytes (both), an undecodable
+	// source (the end; its start is line 0, offset -1). Start or End is
+	// then the zero Pos, or as described.
+	NoStart, NoEnd bool
 }
 
 // Error returns "line L:C: Msg".
