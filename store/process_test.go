@@ -28,21 +28,25 @@ import (
 )
 
 // Tests in this file run real processes: the test binary re-executes itself
-// with STORE_HELPER set, and the helper does one job (TestHelperProcess).
+// with STORE_HELPER set, and TestMain, instead of running the tests, does
+// the helper's one job (helperMain).
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv("STORE_HELPER"); mode != "" {
+		helperMain(mode)
+	}
+	os.Exit(m.Run())
+}
 
 func helperCmd(t *testing.T, mode string, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.v=false")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "STORE_HELPER="+mode, "STORE_HELPER_ARGS="+strings.Join(args, "\x1f"))
 	return cmd
 }
 
-// TestHelperProcess is not a test: it is the body of the helper processes.
-func TestHelperProcess(t *testing.T) {
-	mode := os.Getenv("STORE_HELPER")
-	if mode == "" {
-		t.Skip("only runs as a helper process")
-	}
+// helperMain is the body of the helper processes; it exits.
+func helperMain(mode string) {
 	args := strings.Split(os.Getenv("STORE_HELPER_ARGS"), "\x1f")
 	var err error
 	switch mode {
