@@ -117,6 +117,9 @@ func TestMaxDelayCommitsSmallBatches(t *testing.T) {
 	for i := range 3 {
 		j.Write(ctx, synthRecord("s", i))
 		run.Write(ctx, synthRecord("s", i))
+		// Not a wait for another goroutine: MaxDelay is a rule on the age
+		// of the oldest held record, checked by the next Write, and this
+		// is the age. The checks below hold however long the sleep lasts.
 		time.Sleep(30 * time.Millisecond)
 	}
 	// The third write found the first two 30ms old: both committed. (The
