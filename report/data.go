@@ -89,6 +89,7 @@ type Func struct {
 	Doc        string // the first line of its docstring, clipped
 
 	doc    *string // JSON Lines: the docstring, until the function is kept
+	src    string  // the source, named in Path when there are several
 	fileID int64   // SQLite: the file, to look the name up afterwards
 	seq    int64   // SQLite: the definition's position in its file
 }
@@ -100,6 +101,7 @@ type FileTime struct {
 	LOC      int64
 	Status   string
 	Duration time.Duration
+	src      string
 }
 
 // SyntaxErr is where and why a file does not parse.
@@ -107,6 +109,7 @@ type SyntaxErr struct {
 	Path      string
 	Kind, Msg string
 	Line, Col int
+	src       string
 }
 
 // Run is one row of the runs table.
@@ -143,6 +146,7 @@ type Dir struct {
 	Funcs   int64
 	CCSum   int64               // the functions' complexity summed: CCSum/Funcs is the mean
 	Worst   int                 // the highest function complexity below
+	src     string              // the source it belongs to
 	hasInit bool                // has an __init__.py: a package
 	modImps map[string][]string // file stem → top-level names it imports (absolute imports only)
 	parent  *Dir
@@ -279,7 +283,7 @@ func (a *aggregator) addFile(f fileRow) fileRef {
 	root := a.sources[f.source]
 	if root == nil {
 		name := cmp.Or(f.source, "(no source)")
-		root = &Dir{Name: name, Children: map[string]*Dir{}, parent: d.Tree}
+		root = &Dir{Name: name, Children: map[string]*Dir{}, parent: d.Tree, src: f.source}
 		a.sources[f.source] = root
 		d.Tree.Children[name] = root
 		d.Sources = append(d.Sources, f.source)
@@ -297,7 +301,7 @@ func (a *aggregator) addFile(f fileRow) fileRef {
 			if node.Path != "" {
 				p = node.Path + "/" + part
 			}
-			c = &Dir{Name: a.str(part), Path: p, Children: map[string]*Dir{}, parent: node}
+			c = &Dir{Name: a.str(part), Path: p, Children: map[string]*Dir{}, parent: node, src: node.src}
 			node.Children[c.Name] = c
 		}
 		node = c
@@ -333,7 +337,7 @@ func (a *aggregator) addFile(f fileRow) fileRef {
 	ref := fileRef{dir: node, name: name}
 	if f.duration > 0 {
 		if a.slow.Len() < TopSlowest || f.duration > a.slow[0].Duration {
-			ft := FileTime{Path: ref.path(), Size: f.size, LOC: f.loc, Status: f.status, Duration: f.duration}
+			ft := FileTime{Path: ref.path(), Size: f.size, LOC: f.loc, Status: f.status, Duration: f.duration, src: f.source}
 			if a.slow.Len() < TopSlowest {
 				heap.Push(&a.slow, ft)
 			} else {
@@ -378,7 +382,7 @@ func (a *aggregator) addDef(ref fileRef, fn Func) {
 		n.Worst = max(n.Worst, cc)
 	}
 	if a.worst.Len() < TopFunctions || cc > a.worst[0].Complexity {
-		fn.Path = ref.path()
+		fn.Path, fn.src = ref.path(), ref.dir.src
 		if fn.doc != nil {
 			fn.Doc, fn.doc = firstLine(*fn.doc), nil
 		}
@@ -472,6 +476,18 @@ func (a *aggregator) finish() *Data {
 	})
 	slices.SortFunc(a.synErrs, func(x, y SyntaxErr) int { return cmp.Compare(x.Path, y.Path) })
 	d.SynErrs = a.synErrs
+	// With several sources, a path names its source too.
+	if len(d.Sources) > 1 {
+		for i := range d.Worst {
+			d.Worst[i].Path = d.Worst[i].src + ":" + d.Worst[i].Path
+		}
+		for i := range d.Slowest {
+			d.Slowest[i].Path = d.Slowest[i].src + ":" + d.Slowest[i].Path
+		}
+		for i := range d.SynErrs {
+			d.SynErrs[i].Path = d.SynErrs[i].src + ":" + d.SynErrs[i].Path
+		}
+	}
 	for k, n := range a.cells {
 		d.Scatter = append(d.Scatter, Cell{X: k[0], Y: k[1], Count: n})
 	}

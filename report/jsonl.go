@@ -122,6 +122,6 @@ func (a *aggregator) addRecord(r *result.Record) {
 		a.addImports(ref, mods, levels)
 	}
 	if se := rep.SyntaxError; se != nil {
-		a.addSyntaxError(SyntaxErr{Path: displayPath(a, r.Source, r.Path), Kind: se.Kind, Msg: se.Msg, Line: se.Line, Col: se.Col})
+		a.addSyntaxError(SyntaxErr{Path: relPath(r.Source, r.Path), Kind: se.Kind, Msg: se.Msg, Line: se.Line, Col: se.Col, src: r.Source})
 	}
 }

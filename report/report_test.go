@@ -403,3 +403,28 @@ func TestCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestSeveralSources(t *testing.T) {
+	a := writeTree(t, map[string]string{"a.py": branchy})
+	b := writeTree(t, map[string]string{"b.py": "def f(:\n", "c.py": "def g():\n    pass\n"})
+	db := filepath.Join(t.TempDir(), "two.db")
+	bin := testenv.BuildPybatch(t)
+	if out, err := exec.Command(bin, "analyze", "--progress", "none", "-o", db, a, b).CombinedOutput(); err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Fatalf("pybatch analyze: %v\n%s", err, out)
+		}
+	}
+	d, err := Load(context.Background(), db, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Sources) != 2 || len(d.Tree.Children) != 2 || d.Tree.Files != 3 {
+		t.Fatalf("sources %q, tree %d children, %d files; want 2 sources, 3 files", d.Sources, len(d.Tree.Children), d.Tree.Files)
+	}
+	if len(d.Worst) == 0 || d.Worst[0].Path != a+":a.py" {
+		t.Errorf("worst %+v, want the path %s:a.py", d.Worst, a)
+	}
+	if len(d.SynErrs) != 1 || d.SynErrs[0].Path != b+":b.py" {
+		t.Errorf("syntax errors %+v, want %s:b.py", d.SynErrs, b)
+	}
+}

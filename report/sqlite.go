@@ -345,21 +345,11 @@ func readSyntaxErrors(ctx context.Context, q *sql.DB, a *aggregator) error {
 		if err := rows.Scan(&src, &p, &e.Kind, &e.Msg, &e.Line, &e.Col); err != nil {
 			return fmt.Errorf("report: reading syntax_errors: %w", err)
 		}
-		e.Path = displayPath(a, src, p)
+		e.Path, e.src = relPath(src, p), src
 		a.addSyntaxError(e)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("report: reading syntax_errors: %w", err)
 	}
 	return nil
-}
-
-// displayPath is how the page names a file: relative to its source, with
-// the source's name in front when there are several.
-func displayPath(a *aggregator, source, p string) string {
-	rel := relPath(source, p)
-	if len(a.sources) > 1 {
-		return source + ":" + rel
-	}
-	return rel
 }
