@@ -161,6 +161,15 @@ func (p *parser) expectColon() {
 	p.skipExpect(tCOLON)
 }
 
+// forceToken consumes a token of kind k, CPython's forced token &&'text':
+// anything else fails with "expected 'text'" at the token found.
+func (p *parser) forceToken(k uint8, text string) {
+	if !p.at(k) {
+		p.failTok(*p.peek(), "expected '"+text+"'")
+	}
+	p.skip()
+}
+
 // failTok fails softly with msg at token t.
 func (p *parser) failTok(t tok, msg string) {
 	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: t.start, End: t.end}, soft: true})
@@ -324,6 +333,11 @@ func (p *parser) failFrom(start token.Pos, msg string) {
 	if last.end.Col < 0 {
 		end.Col = p.cursorCol(last) - 1
 	}
+	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: start, End: end}, soft: true})
+}
+
+// failSpan fails softly with msg from start to end.
+func (p *parser) failSpan(start, end token.Pos, msg string) {
 	panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: msg, Start: start, End: end}, soft: true})
 }
 

@@ -140,7 +140,47 @@ func (p *parser) namedExpression() ast.Expr {
 	if p.at(tCOLONEQUAL) {
 		p.failAt(e, "cannot use assignment expressions with "+exprName(e))
 	}
+	if p.at(tEQUAL) {
+		p.invalidNamedExpression(e)
+	}
 	return e
+}
+
+// invalidNamedExpression is CPython's invalid_named_expression for an
+// expression e followed by '=': "x = 1" where a named expression is
+// expected is a comparison or ':=' mistyped. It returns when the rule does
+// not apply (the tokens after '=' are then left unread).
+func (p *parser) invalidNamedExpression(e ast.Expr) {
+	m := p.mark()
+	var b ast.Expr
+	ok := p.try(func() {
+		p.skip()
+		b = p.bitwiseOr()
+	})
+	if !ok || p.at(tEQUAL) || p.at(tCOLONEQUAL) {
+		p.reset(m)
+		return
+	}
+	if _, isName := e.(*ast.Name); isName {
+		p.failRange(e, b, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?")
+	}
+	switch e.(type) {
+	case *ast.List, *ast.Tuple, *ast.GeneratorExp:
+		p.reset(m)
+		return
+	}
+	if c, ok := e.(*ast.Constant); ok {
+		switch c.Value.(type) {
+		case bool, ast.None:
+			p.reset(m)
+			return
+		}
+	}
+	if !isBitwiseOrLevel(e) {
+		p.reset(m)
+		return
+	}
+	p.failAt(e, "cannot assign to "+exprName(e)+" here. Maybe you meant '==' instead of '='?")
 }
 
 func (p *parser) newName(t tok, ctx ast.ExprContext) *ast.Name {
@@ -705,7 +745,10 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			seenDoubleStar = true
 		case t.kind == tNAME && p.peekAt(1).kind == tEQUAL:
 			p.skip()
-			p.skip()
+			eq := p.next()
+			if k := p.kind(); k == tCOMMA || k == tRPAR {
+				p.failSpan(t.start, eq.end, "expected argument value expression")
+			}
 			v := p.expression()
 			if p.at(kwFor) {
 				p.failTok(t, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?")
@@ -820,7 +863,10 @@ func (p *parser) forIfClauses() []*ast.Comprehension {
 		}
 		p.skipExpect(kwFor)
 		c.Target = p.starTargets()
-		p.skipExpect(kwIn)
+		if !p.at(kwIn) {
+			p.failLast("SyntaxError", "'in' expected after for-loop variables") // invalid_for_if_clause
+		}
+		p.skip()
 		c.Iter = p.disjunction()
 		m := p.exprMark()
 		for p.accept(kwIf) {
@@ -968,7 +1014,8 @@ func (p *parser) braceAtom() ast.Expr {
 		walrus := p.isName() && p.peekAt(1).kind == tCOLONEQUAL
 		first = p.namedExpression()
 		if !walrus && p.at(tCOLON) {
-			p.skip()
+			colon := p.next()
+			p.missingDictValue(colon)
 			p.starredDictValue()
 			v := p.expression()
 			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
@@ -995,6 +1042,14 @@ func (p *parser) braceAtom() ast.Expr {
 	s := &ast.Set{Elts: p.popExprs(m)}
 	s.Loc = p.loc(open)
 	return s
+}
+
+// missingDictValue is invalid_kvpair's "expression expected after
+// dictionary key and ':'", at the ':'.
+func (p *parser) missingDictValue(colon tok) {
+	if k := p.kind(); k == tRBRACE || k == tCOMMA {
+		p.failTok(colon, "expression expected after dictionary key and ':'")
+	}
 }
 
 // starredDictValue fails on a dict value that starts with '*' as CPython
@@ -1024,7 +1079,8 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 			}
 		} else {
 			k := p.expression()
-			p.skipExpect(tCOLON)
+			colon := p.expect(tCOLON)
+			p.missingDictValue(colon)
 			p.starredDictValue()
 			keys = append(keys, k)
 			values = append(values, p.expression())

@@ -520,14 +520,14 @@ func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
 	n := p.expect(tNAME)
 	name := p.ident(n)
 	tps := p.typeParams()
-	p.skipExpect(tLPAR)
+	p.forceToken(tLPAR, "(")
 	args := p.parameters(false)
 	p.skipExpect(tRPAR)
 	var returns ast.Expr
 	if p.accept(tRARROW) {
 		returns = p.expression()
 	}
-	p.expectColon()
+	p.forceToken(tCOLON, ":")
 	body := p.block("function definition", start.start.Line)
 	if decos == nil {
 		decos = []ast.Expr{}
@@ -573,7 +573,7 @@ func (p *parser) ifStmt(elif bool) ast.Stmt {
 		s.Orelse = []ast.Stmt{p.ifStmt(true)}
 	case kwElse:
 		elseTok := p.next()
-		p.expectColon()
+		p.forceToken(tCOLON, ":")
 		s.Orelse = p.block("'else' statement", elseTok.start.Line)
 	default:
 		s.Orelse = []ast.Stmt{}
@@ -585,7 +585,7 @@ func (p *parser) ifStmt(elif bool) ast.Stmt {
 func (p *parser) elseBlock() []ast.Stmt {
 	if p.at(kwElse) {
 		elseTok := p.next()
-		p.expectColon()
+		p.forceToken(tCOLON, ":")
 		return p.block("'else' statement", elseTok.start.Line)
 	}
 	return []ast.Stmt{}
@@ -656,7 +656,7 @@ func (p *parser) withItem() *ast.WithItem {
 
 func (p *parser) tryStmt() ast.Stmt {
 	start := p.next()
-	p.expectColon()
+	p.forceToken(tCOLON, ":")
 	s := &ast.Try{Body: p.block("'try' statement", start.start.Line)}
 	star := false
 	for p.at(kwExcept) {
@@ -711,7 +711,7 @@ func (p *parser) tryStmt() ast.Stmt {
 	}
 	if p.at(kwFinally) {
 		finTok := p.next()
-		p.expectColon()
+		p.forceToken(tCOLON, ":")
 		s.Finalbody = p.block("'finally' statement", finTok.start.Line)
 	} else {
 		s.Finalbody = []ast.Stmt{}

@@ -128,6 +128,38 @@ func (p *parser) delTarget() ast.Expr {
 	return e
 }
 
+// parenthesizedParams fails, at a '(' among the parameters, with CPython's
+// "Function parameters cannot be parenthesized" (invalid_parameters) when
+// names follow it up to a ')': "def f((a, b)):" or, for a lambda,
+// "Lambda expression parameters cannot be parenthesized". It returns when
+// the rule does not apply.
+func (p *parser) parenthesizedParams(lambda bool) {
+	m := p.mark()
+	var open, close tok
+	ok := p.try(func() {
+		open = p.next()
+		for {
+			p.expect(tNAME)
+			if !lambda && p.accept(tCOLON) {
+				p.expression()
+			}
+			if !p.accept(tCOMMA) || p.at(tRPAR) {
+				break
+			}
+		}
+		close = p.expect(tRPAR)
+	})
+	p.reset(m)
+	if !ok {
+		return
+	}
+	msg := "Function parameters cannot be parenthesized"
+	if lambda {
+		msg = "Lambda expression parameters cannot be parenthesized"
+	}
+	p.failSpan(open.start, close.end, msg)
+}
+
 // parameters parses a def's parameter list (up to but not including ')')
 // or, when lambda is set, a lambda's (up to ':').
 func (p *parser) parameters(lambda bool) *ast.Arguments {
@@ -207,7 +239,11 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 			}
 			arg := p.param(lambda, false)
 			var def ast.Expr
-			if p.accept(tEQUAL) {
+			if p.at(tEQUAL) {
+				eq := p.next()
+				if k := p.kind(); k == tRPAR || k == tCOMMA {
+					p.failTok(eq, "expected default value expression") // invalid_default
+				}
 				def = p.expression()
 			}
 			if state == stPos {
@@ -222,6 +258,9 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 				p.argStack = append(p.argStack, arg)
 				p.pushExpr(def)
 			}
+		case t.kind == tLPAR && state == stPos && !sawDefault:
+			p.parenthesizedParams(lambda)
+			p.fail()
 		default:
 			p.fail()
 		}
