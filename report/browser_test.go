@@ -54,18 +54,23 @@ func chromiumArgs(profile string) []string {
 
 func load(t *testing.T, chromium, page string) loaded {
 	t.Helper()
+	return loadURL(t, chromium, "file://"+page)
+}
+
+func loadURL(t *testing.T, chromium, url string) loaded {
+	t.Helper()
 	dir := t.TempDir()
 	netlog := filepath.Join(dir, "net.json")
 	args := append(chromiumArgs(filepath.Join(dir, "profile")),
 		"--enable-logging=stderr", "--v=0", "--log-net-log="+netlog,
-		"--window-size=1280,800", "--dump-dom", "file://"+page)
+		"--window-size=1280,800", "--dump-dom", url)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, chromium, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %s: %v\n%s", page, err, stderr.String())
+		t.Fatalf("chromium %s: %v\n%s", url, err, stderr.String())
 	}
 	var l loaded
 	l.dom = stdout.String()
@@ -205,6 +210,21 @@ func TestBrowser(t *testing.T) {
 					if !strings.Contains(l.dom, text) {
 						t.Errorf("the DOM lacks the text %q", text)
 					}
+				}
+			}
+			if name == "stdlib" {
+				// A link to a directory's view opens it: the script's
+				// treemap navigation works.
+				l := loadURL(t, chromium, "file://"+page+"#tm-1")
+				if len(l.console) > 0 {
+					t.Errorf("console messages with #tm-1:\n%s", strings.Join(l.console, "\n"))
+				}
+				if !strings.Contains(l.dom, `<svg id="tm-1" class="chart tm"`) || !strings.Contains(l.dom, `<svg id="tm-0" class="chart tm off"`) {
+					t.Error("#tm-1 did not open the treemap's view 1 in place of view 0")
+				}
+				name1 := regexp.MustCompile(`<svg id="tm-1"[^>]* data-name="([^"]*)"`).FindStringSubmatch(l.dom)
+				if name1 == nil || !strings.Contains(l.dom, `<span id="tm-crumb">`+name1[1]+`</span>`) {
+					t.Errorf("the treemap's path does not name view 1 (%q)", name1)
 				}
 			}
 			screenshot(t, chromium, page, filepath.Join(arts, "report-"+name+"-1280x800.png"), 1280, 800)

@@ -32,19 +32,30 @@
   var info = document.getElementById("tm-info");
   function show(id) {
     var target = document.getElementById("tm-" + id);
-    if (!target) { return; }
+    if (!target) { return false; }
     document.querySelectorAll("svg.tm").forEach(function (s) { s.classList.toggle("off", s !== target); });
     crumb.textContent = target.getAttribute("data-name");
     var parent = target.getAttribute("data-parent");
     up.disabled = parent === "-1";
     up.setAttribute("data-to", parent);
+    return true;
+  }
+  // #tm-N opens directory view N: a link to a place in the tree.
+  function follow(scroll) {
+    var m = /^#tm-(\d+)$/.exec(location.hash);
+    if (m && show(m[1]) && scroll) { document.getElementById("tree").scrollIntoView(); }
+  }
+  function go(id) {
+    if (show(id)) {
+      try { history.replaceState(null, "", "#tm-" + id); } catch (e) { /* file:// may refuse */ }
+    }
   }
   if (up) {
-    up.addEventListener("click", function () { show(up.getAttribute("data-to")); });
+    up.addEventListener("click", function () { go(up.getAttribute("data-to")); });
   }
   document.querySelectorAll("svg.tm g.node").forEach(function (g) {
     g.addEventListener("click", function () {
-      if (g.hasAttribute("data-go")) { show(g.getAttribute("data-go")); }
+      if (g.hasAttribute("data-go")) { go(g.getAttribute("data-go")); }
     });
     g.addEventListener("mouseover", function (e) {
       var t = e.target.querySelector && e.target.querySelector("title");
@@ -52,6 +63,9 @@
       if (t && info) { info.textContent = t.textContent; }
     });
   });
+
+  follow(true);
+  window.addEventListener("hashchange", function () { follow(false); });
 
   // For tests and the curious: the script ran, and when the page loaded.
   document.documentElement.setAttribute("data-js", "ok");
