@@ -31,7 +31,9 @@ func FromJSONL(ctx context.Context, r io.Reader, name string) (*Data, error) {
 	fail := func(err error) {
 		errOnce.Do(func() { decErr = err; cancel() })
 	}
+	readDone := make(chan struct{})
 	go func() {
+		defer close(readDone)
 		defer close(lines)
 		br := bufio.NewReaderSize(r, 1<<20)
 		var n int64
@@ -76,6 +78,7 @@ func FromJSONL(ctx context.Context, r io.Reader, name string) (*Data, error) {
 	for rec := range recs {
 		a.addRecord(rec)
 	}
+	<-readDone // the reader has stopped: readErr is settled
 	if readErr != nil {
 		return nil, readErr
 	}

@@ -428,3 +428,25 @@ func TestSeveralSources(t *testing.T) {
 		t.Errorf("syntax errors %+v, want %s:b.py", d.SynErrs, b)
 	}
 }
+
+func TestEmptyInput(t *testing.T) {
+	d, err := FromJSONL(context.Background(), strings.NewReader(""), "empty.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range chartIDs {
+		if id == "table-syntax" { // "none" instead of an empty table
+			continue
+		}
+		if !strings.Contains(buf.String(), `id="`+id+`"`) {
+			t.Errorf("empty input: no element %s", id)
+		}
+	}
+	if _, err := FromJSONL(context.Background(), strings.NewReader("{\"path\":\"a.py\"}\nnot json\n"), "bad.jsonl"); err == nil || !strings.Contains(err.Error(), "bad.jsonl:2") {
+		t.Errorf("a bad line: error %v, want one naming bad.jsonl:2", err)
+	}
+}
