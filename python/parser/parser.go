@@ -613,6 +613,11 @@ func (p *parser) fail() {
 	// when the second pass (juxtaposed) reads further.
 	last := p.fill - 1
 	p.juxtaposed()
+	p.failGeneric(last)
+}
+
+// failGeneric is fail's generic error at the token p.toks[last].
+func (p *parser) failGeneric(last int) {
 	t := &p.toks[last]
 	switch t.kind {
 	case tINDENT:

@@ -217,6 +217,11 @@ func (p *parser) exprOrAssign() ast.Stmt {
 	case tCOLON:
 		// ('(' single_target ')' | single_subscript_attribute_target) ':' expression ['=' annotated_rhs]
 		if !p.singleTarget(e) || start.kind != tLPAR && isName(e) {
+			// invalid_assignment's rules need an expression after ':'.
+			last := p.fill - 1
+			if !p.try(func() { p.skip(); p.expression() }) {
+				p.failGeneric(last)
+			}
 			switch e.(type) {
 			case *ast.Tuple, *ast.List:
 				p.failAt(e, "only single target (not "+exprName(e)+") can be annotated")

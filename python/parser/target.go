@@ -250,7 +250,7 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 				if def != nil {
 					sawDefault = true
 					p.pushExpr(def)
-				} else if sawDefault {
+				} else if sawDefault && (p.at(tCOMMA) || p.at(end)) {
 					p.failAt(arg, "parameter without a default follows parameter with a default")
 				}
 				p.argStack = append(p.argStack, arg)
