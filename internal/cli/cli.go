@@ -36,6 +36,7 @@ func commands() map[string]command {
 		"retry":           {"analyze again the files that failed in the last run of a database", runRetry},
 		"ast":             {"print a Python file's AST exactly as CPython 3.14's ast.dump does", runAST},
 		"report":          {"write one self-contained HTML page of the results in a database or JSON Lines", runReport},
+		"check":           {"fail when Python files exceed complexity thresholds (xenon's rules), for CI and pre-commit", runCheck},
 		workerCommandName: {"(internal) an isolated analysis worker, started by analyze --isolate", runWorker},
 	}
 }
