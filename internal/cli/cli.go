@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pybatch/pybatch/batch"
+	"github.com/pybatch/pybatch/internal/buildinfo"
 )
 
 // Exit codes, named as golangci-lint names its own.
@@ -80,6 +81,6 @@ func usage(w io.Writer, cmds map[string]command) {
 }
 
 func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
-	fmt.Fprintln(stdout, "pybatch", Version)
+	fmt.Fprint(stdout, buildinfo.Read(Version))
 	return ExitOK
 }
