@@ -363,6 +363,10 @@ func (p *parser) juxtaposed() {
 	if !p.startsExpression() || p.at(tSTAR) {
 		return
 	}
+	m, fill := p.mark(), p.fill
+	// What the rules read when they do not apply stays unread, as for
+	// CPython's first pass (the generic error is at its last token).
+	undo := func() { p.reset(m); p.fill = fill }
 	if n, ok := a.(*ast.Name); ok && (n.Id == "print" || n.Id == "exec") {
 		if p.at(tLPAR) {
 			return
@@ -371,18 +375,35 @@ func (p *parser) juxtaposed() {
 		if p.try(func() { b = p.starExpressions() }) {
 			p.failRange(a, b, "Missing parentheses in call to '"+n.Id+"'. Did you mean "+n.Id+"(...)?")
 		}
+		undo()
 		return
 	}
-	// !(NAME STRING | SOFT_KEYWORD) at the start of a.
 	first := p.tokAt(p.lastDisjStart)
+	// STRING (!STRING expression_without_invalid)+ STRING: words between
+	// two strings.
+	if first.kind == tSTRING && p.lastDisjEnd == p.lastDisjStart+1 && !p.at(tSTRING) {
+		var x, y ast.Expr
+		ok := p.try(func() {
+			for !p.at(tSTRING) {
+				e := p.expression()
+				if x == nil {
+					x = e
+				}
+				y = e
+			}
+		})
+		if ok && x != nil {
+			p.failRange(x, y, "invalid syntax. Is this intended to be part of the string?")
+		}
+		undo()
+	}
+	// !(NAME STRING | SOFT_KEYWORD) at the start of a.
 	if first.kind == tNAME && (first.soft != softNone || p.tokAt(p.lastDisjStart+1).kind == tSTRING) {
 		return
 	}
 	var b ast.Expr
-	if !p.try(func() { b = p.expression() }) {
-		return
-	}
-	if p.toks[p.pos-1].level == 0 {
+	if !p.try(func() { b = p.expression() }) || p.toks[p.pos-1].level == 0 {
+		undo()
 		return
 	}
 	p.failRange(a, b, "invalid syntax. Perhaps you forgot a comma?")

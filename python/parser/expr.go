@@ -126,7 +126,12 @@ func (p *parser) starNamedExpression() ast.Expr {
 }
 
 // namedExpression: NAME ':=' expression | expression !':='.
-func (p *parser) namedExpression() ast.Expr {
+func (p *parser) namedExpression() ast.Expr { return p.namedExpr(true) }
+
+// namedExpr is namedExpression; eq applies invalid_named_expression to an
+// expression followed by '=' (not in call arguments, where CPython's rules
+// use expression).
+func (p *parser) namedExpr(eq bool) ast.Expr {
 	if p.isName() && p.peekAt(1).kind == tCOLONEQUAL {
 		start := p.next()
 		target := p.newName(start, ast.Store)
@@ -140,7 +145,7 @@ func (p *parser) namedExpression() ast.Expr {
 	if p.at(tCOLONEQUAL) {
 		p.failAt(e, "cannot use assignment expressions with "+exprName(e))
 	}
-	if p.at(tEQUAL) {
+	if eq && p.at(tEQUAL) {
 		p.invalidNamedExpression(e)
 	}
 	return e
@@ -151,14 +156,17 @@ func (p *parser) namedExpression() ast.Expr {
 // expected is a comparison or ':=' mistyped. It returns when the rule does
 // not apply (the tokens after '=' are then left unread).
 func (p *parser) invalidNamedExpression(e ast.Expr) {
-	m := p.mark()
+	m, fill := p.mark(), p.fill
 	var b ast.Expr
 	ok := p.try(func() {
 		p.skip()
 		b = p.bitwiseOr()
 	})
 	if !ok || p.at(tEQUAL) || p.at(tCOLONEQUAL) {
+		// The rule does not apply: the tokens it read stay unread for the
+		// generic error's location, as CPython's first pass left them.
 		p.reset(m)
+		p.fill = fill
 		return
 	}
 	if _, isName := e.(*ast.Name); isName {
@@ -167,17 +175,20 @@ func (p *parser) invalidNamedExpression(e ast.Expr) {
 	switch e.(type) {
 	case *ast.List, *ast.Tuple, *ast.GeneratorExp:
 		p.reset(m)
+		p.fill = fill
 		return
 	}
 	if c, ok := e.(*ast.Constant); ok {
 		switch c.Value.(type) {
 		case bool, ast.None:
 			p.reset(m)
+			p.fill = fill
 			return
 		}
 	}
 	if !isBitwiseOrLevel(e) {
 		p.reset(m)
+		p.fill = fill
 		return
 	}
 	p.failAt(e, "cannot assign to "+exprName(e)+" here. Maybe you meant '==' instead of '='?")
@@ -760,7 +771,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			kws = append(kws, k)
 			seenKeyword = true
 		default:
-			e := p.namedExpression()
+			e := p.namedExpr(false)
 			if seenKeyword && !p.at(tEQUAL) {
 				// _PyPegen_arguments_parsing_error raises it without a
 				// location, after reading the arguments that follow.
@@ -788,10 +799,13 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 				return c
 			}
 			if p.at(tEQUAL) {
+				// invalid_kwarg: from the expression to the '='.
+				l, eq := e.Location(), p.peek()
+				start := token.Pos{Line: l.Lineno, Col: l.ColOffset}
 				if c, ok := e.(*ast.Constant); ok && (exprName(c) == "True" || exprName(c) == "False" || exprName(c) == "None") {
-					p.failAt(e, "cannot assign to "+exprName(c))
+					p.failSpan(start, eq.end, "cannot assign to "+exprName(c))
 				}
-				p.failAt(e, "expression cannot contain assignment, perhaps you meant \"==\"?")
+				p.failSpan(start, eq.end, "expression cannot contain assignment, perhaps you meant \"==\"?")
 			}
 			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
 				gens := p.forIfClauses()

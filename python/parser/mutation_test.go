@@ -176,7 +176,7 @@ func mutate(r *rand.Rand, names []string, srcs [][]byte, n int) []mutation {
 // PYBATCH_ORACLE_MUTATIONS=N (N edits; default 3000), and fails when fewer
 // than minAgree of the invalid ones agree with the default seed.
 func TestOracleMutations(t *testing.T) {
-	const minAgree = 0.98 // raise as the agreement improves; never lower it
+	const minAgree = 0.985 // raise as the agreement improves; never lower it
 	n := 3000
 	if env := os.Getenv("PYBATCH_ORACLE_MUTATIONS"); env != "" {
 		v, err := strconv.Atoi(env)
