@@ -161,7 +161,7 @@ type factBatch struct {
 type defRow struct {
 	fileID, seq               int64
 	kind                      string // "class" or ""
-	complexity, line, endLine int
+	complexity, line, endLine int64  // int64: database/sql scans an integer into *int by way of a string
 }
 
 type impGroup struct {
@@ -231,7 +231,7 @@ func readFacts(ctx context.Context, q *sql.DB, a *aggregator, files map[int64]fi
 			if !ok {
 				continue
 			}
-			a.addDef(ref, Func{Kind: r.kind, Complexity: r.complexity, Line: r.line, EndLine: r.endLine, fileID: r.fileID, seq: r.seq})
+			a.addDef(ref, Func{Kind: r.kind, Complexity: int(r.complexity), Line: int(r.line), EndLine: int(r.endLine), fileID: r.fileID, seq: r.seq})
 		}
 		for _, g := range b.imps {
 			if ref, ok := files[g.fileID]; ok {
@@ -259,7 +259,7 @@ func readDefs(ctx context.Context, q *sql.DB, lo, hi int64, out chan<- factBatch
 	b := make([]defRow, 0, batchRows)
 	for rows.Next() {
 		var r defRow
-		var class int
+		var class int64
 		if err := rows.Scan(&r.fileID, &r.seq, &class, &r.complexity, &r.line, &r.endLine); err != nil {
 			return fmt.Errorf("report: reading definitions: %w", err)
 		}
@@ -301,7 +301,7 @@ func readImports(ctx context.Context, q *sql.DB, lo, hi int64, out chan<- factBa
 	for rows.Next() {
 		var id int64
 		var mod sql.NullString
-		var level int
+		var level int64
 		if err := rows.Scan(&id, &mod, &level); err != nil {
 			return fmt.Errorf("report: reading imports: %w", err)
 		}
@@ -318,7 +318,7 @@ func readImports(ctx context.Context, q *sql.DB, lo, hi int64, out chan<- factBa
 		}
 		g := &b[len(b)-1]
 		g.mods = append(g.mods, mod.String)
-		g.levels = append(g.levels, level)
+		g.levels = append(g.levels, int(level))
 		n++
 	}
 	if err := rows.Err(); err != nil {
