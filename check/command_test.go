@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,4 +200,117 @@ func TestStdlibMatchesRadon(t *testing.T) {
 		t.Fatalf("the SARIF of the standard library's check does not validate: %v", err)
 	}
 	t.Logf("pybatch check --format sarif: %d bytes, %d results, valid against the SARIF 2.1.0 schema", len(sarif), strings.Count(sarif, `"ruleId"`))
+}
+
+// TestPreCommit runs the hooks of .pre-commit-hooks.yaml with Debian's
+// pre-commit on a small git repository holding one function ranked D (over
+// the hooks' default --max-absolute C): `pre-commit try-repo` fails on it,
+// and a .pre-commit-config.yaml that allows D passes. pybatch-check-system
+// runs the binary on PATH; pybatch-check builds pybatch with Go (pre-commit's
+// golang language, offline with the module and build caches of this
+// machine).
+//
+//	go test ./check -run TestPreCommit -v
+func TestPreCommit(t *testing.T) {
+	preCommit := testenv.RequireCommand(t, "pre-commit")
+	git := testenv.RequireCommand(t, "git")
+	goCmd := testenv.RequireCommand(t, "go")
+	bin := testenv.BuildPybatch(t)
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goEnv := func(name string) string {
+		out, err := exec.Command(goCmd, "env", name).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	home := t.TempDir()
+	repo := t.TempDir()
+	env := append(os.Environ(),
+		"PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"HOME="+home, "PRE_COMMIT_HOME="+filepath.Join(home, "pre-commit"), "XDG_CACHE_HOME="+filepath.Join(home, "cache"),
+		"GIT_CONFIG_GLOBAL="+filepath.Join(home, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com", "GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com",
+		// The golang hook runs `go install ./...` in a GOPATH of its own:
+		// the machine's module and build caches keep it offline and quick.
+		"GOMODCACHE="+goEnv("GOMODCACHE"), "GOCACHE="+goEnv("GOCACHE"), "GOFLAGS=-mod=mod -buildvcs=false", "GOTOOLCHAIN=local",
+	)
+	if err := os.WriteFile(filepath.Join(home, "gitconfig"), []byte("[safe]\n\tdirectory = *\n[init]\n\tdefaultBranch = main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sh := func(want int, name string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir, cmd.Env = repo, env
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("$ %s %s  (exit %d, %v)\n%s", filepath.Base(name), strings.Join(args, " "), code, time.Since(start).Round(time.Millisecond), strings.TrimRight(string(out), "\n"))
+		if code != want {
+			t.Fatalf("exit %d, want %d", code, want)
+		}
+		return string(out)
+	}
+	rev := func() string {
+		out, err := exec.Command(git, "-C", root, "rev-parse", "HEAD").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(out))
+	}()
+
+	sh(0, git, "init", "-q")
+	// Complexity 22, rank D; the other file is simple.
+	files := map[string]string{"app/busy.py": branches("busy", 21, ""), "app/ok.py": "def ok():\n    return 1\n"}
+	for name, src := range files {
+		p := filepath.Join(repo, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sh(0, git, "add", ".")
+	sh(0, git, "commit", "-q", "-m", "one busy function")
+	violation := filepath.Join("app", "busy.py") + `:1:1: function "busy" has a rank of D (complexity 22), over --max-absolute C`
+
+	// The manifest as it is in the work tree, default args.
+	if out := sh(1, preCommit, "try-repo", root, "pybatch-check-system", "--all-files"); !strings.Contains(out, violation) {
+		t.Errorf("try-repo: no %q in the hook's output", violation)
+	}
+	config := func(hook, rank string) {
+		t.Helper()
+		cfg := fmt.Sprintf("repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: %s\n        args: [--max-absolute, %s]\n", root, rev, hook, rank)
+		if err := os.WriteFile(filepath.Join(repo, ".pre-commit-config.yaml"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sh(0, git, "add", ".pre-commit-config.yaml")
+	}
+	// The manifest as committed (rev HEAD of this repository): the
+	// threshold in the project's config decides.
+	config("pybatch-check-system", "D")
+	sh(0, preCommit, "run", "--all-files")
+	config("pybatch-check-system", "C")
+	sh(1, preCommit, "run", "--all-files")
+
+	if testing.Short() {
+		t.Log("-short: the golang hook (which builds pybatch) is not run")
+		return
+	}
+	config("pybatch-check", "C")
+	if out := sh(1, preCommit, "run", "--all-files"); !strings.Contains(out, violation) {
+		t.Errorf("golang hook: no %q in the output", violation)
+	}
+	config("pybatch-check", "D")
+	sh(0, preCommit, "run", "--all-files")
 }
