@@ -106,19 +106,19 @@ func (b *svgb) done() template.HTML {
 // statusBar is one horizontal bar split by file status.
 func statusBar(d *Data) template.HTML {
 	var b svgb
-	b.open("chart-status", "files by status", 800, 70)
+	b.open("chart-status", "files by status", 1200, 70)
 	order := []struct{ name, color string }{{"analyzed", "#2e7d32"}, {"skipped", "#90a4ae"}, {"failed", "#c62828"}, {"gone", "#cfd8dc"}}
 	total := float64(max(d.Files, 1))
 	x := 0.0
 	lx := 0.0
 	for _, s := range order {
 		n := d.Status[s.name]
-		w := float64(n) / total * 800
+		w := float64(n) / total * 1200
 		b.rect(x, 0, w, 34, s.color, fmt.Sprintf("%s: %s files", s.name, human(n)))
 		x += w
 		b.rect(lx, 48, 12, 12, s.color, "")
 		b.text(lx+16, 59, "start", "lbl", fmt.Sprintf("%s %s", s.name, human(n)))
-		lx += 200
+		lx += 300
 	}
 	return b.done()
 }
