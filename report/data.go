@@ -445,16 +445,20 @@ func (a *aggregator) addImports(ref fileRef, mods []string, levels []int) {
 
 func (a *aggregator) addSyntaxError(e SyntaxErr) {
 	a.d.SyntaxErrors++
-	if len(a.synErrs) < MaxSyntaxErrors {
-		a.synErrs = append(a.synErrs, e)
-		return
+	// Kept sorted, the first MaxSyntaxErrors by source and path, whatever
+	// the input order.
+	i, _ := slices.BinarySearchFunc(a.synErrs, e, compareSynErr)
+	if len(a.synErrs) == MaxSyntaxErrors {
+		if i == len(a.synErrs) {
+			return
+		}
+		a.synErrs = a.synErrs[:len(a.synErrs)-1]
 	}
-	// Keep the first MaxSyntaxErrors by path, whatever the input order.
-	i := slices.IndexFunc(a.synErrs, func(x SyntaxErr) bool { return x.Path > e.Path })
-	if i >= 0 {
-		copy(a.synErrs[i+1:], a.synErrs[i:len(a.synErrs)-1])
-		a.synErrs[i] = e
-	}
+	a.synErrs = slices.Insert(a.synErrs, i, e)
+}
+
+func compareSynErr(x, y SyntaxErr) int {
+	return cmp.Or(cmp.Compare(x.src, y.src), cmp.Compare(x.Path, y.Path), cmp.Compare(x.Line, y.Line))
 }
 
 // finish sorts the top-N lists and derives the package matrix.
@@ -474,7 +478,6 @@ func (a *aggregator) finish() *Data {
 	slices.SortFunc(d.Slowest, func(x, y FileTime) int {
 		return cmp.Or(cmp.Compare(y.Duration, x.Duration), cmp.Compare(x.Path, y.Path))
 	})
-	slices.SortFunc(a.synErrs, func(x, y SyntaxErr) int { return cmp.Compare(x.Path, y.Path) })
 	d.SynErrs = a.synErrs
 	// With several sources, a path names its source too.
 	if len(d.Sources) > 1 {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -448,5 +449,22 @@ func TestEmptyInput(t *testing.T) {
 	}
 	if _, err := FromJSONL(context.Background(), strings.NewReader("{\"path\":\"a.py\"}\nnot json\n"), "bad.jsonl"); err == nil || !strings.Contains(err.Error(), "bad.jsonl:2") {
 		t.Errorf("a bad line: error %v, want one naming bad.jsonl:2", err)
+	}
+}
+
+func TestSyntaxErrorsKeptFirstByPath(t *testing.T) {
+	a := newAggregator("x", "jsonl")
+	n := MaxSyntaxErrors + 57
+	for _, i := range testenv.FixedRand(t, 7).Perm(n) {
+		a.addSyntaxError(SyntaxErr{Path: fmt.Sprintf("f%04d.py", i), Line: 1})
+	}
+	d := a.finish()
+	if d.SyntaxErrors != int64(n) || len(d.SynErrs) != MaxSyntaxErrors {
+		t.Fatalf("%d errors, %d kept", d.SyntaxErrors, len(d.SynErrs))
+	}
+	for i, e := range d.SynErrs {
+		if want := fmt.Sprintf("f%04d.py", i); e.Path != want {
+			t.Fatalf("kept[%d] = %s, want %s", i, e.Path, want)
+		}
 	}
 }
