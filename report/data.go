@@ -381,18 +381,33 @@ func (a *aggregator) addDef(ref fileRef, fn Func) {
 		n.CCSum += int64(cc)
 		n.Worst = max(n.Worst, cc)
 	}
-	if a.worst.Len() < TopFunctions || cc > a.worst[0].Complexity {
+	if a.worst.Len() < TopFunctions || cc >= a.worst[0].Complexity {
 		fn.Path, fn.src = ref.path(), ref.dir.src
+		switch {
+		case a.worst.Len() < TopFunctions:
+		case worse(a.worst[0], fn):
+			heap.Pop(&a.worst)
+		default:
+			return
+		}
 		if fn.doc != nil {
 			fn.Doc, fn.doc = firstLine(*fn.doc), nil
 		}
-		if a.worst.Len() < TopFunctions {
-			heap.Push(&a.worst, fn)
-		} else {
-			a.worst[0] = fn
-			heap.Fix(&a.worst, 0)
-		}
+		heap.Push(&a.worst, fn)
 	}
+}
+
+// worse orders the functions for the top-N: less complex, then later by
+// place. A total order, so that ties at the cut-off keep the same functions
+// whatever order the input comes in.
+func worse(x, y Func) bool {
+	if x.Complexity != y.Complexity {
+		return x.Complexity < y.Complexity
+	}
+	if c := cmp.Or(cmp.Compare(x.src, y.src), cmp.Compare(x.Path, y.Path), cmp.Compare(x.Line, y.Line)); c != 0 {
+		return c > 0
+	}
+	return x.QualName > y.QualName
 }
 
 // firstLine is the first line of a docstring, at most 120 characters.
@@ -469,7 +484,13 @@ func (a *aggregator) finish() *Data {
 	d.TopMods = sortedCounts(a.mods, TopImports)
 	d.Worst = slices.Clone(a.worst)
 	slices.SortFunc(d.Worst, func(x, y Func) int {
-		return cmp.Or(cmp.Compare(y.Complexity, x.Complexity), cmp.Compare(x.Path, y.Path), cmp.Compare(x.Line, y.Line))
+		if worse(y, x) {
+			return -1
+		}
+		if worse(x, y) {
+			return 1
+		}
+		return 0
 	})
 	for i := range d.Worst {
 		d.Worst[i].Rank = rankLetters[rank(d.Worst[i].Complexity) : rank(d.Worst[i].Complexity)+1]
@@ -588,12 +609,10 @@ func (a *aggregator) matrix() {
 // the kept functions, the one a worse function replaces.
 type funcHeap []Func
 
-func (h funcHeap) Len() int { return len(h) }
-func (h funcHeap) Less(i, j int) bool {
-	return h[i].Complexity < h[j].Complexity
-}
-func (h funcHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *funcHeap) Push(x any)   { *h = append(*h, x.(Func)) }
+func (h funcHeap) Len() int           { return len(h) }
+func (h funcHeap) Less(i, j int) bool { return worse(h[i], h[j]) }
+func (h funcHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *funcHeap) Push(x any)        { *h = append(*h, x.(Func)) }
 func (h *funcHeap) Pop() any {
 	old := *h
 	x := old[len(old)-1]

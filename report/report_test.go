@@ -468,3 +468,23 @@ func TestSyntaxErrorsKeptFirstByPath(t *testing.T) {
 		}
 	}
 }
+
+func TestWorstFunctionsTiesKeptWhateverTheOrder(t *testing.T) {
+	var want []Func
+	for _, seed := range []uint64{1, 2, 3} {
+		a := newAggregator("x", "jsonl")
+		for _, i := range testenv.FixedRand(t, seed).Perm(3 * TopFunctions) {
+			ref := a.addFile(fileRow{source: "s", path: fmt.Sprintf("s/f%03d.py", i), status: "analyzed", analyzed: true})
+			a.addDef(ref, Func{QualName: "f", Kind: "function", Complexity: 5 + i%3, Line: 1, EndLine: 2})
+		}
+		got := a.finish().Worst
+		if len(got) != TopFunctions || got[0].Complexity != 7 || got[0].Path != "f002.py" {
+			t.Fatalf("seed %d: %d kept, first %+v", seed, len(got), got[0])
+		}
+		if want == nil {
+			want = got
+		} else if !slices.EqualFunc(want, got, func(x, y Func) bool { return x.Path == y.Path && x.Complexity == y.Complexity }) {
+			t.Fatalf("seed %d kept other functions than seed 1", seed)
+		}
+	}
+}
