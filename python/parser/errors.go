@@ -255,12 +255,19 @@ func (p *parser) checkRest(err *token.SyntaxError) *token.SyntaxError {
 }
 
 // cpythonColumns returns err with its columns counted as CPython's
-// SyntaxError counts them: in characters of the error's line, the start and
-// a non-negative end alike (_PyPegen_byte_offset_to_character_offset). The
-// tokenizer and the parser count bytes; the two differ only on lines that
+// SyntaxError counts them: in characters of the error's start line, the
+// start and a non-negative end alike (_PyPegen_byte_offset_to_character_offset),
+// which also clamps an offset to the line's length plus one: an error of
+// the parser (clamp) that ends on a later line ends there. The line is the
+// tokenizer's buffer, with its newline, when the tokenizer is still on the
+// error's line (curLine), else the line without it. The tokenizer and the
+// parser count bytes; without clamping the two differ only on lines that
 // are not ASCII.
-func cpythonColumns(src []byte, err *token.SyntaxError) *token.SyntaxError {
-	line := lineText(src, err.Start.Line)
+func cpythonColumns(src []byte, err *token.SyntaxError, clamp bool, curLine int32) *token.SyntaxError {
+	line, nl := lineText(src, err.Start.Line)
+	if nl && curLine <= err.Start.Line {
+		line = line[:len(line)+1] // the newline follows line in src
+	}
 	ascii := true
 	for _, c := range line {
 		if c >= 0x80 {
@@ -268,35 +275,42 @@ func cpythonColumns(src []byte, err *token.SyntaxError) *token.SyntaxError {
 			break
 		}
 	}
-	if ascii {
-		return err
-	}
 	e := *err
-	if e.Start.Col >= 0 {
-		e.Start.Col = charOffset(line, e.Start.Col+1) - 1
-	}
-	if e.End.Col >= 0 {
-		e.End.Col = charOffset(line, e.End.Col+1) - 1
+	n := int32(len(line))
+	switch {
+	case !ascii:
+		if e.Start.Col >= 0 {
+			e.Start.Col = charOffset(line, e.Start.Col+1) - 1
+		}
+		if e.End.Col >= 0 {
+			e.End.Col = charOffset(line, e.End.Col+1) - 1
+		}
+	case clamp && (e.Start.Col > n || e.End.Col > n) && line != nil:
+		e.Start.Col = min(e.Start.Col, n)
+		e.End.Col = min(e.End.Col, n)
+	default:
+		return err
 	}
 	return &e
 }
 
-// lineText returns line n (1-based) of src with its newline, or nil.
-func lineText(src []byte, n int32) []byte {
+// lineText returns line n (1-based) of src without its newline (nil if
+// there is no such line), and whether a newline ends it.
+func lineText(src []byte, n int32) ([]byte, bool) {
 	if n < 1 {
-		return nil
+		return nil, false
 	}
 	for l := int32(1); l < n; l++ {
 		i := bytes.IndexByte(src, '\n')
 		if i < 0 {
-			return nil
+			return nil, false
 		}
 		src = src[i+1:]
 	}
 	if i := bytes.IndexByte(src, '\n'); i >= 0 {
-		return src[:i+1]
+		return src[:i], true
 	}
-	return src
+	return src, false
 }
 
 // charOffset is the number of characters CPython decodes from the first n

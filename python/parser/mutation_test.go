@@ -175,8 +175,9 @@ func mutate(r *rand.Rand, names []string, srcs [][]byte, n int) []mutation {
 // differences by CPython's message. It runs with CI=true or
 // PYBATCH_ORACLE_MUTATIONS=N (N edits; default 3000), and fails when fewer
 // than minAgree of the invalid ones agree with the default seed.
+// PYBATCH_MUTATION_DUMP=DIR keeps the files whose errors differ.
 func TestOracleMutations(t *testing.T) {
-	const minAgree = 0.985 // raise as the agreement improves; never lower it
+	const minAgree = 0.99 // raise as the agreement improves; never lower it
 	n := 3000
 	if env := os.Getenv("PYBATCH_ORACLE_MUTATIONS"); env != "" {
 		v, err := strconv.Atoi(env)
@@ -248,6 +249,10 @@ func TestOracleMutations(t *testing.T) {
 		if w == g {
 			same++
 			continue
+		}
+		if d := os.Getenv("PYBATCH_MUTATION_DUMP"); d != "" {
+			// Keep the differing files for a closer look.
+			os.WriteFile(filepath.Join(d, files[i]), m.src, 0o644)
 		}
 		msg, _, _ := strings.Cut(w, "\n")
 		key := quoted.ReplaceAllString(msg, "…")

@@ -89,7 +89,11 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 		if !b.tok && se.Kind != "MemoryError" && se.Kind != "RecursionError" {
 			se = p.checkRest(se)
 		}
-		err = cpythonColumns(src, se)
+		curLine := int32(0)
+		if p.fill > 0 {
+			curLine = p.toks[p.fill-1].end.Line
+		}
+		err = cpythonColumns(src, se, !b.tok, curLine)
 		p.release()
 	}()
 	return p.file(), nil

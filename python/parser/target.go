@@ -134,7 +134,7 @@ func (p *parser) delTarget() ast.Expr {
 // "Lambda expression parameters cannot be parenthesized". It returns when
 // the rule does not apply.
 func (p *parser) parenthesizedParams(lambda bool) {
-	m := p.mark()
+	m, fill := p.mark(), p.fill
 	var open, close tok
 	ok := p.try(func() {
 		open = p.next()
@@ -151,6 +151,7 @@ func (p *parser) parenthesizedParams(lambda bool) {
 	})
 	p.reset(m)
 	if !ok {
+		p.fill = fill // the generic error stays where the first pass stopped
 		return
 	}
 	msg := "Function parameters cannot be parenthesized"
