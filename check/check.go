@@ -26,6 +26,8 @@ package check
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -33,6 +35,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
@@ -61,6 +64,9 @@ type Options struct {
 	MaxAverageNum                       *float64
 	// FailOnSyntaxError makes every file that does not parse a violation.
 	FailOnSyntaxError bool
+	// NoAssert is xenon's (and radon's) --no-assert: assert statements do
+	// not add to the complexity.
+	NoAssert bool
 	// Scan chooses the files (scan.DefaultOptions() is what the command
 	// uses, with its --include and --exclude).
 	Scan scan.Options
@@ -232,6 +238,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Batch:    batch.Options{Workers: opts.Workers},
 		OnRecord: func(rec *result.Record) { take(rec, false) },
 	}
+	optionsHash := batch.OptionsHash(so)
+	if opts.NoAssert {
+		cfg.Batch.Analyze = func(path string, src []byte) *analysis.Report {
+			return analysis.Analyze(path, src, analysis.Options{NoAssert: true})
+		}
+		// Results made with asserts counted are not the same results.
+		sum := sha256.Sum256([]byte(optionsHash + "\x00no-assert"))
+		optionsHash = hex.EncodeToString(sum[:8])
+	}
 	var db *store.DB
 	if opts.Cache != "" {
 		// Writes finish even when ctx ends, so that what was analyzed is kept.
@@ -240,8 +255,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 		defer db.Close()
-		run, err := db.BeginRun(wctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: batch.OptionsHash(so),
-			Options: map[string]any{"command": "check", "paths": opts.Paths, "include": so.Include, "exclude": so.Exclude}})
+		run, err := db.BeginRun(wctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: optionsHash,
+			Options: map[string]any{"command": "check", "paths": opts.Paths, "include": so.Include, "exclude": so.Exclude, "no_assert": opts.NoAssert}})
 		if err != nil {
 			return nil, err
 		}

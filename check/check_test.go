@@ -211,6 +211,23 @@ func TestCache(t *testing.T) {
 	}
 }
 
+func TestNoAssert(t *testing.T) {
+	src := "def f(x):\n" + strings.Repeat("    assert x\n", 6) + "    return x\n"
+	dir := writeTree(t, map[string]string{"a.py": src})
+	db := filepath.Join(t.TempDir(), "cache.db")
+	// Each assert adds one (radon counts it as a branch): 7 is B.
+	if got := rules(run(t, dir, Options{MaxAbsolute: "A", Cache: db})); len(got) != 1 || got[0] != "max-absolute a.py f B" {
+		t.Errorf("asserts counted: %q", got)
+	}
+	res := run(t, dir, Options{MaxAbsolute: "A", NoAssert: true, Cache: db})
+	if len(res.Violations) != 0 || res.Average != 1 {
+		t.Errorf("--no-assert: %q, average %v", rules(res), res.Average)
+	}
+	if res.Analyzed != 1 {
+		t.Errorf("--no-assert took %d results made with asserts counted from the cache", res.Cached)
+	}
+}
+
 func TestFormats(t *testing.T) {
 	dir := sampleTree(t)
 	res := run(t, dir, Options{MaxAbsolute: "A", MaxModules: "A", MaxAverage: "A", FailOnSyntaxError: true})

@@ -61,6 +61,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fs.StringVar(&o.MaxAverage, name, "", "fail when the average complexity of all blocks ranks worse than this (A-F)")
 	}
 	fs.Var(&avgNum, "max-average-num", "fail when the average complexity of all blocks is above this number")
+	fs.BoolVar(&o.NoAssert, "no-assert", false, "assert statements do not add to the complexity (radon's and xenon's --no-assert)")
 	fs.BoolVar(&o.FailOnSyntaxError, "fail-on-syntax-error", false, "a file that does not parse is a violation (else a warning, as in xenon)")
 	fs.StringVar(&format, "format", "text", "output: "+strings.Join(check.Formats, ", "))
 	fs.StringVar(&o.Cache, "cache", "", "a pybatch SQLite database keeping results between runs: unchanged files are not analyzed again")
