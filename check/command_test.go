@@ -124,6 +124,7 @@ func TestStdlibMatchesRadon(t *testing.T) {
 	}
 	radon := testenv.RequireCommand(t, "radon")
 	stdlib := testenv.Stdlib(t)
+	testenv.BuildPybatch(t) // before the clock starts
 	work := t.TempDir()
 	args := []string{"check", "--format", "json", "--max-absolute", "C", "--exclude", "**/site-packages", stdlib}
 	runCheck := func(extra ...string) (*Result, time.Duration) {
