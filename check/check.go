@@ -249,12 +249,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	var db *store.DB
 	if opts.Cache != "" {
-		// Writes finish even when ctx ends, so that what was analyzed is kept.
-		wctx := context.WithoutCancel(ctx)
-		if db, err = store.Open(wctx, opts.Cache, store.Options{Wait: true}); err != nil {
+		// Another check holding the cache is waited for (pre-commit may
+		// start several), as long as ctx lasts; once the run has begun,
+		// writes finish even when ctx ends, so that what was analyzed is kept.
+		if db, err = store.Open(ctx, opts.Cache, store.Options{Wait: true}); err != nil {
 			return nil, err
 		}
 		defer db.Close()
+		wctx := context.WithoutCancel(ctx)
 		run, err := db.BeginRun(wctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: optionsHash,
 			Options: map[string]any{"command": "check", "paths": opts.Paths, "include": so.Include, "exclude": so.Exclude, "no_assert": opts.NoAssert}})
 		if err != nil {
