@@ -209,4 +209,10 @@ func TestWheelInstall(t *testing.T) {
 	if n := strings.Count(string(b), "\n"); n != 3 || !strings.Contains(string(b), `"complexity":2`) {
 		t.Errorf("analyze wrote %d records:\n%s", n, b)
 	}
+	check := exec.Command(filepath.Join(bin, "pybatch"), "check", "--max-absolute", "A", "--fail-on-syntax-error", tree)
+	out, err := check.CombinedOutput()
+	t.Logf("pybatch check:\n%s", strings.TrimRight(string(out), "\n"))
+	if code := check.ProcessState.ExitCode(); code != 1 || !strings.Contains(string(out), "broken.py:1:") {
+		t.Errorf("pybatch check: exit %d (%v), want 1 for broken.py's syntax error", code, err)
+	}
 }
