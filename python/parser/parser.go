@@ -286,6 +286,8 @@ type parser struct {
 
 	// level is the bracket depth after the last token read.
 	level int32
+	// caught is the error of the last failure try recovered from.
+	caught *token.SyntaxError
 	// lastDisj is the disjunction the last expression() call parsed in
 	// full, which starts at token lastDisjStart and ends before token
 	// lastDisjEnd (absolute indexes): a generic failure right after it may
@@ -336,7 +338,7 @@ func (p *parser) release() {
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]
 	p.base, p.pos, p.fill, p.avail, p.eof, p.depth, p.barry = 0, 0, 0, 0, false, 0, false
-	p.level, p.lastDisj, p.lastDisjStart, p.lastDisjEnd = 0, nil, 0, 0
+	p.level, p.lastDisj, p.lastDisjStart, p.lastDisjEnd, p.caught = 0, nil, 0, 0, nil
 	p.tzErr, p.scratch = nil, token.Token{}
 	clear(p.exprStack)
 	p.exprStack = p.exprStack[:0]
@@ -570,6 +572,7 @@ func (p *parser) try(f func()) (ok bool) {
 		}
 		r := recover()
 		if b, isB := r.(bailout); isB && b.soft {
+			p.caught = b.err
 			p.pos, p.depth = m-p.base, depth
 			clear(p.exprStack[em:])
 			p.exprStack = p.exprStack[:em]

@@ -520,7 +520,20 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 	case tEQUAL, tEXCLAMATION, tCOLON, tRBRACE:
 		p.failTok(t, prefix+"-string: valid expression required before '"+p.srcStr[t.off:t.eoff]+"'")
 	}
-	e := p.annotatedRHS()
+	var e ast.Expr
+	if m := p.mark(); !p.try(func() { e = p.annotatedRHS() }) {
+		// '{' !annotated_rhs: in CPython's PEG the expression fails as a
+		// whole when the bracketed atom it starts with does.
+		// A specific message (from a second-pass rule) stands.
+		nt := *p.tokAt(m)
+		if k := nt.kind; p.caught.Msg == "invalid syntax" && (k == tLBRACE || k == tLSQB || k == tLPAR) {
+			if !p.try(func() { p.atom() }) {
+				p.failTok(nt, prefix+"-string: expecting a valid expression after '{'")
+			}
+		}
+		p.reset(m)
+		e = p.annotatedRHS() // fails again, with its own error
+	}
 	switch p.kind() {
 	case tEQUAL, tEXCLAMATION, tCOLON, tRBRACE:
 	default:
