@@ -86,3 +86,26 @@ func (r *barRenderer) Finish(s Snapshot, _ *Stats) error {
 	r.p.Wait()
 	return nil
 }
+
+// MessageWriter is where lines about the run go while r draws: above the
+// bar (mpb prints them there and redraws the bar below) when r is a bar,
+// else w itself.
+func MessageWriter(r Renderer, w io.Writer) io.Writer {
+	if b, ok := r.(*barRenderer); ok {
+		return aboveBar{b.p, w}
+	}
+	return w
+}
+
+// aboveBar writes above a live bar, and to w once the bar is gone.
+type aboveBar struct {
+	p *mpb.Progress
+	w io.Writer
+}
+
+func (a aboveBar) Write(b []byte) (int, error) {
+	if n, err := a.p.Write(b); err == nil {
+		return n, nil
+	}
+	return a.w.Write(b)
+}

@@ -3,6 +3,7 @@ package scan
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -251,4 +252,31 @@ func anyDirSuffix(g string) (string, bool) {
 		return "", false
 	}
 	return suffix, true
+}
+
+// Selects reports whether the file at path (as given, relative or
+// absolute) is one the options choose by name: it matches Include (or is a
+// stub with Stubs) and neither it nor a directory above it matches
+// Exclude. Ignore files and content rules are not consulted. A list of
+// paths from another tool (find, git ls-files) is filtered with it.
+func (o Options) Selects(path string) bool {
+	cfg, err := newConfig(o)
+	if err != nil {
+		return false
+	}
+	rel := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(path)), "/")
+	if !matchAny(cfg.include, rel) {
+		return false
+	}
+	for p := rel; p != "" && p != "."; {
+		if matchAny(cfg.Exclude, p) {
+			return false
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return true
 }

@@ -1,20 +1,24 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
-	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
 )
@@ -22,127 +26,167 @@ import (
 // DefaultOutput is where analyze writes when -o is not given.
 const DefaultOutput = "pybatch.db"
 
-// analyzeCmd is "pybatch analyze". Its analysis function is a field so that
-// tests can run the real command, in a real process, with an analysis whose
-// speed they control; the command table uses analyzeFile.
-type analyzeCmd struct {
-	analyze batch.AnalyzeFunc
-}
-
-func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return analyzeCmd{analyze: analyzeFile}.run(ctx, args, stdout, stderr)
-}
-
 // analyzeFile is the analysis the command runs on every file, in process or
 // in a worker process.
 var analyzeFile batch.AnalyzeFunc = batch.DefaultAnalyze
 
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
-
-// analyzeFlags are the command's flags, parsed.
-type analyzeFlags struct {
-	output, format        string
+// runFlags are the flags of how files are run, which analyze and retry
+// share (retry takes each from the run it repeats unless it is given).
+type runFlags struct {
 	workers, recycleAfter int
 	retries               int
 	isolate               bool
 	timeout               time.Duration
-	include, exclude      stringList
+	maxSize, maxMemory    string
+	progress              string
+	progressEvery         time.Duration
+	verbosity
+}
+
+// add declares the run flags on fs.
+func (r *runFlags) add(fs *pflag.FlagSet, defaults string) {
+	fs.IntVarP(&r.workers, "workers", "j", 0, "files analyzed at once (default: "+or(defaults, "the CPUs this process may use")+")")
+	fs.BoolVar(&r.isolate, "isolate", false, "analyze in worker processes: a crash or hang fails only its file")
+	fs.DurationVar(&r.timeout, "timeout", time.Minute, "per-file time limit (0: none); with --isolate the worker is killed")
+	fs.IntVar(&r.retries, "retries", 2, "retry a file whose failure is transient (timeout, worker crash, EMFILE, EIO...) up to N times, with backoff")
+	fs.IntVar(&r.recycleAfter, "recycle-after", 1000, "with --isolate, replace a worker process after this many files (0: never)")
+	fs.StringVar(&r.maxSize, "max-size", "10MB", "skip files larger than this (e.g. 512KB, 10MB; 0: no limit)")
+	fs.StringVar(&r.maxMemory, "max-memory", "500MB", "memory cap of the run: files are admitted by estimated cost, Go's soft limit is set from it")
+	fs.StringVar(&r.progress, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
+	fs.DurationVar(&r.progressEvery, "progress-interval", 0, "time between progress updates (default: 150ms for the bar, 5s for plain lines, 1s for json)")
+	r.verbosity.add(fs)
+}
+
+// check reports the first usage error in the run flags.
+func (r *runFlags) check(fs *pflag.FlagSet) error {
+	for _, name := range []string{"workers", "recycle-after", "retries"} {
+		if v, _ := fs.GetInt(name); v < 0 {
+			return fmt.Errorf("--%s must not be negative (got %d)", name, v)
+		}
+	}
+	for _, name := range []string{"timeout", "progress-interval"} {
+		if v, _ := fs.GetDuration(name); v < 0 {
+			return fmt.Errorf("--%s must not be negative (got %v)", name, v)
+		}
+	}
+	if _, err := progress.ParseMode(r.progress); err != nil {
+		return oneOf("--progress", r.progress, "auto", "bar", "plain", "json", "none")
+	}
+	if _, err := parseSize("--max-size", r.maxSize); err != nil {
+		return err
+	}
+	if _, err := parseSize("--max-memory", r.maxMemory); err != nil {
+		return err
+	}
+	return r.verbosity.check(fs)
+}
+
+// progressMode is --progress, or none with -q unless --progress is given.
+func (r *runFlags) progressMode(fs *pflag.FlagSet) string {
+	if r.quiet && !fs.Changed("progress") {
+		return string(progress.ModeNone)
+	}
+	return r.progress
+}
+
+// parseSize parses a size flag, with a message that names the flag.
+func parseSize(flag, s string) (int64, error) {
+	n, err := memory.ParseSize(s)
+	if err != nil || n < 0 {
+		if strings.TrimSpace(s) == "" {
+			return 0, fmt.Errorf("%s is empty (want a size such as 500MB or 2GB)", flag)
+		}
+		return 0, fmt.Errorf("%s: %q is not a size (want a number with an optional unit, such as 512KB, 500MB or 2GB)", flag, s)
+	}
+	return n, nil
+}
+
+// analyzeFlags are analyze's flags, parsed.
+type analyzeFlags struct {
+	runFlags
+	output, format        string
+	include, exclude      []string
+	extendExclude         []string
 	noIgnore, hidden      bool
 	followSymlinks, stubs bool
 	shebang               bool
 	noResume              bool
-	maxSize, maxMemory    string
-	progress              string
-	progressEvery         time.Duration
+	filesFrom             string
+	null                  bool
 	paths                 []string
 }
 
-func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
+func (a *app) analyzeCommand() *cobra.Command {
 	f := &analyzeFlags{}
-	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pybatch analyze [flags] PATH...")
-		fmt.Fprintln(stderr, "\nAnalyse every Python file under the PATHs; one record per file (analyzed, skipped")
-		fmt.Fprintln(stderr, "with its reason, or failed with its error class) goes to the output, a summary to stderr.")
-		fmt.Fprintln(stderr, "Exit status: 0 all done, 1 some files failed, 2 usage, 3 error, 130 interrupted.")
-		fmt.Fprintln(stderr, "\nflags:")
-		fs.PrintDefaults()
+	cmd := &cobra.Command{
+		Use:   "analyze [flags] PATH...",
+		Short: "Analyze the Python files under PATHs into a SQLite database or JSON Lines",
+		Long: "Analyze every Python file under the PATHs (files or directories); one record per file\n" +
+			"(analyzed, skipped with its reason, or failed with its error class) goes to the output, a\n" +
+			"summary to stderr. PATH - reads the paths of files from stdin, one a line (-0: NUL-separated).\n\n" +
+			"Exit status: 0 all done, 1 some files failed or could not be read, 2 usage error,\n" +
+			"3 an error stopped the run, 4 no Python file found, 130 interrupted.",
+		Example: "  pybatch analyze ~/src/project\n" +
+			"  pybatch analyze -j4 -o out.jsonl --exclude tests src\n" +
+			"  git ls-files -z '*.py' | pybatch analyze -0 -",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f.paths = args
+			a.code = a.runAnalyze(cmd, f)
+			return nil
+		},
 	}
-	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&f.output, name, DefaultOutput, "output: a SQLite database, a JSON Lines file (*.jsonl, *.ndjson), or - for JSON Lines on stdout")
-	}
+	fs := cmd.Flags()
+	fs.StringVarP(&f.output, "output", "o", DefaultOutput, "a SQLite database, a JSON Lines file (*.jsonl, *.ndjson), or - for JSON Lines on stdout")
 	fs.StringVar(&f.format, "format", "", "output format: sqlite or jsonl (default: from the output's name)")
-	for _, name := range []string{"j", "workers"} {
-		fs.IntVar(&f.workers, name, 0, "files analyzed at once (default: the CPUs this process may use)")
-	}
-	fs.BoolVar(&f.isolate, "isolate", false, "analyze in worker processes: a crash or hang fails only its file")
-	fs.DurationVar(&f.timeout, "timeout", time.Minute, "per-file time limit (0: none); with --isolate the worker is killed")
-	fs.IntVar(&f.retries, "retries", 2, "retry a file whose failure is transient (timeout, worker crash, EMFILE, EIO...) up to N times, with backoff")
-	fs.IntVar(&f.recycleAfter, "recycle-after", 1000, "with --isolate, replace a worker process after this many files (0: never)")
-	fs.Var(&f.include, "include", "glob of files to analyze, relative to each PATH (repeatable; default **/*.py)")
-	fs.Var(&f.exclude, "exclude", "glob of files or directories to leave out (repeatable)")
+	f.runFlags.add(fs, "")
+	fs.BoolVar(&f.noResume, "no-resume", false, "analyze every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
+	fs.StringArrayVar(&f.include, "include", nil, "files to analyze, as .gitignore patterns (\"*.py\" at any depth, \"/src/*.py\" anchored at the PATH); repeatable; default *.py")
+	fs.StringArrayVar(&f.exclude, "exclude", nil, "files or directories to leave out, as .gitignore patterns (\"tests\" at any depth, \"/build\" anchored, \"gen/\" directories only); repeatable; replaces the configured list")
+	fs.StringArrayVar(&f.extendExclude, "extend-exclude", nil, "like --exclude, added to the configured list")
 	fs.BoolVar(&f.noIgnore, "no-ignore", false, "do not honour .gitignore, .git/info/exclude and git's global excludes")
 	fs.BoolVar(&f.hidden, "hidden", false, "descend into hidden directories")
 	fs.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (each real file is analyzed once)")
 	fs.BoolVar(&f.stubs, "stubs", false, "also analyze *.pyi stub files")
 	fs.BoolVar(&f.shebang, "shebang", false, "also analyze extension-less files with a python #! line")
-	fs.StringVar(&f.maxSize, "max-size", "10MB", "skip files larger than this (e.g. 512KB, 10MB; 0: no limit)")
-	fs.StringVar(&f.maxMemory, "max-memory", "500MB", "memory cap of the run: files are admitted by estimated cost, Go's soft limit is set from it")
-	fs.StringVar(&f.progress, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
-	fs.DurationVar(&f.progressEvery, "progress-interval", 0, "time between progress updates (default: 150ms for the bar, 5s for plain lines, 1s for json)")
-	fs.BoolVar(&f.noResume, "no-resume", false, "analyze every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
-	// Flags may come before, between or after the PATHs; "--" ends them.
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			f.paths = append(f.paths, rest...)
-			break
-		}
-		f.paths = append(f.paths, rest[0])
-		args = rest[1:]
-	}
-	if len(f.paths) == 0 {
-		fs.Usage()
-		return nil, errors.New("no PATH given")
-	}
-	return f, nil
+	fs.StringVar(&f.filesFrom, "files-from", "", "read the paths of files to analyze from FILE, one a line (- for stdin)")
+	fs.BoolVarP(&f.null, "null", "0", false, "paths read from stdin or --files-from are separated by NUL, not newlines (find -print0, git ls-files -z)")
+	return cmd
 }
 
-func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f, err := parseAnalyzeFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
+// runAnalyze runs analyze with its flags parsed.
+func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
+	fs := cmd.Flags()
+	usage := func(format string, args ...any) int { return a.usage(cmd, format, args...) }
+	if err := f.runFlags.check(fs); err != nil {
+		return usage("%v", err)
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "pybatch analyze:", err)
-		return ExitUsage
+	if fs.Changed("output") && strings.TrimSpace(f.output) == "" {
+		return usage("-o/--output is empty (name a database, a .jsonl file, or - for stdout)")
 	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(stderr, "pybatch analyze: "+format+"\n", a...)
+	if fs.Changed("format") {
+		if err := oneOf("--format", f.format, "sqlite", "jsonl"); err != nil {
+			return usage("%v", err)
+		}
+		if f.format == "sqlite" && f.output == "-" {
+			return usage("--format sqlite cannot write to stdout (-o -): name a database file")
+		}
+	}
+	if fs.Changed("recycle-after") && !f.isolate {
+		return usage("--recycle-after applies to worker processes: add --isolate")
+	}
+	if len(f.paths) == 0 && f.filesFrom == "" {
+		return usage("no PATH given (pybatch analyze PATH..., or - to read paths from stdin)")
+	}
+	fail := func(code int, format string, args ...any) int {
+		fmt.Fprintf(a.stderr, "pybatch analyze: "+format+"\n", args...)
 		return code
 	}
 
-	maxSize, err := memory.ParseSize(f.maxSize)
-	if err != nil || maxSize < 0 {
-		return fail(ExitUsage, "bad --max-size %q: %v", f.maxSize, err)
-	}
-	if f.workers < 0 || f.recycleAfter < 0 || f.timeout < 0 || f.retries < 0 || f.progressEvery < 0 {
-		return fail(ExitUsage, "--workers, --recycle-after, --retries, --timeout and --progress-interval must not be negative")
-	}
+	maxSize, _ := parseSize("--max-size", f.maxSize)
+	budget, _ := parseSize("--max-memory", f.maxMemory)
 	so := scan.DefaultOptions()
 	so.Include = f.include
-	so.Exclude = f.exclude
+	so.Exclude = append(append([]string(nil), f.exclude...), f.extendExclude...)
 	so.NoIgnore = f.noIgnore
 	so.Hidden = f.hidden
 	so.FollowSymlinks = f.followSymlinks
@@ -150,37 +194,107 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 	so.Shebang = f.shebang
 	so.MaxSize = maxSize
 	if err := so.Validate(); err != nil {
-		return fail(ExitUsage, "%v", err)
+		return usage("%s", strings.TrimPrefix(err.Error(), "scan: "))
 	}
+	var roots []string
+	stdinList := false
 	for _, p := range f.paths {
+		if p == "-" {
+			if stdinList {
+				return usage("- (paths from stdin) given twice")
+			}
+			stdinList = true
+			continue
+		}
+		if p == "" {
+			return usage("an empty PATH")
+		}
 		if _, err := os.Stat(p); err != nil {
-			return fail(ExitUsage, "%v", err)
+			return usage("%s", pathError(p, err))
+		}
+		roots = append(roots, p)
+	}
+	if fs.Changed("files-from") && strings.TrimSpace(f.filesFrom) == "" {
+		return usage("--files-from is empty (name a file of paths, or - for stdin)")
+	}
+	if f.null && !stdinList && f.filesFrom == "" {
+		return usage("-0/--null applies to paths read from stdin (PATH -) or --files-from")
+	}
+	if stdinList && f.filesFrom == "-" {
+		return usage("both PATH - and --files-from - read stdin: give one")
+	}
+	var listed []string
+	if stdinList {
+		listed = append(listed, "-")
+	}
+	if f.filesFrom != "" {
+		listed = append(listed, f.filesFrom)
+	}
+	missing := 0
+	for _, name := range listed {
+		in := a.stdinOrEmpty()
+		what := "stdin"
+		if name != "-" {
+			file, err := os.Open(name)
+			if err != nil {
+				return fail(ExitError, "--files-from %s", pathError(name, err))
+			}
+			defer file.Close()
+			in, what = file, name
+		}
+		paths, err := readPathList(in, f.null)
+		if err != nil {
+			return fail(ExitError, "reading paths from %s: %s", what, plainError(err))
+		}
+		for _, p := range paths {
+			st, err := os.Stat(p)
+			switch {
+			case err != nil:
+				missing++
+				if missing <= maxUnreadable && !f.quiet {
+					fmt.Fprintf(a.stderr, "pybatch analyze: %s (listed in %s)\n", pathError(p, err), what)
+				}
+			case st.IsDir() || so.Selects(p):
+				roots = append(roots, p)
+			}
 		}
 	}
-	budget, err := memory.ParseSize(f.maxMemory)
-	if err != nil {
-		return fail(ExitUsage, "bad --max-memory %q: %v", f.maxMemory, err)
+	if missing > maxUnreadable && !f.quiet {
+		fmt.Fprintf(a.stderr, "pybatch analyze: %d more listed paths do not exist (%d in all)\n", missing-maxUnreadable, missing)
+	}
+	if len(roots) == 0 {
+		if !f.quiet {
+			fmt.Fprintf(a.stderr, "pybatch analyze: warning: no Python file found in the paths listed (exit status %d)\n", ExitNoFiles)
+		}
+		if missing > 0 {
+			return ExitFailures
+		}
+		return ExitNoFiles
 	}
 	e, err := newEngine(runSettings{
 		workers: f.workers, isolate: f.isolate, timeout: f.timeout, retries: f.retries,
 		recycleAfter: f.recycleAfter, maxSize: maxSize, budget: budget,
-	}, c.analyze, f.progress, f.progressEvery, stderr)
+	}, a.analyze, f.progressMode(fs), f.progressEvery, a.stderr)
 	if err != nil {
 		if errors.As(err, new(usageError)) {
-			return fail(ExitUsage, "%v", err)
+			return usage("%v", err)
 		}
 		return fail(ExitError, "%v", err)
 	}
 
 	// The output must finish even after an interruption: it gets a context
 	// that is not cancelled with ctx.
-	out, closeOut, err := openOutput(context.WithoutCancel(ctx), f, stdout, batch.OptionsHash(so), e.sizes.StoreBatch, e.mm.Budget())
+	out, closeOut, err := openOutput(context.WithoutCancel(a.ctx), f, a.stdout, batch.OptionsHash(so), e.sizes.StoreBatch, e.mm.Budget())
 	if err != nil {
-		return fail(ExitError, "%v", err)
+		return fail(ExitError, "%s", plainError(err))
 	}
 	defer closeOut()
-	rs, runErr := batch.Run(ctx, batch.Config{
-		Roots:    f.paths,
+	notes, err := newNotes(e.messages(a.stderr), "pybatch analyze", f.verbosity)
+	if err != nil {
+		return fail(ExitError, "--log: %s", plainError(err))
+	}
+	rs, runErr := batch.Run(a.ctx, batch.Config{
+		Roots:    roots,
 		Scan:     so,
 		Batch:    e.bo,
 		Output:   out,
@@ -188,17 +302,94 @@ func (c analyzeCmd) run(ctx context.Context, args []string, stdout, stderr io.Wr
 		Memory:   e.mm,
 		Progress: e.tracker,
 		Count:    e.mode != progress.ModeNone,
-		OnRecord: func(rec *result.Record) {
-			if rec.SkipReason == scan.SkipIgnored {
-				fmt.Fprintf(stderr, "pybatch analyze: %s is ignored by git (a .gitignore above it); nothing under it is analyzed unless you pass --no-ignore\n", filepath.Join(rec.Source, filepath.FromSlash(rec.Path)))
-			}
-		},
+		OnRecord: notes.record,
 	})
 	var extra string
 	if rs.Kept+rs.Touched > 0 || rs.Gone > 0 {
 		extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analyzed again), %d with only a new mtime, %d gone from the tree", rs.Kept, rs.Touched, rs.Gone)
 	}
-	return e.report(stderr, rs, extra, runErr, fail, f.output)
+	if err := notes.finish(); err != nil && runErr == nil {
+		fmt.Fprintf(a.stderr, "pybatch analyze: --log: %s\n", plainError(err))
+	}
+	code := e.report(a.stderr, rs, extra, runErr, fail, f.output, f.quiet)
+	if code == ExitOK && notes.unreadable+missing > 0 {
+		code = ExitFailures
+	}
+	if code == ExitOK && rs.Files == 0 && rs.Kept+rs.Touched == 0 {
+		if !f.quiet {
+			fmt.Fprintf(a.stderr, "pybatch analyze: warning: no Python file found under %s (exit status %d)\n", strings.Join(f.paths, ", "), ExitNoFiles)
+		}
+		return ExitNoFiles
+	}
+	if !f.quiet && code != ExitError && code != ExitInterrupted && f.output != "-" {
+		fmt.Fprintf(a.stderr, "pybatch: results in %s; pybatch report %s shows them\n", f.output, shellQuote(f.output))
+	}
+	return code
+}
+
+// readPathList reads a list of paths, one a line (a CR before the newline
+// dropped) or NUL-separated; empty entries are left out.
+func readPathList(r io.Reader, null bool) ([]string, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	if null {
+		sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+			if i := bytes.IndexByte(data, 0); i >= 0 {
+				return i + 1, data[:i], nil
+			}
+			if atEOF && len(data) > 0 {
+				return len(data), data, nil
+			}
+			return 0, nil, nil
+		})
+	}
+	var paths []string
+	for sc.Scan() {
+		p := sc.Text()
+		if !null {
+			p = strings.TrimSuffix(p, "\r")
+		}
+		if p != "" {
+			paths = append(paths, p)
+		}
+	}
+	return paths, sc.Err()
+}
+
+// pathError says why a PATH cannot be used, without the system call's name.
+func pathError(p string, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("%s: no such file or directory", p)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Sprintf("%s: permission denied", p)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%s: %v", p, pe.Err)
+	}
+	return err.Error()
+}
+
+// plainError drops the system call's name from an error about a path
+// ("open x.db: permission denied" becomes "x.db: permission denied").
+func plainError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && err.Error() == pe.Error() {
+		return fmt.Sprintf("%s: %v", pe.Path, pe.Err)
+	}
+	return err.Error()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '+' || r == ':' || r == ',' ||
+			(r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // openOutput opens the output the flags name, and returns it with the
@@ -227,16 +418,13 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 		}
 		return s, func() { _ = s.Close() }, nil
 	case "sqlite":
-		if f.output == "-" {
-			return nil, nil, errors.New("SQLite output needs a file name, not -")
-		}
 		// A transaction's queued text takes 1% of the memory budget at most.
 		db, err := store.Open(ctx, f.output, store.Options{BatchSize: batchSize, BatchBytes: int(budget / 100)})
 		if err != nil {
 			return nil, nil, err
 		}
 		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: optsHash, Options: map[string]any{
-			"paths": f.paths, "include": f.include, "exclude": f.exclude, "no_ignore": f.noIgnore,
+			"paths": f.paths, "include": f.include, "exclude": append(append([]string(nil), f.exclude...), f.extendExclude...), "no_ignore": f.noIgnore,
 			"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
 			"max_size": f.maxSize, "max_memory": f.maxMemory, "retries": f.retries, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
 			"recycle_after": f.recycleAfter,

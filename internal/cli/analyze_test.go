@@ -34,15 +34,7 @@ const mainEnv = "PYBATCH_CLI_TEST_MAIN"
 func TestMain(m *testing.M) {
 	if os.Getenv(mainEnv) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		var code int
-		switch args := os.Args[1:]; {
-		case len(args) > 0 && args[0] == "analyze":
-			code = analyzeCmd{analyze: testAnalyze}.run(ctx, args[1:], os.Stdout, os.Stderr)
-		case len(args) > 0 && args[0] == workerCommandName:
-			code = workerMain(ctx, os.Stdout, os.Stderr, testAnalyze)
-		default:
-			code = Run(ctx, args, os.Stdout, os.Stderr)
-		}
+		code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, testAnalyze)
 		stop()
 		os.Exit(code)
 	}
@@ -200,12 +192,12 @@ func TestAnalyzeUsageAndConfigurationErrors(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"analyze"}, ExitUsage, "no PATH"},
-		{[]string{"analyze", "--bogus", dir}, ExitUsage, "flag provided but not defined"},
+		{[]string{"analyze", "--bogus", dir}, ExitUsage, "unknown flag --bogus"},
 		{[]string{"analyze", filepath.Join(dir, "nope")}, ExitUsage, "no such file"},
 		{[]string{"analyze", "--include", "[", dir}, ExitUsage, "bad include glob"},
-		{[]string{"analyze", "--max-size", "lots", dir}, ExitUsage, "bad --max-size"},
+		{[]string{"analyze", "--max-size", "lots", dir}, ExitUsage, `--max-size: "lots" is not a size`},
 		{[]string{"analyze", "-o", filepath.Join(dir, "no", "such", "dir", "x.db"), dir}, ExitError, "x.db"},
-		{[]string{"analyze", "--format", "xml", dir}, ExitError, "unknown --format"},
+		{[]string{"analyze", "--format", "xml", dir}, ExitUsage, `--format: "xml" is not one of sqlite, jsonl`},
 	} {
 		var stderr bytes.Buffer
 		cmd := pybatch(t, nil, c.args...)

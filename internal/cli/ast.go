@@ -1,57 +1,87 @@
 package cli
 
 import (
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/spf13/cobra"
 
 	"github.com/pybatch/pybatch/python"
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
 )
 
-// runAST implements `pybatch ast [--indent N] FILE`: it prints exactly what
-// CPython 3.14 prints for
+// astCommand is `pybatch ast [--indent N] FILE...`: for each FILE (- for
+// stdin) it prints exactly what CPython 3.14 prints for
 // print(ast.dump(ast.parse(open(FILE, "rb").read()), include_attributes=True, show_empty=True, indent=N)).
-func runAST(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("ast", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	indent := fs.Int("indent", -1, "indent as ast.dump's indent (negative: one line, like indent=None)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pybatch ast [--indent N] FILE")
-		fmt.Fprintln(stderr, "prints ast.dump(ast.parse(FILE's bytes), include_attributes=True, show_empty=True, indent=N) as CPython 3.14 does")
-		fs.PrintDefaults()
+func (a *app) astCommand() *cobra.Command {
+	var indent int
+	cmd := &cobra.Command{
+		Use:   "ast [--indent N] FILE...",
+		Short: "Print a Python file's AST exactly as CPython 3.14's ast.dump does",
+		Long: "Print ast.dump(ast.parse(FILE's bytes), include_attributes=True, show_empty=True, indent=N)\n" +
+			"exactly as CPython 3.14 does. FILE - reads stdin. With several FILEs each dump follows a\n" +
+			"line \"==> FILE <==\", as head(1) prints them. A syntax error is printed on stderr as\n" +
+			"FILE:LINE:COL: SyntaxError: message.\n\n" +
+			"Exit status: 0 all parsed, 1 a syntax error, 2 usage error, 3 a file could not be read.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return errors.New("no FILE given (pybatch ast FILE..., or - for stdin)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a.code = a.runAST(args, indent)
+			return nil
+		},
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return ExitUsage
-	}
-	name := fs.Arg(0)
-	raw, err := os.ReadFile(name)
-	if err != nil {
-		fmt.Fprintf(stderr, "pybatch ast: %v\n", err)
-		return ExitError
-	}
-	mod, _, err := python.ParseFile(raw)
-	if err != nil {
-		var se *token.SyntaxError
-		if errors.As(err, &se) {
-			// Columns are 1-based here, as CPython's SyntaxError.offset.
-			fmt.Fprintf(stderr, "%s:%d:%d: %s: %s\n", name, se.Start.Line, se.Start.Col+1, se.Kind, se.Msg)
+	cmd.Flags().IntVar(&indent, "indent", -1, "indent as ast.dump's indent (negative: one line, like indent=None)")
+	return cmd
+}
+
+func (a *app) runAST(files []string, indent int) int {
+	code := ExitOK
+	stdinUsed := false
+	for i, name := range files {
+		var raw []byte
+		var err error
+		if name == "-" {
+			if stdinUsed {
+				fmt.Fprintln(a.stderr, "pybatch ast: - (stdin) given twice")
+				return ExitUsage
+			}
+			stdinUsed = true
+			raw, err = io.ReadAll(a.stdinOrEmpty())
+			name = "<stdin>"
 		} else {
-			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			raw, err = os.ReadFile(name)
 		}
-		return ExitFailures
+		if err != nil {
+			fmt.Fprintf(a.stderr, "pybatch ast: %s\n", pathError(name, err))
+			code = max(code, ExitError)
+			continue
+		}
+		if len(files) > 1 {
+			if i > 0 {
+				fmt.Fprintln(a.stdout)
+			}
+			fmt.Fprintf(a.stdout, "==> %s <==\n", name)
+		}
+		mod, _, err := python.ParseFile(raw)
+		if err != nil {
+			var se *token.SyntaxError
+			if errors.As(err, &se) {
+				// Columns are 1-based here, as CPython's SyntaxError.offset.
+				fmt.Fprintf(a.stderr, "%s:%d:%d: %s: %s\n", name, se.Start.Line, se.Start.Col+1, se.Kind, se.Msg)
+			} else {
+				fmt.Fprintf(a.stderr, "%s: %v\n", name, err)
+			}
+			code = max(code, ExitFailures)
+			continue
+		}
+		fmt.Fprintln(a.stdout, ast.Dump(mod, ast.DumpOptions{Indent: indent}))
 	}
-	fmt.Fprintln(stdout, ast.Dump(mod, ast.DumpOptions{Indent: *indent}))
-	return ExitOK
+	return code
 }

@@ -2,69 +2,103 @@ package cli
 
 import (
 	"bufio"
-	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/pybatch/pybatch/report"
 )
 
-// runReport is "pybatch report --html FILE [DB|JSONL]": one self-contained
-// HTML page of a run's results (report.Load, report.Write). It opens a
-// database read-only, so it may run while pybatch analyze writes it.
-func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var out, format string
-	var quiet bool
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pybatch report --html FILE [flags] [DATABASE|FILE.jsonl|-]")
-		fmt.Fprintln(stderr, "\nWrite one self-contained HTML page (no network access when opened) of the results in")
-		fmt.Fprintln(stderr, "DATABASE (default "+DefaultOutput+") or a JSON Lines output (- reads stdin).")
-		fmt.Fprintln(stderr, "\nflags:")
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&out, "html", "", "the HTML file to write (- for stdout); required")
-	fs.StringVar(&format, "format", "", "input format: sqlite or jsonl (default: from the name)")
-	fs.BoolVar(&quiet, "q", false, "print nothing on success")
-	// Flags may come after the input, as with analyze.
-	var inputs []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return ExitOK
+// reportCommand is "pybatch report [DB|JSONL]": the results of a run in
+// the terminal, or with --html FILE one self-contained HTML page of them
+// (report.Load, report.Write). It opens a database read-only, so it may
+// run while pybatch analyze writes it.
+func (a *app) reportCommand() *cobra.Command {
+	var o reportFlags
+	cmd := &cobra.Command{
+		Use:   "report [flags] [DATABASE|FILE.jsonl|-]",
+		Short: "Show the results of a database or JSON Lines output (in the terminal, or as one HTML page)",
+		Long: "Show the results in DATABASE (default " + DefaultOutput + ") or a JSON Lines output (- reads stdin):\n" +
+			"in the terminal by default, as JSON with --format json, or with --html FILE as one\n" +
+			"self-contained HTML page (no network access when opened).",
+		Example: "  pybatch report\n  pybatch report --top 50 out.db | less\n  pybatch report --html report.html out.jsonl",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return fmt.Errorf("one input at most, got %d", len(args))
 			}
-			return ExitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		inputs = append(inputs, fs.Arg(0))
-		rest = fs.Args()[1:]
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.input = DefaultOutput
+			if len(args) == 1 {
+				o.input = args[0]
+			}
+			a.code = a.runReport(cmd, &o)
+			return nil
+		},
 	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.html, "html", "", "write one HTML page to FILE (- for stdout) instead of the terminal report")
+	fs.StringVar(&o.format, "format", "", "the terminal report's form: text or json (default text)")
+	fs.StringVar(&o.inputFormat, "input-format", "", "input format: sqlite or jsonl (default: from the name)")
+	fs.IntVar(&o.top, "top", 20, "rows in each list (slowest files, most complex functions, ...)")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "with --html, print nothing on success")
+	return cmd
+}
+
+// reportFlags are report's flags, parsed.
+type reportFlags struct {
+	html, format, inputFormat string
+	input                     string
+	top                       int
+	quiet                     bool
+}
+
+func (a *app) runReport(cmd *cobra.Command, o *reportFlags) int {
+	ctx, stdout, stderr := a.ctx, a.stdout, a.stderr
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "pybatch report: "+format+"\n", a...)
 		return code
 	}
+	fs := cmd.Flags()
+	// --format sqlite|jsonl was the input's format before the terminal
+	// report existed; it still is.
+	inFormat := o.inputFormat
+	switch o.format {
+	case "sqlite", "jsonl":
+		if inFormat == "" {
+			inFormat, o.format = o.format, ""
+		}
+	}
+	if inFormat != "" {
+		if err := oneOf("--input-format", inFormat, "sqlite", "jsonl"); err != nil {
+			return a.usage(cmd, "%v", err)
+		}
+	}
+	if fs.Changed("format") {
+		if err := oneOf("--format", o.format, "text", "json"); err != nil {
+			return a.usage(cmd, "%v", err)
+		}
+	}
+	if fs.Changed("html") && strings.TrimSpace(o.html) == "" {
+		return a.usage(cmd, "--html is empty (name the page to write, or - for stdout)")
+	}
+	if o.top < 1 {
+		return a.usage(cmd, "--top must be at least 1 (got %d)", o.top)
+	}
+	if o.html != "" && o.format != "" {
+		return a.usage(cmd, "--html and --format %s contradict each other: choose one", o.format)
+	}
+	if o.input == "" {
+		return a.usage(cmd, "the input is empty (name a database or a JSON Lines file)")
+	}
+	input, out, quiet, format := o.input, o.html, o.quiet, inFormat
 	if out == "" {
-		fs.Usage()
-		return fail(ExitUsage, "--html FILE is required")
-	}
-	if len(inputs) > 1 {
-		return fail(ExitUsage, "one input at most, got %d", len(inputs))
-	}
-	if format != "" && format != "sqlite" && format != "jsonl" {
-		return fail(ExitUsage, "--format must be sqlite or jsonl, not %q", format)
-	}
-	input := DefaultOutput
-	if len(inputs) == 1 {
-		input = inputs[0]
+		return a.runTextReport(cmd, o, inFormat)
 	}
 	start := time.Now()
 	d, err := report.Load(ctx, input, format)
@@ -72,7 +106,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if ctx.Err() != nil {
 			return ExitInterrupted
 		}
-		return fail(ExitError, "%v", err)
+		return fail(ExitError, "%s", plainError(err))
 	}
 	if out == "-" {
 		w := bufio.NewWriter(stdout)

@@ -4,107 +4,93 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
-	"github.com/pybatch/pybatch/progress"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
 )
 
-// retryCmd is "pybatch retry": the original plan's retry_failed. It
+// retryCommand is "pybatch retry": the original plan's retry_failed. It
 // analyzes again only the files that failed in the last run of a database,
-// with that run's analysis options, and writes their new records into the
-// same database as a new run. Its analysis function is a field for the
-// same reason as analyzeCmd's.
-type retryCmd struct {
-	analyze batch.AnalyzeFunc
+// with that run's options unless its flags say otherwise (a larger
+// --timeout for files that timed out), and writes their new records into
+// the same database as a new run.
+func (a *app) retryCommand() *cobra.Command {
+	var rf runFlags
+	cmd := &cobra.Command{
+		Use:   "retry [flags] [DATABASE]",
+		Short: "Analyze again the files that failed in the last run of a database",
+		Long: "Analyze again the files that failed in the last run of DATABASE (default " + DefaultOutput + "),\n" +
+			"with that run's options unless a flag below is given, and record the results as a new run\n" +
+			"of the same database.\n\n" +
+			"Exit status: 0 all retried files done, 1 some still fail, 2 usage error, 3 error, 130 interrupted.",
+		Example: "  pybatch retry --timeout 5m --isolate out.db",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return fmt.Errorf("one DATABASE at most, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a.code = a.runRetry(cmd, &rf, args)
+			return nil
+		},
+	}
+	rf.add(cmd.Flags(), "the last run's setting")
+	for _, name := range []string{"isolate", "timeout", "retries", "recycle-after", "max-size", "max-memory"} {
+		f := cmd.Flags().Lookup(name)
+		f.Usage += " (default: the last run's)"
+		f.DefValue = map[string]string{"int": "0", "duration": "0s", "bool": "false"}[f.Value.Type()] // (not printed)
+	}
+	return cmd
 }
 
-func runRetry(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return retryCmd{analyze: analyzeFile}.run(ctx, args, stdout, stderr)
-}
-
-// storedOptions are the options of analyze that retry takes over from the
-// run it repeats (runs.options, as analyze records them). A field absent
-// from an older record keeps analyze's default.
-type storedOptions struct {
-	MaxSize   string `json:"max_size"`
-	MaxMemory string `json:"max_memory"`
-	Retries   *int   `json:"retries"`
-	Isolate   bool   `json:"isolate"`
-	Workers   int    `json:"workers"`
-	Timeout   string `json:"timeout"`
-	// RecycleAfter is recorded by newer versions of analyze only.
-	RecycleAfter *int `json:"recycle_after"`
-}
-
-func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("retry", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var workers int
-	var progressMode string
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: pybatch retry [flags] [DATABASE]")
-		fmt.Fprintln(stderr, "\nAnalyse again the files that failed in the last run of DATABASE (default "+DefaultOutput+"),")
-		fmt.Fprintln(stderr, "with that run's options, and record the results as a new run of the same database.")
-		fmt.Fprintln(stderr, "Exit status: 0 all retried files done, 1 some still fail, 2 usage, 3 error, 130 interrupted.")
-		fmt.Fprintln(stderr, "\nflags:")
-		fs.PrintDefaults()
+func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
+	fs := cmd.Flags()
+	if err := rf.check(fs); err != nil {
+		return a.usage(cmd, "%v", err)
 	}
-	for _, name := range []string{"j", "workers"} {
-		fs.IntVar(&workers, name, 0, "files analyzed at once (default: the last run's setting)")
-	}
-	fs.StringVar(&progressMode, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
+	stderr := a.stderr
+	ctx := a.ctx
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "pybatch retry: "+format+"\n", a...)
 		return code
 	}
-	if fs.NArg() > 1 {
-		fs.Usage()
-		return fail(ExitUsage, "one DATABASE at most, got %d arguments", fs.NArg())
-	}
-	if workers < 0 {
-		return fail(ExitUsage, "--workers must not be negative")
-	}
 	path := DefaultOutput
-	if fs.NArg() == 1 {
-		path = fs.Arg(0)
+	if len(args) == 1 {
+		path = args[0]
+	}
+	if strings.TrimSpace(path) == "" {
+		return a.usage(cmd, "DATABASE is empty")
 	}
 	if low := strings.ToLower(path); path == "-" || strings.HasSuffix(low, ".jsonl") || strings.HasSuffix(low, ".ndjson") {
-		return fail(ExitUsage, "%s: retry needs a SQLite database (JSON Lines keep no list of failures to repeat; run analyze again)", path)
+		return a.usage(cmd, "%s: retry needs a SQLite database (JSON Lines keep no list of failures to repeat; run analyze again)", path)
 	}
 	// store.Open would create a missing database: a retry of nothing is a
 	// mistake worth saying.
 	if _, err := os.Stat(path); err != nil {
-		return fail(ExitError, "%v (retry repeats the failures recorded in a database that analyze wrote)", err)
-	}
-	if _, err := progress.ParseMode(progressMode); err != nil {
-		return fail(ExitUsage, "%v", err)
+		return fail(ExitError, "%s (retry repeats the failures recorded in a database that analyze wrote)", pathError(path, err))
 	}
 
 	sinkCtx := context.WithoutCancel(ctx) // the run is recorded even after an interruption
 	db, err := store.Open(sinkCtx, path, store.Options{})
 	if err != nil {
-		return fail(ExitError, "%v", err)
+		return fail(ExitError, "%s", plainError(err))
 	}
 	defer db.Close()
 	last, err := db.LastResultRun(ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(stderr, "pybatch retry: %s holds no results: nothing to retry\n", path)
+		if !rf.quiet {
+			fmt.Fprintf(stderr, "pybatch retry: %s holds no results: nothing to retry\n", path)
+		}
 		return ExitOK
 	}
 	if err != nil {
@@ -115,7 +101,9 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		return fail(ExitError, "%v", err)
 	}
 	if len(failed) == 0 {
-		fmt.Fprintf(stderr, "pybatch retry: no file failed in the last run of %s (run %d): nothing to retry\n", path, last.ID)
+		if !rf.quiet {
+			fmt.Fprintf(stderr, "pybatch retry: no file failed in the last run of %s (run %d): nothing to retry\n", path, last.ID)
+		}
 		return ExitOK
 	}
 
@@ -127,17 +115,48 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return fail(ExitError, "the options of run %d in %s: %v", last.ID, path, err)
 	}
-	if workers > 0 {
-		settings.workers = workers
+	// The flags given win over the repeated run's options.
+	overrides := map[string]any{}
+	if fs.Changed("workers") {
+		settings.workers = rf.workers
+		overrides["workers"] = rf.workers
 	}
-	e, err := newEngine(settings, c.analyze, progressMode, 0, stderr)
+	if fs.Changed("isolate") {
+		settings.isolate = rf.isolate
+		overrides["isolate"] = rf.isolate
+	}
+	if fs.Changed("timeout") {
+		settings.timeout = rf.timeout
+		overrides["timeout"] = rf.timeout.String()
+	}
+	if fs.Changed("retries") {
+		settings.retries = rf.retries
+		overrides["retries"] = rf.retries
+	}
+	if fs.Changed("recycle-after") {
+		settings.recycleAfter = rf.recycleAfter
+		overrides["recycle_after"] = rf.recycleAfter
+	}
+	if fs.Changed("max-size") {
+		settings.maxSize, _ = parseSize("--max-size", rf.maxSize)
+		overrides["max_size"] = rf.maxSize
+	}
+	if fs.Changed("max-memory") {
+		settings.budget, _ = parseSize("--max-memory", rf.maxMemory)
+		overrides["max_memory"] = rf.maxMemory
+	}
+	e, err := newEngine(settings, a.analyze, rf.progressMode(fs), rf.progressEvery, stderr)
 	if err != nil {
 		if errors.As(err, new(usageError)) {
-			return fail(ExitUsage, "%v", err)
+			return a.usage(cmd, "%v", err)
 		}
 		return fail(ExitError, "the options of run %d: %v", last.ID, err)
 	}
 	bo := e.bo
+	notes, err := newNotes(e.messages(stderr), "pybatch retry", rf.verbosity)
+	if err != nil {
+		return fail(ExitError, "--log: %s", plainError(err))
+	}
 
 	run, err := db.BeginRun(sinkCtx, store.RunInfo{
 		ToolVersion: batch.Version,
@@ -145,9 +164,10 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		// run would have made, so the next incremental analyze with the
 		// same options keeps them.
 		OptionsHash: last.OptionsHash,
-		Options:     map[string]any{"retry_of": last.ID, "options": last.Options, "files": len(failed), "workers": bo.Workers},
+		Options:     map[string]any{"retry_of": last.ID, "options": last.Options, "files": len(failed), "workers": bo.Workers, "overrides": overrides},
 	})
 	if err != nil {
+		_ = notes.finish()
 		return fail(ExitError, "%v", err)
 	}
 
@@ -162,9 +182,27 @@ func (c retryCmd) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		Output:   run,
 		Memory:   e.mm,
 		Progress: e.tracker,
+		OnRecord: notes.record,
 	})
+	if err := notes.finish(); err != nil && runErr == nil {
+		fmt.Fprintf(stderr, "pybatch retry: --log: %s\n", plainError(err))
+	}
 	extra := fmt.Sprintf("pybatch retry: %d files that failed in run %d of %s retried as run %d", len(failed), last.ID, path, run.ID())
-	return e.report(stderr, rs, extra, runErr, fail, path)
+	return e.report(stderr, rs, extra, runErr, fail, path, rf.quiet)
+}
+
+// storedOptions are the options of analyze that retry takes over from the
+// run it repeats (runs.options, as analyze records them). A field absent
+// from an older record keeps analyze's default.
+type storedOptions struct {
+	MaxSize   string `json:"max_size"`
+	MaxMemory string `json:"max_memory"`
+	Retries   *int   `json:"retries"`
+	Isolate   bool   `json:"isolate"`
+	Workers   int    `json:"workers"`
+	Timeout   string `json:"timeout"`
+	// RecycleAfter is recorded by newer versions of analyze only.
+	RecycleAfter *int `json:"recycle_after"`
 }
 
 // settings are the run settings of the run being repeated.

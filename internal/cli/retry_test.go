@@ -157,7 +157,7 @@ func TestRetryUsageAndErrors(t *testing.T) {
 		{[]string{"retry", filepath.Join(tmp, "missing.db")}, ExitError, "no such file"},
 		{[]string{"retry", filepath.Join(tmp, "out.jsonl")}, ExitUsage, "needs a SQLite database"},
 		{[]string{"retry", "a.db", "b.db"}, ExitUsage, "one DATABASE at most"},
-		{[]string{"retry", "--bogus"}, ExitUsage, "flag provided but not defined"},
+		{[]string{"retry", "--bogus"}, ExitUsage, "unknown flag --bogus"},
 	} {
 		code, stderr := runCode(t, nil, c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {

@@ -29,11 +29,12 @@ type runSettings struct {
 // engine is the machinery of one run that the flags choose: the memory
 // manager, the batch options built on it, and progress.
 type engine struct {
-	mode    progress.Mode
-	mm      *memory.Manager
-	sizes   memory.Batches
-	bo      batch.Options
-	tracker *progress.Tracker
+	mode     progress.Mode
+	mm       *memory.Manager
+	sizes    memory.Batches
+	bo       batch.Options
+	tracker  *progress.Tracker
+	renderer progress.Renderer
 }
 
 // newEngine resolves s into an engine.
@@ -75,8 +76,15 @@ func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, pr
 		}
 		e.bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, workerCommandName) }
 	}
+	e.renderer = renderer
 	e.tracker = progress.NewTracker(progress.Options{Renderer: renderer})
 	return e, nil
+}
+
+// messages is where lines about files go while the run shows progress:
+// above the bar when there is one.
+func (e *engine) messages(stderr io.Writer) io.Writer {
+	return progress.MessageWriter(e.renderer, stderr)
 }
 
 // usageError marks a configuration error that is the user's to fix.
@@ -84,17 +92,18 @@ type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
 
-
 // report prints the statistics (unless progress is JSON or off) and the
 // summary, and returns the exit code.
-func (e *engine) report(stderr io.Writer, rs batch.RunSummary, extra string, runErr error, fail func(int, string, ...any) int, output string) int {
-	if e.mode != progress.ModeJSON && e.mode != progress.ModeNone {
-		_ = rs.Stats.WriteText(stderr)
+func (e *engine) report(stderr io.Writer, rs batch.RunSummary, extra string, runErr error, fail func(int, string, ...any) int, output string, quiet bool) int {
+	if !quiet {
+		if e.mode != progress.ModeJSON && e.mode != progress.ModeNone {
+			_ = rs.Stats.WriteText(stderr)
+		}
+		if extra != "" {
+			fmt.Fprintln(stderr, extra)
+		}
+		fmt.Fprintln(stderr, "pybatch:", rs.Summary.String())
 	}
-	if extra != "" {
-		fmt.Fprintln(stderr, extra)
-	}
-	fmt.Fprintln(stderr, "pybatch:", rs.Summary.String())
 	switch {
 	case runErr != nil:
 		return fail(ExitError, "%s: %v", output, runErr)
