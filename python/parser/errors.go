@@ -221,7 +221,7 @@ func (p *parser) cursorCol(t *tok) int32 {
 // after a backslash) inside a bracket opened on a line before the last
 // token read gives "'(' was never closed" instead.
 func (p *parser) checkRest(err *token.SyntaxError) *token.SyntaxError {
-	errLine := p.toks[p.fill-1].start.Line
+	errLine := p.tokAt(max(p.base+p.fill, p.readMax) - 1).start.Line
 	se := p.tzErr
 	if se == nil && !p.eof {
 		var t token.Token
@@ -363,6 +363,15 @@ func (p *parser) failRange(a, b ast.Located, msg string) {
 		Start: token.Pos{Line: la.Lineno, Col: la.ColOffset}, End: token.Pos{Line: lb.EndLineno, Col: lb.EndColOffset}}, soft: true})
 }
 
+// unread moves back to mark m and hides the tokens read since fill was
+// saved from the generic error's location (CPython's first pass did not
+// read them), while checkRest still counts them (its second pass did).
+func (p *parser) unread(m, fill int) {
+	p.readMax = max(p.readMax, p.base+p.fill)
+	p.reset(m)
+	p.fill = fill
+}
+
 // juxtaposed reports, when the parser stopped right after a complete
 // expression and the next token starts another, what CPython's second pass
 // finds there: invalid_legacy_expression's "Missing parentheses in call to
@@ -380,7 +389,7 @@ func (p *parser) juxtaposed() {
 	m, fill := p.mark(), p.fill
 	// What the rules read when they do not apply stays unread, as for
 	// CPython's first pass (the generic error is at its last token).
-	undo := func() { p.reset(m); p.fill = fill }
+	undo := func() { p.unread(m, fill) }
 	if n, ok := a.(*ast.Name); ok && (n.Id == "print" || n.Id == "exec") {
 		if p.at(tLPAR) {
 			return

@@ -165,8 +165,7 @@ func (p *parser) invalidNamedExpression(e ast.Expr) {
 	if !ok || p.at(tEQUAL) || p.at(tCOLONEQUAL) {
 		// The rule does not apply: the tokens it read stay unread for the
 		// generic error's location, as CPython's first pass left them.
-		p.reset(m)
-		p.fill = fill
+		p.unread(m, fill)
 		return
 	}
 	if _, isName := e.(*ast.Name); isName {
@@ -174,21 +173,18 @@ func (p *parser) invalidNamedExpression(e ast.Expr) {
 	}
 	switch e.(type) {
 	case *ast.List, *ast.Tuple, *ast.GeneratorExp:
-		p.reset(m)
-		p.fill = fill
+		p.unread(m, fill)
 		return
 	}
 	if c, ok := e.(*ast.Constant); ok {
 		switch c.Value.(type) {
 		case bool, ast.None:
-			p.reset(m)
-			p.fill = fill
+			p.unread(m, fill)
 			return
 		}
 	}
 	if !isBitwiseOrLevel(e) {
-		p.reset(m)
-		p.fill = fill
+		p.unread(m, fill)
 		return
 	}
 	p.failAt(e, "cannot assign to "+exprName(e)+" here. Maybe you meant '==' instead of '='?")
@@ -687,6 +683,9 @@ func (p *parser) sliceOrStarred(_ bool) ast.Expr {
 		lower = p.expression()
 		if p.at(tCOLONEQUAL) {
 			p.fail()
+		}
+		if p.at(tEQUAL) {
+			p.invalidNamedExpression(lower) // slice's named_expression alternative
 		}
 		if !p.at(tCOLON) {
 			return lower

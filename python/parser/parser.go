@@ -288,6 +288,9 @@ type parser struct {
 	level int32
 	// caught is the error of the last failure try recovered from.
 	caught *token.SyntaxError
+	// readMax is the absolute index after the last token read by an
+	// error rule whose reads unread then hid (see unread).
+	readMax int
 	// lastDisj is the disjunction the last expression() call parsed in
 	// full, which starts at token lastDisjStart and ends before token
 	// lastDisjEnd (absolute indexes): a generic failure right after it may
@@ -338,7 +341,7 @@ func (p *parser) release() {
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]
 	p.base, p.pos, p.fill, p.avail, p.eof, p.depth, p.barry = 0, 0, 0, 0, false, 0, false
-	p.level, p.lastDisj, p.lastDisjStart, p.lastDisjEnd, p.caught = 0, nil, 0, 0, nil
+	p.level, p.lastDisj, p.lastDisjStart, p.lastDisjEnd, p.caught, p.readMax = 0, nil, 0, 0, nil, 0
 	p.tzErr, p.scratch = nil, token.Token{}
 	clear(p.exprStack)
 	p.exprStack = p.exprStack[:0]

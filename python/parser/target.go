@@ -149,11 +149,11 @@ func (p *parser) parenthesizedParams(lambda bool) {
 		}
 		close = p.expect(tRPAR)
 	})
-	p.reset(m)
 	if !ok {
-		p.fill = fill // the generic error stays where the first pass stopped
+		p.unread(m, fill) // the generic error stays where the first pass stopped
 		return
 	}
+	p.reset(m)
 	msg := "Function parameters cannot be parenthesized"
 	if lambda {
 		msg = "Lambda expression parameters cannot be parenthesized"
