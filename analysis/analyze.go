@@ -443,7 +443,7 @@ func (w *walker) function(n ast.Stmt, name string, args *ast.Arguments, body []a
 		Params:     w.params(args),
 		Docstring:  w.docstring(body),
 		Complexity: cc,
-		Rank:       ccRank(cc),
+		Rank:       Rank(cc),
 	}
 	if returns != nil {
 		d.Returns = w.srcText(returns)
@@ -477,7 +477,7 @@ func (w *walker) class(n *ast.ClassDef, sc *scope) {
 	w.stmts(n.Body, inner, ctxClass)
 	cc := w.classComplexity(n, inner)
 	w.r.Definitions[i].Complexity = cc
-	w.r.Definitions[i].Rank = ccRank(cc)
+	w.r.Definitions[i].Rank = Rank(cc)
 }
 
 // params lists a function's parameters in order.

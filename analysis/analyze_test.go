@@ -118,8 +118,8 @@ func TestSyntaxErrorIsData(t *testing.T) {
 func TestCCRank(t *testing.T) {
 	// radon's cc_rank boundaries
 	for cc, want := range map[int]string{0: "A", 1: "A", 5: "A", 6: "B", 10: "B", 11: "C", 20: "C", 21: "D", 30: "D", 31: "E", 40: "E", 41: "F", 400: "F"} {
-		if got := ccRank(cc); got != want {
-			t.Errorf("ccRank(%d) = %s, want %s", cc, got, want)
+		if got := Rank(cc); got != want {
+			t.Errorf("Rank(%d) = %s, want %s", cc, got, want)
 		}
 	}
 }

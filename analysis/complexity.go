@@ -288,9 +288,9 @@ func (w *walker) classComplexity(c *ast.ClassDef, sc *scope) int {
 	return cc
 }
 
-// ccRank is radon's cc_rank: A (1-5), B (6-10), C (11-20), D (21-30),
+// Rank is radon's cc_rank: A (1-5), B (6-10), C (11-20), D (21-30),
 // E (31-40), F (41+).
-func ccRank(cc int) string {
+func Rank(cc int) string {
 	r := (cc + 9) / 10 // ceil(cc/10)
 	if r < 1 {
 		r = 1

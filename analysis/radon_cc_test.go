@@ -161,8 +161,8 @@ func TestComplexityMatchesRadon(t *testing.T) {
 				diffs = append(diffs, fmt.Sprintf("%s: %v: got %d, radon %d", f, k, got, b.Complexity))
 			default:
 				same++
-				if want := b.Rank; ccRank(got) != want {
-					t.Errorf("%s: %v: rank %s, radon %s", f, k, ccRank(got), want)
+				if want := b.Rank; Rank(got) != want {
+					t.Errorf("%s: %v: rank %s, radon %s", f, k, Rank(got), want)
 				}
 			}
 		}

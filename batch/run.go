@@ -338,7 +338,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	// What the output holds of each source is read while the walks start;
 	// the scanner's first question waits for it.
 	var (
-		resume   = map[string]*store.Incremental{}
+		resume   = map[string]store.Incremental{}
 		resumeOK = make(chan struct{})
 		loadErr  error
 	)
@@ -362,7 +362,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 			}
 		}
 	}()
-	loaded := func(source string) *store.Incremental { <-resumeOK; return resume[source] }
+	loaded := func(source string) store.Incremental { <-resumeOK; return resume[source] }
 
 	var skipErr atomic.Pointer[error]
 	skipper := func(r Root) func(path string, size int64, mtime time.Time) bool {
@@ -575,7 +575,7 @@ func admit(f *File, mm *memory.Manager, tr *progress.Tracker, first func()) bool
 // of what the run's (bounded, lagging) scan has found so far. Files the
 // output already holds are left out: an incremental run skips most of
 // them.
-func countFiles(ctx context.Context, walks []*walk, loaded func(string) *store.Incremental, tr *progress.Tracker) {
+func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.Incremental, tr *progress.Tracker) {
 	var files, bytes atomic.Int64
 	for _, w := range walks {
 		so := w.so
@@ -583,14 +583,14 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) *store.I
 		if so.DirCache != nil {
 			so.DirCache = so.DirCache.ReadOnly()
 		}
-		var in *store.Incremental
+		var in store.Incremental
 		if w.so.Unchanged != nil {
 			in = loaded(w.Source)
 		}
 		// Summed in the walk's goroutines: handing each file over cost
 		// more than stating it.
 		so.Tally = func(path string, size int64) {
-			if in == nil || !in.Holds(w.Rel(path)) {
+			if in == nil || !in.Holds(ctx, w.Rel(path)) {
 				files.Add(1)
 				bytes.Add(size)
 			}

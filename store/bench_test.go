@@ -111,7 +111,7 @@ func BenchmarkUnchangedRerun(b *testing.B) {
 			b.Fatal(err)
 		}
 		run, _ := db.BeginRun(ctx, RunInfo{ToolVersion: "v1", OptionsHash: "h"})
-		in, err := NewIncremental(ctx, db, run, "src", "h", "v1")
+		in, err := run.Resume(ctx, "src")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -157,7 +157,7 @@ func BenchmarkJSONLResumeKnown(b *testing.B) {
 			b.Fatal(err)
 		}
 		in, err := NewJSONLResume(s, "src")
-		if err != nil || len(in.files) != 2000 {
+		if err != nil || len(in.(*jsonlResume).held) != 2000 {
 			b.Fatalf("%v", err)
 		}
 		s.Close()

@@ -9,9 +9,11 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -106,6 +108,9 @@ type DB struct {
 	path string
 	opts Options
 	lock *runLock
+
+	rmu sync.Mutex
+	rd  *sql.DB // read-only connections, opened by readers
 }
 
 // Open opens (creating it if needed) the database at path, takes the run
@@ -135,6 +140,34 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// readers returns a pool of read-only connections to the database, for
+// lookups made alongside the writer from several goroutines (in WAL mode a
+// reader neither waits for the writer nor blocks it). It is closed with db.
+func (db *DB) readers(ctx context.Context) (*sql.DB, error) {
+	db.rmu.Lock()
+	defer db.rmu.Unlock()
+	if db.rd != nil {
+		return db.rd, nil
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "cache_size(-2048)")
+	rd, err := sql.Open("sqlite", "file:"+(&url.URL{Path: db.path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: opening %s: %w", db.path, err)
+	}
+	n := runtime.GOMAXPROCS(0)
+	rd.SetMaxOpenConns(n)
+	rd.SetMaxIdleConns(n)
+	if err := rd.PingContext(ctx); err != nil {
+		rd.Close()
+		return nil, describe(db.path, "opening", err)
+	}
+	db.rd = rd
+	return rd, nil
 }
 
 func (db *DB) open(ctx context.Context) error {
@@ -269,7 +302,13 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 
 // Close closes the database and releases the run lock. Close any Run first.
 func (db *DB) Close() error {
-	err := db.sql.Close()
+	var err error
+	if db.rd != nil {
+		err = db.rd.Close()
+	}
+	if cerr := db.sql.Close(); err == nil {
+		err = cerr
+	}
 	if lerr := db.lock.release(); err == nil {
 		err = lerr
 	}

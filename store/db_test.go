@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,7 +80,7 @@ func TestSchemaAndMigrations(t *testing.T) {
 	for _, q := range []string{
 		`INSERT INTO sources (name, created_at) VALUES ('/work/src', '2026-01-01T00:00:00Z')`,
 		`INSERT INTO runs (tool_version, options, options_hash, pid, started_at) VALUES ('v0', '{"paths":["src"]}', 'h', 1, '2026-01-01T00:00:00Z')`,
-		`INSERT INTO files (source_id, path, size, mtime_ns, status, run_id, seen_run_id, report_schema, docstring, all_names) VALUES (1, 'src/a.py', 3, 5, 'analyzed', 1, 1, 1, 'Mod doc.', '["f"]')`,
+		`INSERT INTO files (source_id, path, size, mtime_ns, sha256, status, run_id, seen_run_id, report_schema, docstring, all_names) VALUES (1, 'src/a.py', 3, 5, '00000000000000000000000000000000000000000000000000000000000000ab', 'analyzed', 1, 1, 1, 'Mod doc.', '["f"]')`,
 		`INSERT INTO definitions VALUES (1, 1, 'f', 'f', 'function', 9, 0, 9, 20, NULL, NULL, NULL, NULL, NULL, 1, 'A')`,
 		`INSERT INTO definitions VALUES (1, 0, 'C.m', 'm', 'method', 2, 4, 3, 8, '["property"]',
 			'[{"name":"self","kind":"positional","default":false,"annotation":false}]', 'int', '["B"]', 'Doc.', 2, 'A')`,
@@ -167,7 +168,7 @@ func TestRoundTripAndIdempotence(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 4})
 	run := beginTest(t, db, "h")
-	se := &analysis.Report{SchemaVersion: 1, Path: "bad.py", Size: 3, SHA256: "ab", Encoding: "latin-1", BOM: true,
+	se := &analysis.Report{SchemaVersion: 1, Path: "bad.py", Size: 3, SHA256: strings.Repeat("ab", 32), Encoding: "latin-1", BOM: true,
 		LinesError:  "unterminated string at the end of the file",
 		SyntaxError: &analysis.SyntaxError{Kind: "IndentationError", Msg: "unexpected indent", Line: 2, Col: 4, EndLine: 2, EndCol: 5}}
 	recs := []*result.Record{
@@ -206,9 +207,11 @@ func TestRoundTripAndIdempotence(t *testing.T) {
 		t.Fatalf("%d definitions, want %d", n, 3*36)
 	}
 
-	// Re-analysis with a smaller result replaces all the file's rows.
+	// Re-analysis of new bytes with a smaller result replaces all the
+	// file's rows (the same bytes under the same version keep their facts).
 	run = beginTest(t, db, "h")
 	smaller := synthRecord("src", 1)
+	smaller.Report.SHA256 = fmt.Sprintf("%064x", 999999)
 	smaller.Report.Definitions = smaller.Report.Definitions[:2]
 	smaller.Report.Imports = nil
 	run.Write(ctx, smaller)
@@ -251,7 +254,13 @@ func TestIncrementalKnownKeepTouchGone(t *testing.T) {
 
 	// Second run: a unchanged (kept), b touched (new mtime, same hash), c deleted.
 	run = beginTest(t, db, "h1")
-	run.Keep(ctx, "src", a.Path)
+	in, err := run.Resume(ctx, "src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skip, err := in.Skip(ctx, a.Path, a.Size, a.ModTime); !skip || err != nil {
+		t.Fatalf("the unchanged file is not skipped: %v", err)
+	}
 	newTime := b.ModTime.Add(time.Hour)
 	run.Touch(ctx, "src", b.Path, b.Size, newTime)
 	n, err := run.MarkGone(ctx, "src", "")

@@ -36,7 +36,7 @@ func synthRecord(source string, i int) *result.Record {
 		cls := fmt.Sprintf("Klass%d", c)
 		rep.Definitions = append(rep.Definitions, analysis.Definition{
 			QualName: cls, Name: cls, Kind: "class", Line: 20 + c*60, Col: 0, EndLine: 70 + c*60, EndCol: 10,
-			Bases: []string{"Base", "metaclass=Meta"}, Complexity: 1 + c, Rank: "A",
+			Bases: []string{"Base", "metaclass=Meta"}, Complexity: 1 + c, Rank: analysis.Rank(1 + c),
 		})
 		for m := range 8 {
 			name := fmt.Sprintf("method_%d_%d", m, i)
@@ -47,7 +47,7 @@ func synthRecord(source string, i int) *result.Record {
 				Decorators: []string{"property"},
 				Params: []analysis.Param{{Name: "self", Kind: "positional"}, {Name: "x", Kind: "positional", Default: true, Annotation: true},
 					{Name: "kw", Kind: "var_keyword"}},
-				Returns: "int", Docstring: &d, Complexity: 1 + m%7, Rank: "A",
+				Returns: "int", Docstring: &d, Complexity: 1 + m%7, Rank: analysis.Rank(1 + m%7),
 			})
 		}
 	}

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
 	"sync"
 	"time"
 
@@ -9,177 +12,228 @@ import (
 )
 
 // Incremental applies the rules of incremental and resumed runs for one
-// source, so that the command needs two calls: Skip on every scanned file
-// before it is analyzed, Write for every record instead of the sink's.
+// source: Skip on every scanned file before it is analyzed, Write for every
+// record instead of the output's. Its methods may be called from several
+// goroutines at once.
 //
-// SQLite (NewIncremental with a Run): a file is skipped when its stored
-// result is final and path, size, mtime (ns), options hash and tool version
-// match. Nothing is written for a skipped file: the Incremental remembers
-// which files Skip was asked about, and Run.MarkGone marks them all seen
-// in one statement (and the others gone). A record whose content hash,
-// size, options and version equal the stored ones (the mtime changed, the
-// bytes did not) only touches the stored record (Run.Touch) instead of
-// rewriting it.
+// SQLite (Run.Resume): a file is skipped when its stored result is final
+// and path, size, mtime (ns), options hash and tool version match. Nothing
+// is written for a skipped file: the state remembers which stored files the
+// walk met (one bit per file id), and MarkGone marks the others gone. A
+// record whose content hash, size, options and version equal the stored
+// ones (the mtime changed, the bytes did not) only touches the stored
+// record. What the database holds is looked up file by file, so the memory
+// an incremental run takes does not grow with the number of files it holds.
 //
 // JSON Lines (NewJSONLResume): every path already in the committed part of
 // the file is skipped, whatever its state, since a second line for it would
 // be a duplicate.
-//
-// Skip and Write may be called from different goroutines.
-type Incremental struct {
-	mu          sync.Mutex
-	index       map[string]int32 // path → files
-	files       []knownFile
-	run         *Run // nil for JSON Lines
-	db          *DB  // nil for JSON Lines
-	sink        Sink
-	source      string
-	optionsHash string
-	toolVersion string
-	skipped     int
-	touched     int
-	// fromSnapshot: what the store holds was read from its snapshot (see
-	// known_sqlite.go), not row by row; FileState.SHA256 is then empty.
-	fromSnapshot bool
+type Incremental interface {
+	// Skip reports whether the scanned file at path (relative to the
+	// source) needs no analysis; when it returns true the file is done.
+	Skip(ctx context.Context, path string, size int64, mtime time.Time) (bool, error)
+	// Holds reports whether the output holds a record for path, in
+	// whatever state, without recording anything: a counting walk leaves
+	// these out of a run's total.
+	Holds(ctx context.Context, path string) bool
+	// Write writes rec through the output, or only touches the stored
+	// record when rec has the stored content under the same options.
+	Write(ctx context.Context, rec *result.Record) error
+	// Counts returns how many files Skip skipped and Write only touched.
+	Counts() (skipped, touched int)
 }
 
-// knownFile is what the store holds about one file, and whether this run's
-// walk met it.
-type knownFile struct {
-	FileState
-	seen bool
+// sqliteIncremental is the Incremental of a SQLite run.
+type sqliteIncremental struct {
+	run                      *Run
+	sid                      int64
+	source                   string
+	optionsHash, toolVersion string
+	lookup                   *sql.Stmt // on the database's read connections
+	held                     *sql.Stmt
+	runs                     map[int64]runInfo // the runs table (small), read once
+
+	mu               sync.Mutex
+	seen             []uint64 // a bit per files.id: the walk met the file
+	skipped, touched int
 }
 
-// NewIncremental prepares an incremental run of source on db: it reads
-// what db knows about source and writes through run (which asks it, in
-// MarkGone, which files the walk did not see).
-func NewIncremental(ctx context.Context, db *DB, run *Run, source, optionsHash, toolVersion string) (*Incremental, error) {
-	// Sized for the whole table at once (its largest id bounds the number
-	// of files, and costs one index lookup) rather than grown row by row.
-	var n int64
-	if err := db.sql.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM files`).Scan(&n); err != nil {
-		return nil, describe(db.path, "reading", err)
-	}
-	in := &Incremental{db: db, index: make(map[string]int32, min(n, 1<<18)), files: make([]knownFile, 0, min(n, 1<<18)), run: run, sink: run,
-		source: source, optionsHash: optionsHash, toolVersion: toolVersion}
-	fromSnapshot, err := db.readKnown(ctx, source, true, func(path string, st FileState) { in.add(path, st) })
+type runInfo struct{ hash, version string }
+
+// newSQLiteIncremental prepares an incremental run of source (id sid)
+// writing through run.
+func newSQLiteIncremental(ctx context.Context, run *Run, source string, sid int64) (*sqliteIncremental, error) {
+	db := run.db
+	rd, err := db.readers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	in.fromSnapshot = fromSnapshot
-	run.attach(source, in)
+	in := &sqliteIncremental{run: run, sid: sid, source: source, optionsHash: run.info.OptionsHash,
+		toolVersion: run.info.ToolVersion, runs: map[int64]runInfo{}}
+	rows, err := rd.QueryContext(ctx, `SELECT id, options_hash, tool_version FROM runs`)
+	if err != nil {
+		return nil, describe(db.path, "reading", err)
+	}
+	for rows.Next() {
+		var id int64
+		var ri runInfo
+		if err := rows.Scan(&id, &ri.hash, &ri.version); err != nil {
+			rows.Close()
+			return nil, describe(db.path, "reading", err)
+		}
+		in.runs[id] = ri
+	}
+	rows.Close()
+	if in.lookup, err = rd.PrepareContext(ctx, `SELECT f.id, f.size, f.mtime_ns, f.status, f.run_id, c.sha256
+		FROM files f LEFT JOIN contents c ON c.id = f.content_id WHERE f.source_id = ? AND f.path = ?`); err != nil {
+		return nil, describe(db.path, "reading", err)
+	}
+	if in.held, err = rd.PrepareContext(ctx, `SELECT 1 FROM files WHERE source_id = ? AND path = ?`); err != nil {
+		in.lookup.Close()
+		return nil, describe(db.path, "reading", err)
+	}
 	return in, nil
 }
 
-func (in *Incremental) add(path string, st FileState) {
-	if i, ok := in.index[path]; ok {
-		in.files[i].FileState = st
-		return
+// state looks up what the database holds about path; ok is false when it
+// holds nothing.
+func (in *sqliteIncremental) state(ctx context.Context, path string) (id int64, st FileState, ok bool, err error) {
+	var status string
+	var run int64
+	var sha []byte
+	err = in.lookup.QueryRowContext(ctx, in.sid, path).Scan(&id, &st.Size, &st.MtimeNs, &status, &run, &sha)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, st, false, nil
 	}
-	in.index[path] = int32(len(in.files))
-	in.files = append(in.files, knownFile{FileState: st})
+	if err != nil {
+		return 0, st, false, describe(in.run.db.path, "reading", err)
+	}
+	st.Status = statusOf(status)
+	st.SHA256 = hex.EncodeToString(sha)
+	ri := in.runs[run]
+	st.OptionsHash, st.ToolVersion = ri.hash, ri.version
+	return id, st, true, nil
 }
 
-// NewJSONLResume prepares the resume of a JSON Lines file: the paths of
-// source it already holds are skipped.
-func NewJSONLResume(out *JSONL, source string) (*Incremental, error) {
-	in := &Incremental{index: map[string]int32{}, sink: out, source: source}
-	if err := out.eachKnown(source, in.add); err != nil {
-		return nil, err
+func (in *sqliteIncremental) Skip(ctx context.Context, path string, size int64, mtime time.Time) (bool, error) {
+	id, st, ok, err := in.state(ctx, path)
+	if err != nil || !ok {
+		return false, err
 	}
-	return in, nil
-}
-
-// Skip reports whether the scanned file at path needs no analysis. When it
-// returns true the file is done (and, for SQLite, counts as seen by the
-// walk: MarkGone will not take it for deleted).
-func (in *Incremental) Skip(ctx context.Context, path string, size int64, mtime time.Time) (bool, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	i, ok := in.index[path]
-	if !ok {
-		return false, nil
+	for int(id>>6) >= len(in.seen) {
+		in.seen = append(in.seen, make([]uint64, len(in.seen)+64)...)
 	}
-	f := &in.files[i]
-	f.seen = true
-	if in.run != nil && !f.Unchanged(size, mtime, in.optionsHash, in.toolVersion) {
-		return false, nil // (JSON Lines: already written, whatever its state)
+	in.seen[id>>6] |= 1 << (id & 63)
+	if !st.Unchanged(size, mtime, in.optionsHash, in.toolVersion) {
+		return false, nil
 	}
 	in.skipped++
 	return true, nil
 }
 
-// unseen lists the files under prefix that the store held and that were
-// neither looked at by Skip nor in kept, and not already gone.
-func (in *Incremental) unseen(kept map[string]struct{}, prefix string) []string {
+// met reports whether the walk met the file with this id.
+func (in *sqliteIncremental) met(id int64) bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	var out []string
-	for p, i := range in.index {
-		f := &in.files[i]
-		if f.seen || f.Status == Gone || !Under(p, prefix) {
-			continue
-		}
-		if _, ok := kept[p]; !ok {
-			out = append(out, p)
-		}
-	}
-	return out
+	return int(id>>6) < len(in.seen) && in.seen[id>>6]&(1<<(id&63)) != 0
 }
 
-// Write writes rec through the sink, or only touches the stored record when
-// rec has the stored content under the same options and version.
-func (in *Incremental) Write(ctx context.Context, rec *result.Record) error {
-	if in.run != nil && rec.Source == in.source && rec.Status == result.Analyzed && rec.Report != nil {
-		in.mu.Lock()
-		var st FileState
-		i, known := in.index[rec.Path]
-		if known {
-			st = in.files[i].FileState
+func (in *sqliteIncremental) Holds(ctx context.Context, path string) bool {
+	var one int
+	return in.held.QueryRowContext(ctx, in.sid, path).Scan(&one) == nil
+}
+
+func (in *sqliteIncremental) Write(ctx context.Context, rec *result.Record) error {
+	if rec.Source == in.source && rec.Status == result.Analyzed && rec.Report != nil {
+		_, st, ok, err := in.state(ctx, rec.Path)
+		if err != nil {
+			return err
 		}
-		in.mu.Unlock()
-		if known && st.SHA256 == "" && in.fromSnapshot && st.Status == result.Analyzed && st.Size == rec.Size {
-			// (The snapshot leaves hashes out: this is the one case that
-			// needs one.)
-			sha, err := in.db.storedSHA(ctx, in.source, rec.Path)
-			if err != nil {
-				return err
-			}
-			st.SHA256 = sha
-		}
-		if known && st.SameContent(rec.Size, rec.Report.SHA256, in.optionsHash, in.toolVersion) {
+		if ok && st.SameContent(rec.Size, rec.Report.SHA256, in.optionsHash, in.toolVersion) {
 			in.mu.Lock()
 			in.touched++
 			in.mu.Unlock()
 			return in.run.Touch(ctx, rec.Source, rec.Path, rec.Size, rec.ModTime)
 		}
 	}
-	return in.sink.Write(ctx, rec)
+	return in.run.Write(ctx, rec)
 }
 
-// Counts returns how many files Skip skipped and Write only touched.
-func (in *Incremental) Counts() (skipped, touched int) {
+func (in *sqliteIncremental) Counts() (skipped, touched int) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return in.skipped, in.touched
 }
 
-// Len is the number of files the output holds for the source.
-func (in *Incremental) Len() int {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return len(in.files)
+func (in *sqliteIncremental) close() {
+	in.lookup.Close()
+	in.held.Close()
 }
 
-// Holds reports whether the output already holds a record for path, in
-// whatever state, without recording anything. A counting walk that knows
-// only names (no sizes or times) leaves these out of a resumed or
-// incremental run's total: most of them will be skipped as unchanged.
-func (in *Incremental) Holds(path string) bool {
+// statusOf returns the constant for a status (so that no row's string is kept).
+func statusOf(s string) result.Status {
+	switch s {
+	case string(result.Analyzed):
+		return result.Analyzed
+	case string(result.Skipped):
+		return result.Skipped
+	case string(result.Failed):
+		return result.Failed
+	case string(Gone):
+		return Gone
+	}
+	return result.Status(s)
+}
+
+// jsonlResume is the Incremental of a resumed JSON Lines file: the paths
+// it holds, in memory (a JSON Lines file has no index to look them up in).
+type jsonlResume struct {
+	out     *JSONL
+	mu      sync.Mutex
+	held    map[string]struct{}
+	skipped int
+}
+
+// NewJSONLResume prepares the resume of a JSON Lines file: the paths of
+// source it already holds are skipped.
+func NewJSONLResume(out *JSONL, source string) (Incremental, error) {
+	in := &jsonlResume{out: out, held: map[string]struct{}{}}
+	if err := out.eachKnown(source, func(path string, _ FileState) { in.held[path] = struct{}{} }); err != nil {
+		return nil, err
+	}
+	if len(in.held) == 0 {
+		return nil, nil
+	}
+	return in, nil
+}
+
+func (in *jsonlResume) Skip(_ context.Context, path string, _ int64, _ time.Time) (bool, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	_, ok := in.index[path]
+	if _, ok := in.held[path]; !ok {
+		return false, nil
+	}
+	in.skipped++
+	return true, nil
+}
+
+func (in *jsonlResume) Holds(_ context.Context, path string) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	_, ok := in.held[path]
 	return ok
+}
+
+func (in *jsonlResume) Write(ctx context.Context, rec *result.Record) error {
+	return in.out.Write(ctx, rec)
+}
+
+func (in *jsonlResume) Counts() (skipped, touched int) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.skipped, 0
 }
 
 // Under reports whether path (slash-separated, relative to its source) is

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -23,7 +22,7 @@ func TestIncrementalSQLite(t *testing.T) {
 	run.Finish(ctx, Completed, nil)
 
 	run = beginTest(t, db, "h")
-	in, err := NewIncremental(ctx, db, run, "src", "h", "v1")
+	in, err := run.Resume(ctx, "src")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,45 +148,27 @@ func TestIncrementalHoldsRecordsNothing(t *testing.T) {
 	run.Finish(ctx, Completed, nil)
 
 	run = beginTest(t, db, "h")
-	in, err := NewIncremental(ctx, db, run, "src", "h", "v1")
+	in, err := run.Resume(ctx, "src")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !in.Holds(a.Path) || in.Holds("new.py") {
-		t.Errorf("Holds(%s) = %v, Holds(new.py) = %v", a.Path, in.Holds(a.Path), in.Holds("new.py"))
+	if !in.Holds(ctx, a.Path) || in.Holds(ctx, "new.py") {
+		t.Errorf("Holds(%s) = %v, Holds(new.py) = %v", a.Path, in.Holds(ctx, a.Path), in.Holds(ctx, "new.py"))
 	}
 	if s, touched := in.Counts(); s != 0 || touched != 0 {
 		t.Errorf("Holds counted %d skips, %d touches", s, touched)
 	}
 	// A file changed since is held too (Skip, which stats, tells them apart).
-	if skip, _ := in.Skip(ctx, a.Path, a.Size, a.ModTime.Add(time.Second)); skip || !in.Holds(a.Path) {
-		t.Errorf("changed file: skip %v, held %v", skip, in.Holds(a.Path))
+	if skip, _ := in.Skip(ctx, a.Path, a.Size, a.ModTime.Add(time.Second)); skip || !in.Holds(ctx, a.Path) {
+		t.Errorf("changed file: skip %v, held %v", skip, in.Holds(ctx, a.Path))
 	}
 }
 
-// incState is what an Incremental holds, by path.
-func incState(in *Incremental) map[string]FileState {
-	m := map[string]FileState{}
-	for p, i := range in.index {
-		m[p] = in.files[i].FileState
-	}
-	return m
-}
-
-// withoutSHA drops the hashes, which the snapshot leaves out.
-func withoutSHA(m map[string]FileState) map[string]FileState {
-	out := map[string]FileState{}
-	for p, st := range m {
-		st.SHA256 = ""
-		out[p] = st
-	}
-	return out
-}
-
-// The snapshot gives an incremental run what the files table holds, as long
-// as nothing changed the table since it was made; any change (by pybatch or
-// by hand) sends the run back to the table until the next snapshot.
-func TestKnownSnapshot(t *testing.T) {
+// An incremental run looks each file up in the database as the walk meets
+// it: a failed or skipped file is analyzed again, a change made by hand is
+// seen at once, the same bytes under a new mtime are only touched, and the
+// files the walk did not meet are gone.
+func TestIncrementalLooksUpEachFile(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 3})
 	run := beginTest(t, db, "h")
@@ -205,76 +186,47 @@ func TestKnownSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := run.SaveKnownSnapshot(ctx, "src"); err != nil {
-		t.Fatal(err)
-	}
 	run.Finish(ctx, Completed, nil)
-
-	load := func() *Incremental {
-		t.Helper()
-		run := beginTest(t, db, "h")
-		t.Cleanup(func() { run.Finish(ctx, Completed, nil) })
-		in, err := NewIncremental(ctx, db, run, "src", "h", "v1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return in
-	}
-	check := func(in *Incremental, fromSnapshot bool) {
-		t.Helper()
-		table, err := db.Known(ctx, "src")
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := incState(in)
-		if in.fromSnapshot {
-			table = withoutSHA(table)
-		}
-		if in.fromSnapshot != fromSnapshot || !maps.Equal(got, table) || len(got) != 40 {
-			t.Fatalf("from snapshot %v (want %v); %d files, equal to the table: %v", in.fromSnapshot, fromSnapshot, len(got), maps.Equal(got, table))
-		}
-	}
-	in := load()
-	check(in, true)
-
-	// Same bytes with a new mtime: the hash comes from the table, and the
-	// record is only touched.
-	b := *recs[1]
-	b.ModTime = b.ModTime.Add(time.Minute)
-	if err := in.Write(ctx, &b); err != nil {
-		t.Fatal(err)
-	}
-	if _, touched := in.Counts(); touched != 1 {
-		t.Fatalf("%d touched, want 1", touched)
-	}
-	in.run.flush(ctx)
-	// The touch moved the table on: back to it, then a new snapshot.
-	check(load(), false)
-	if err := in.run.SaveKnownSnapshot(ctx, "src"); err != nil {
-		t.Fatal(err)
-	}
-	check(load(), true)
-
-	// A change by hand, and a snapshot in another format: the table.
 	if _, err := db.SQL().ExecContext(ctx, `UPDATE files SET size = size + 1 WHERE path = ?`, recs[2].Path); err != nil {
 		t.Fatal(err)
 	}
-	in = load()
-	check(in, false)
-	if got := incState(in)[recs[2].Path].Size; got != recs[2].Size+1 {
-		t.Fatalf("size %d after the change by hand, want %d", got, recs[2].Size+1)
-	}
-	if err := in.run.SaveKnownSnapshot(ctx, "src"); err != nil {
+
+	run = beginTest(t, db, "h")
+	in, err := run.Resume(ctx, "src")
+	if err != nil {
 		t.Fatal(err)
 	}
-	check(load(), true)
-	if _, err := db.SQL().ExecContext(ctx, `UPDATE known_snapshot SET data = X'00'`); err != nil {
+	wantSkipped := 0
+	for i, r := range recs[:39] { // (the last one vanished)
+		skip, err := in.Skip(ctx, r.Path, r.Size, r.ModTime)
+		want := i%5 != 4 && i != 2 // unchanged, except the failed ones and the one changed by hand
+		if err != nil || skip != want {
+			t.Fatalf("file %d: skip %v (%v), want %v", i, skip, err, want)
+		}
+		if want {
+			wantSkipped++
+		}
+	}
+	// Same bytes with a new mtime: only touched.
+	b := *recs[2]
+	b.ModTime = b.ModTime.Add(time.Minute)
+	b.Size = recs[2].Size
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE files SET size = ? WHERE path = ?`, b.Size, b.Path); err != nil {
 		t.Fatal(err)
 	}
-	in = load()
-	check(in, false)
-	if err := in.run.SaveKnownSnapshot(ctx, "src"); err != nil {
+	if err := in.Write(ctx, &b); err != nil {
 		t.Fatal(err)
 	}
-	check(load(), true)
+	if skipped, touched := in.Counts(); touched != 1 || skipped != wantSkipped {
+		t.Fatalf("%d skipped, %d touched; want %d, 1", skipped, touched, wantSkipped)
+	}
+	gone, err := run.MarkGone(ctx, "src", "")
+	if err != nil || gone != 1 {
+		t.Fatalf("gone %d (%v), want the one file the walk did not meet", gone, err)
+	}
+	run.Finish(ctx, Completed, nil)
+	known, _ := db.Known(ctx, "src")
+	if known[recs[39].Path].Status != Gone || !known[b.Path].Unchanged(b.Size, b.ModTime, "h", "v1") {
+		t.Fatalf("after the run: %+v %+v", known[recs[39].Path], known[b.Path])
+	}
 }

@@ -124,8 +124,8 @@ func TestBatchBytesBoundsABatch(t *testing.T) {
 			t.Fatalf("a commit of %d records, more than BatchBytes allows (~%d)", n, perCommit)
 		}
 	}
-	if total != 200 || count(t, db, "SELECT count(*) FROM reports") != 200 {
-		t.Fatalf("%d records committed, %d reports", total, count(t, db, "SELECT count(*) FROM reports"))
+	if total != 200 || count(t, db, "SELECT count(*) FROM contents") != 200 {
+		t.Fatalf("%d records committed, %d contents", total, count(t, db, "SELECT count(*) FROM contents"))
 	}
 	// What was written is what was given, though the run kept only its
 	// encoded form.
@@ -162,7 +162,7 @@ func TestUnchangedFilesAreNotRewritten(t *testing.T) {
 	changes := func() int { return count(t, db, "SELECT total_changes()") }
 
 	run = beginTest(t, db, "h")
-	in, err := NewIncremental(ctx, db, run, "src", "h", "v1")
+	in, err := run.Resume(ctx, "src")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,8 +192,8 @@ func TestUnchangedFilesAreNotRewritten(t *testing.T) {
 		recs[45].Path, recs[46].Path, recs[47].Path, recs[48].Path, recs[49].Path); n != 5 {
 		t.Fatal("the wrong files are gone")
 	}
-	if n := count(t, db, "SELECT count(*) FROM reports r JOIN files f ON f.id = r.file_id WHERE f.status = 'gone'"); n != 0 {
-		t.Fatalf("gone files keep %d reports", n)
+	if n := count(t, db, "SELECT count(*) FROM files WHERE status = 'gone' AND content_id IS NOT NULL"); n != 0 {
+		t.Fatalf("%d gone files keep their contents", n)
 	}
 	if n := count(t, db, "SELECT count(*) FROM file_results WHERE source = 'other' AND status = 'analyzed'"); n != 1 {
 		t.Fatal("another source was touched")
@@ -201,7 +201,7 @@ func TestUnchangedFilesAreNotRewritten(t *testing.T) {
 	// A third run that sees everything again: nothing more is gone, and the
 	// kept files are still unchanged for the run after.
 	run = beginTest(t, db, "h")
-	in, _ = NewIncremental(ctx, db, run, "src", "h", "v1")
+	in, _ = run.Resume(ctx, "src")
 	for _, r := range recs[:45] {
 		if skip, _ := in.Skip(ctx, r.Path, r.Size, r.ModTime); !skip {
 			t.Fatal("not skipped on the third run")
@@ -241,44 +241,93 @@ func reportsForEncoding(t *testing.T) []*analysis.Report {
 	return reps
 }
 
-// TestReportColumnsAreJSONMarshal: the columns the SQLite writer cuts out
-// of Report.AppendJSON are exactly encoding/json's encoding of each slice.
-func TestReportColumnsAreJSONMarshal(t *testing.T) {
-	col := func(v any, empty bool) string {
-		if empty {
-			return "NULL"
-		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	for i, rep := range reportsForEncoding(t) {
-		r := &Run{db: &DB{opts: Options{BatchSize: 1, BatchBytes: 1 << 20}}}
-		o := op{doc: null}
-		r.arena = append(r.arena, "prefix"...)
-		if err := r.appendReport(&o, rep); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.HasPrefix(r.arena, []byte(`prefix{"schema_version":`)) {
-			t.Errorf("report %d: the columns were not cut out of AppendJSON's bytes (the fallback ran)", i)
-		}
-		str := func(sp span) string {
-			if v := text(r.arena, sp); v != nil {
-				return v.(string)
+// TestReportsRoundTrip: every report comes back from the fact tables as it
+// was written (parameters, import names, kinds, scopes, ranks and interned
+// texts included), and a content written under two paths is stored once.
+func TestReportsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 4})
+	run := beginTest(t, db, "h")
+	reps := reportsForEncoding(t)
+	for i, rep := range reps {
+		for copy := range 2 { // the same bytes under two names
+			r := &result.Record{Source: "src", Path: fmt.Sprintf("%d/%d/%s", i, copy, rep.Path), Size: rep.Size,
+				ModTime: time.Unix(1, int64(i)), Status: result.Analyzed, Attempts: 1, Report: rep}
+			if err := run.Write(ctx, r); err != nil {
+				t.Fatal(err)
 			}
-			return "NULL"
 		}
-		if got, want := str(o.all), col(rep.All, len(rep.All) == 0); got != want {
-			t.Errorf("report %d all: %s, want %s", i, got, want)
+	}
+	if err := run.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, "SELECT count(*) FROM contents"); n != len(reps) {
+		t.Fatalf("%d contents for %d distinct reports written twice each", n, len(reps))
+	}
+	for i, rep := range reps {
+		for copy := range 2 {
+			path := fmt.Sprintf("%d/%d/%s", i, copy, rep.Path)
+			got, err := db.Record(ctx, "src", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := *rep
+			want.Path = path
+			a, _ := json.Marshal(&want)
+			b, _ := json.Marshal(got.Report)
+			if !bytes.Equal(a, b) {
+				t.Fatalf("report %d (%s) read back differs:\n%s\n%s", i, rep.Path, a, b)
+			}
 		}
-		if got, want := str(o.imps), col(rep.Imports, len(rep.Imports) == 0); got != want {
-			t.Errorf("report %d imports: %.300s\nwant %.300s", i, got, want)
-		}
-		if got, want := str(o.defs), col(rep.Definitions, len(rep.Definitions) == 0); got != want {
-			t.Errorf("report %d definitions: %.300s\nwant %.300s", i, got, want)
-		}
+	}
+	// The views give one row per file and fact.
+	defs := 0
+	for _, rep := range reps {
+		defs += 2 * len(rep.Definitions)
+	}
+	if n := count(t, db, "SELECT count(*) FROM definitions"); n != defs {
+		t.Fatalf("the definitions view has %d rows, want %d", n, defs)
+	}
+}
+
+// TestContentsReplacedAndRemoved: a content analyzed by another tool
+// version gets the new facts; a content no file holds any more is removed
+// with its facts when the run ends.
+func TestContentsReplacedAndRemoved(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 4})
+	a, b := synthRecord("src", 1), synthRecord("src", 2)
+	run := beginTest(t, db, "h")
+	run.Write(ctx, a)
+	run.Write(ctx, b)
+	run.Finish(ctx, Completed, nil)
+
+	// Another version: a's content gets its new facts.
+	run, err := db.BeginRun(ctx, RunInfo{ToolVersion: "v2", OptionsHash: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2 := *a
+	rep := *a.Report
+	rep.Definitions = rep.Definitions[:1]
+	a2.Report = &rep
+	run.Write(ctx, &a2)
+	// b now holds other bytes: its old content goes.
+	b2 := synthRecord("src", 3)
+	b2.Path = b.Path
+	run.Write(ctx, b2)
+	if err := run.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Record(ctx, "src", a.Path)
+	if err != nil || len(got.Report.Definitions) != 1 {
+		t.Fatalf("a after another version: %v definitions, %v", len(got.Report.Definitions), err)
+	}
+	if n := count(t, db, "SELECT count(*) FROM contents"); n != 2 {
+		t.Fatalf("%d contents, want 2 (the unused one removed)", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM content_definitions WHERE (id >> 24) NOT IN (SELECT id FROM contents)"); n != 0 {
+		t.Fatalf("%d definitions of removed contents remain", n)
 	}
 }
 

@@ -154,7 +154,7 @@ func migratePaths(ctx context.Context, tx *sql.Tx) error {
 	for _, inner := range names {
 		for _, outer := range names {
 			if prefix, ok := below(outer, inner); ok && prefix != "" {
-				if err := mergeSource(ctx, tx, inner, outer, filepath.ToSlash(prefix)); err != nil {
+				if err := mergeSource(ctx, tx, inner, outer, filepath.ToSlash(prefix), schema6); err != nil {
 					return err
 				}
 				break
@@ -164,6 +164,9 @@ func migratePaths(ctx context.Context, tx *sql.Tx) error {
 	_, err = tx.ExecContext(ctx, `DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM files)`)
 	return err
 }
+
+// schema6 are the tables a merge clears in the schema migration 7 runs on.
+var schema6 = mergeTables{children: []string{"reports", "syntax_errors"}, caches: []string{"dir_cache", "known_snapshot"}}
 
 // below returns p's path relative to root when p is root ("") or below it.
 func below(root, p string) (string, bool) {

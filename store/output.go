@@ -23,7 +23,7 @@ type Output interface {
 	// Resume returns what the output holds about source's files (nil when
 	// it holds none): the pipeline skips through it the files that need no
 	// analysis and writes through it every record of source.
-	Resume(ctx context.Context, source string) (*Incremental, error)
+	Resume(ctx context.Context, source string) (Incremental, error)
 	// Walked is told that a walk of prefix (a path relative to source, ""
 	// for all of it) completed: files the output held there and the walk
 	// did not see are gone. It returns how many.
@@ -79,22 +79,26 @@ func (r *Run) Sources(ctx context.Context) ([]string, error) {
 
 // Resume implements Output: the rules of an incremental run (see
 // Incremental), under the run's options hash and tool version.
-func (r *Run) Resume(ctx context.Context, source string) (*Incremental, error) {
-	held, err := r.db.HoldsSource(ctx, source)
-	if err != nil || !held {
+func (r *Run) Resume(ctx context.Context, source string) (Incremental, error) {
+	var sid int64
+	err := r.db.sql.QueryRowContext(ctx, `SELECT s.id FROM sources s WHERE s.name = ? AND EXISTS (SELECT 1 FROM files f WHERE f.source_id = s.id)`, source).Scan(&sid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, describe(r.db.path, "reading", err)
+	}
+	in, err := newSQLiteIncremental(ctx, r, source, sid)
+	if err != nil {
 		return nil, err
 	}
-	return NewIncremental(ctx, r.db, r, source, r.info.OptionsHash, r.info.ToolVersion)
+	r.attach(source, in)
+	return in, nil
 }
 
-// Walked implements Output: MarkGone, then a new snapshot of what the
-// source holds for the next run (see SaveKnownSnapshot).
+// Walked implements Output: MarkGone.
 func (r *Run) Walked(ctx context.Context, source, prefix string) (int64, error) {
-	n, err := r.MarkGone(ctx, source, prefix)
-	if err != nil {
-		return n, err
-	}
-	return n, r.SaveKnownSnapshot(ctx, source)
+	return r.MarkGone(ctx, source, prefix)
 }
 
 // DirCache implements DirCacher, for the run's options and tool version.
@@ -114,9 +118,10 @@ func (r *Run) Merge(ctx context.Context, inner, outer, prefix string) error {
 	if err := r.flush(ctx); err != nil {
 		return err
 	}
-	if err := mergeSource(ctx, r.db.sql, inner, outer, prefix); err != nil {
+	if err := mergeSource(ctx, r.db.sql, inner, outer, prefix, mergeSchema); err != nil {
 		return describe(r.db.path, fmt.Sprintf("merging source %s into %s in", inner, outer), err)
 	}
+	r.orphans = true
 	return nil
 }
 
@@ -128,7 +133,16 @@ type execer interface {
 
 // mergeSource moves inner's files to outer, their paths prefixed by prefix
 // + "/", in one transaction (or in tx, when db is one).
-func mergeSource(ctx context.Context, db execer, inner, outer, prefix string) error {
+// The tables a merge clears of a source's rows, in the current schema:
+// none hold rows of files (contents are shared, and unused ones are
+// removed when the run ends), and the directory caches of both sources.
+var mergeSchema = mergeTables{caches: []string{"dir_cache"}}
+
+// mergeTables names the tables that hold rows of a file (by file_id) and
+// the caches kept per source, in the schema a merge runs on.
+type mergeTables struct{ children, caches []string }
+
+func mergeSource(ctx context.Context, db execer, inner, outer, prefix string, tables mergeTables) error {
 	if b, ok := db.(interface {
 		BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
 	}); ok {
@@ -137,7 +151,7 @@ func mergeSource(ctx context.Context, db execer, inner, outer, prefix string) er
 			return err
 		}
 		defer tx.Rollback()
-		if err := mergeSource(ctx, tx, inner, outer, prefix); err != nil {
+		if err := mergeSource(ctx, tx, inner, outer, prefix, tables); err != nil {
 			return err
 		}
 		return tx.Commit()
@@ -163,7 +177,7 @@ func mergeSource(ctx context.Context, db execer, inner, outer, prefix string) er
 		UNION ALL
 		SELECT g.id FROM files f JOIN files g ON g.path = ? || f.path
 		WHERE f.source_id = ? AND g.source_id = ? AND f.run_id >= g.run_id`
-	for _, table := range []string{"reports", "syntax_errors"} {
+	for _, table := range tables.children {
 		if _, err := db.ExecContext(ctx, `DELETE FROM `+table+` WHERE file_id IN (`+loser+`)`, p, in, out, p, in, out); err != nil {
 			return err
 		}
@@ -174,7 +188,7 @@ func mergeSource(ctx context.Context, db execer, inner, outer, prefix string) er
 	if _, err := db.ExecContext(ctx, `UPDATE files SET source_id = ?, path = ? || path WHERE source_id = ?`, out, p, in); err != nil {
 		return err
 	}
-	for _, table := range []string{"dir_cache", "known_snapshot"} {
+	for _, table := range tables.caches {
 		if _, err := db.ExecContext(ctx, `DELETE FROM `+table+` WHERE source_id IN (?, ?)`, in, out); err != nil {
 			return err
 		}
@@ -199,15 +213,11 @@ func (s *JSONL) Sources(context.Context) ([]string, error) {
 
 // Resume implements Output: a resumed file output skips every path of
 // source it holds (see NewJSONLResume); a stream holds nothing.
-func (s *JSONL) Resume(_ context.Context, source string) (*Incremental, error) {
+func (s *JSONL) Resume(_ context.Context, source string) (Incremental, error) {
 	if s.f == nil || s.ckpt.Offset == 0 {
 		return nil, nil
 	}
-	in, err := NewJSONLResume(s, source)
-	if err != nil || in.Len() == 0 {
-		return nil, err
-	}
-	return in, nil
+	return NewJSONLResume(s, source)
 }
 
 // Walked implements Output: JSON Lines only append, so nothing is marked

@@ -151,10 +151,16 @@ func TestFullDisk(t *testing.T) {
 					t.Fatalf("%d records in the database, %d were reported committed", len(known), committed)
 				}
 				run := beginTest(t, db, "h")
+				in, err := run.Resume(ctx, "src")
+				if err != nil {
+					t.Fatal(err)
+				}
 				for i := range committed + 50 {
 					r := synthRecord("src", i)
-					if st, ok := known[r.Path]; ok && st.Unchanged(r.Size, r.ModTime, "h", "v1") {
-						run.Keep(ctx, "src", r.Path)
+					if skip, err := in.Skip(ctx, r.Path, r.Size, r.ModTime); err != nil || skip {
+						if _, ok := known[r.Path]; !ok || err != nil {
+							t.Fatalf("%s skipped but not held (%v)", r.Path, err)
+						}
 						continue
 					}
 					if err := run.Write(ctx, r); err != nil {
@@ -288,6 +294,10 @@ func runTree(dbPath, root string, killAfter int) error {
 	if err != nil {
 		return err
 	}
+	in, err := run.Resume(ctx, "tree")
+	if err != nil {
+		return err
+	}
 	written := 0
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -299,8 +309,10 @@ func runTree(dbPath, root string, killAfter int) error {
 			return err
 		}
 		st, ok := known[rel]
-		if ok && st.Unchanged(info.Size(), info.ModTime(), "h", "v1") {
-			return run.Keep(ctx, "tree", rel)
+		if in != nil {
+			if skip, err := in.Skip(ctx, rel, info.Size(), info.ModTime()); skip || err != nil {
+				return err
+			}
 		}
 		src, err := os.ReadFile(p)
 		if err != nil {

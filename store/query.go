@@ -5,9 +5,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
@@ -18,15 +20,27 @@ import (
 
 // Known returns what the database holds about the files of source, by
 // path, with the options hash and tool version of the run that produced
-// each result. The batch engine decides with FileState.Unchanged and
-// SameContent which files to analyze again. It reads the files table, never
-// the snapshot.
+// each result (for tests and tools; a run looks files up one at a time).
 func (db *DB) Known(ctx context.Context, source string) (map[string]FileState, error) {
-	known := map[string]FileState{}
-	if _, err := db.readKnown(ctx, source, false, func(path string, st FileState) { known[path] = st }); err != nil {
-		return nil, err
+	rows, err := db.sql.QueryContext(ctx, `SELECT f.path, f.size, f.mtime_ns, f.status, c.sha256, r.options_hash, r.tool_version
+		FROM files f JOIN sources s ON s.id = f.source_id JOIN runs r ON r.id = f.run_id LEFT JOIN contents c ON c.id = f.content_id
+		WHERE s.name = ?`, source)
+	if err != nil {
+		return nil, describe(db.path, "reading", err)
 	}
-	return known, nil
+	defer rows.Close()
+	known := map[string]FileState{}
+	for rows.Next() {
+		var path, status string
+		var sha []byte
+		var st FileState
+		if err := rows.Scan(&path, &st.Size, &st.MtimeNs, &status, &sha, &st.OptionsHash, &st.ToolVersion); err != nil {
+			return nil, describe(db.path, "reading", err)
+		}
+		st.Status, st.SHA256 = statusOf(status), hex.EncodeToString(sha)
+		known[path] = st
+	}
+	return known, rows.Err()
 }
 
 // FailedFile is a file whose latest result is a failure.
@@ -68,24 +82,24 @@ var ErrNotFound = errors.New("store: no such file")
 // as it was written (a gone file comes back with status Gone).
 func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, error) {
 	var (
-		id                                 int64
 		rec                                = &result.Record{Source: source, Path: path}
+		content                            sql.NullInt64
 		mtime, dur                         int64
 		status                             string
-		skip, class, msg, sha, enc, doc    sql.NullString
-		linesErr, defs, imps               sql.NullString
-		all                                sql.NullString
-		bom, schema                        sql.NullInt64
+		skip, class, msg                   sql.NullString
+		sha                                []byte
+		enc, doc, all, linesErr            sql.NullString
+		bom, schema, csize                 sql.NullInt64
 		loc, lloc, sloc, com, single, mult sql.NullInt64
 		blank                              sql.NullInt64
 	)
-	err := db.sql.QueryRowContext(ctx, `SELECT f.id, f.size, f.mtime_ns, f.status, f.skip_reason, f.error_class,
-		f.error, f.attempts, f.duration_ns, f.sha256, f.encoding, f.bom, r.docstring, r.all_names,
-		f.loc, f.lloc, f.sloc, f.comments, f.single_comments, f.multi, f.blank, f.report_schema, f.lines_error,
-		r.definitions_json, r.imports_json
-		FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN reports r ON r.file_id = f.id WHERE s.name = ? AND f.path = ?`, source, path).Scan(
-		&id, &rec.Size, &mtime, &status, &skip, &class, &msg, &rec.Attempts, &dur, &sha, &enc, &bom, &doc, &all,
-		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr, &defs, &imps)
+	err := db.sql.QueryRowContext(ctx, `SELECT f.size, f.mtime_ns, f.status, f.skip_reason, f.error_class, f.error,
+		f.attempts, f.duration_ns, f.content_id, c.sha256, c.size, c.encoding, c.bom, c.docstring, c.all_names,
+		c.loc, c.lloc, c.sloc, c.comments, c.single_comments, c.multi, c.blank, c.report_schema, c.lines_error
+		FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN contents c ON c.id = f.content_id
+		WHERE s.name = ? AND f.path = ?`, source, path).Scan(
+		&rec.Size, &mtime, &status, &skip, &class, &msg, &rec.Attempts, &dur, &content, &sha, &csize, &enc, &bom, &doc, &all,
+		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s in source %s", ErrNotFound, path, source)
 	}
@@ -94,11 +108,11 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 	}
 	rec.ModTime, rec.Duration, rec.Status = fromUnixNano(mtime), time.Duration(dur), result.Status(status)
 	rec.SkipReason, rec.ErrClass, rec.Err = scan.SkipReason(skip.String), recovery.Class(class.String), msg.String
-	if !schema.Valid { // no report was stored
+	if !content.Valid { // no report was stored
 		return rec, nil
 	}
 	rep := &analysis.Report{
-		SchemaVersion: int(schema.Int64), Path: path, Size: rec.Size, SHA256: sha.String, Encoding: enc.String,
+		SchemaVersion: int(schema.Int64), Path: path, Size: csize.Int64, SHA256: hex.EncodeToString(sha), Encoding: enc.String,
 		BOM: bom.Int64 == 1, LinesError: linesErr.String, Imports: []analysis.Import{}, Definitions: []analysis.Definition{},
 		Lines: analysis.LineMetrics{LOC: int(loc.Int64), LLOC: int(lloc.Int64), SLOC: int(sloc.Int64),
 			Comments: int(com.Int64), SingleComments: int(single.Int64), Multi: int(mult.Int64), Blank: int(blank.Int64)},
@@ -111,27 +125,90 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 			return nil, fmt.Errorf("store: %s: all_names: %w", path, err)
 		}
 	}
-	if err := errors.Join(unmarshalNull(defs, &rep.Definitions), unmarshalNull(imps, &rep.Imports)); err != nil {
-		return nil, fmt.Errorf("store: %s: definitions or imports: %w", path, err)
-	}
-	var se analysis.SyntaxError
-	err = db.sql.QueryRowContext(ctx, `SELECT kind, msg, line, col, end_line, end_col FROM syntax_errors WHERE file_id = ?`, id).
-		Scan(&se.Kind, &se.Msg, &se.Line, &se.Col, &se.EndLine, &se.EndCol)
-	switch {
-	case err == nil:
-		rep.SyntaxError = &se
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, describe(db.path, "reading", err)
+	if err := db.readFacts(ctx, content.Int64, rep); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
 	rec.Report = rep
 	return rec, nil
 }
 
-func unmarshalNull(s sql.NullString, dst any) error {
-	if !s.Valid {
-		return nil
+// readFacts reads the definitions, imports and syntax error of a content
+// into rep.
+func (db *DB) readFacts(ctx context.Context, content int64, rep *analysis.Report) error {
+	lo, hi := content<<seqBits, content<<seqBits|maxSeq
+	rows, err := db.sql.QueryContext(ctx, `SELECT d.qualname, d.kind, d.line, d.col, d.end_line, d.end_col, td.text,
+		d.params, tr.text, tb.text, d.docstring, d.complexity
+		FROM content_definitions d LEFT JOIN texts td ON td.id = d.decorators
+		LEFT JOIN texts tr ON tr.id = d.returns LEFT JOIN texts tb ON tb.id = d.bases
+		WHERE d.id BETWEEN ? AND ? ORDER BY d.id`, lo, hi)
+	if err != nil {
+		return err
 	}
-	return json.Unmarshal([]byte(s.String), dst)
+	for rows.Next() {
+		var d analysis.Definition
+		var kind int64
+		var decos, params, returns, bases, doc sql.NullString
+		if err := rows.Scan(&d.QualName, &kind, &d.Line, &d.Col, &d.EndLine, &d.EndCol, &decos, &params, &returns, &bases, &doc, &d.Complexity); err != nil {
+			rows.Close()
+			return err
+		}
+		d.Name, d.Returns, d.Rank = d.QualName[strings.LastIndexByte(d.QualName, '.')+1:], returns.String, analysis.Rank(d.Complexity)
+		if d.Kind, err = name(defKinds[:], kind); err == nil {
+			d.Params, err = decodeParams(params.String)
+		}
+		if err == nil && decos.Valid {
+			err = json.Unmarshal([]byte(decos.String), &d.Decorators)
+		}
+		if err == nil && bases.Valid {
+			err = json.Unmarshal([]byte(bases.String), &d.Bases)
+		}
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if doc.Valid {
+			d.Docstring = &doc.String
+		}
+		rep.Definitions = append(rep.Definitions, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = db.sql.QueryContext(ctx, `SELECT t.text, i.names, i.level, i.is_from, i.line, i.scope
+		FROM content_imports i JOIN texts t ON t.id = i.module WHERE i.id BETWEEN ? AND ? ORDER BY i.id`, lo, hi)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var im analysis.Import
+		var names string
+		var scope int64
+		if err := rows.Scan(&im.Module, &names, &im.Level, &im.From, &im.Line, &scope); err != nil {
+			rows.Close()
+			return err
+		}
+		im.Names = decodeNames(names)
+		if im.Where, err = name(importScopes[:], scope); err != nil {
+			rows.Close()
+			return err
+		}
+		rep.Imports = append(rep.Imports, im)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var se analysis.SyntaxError
+	err = db.sql.QueryRowContext(ctx, `SELECT kind, msg, line, col, end_line, end_col FROM content_syntax_errors WHERE content_id = ?`, content).
+		Scan(&se.Kind, &se.Msg, &se.Line, &se.Col, &se.EndLine, &se.EndCol)
+	switch {
+	case err == nil:
+		rep.SyntaxError = &se
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	return nil
 }
 
 // StoredRun is one row of the runs table.

@@ -1,17 +1,18 @@
 package store
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/result"
@@ -49,18 +50,9 @@ const (
 	opTouch               // the walk saw a file whose mtime changed and content did not
 )
 
-// span is a piece of a batch's arena: the encoded text of one column, or
-// NULL when n < 0.
-type span struct{ off, n int32 }
-
-var null = span{n: -1}
-
-// op is one queued operation. A written record is copied into the op when
-// it is queued: its scalar columns here, its bulky text (docstring,
-// __all__, definitions and imports as JSON) encoded into the batch's arena.
-// The record and its report are not kept, so a batch holds about as many
-// bytes as its rows will take, not the several times more of a Report's
-// Go form.
+// op is one queued operation: a record to write (its report kept by
+// pointer until the commit; records are not changed after they are sent)
+// or a touch.
 type op struct {
 	kind                          opKind
 	source, path                  string
@@ -69,13 +61,7 @@ type op struct {
 	skipReason, errClass, errText string
 	attempts                      int
 	durationNs                    int64
-	rep                           bool // a report was stored (the columns below are set)
-	sha, encoding, linesErr       string
-	bom                           bool
-	schema                        int
-	lines                         analysis.LineMetrics
-	doc, all, defs, imps          span
-	syntax                        *analysis.SyntaxError
+	rep                           *analysis.Report
 }
 
 // Run is one run's writer: the Sink for the SQLite store. It queues
@@ -97,7 +83,7 @@ type Run struct {
 	sources map[string]int64 // used by the commit in flight only
 
 	ops      []op
-	arena    []byte            // the encoded text of ops
+	bytes    int               // about how many bytes ops' rows take
 	records  int               // opWrite entries in ops
 	oldest   time.Time         // when the first of ops was queued
 	spare    *batchBuf         // a drained batch to reuse
@@ -105,18 +91,21 @@ type Run struct {
 	err      error             // sticky: after a failed commit the run accepts nothing
 	done     bool              // Finish or Close was called
 
-	// Files the walk saw unchanged need no write: Keep adds them to kept,
-	// an Incremental (incs) tracks its own; MarkGone marks them all seen
-	// in one statement.
-	kept map[string]map[string]struct{} // source → paths
-	incs map[string]*Incremental        // source → the Incremental that skips its files
+	// Files the walk saw unchanged need no write: the source's incremental
+	// state (incs) remembers which it saw, for MarkGone.
+	incs map[string]*sqliteIncremental // source → the state that skips its files
+
+	// Used by the commit in flight only (the background goroutine).
+	texts    map[string]int64 // interned texts committed (a bounded cache)
+	runTools map[int64]string // tool version of each run that analyzed a content
+	stmts    map[string]*sql.Stmt
+	orphans  bool // a commit may have left contents no file points to
 }
 
 // batchBuf is one batch's storage, handed to the background commit and
 // back.
 type batchBuf struct {
-	ops   []op
-	arena []byte
+	ops []op
 }
 
 // commitResult is what a background commit hands back.
@@ -175,115 +164,51 @@ func (r *Run) Write(ctx context.Context, rec *result.Record) error {
 	if err := r.accepting(); err != nil {
 		return err
 	}
-	if r.arena == nil {
-		// A batch's text grows to about BatchBytes: allocated once rather
-		// than copied over and over as appends grow it.
-		r.arena = make([]byte, 0, r.db.opts.BatchBytes+r.db.opts.BatchBytes/4)
-	}
 	o := op{kind: opWrite, source: rec.Source, path: rec.Path, size: rec.Size, mtime: unixNano(rec.ModTime),
 		status: rec.Status, skipReason: string(rec.SkipReason), errClass: string(rec.ErrClass), errText: rec.Err,
-		attempts: rec.Attempts, durationNs: int64(rec.Duration), doc: null, all: null, defs: null, imps: null}
-	if rep := rec.Report; rep != nil {
-		o.rep = true
-		o.sha, o.encoding, o.linesErr = rep.SHA256, rep.Encoding, rep.LinesError
-		o.bom, o.schema, o.lines, o.syntax = rep.BOM, rep.SchemaVersion, rep.Lines, rep.SyntaxError
-		mark := len(r.arena)
-		if rep.Docstring != nil {
-			o.doc = r.appendText(*rep.Docstring)
-		}
-		if err := r.appendReport(&o, rep); err != nil {
-			r.arena = r.arena[:mark]
-			return fmt.Errorf("store: encoding the report of %s: %w", rec.Path, err)
-		}
+		attempts: rec.Attempts, durationNs: int64(rec.Duration), rep: rec.Report}
+	if o.rep != nil && o.rep.SHA256 == "" {
+		return fmt.Errorf("store: the report of %s has no content hash", rec.Path)
 	}
+	r.bytes += 128 + len(rec.Path) + len(rec.Err) + reportBytes(rec.Report)
 	r.records++
 	return r.push(ctx, o)
 }
 
-// appendText copies s into the arena.
-func (r *Run) appendText(s string) span {
-	off := len(r.arena)
-	r.arena = append(r.arena, s...)
-	return span{int32(off), int32(len(s))}
-}
-
-// appendReport encodes rep's __all__, imports and definitions into the
-// arena. analysis.Report.AppendJSON (exactly json.Marshal's bytes, without
-// reflection) encodes the whole report, and the three columns are the
-// values of its "all_names", "imports" and "definitions" members, found by their
-// keys: a key cannot occur inside a JSON string (a string's quotes are
-// escaped), the members come in Report's field order, and no nested object
-// has a member of those names. Anything unexpected falls back to
-// encoding/json per column.
-func (r *Run) appendReport(o *op, rep *analysis.Report) error {
-	start := len(r.arena)
-	r.arena = rep.AppendJSON(r.arena)
-	js := r.arena[start:]
-	member := func(key, next string) (span, bool) {
-		i := bytes.Index(js, []byte(`"`+key+`":`))
-		if i < 0 {
-			return null, false
-		}
-		v := i + len(key) + 3
-		j := bytes.Index(js[v:], []byte(`,"`+next+`":`))
-		if j < 0 {
-			return null, false
-		}
-		val := js[v : v+j]
-		switch {
-		case string(val) == "null" || string(val) == "[]":
-			return null, true
-		case len(val) >= 2 && val[0] == '[' && val[len(val)-1] == ']':
-			return span{int32(start + v), int32(j)}, true
-		}
-		return null, false
+// reportBytes is about how many bytes of memory rep takes (its Go
+// structures and strings), which the batch holds until its commit.
+func reportBytes(rep *analysis.Report) int {
+	if rep == nil {
+		return 0
 	}
-	var ok1, ok2, ok3 bool
-	o.all, ok1 = null, len(rep.All) == 0
-	if !ok1 {
-		o.all, ok1 = member("all_names", "imports")
+	n := 320 + len(rep.Path)
+	if rep.Docstring != nil {
+		n += 16 + len(*rep.Docstring)
 	}
-	o.imps, ok2 = member("imports", "definitions")
-	o.defs, ok3 = member("definitions", "lines")
-	if ok1 && ok2 && ok3 {
-		return nil
-	}
-	r.arena = r.arena[:start]
-	var err error
-	if o.all, err = appendJSON(r, rep.All); err == nil {
-		if o.imps, err = appendJSON(r, rep.Imports); err == nil {
-			o.defs, err = appendJSON(r, rep.Definitions)
+	for i := range rep.Definitions {
+		d := &rep.Definitions[i]
+		n += 240 + len(d.QualName) + len(d.Name) + len(d.Returns) + 48*len(d.Params)
+		for _, p := range d.Params {
+			n += len(p.Name)
+		}
+		for _, t := range d.Decorators {
+			n += 16 + len(t)
+		}
+		for _, t := range d.Bases {
+			n += 16 + len(t)
+		}
+		if d.Docstring != nil {
+			n += 16 + len(*d.Docstring)
 		}
 	}
-	return err
-}
-
-// appendJSON encodes v into r's arena with encoding/json; an empty slice
-// is NULL.
-func appendJSON[T any](r *Run, v []T) (span, error) {
-	if len(v) == 0 {
-		return null, nil
+	for i := range rep.Imports {
+		im := &rep.Imports[i]
+		n += 112 + len(im.Module) + 32*len(im.Names)
+		for _, nm := range im.Names {
+			n += len(nm.Name) + len(nm.As)
+		}
 	}
-	off := len(r.arena)
-	b, err := json.Marshal(v)
-	if err != nil {
-		return null, err
-	}
-	r.arena = append(r.arena, b...)
-	return span{int32(off), int32(len(b))}, nil
-}
-
-// text is the arena's text for sp as a column value: NULL, or a string
-// that shares the arena's bytes. The driver copies a bound string into
-// SQLite's memory, and the arena is not touched until the commit is done.
-func text(arena []byte, sp span) any {
-	if sp.n < 0 {
-		return nil
-	}
-	if sp.n == 0 {
-		return ""
-	}
-	return unsafe.String(&arena[sp.off], int(sp.n))
+	return n
 }
 
 // Touch records that source/path has a new size and mtime but the content
@@ -308,15 +233,15 @@ func (r *Run) accepting() error {
 	return nil
 }
 
-// push queues o (its text already in the arena) and hands the batch to a
-// background commit when it is full or old enough.
+// push queues o and hands the batch to a background commit when it is
+// full or old enough.
 func (r *Run) push(ctx context.Context, o op) error {
 	if len(r.ops) == 0 {
 		r.oldest = time.Now()
 	}
 	r.ops = append(r.ops, o)
 	// Touches are tiny: let many more of them share a commit.
-	if r.records >= r.db.opts.BatchSize || len(r.arena) >= r.db.opts.BatchBytes ||
+	if r.records >= r.db.opts.BatchSize || r.bytes >= r.db.opts.BatchBytes ||
 		len(r.ops) >= 16*r.db.opts.BatchSize ||
 		r.db.opts.MaxDelay > 0 && time.Since(r.oldest) >= r.db.opts.MaxDelay {
 		return r.handoff(ctx)
@@ -334,21 +259,17 @@ func (r *Run) handoff(ctx context.Context) error {
 	if len(r.ops) == 0 {
 		return nil
 	}
-	buf, n := &batchBuf{ops: r.ops, arena: r.arena}, r.records
-	r.ops, r.arena, r.records = nil, nil, 0
+	buf, n := &batchBuf{ops: r.ops}, r.records
+	r.ops, r.bytes, r.records = nil, 0, 0
 	if sp := r.spare; sp != nil {
-		r.ops, r.arena, r.spare = sp.ops, sp.arena, nil
+		r.ops, r.spare = sp.ops, nil
 	}
 	ch := make(chan commitResult, 1)
 	r.inflight = ch
 	go func() {
 		err := r.commitOps(ctx, buf, n)
-		clear(buf.ops) // drop the references to strings and syntax errors
+		clear(buf.ops) // drop the references to strings and reports
 		buf.ops = buf.ops[:0]
-		if cap(buf.arena) > 2*r.db.opts.BatchBytes {
-			buf.arena = nil // one huge report made it grow: do not keep it
-		}
-		buf.arena = buf.arena[:0]
 		ch <- commitResult{n: n, buf: buf, err: err}
 	}()
 	return nil
@@ -403,6 +324,18 @@ func (r *Run) finish(ctx context.Context, outcome Outcome, stats any) error {
 	}
 	err := r.flush(ctx)
 	r.done = true
+	for _, s := range r.stmts {
+		s.Close()
+	}
+	for _, in := range r.incs {
+		in.close()
+	}
+	if err == nil && r.orphans {
+		// Contents no file points to any more go, with their facts.
+		if err = r.removeOrphans(ctx); err != nil {
+			err = describe(r.db.path, "removing unused contents from", err)
+		}
+	}
 	if err != nil {
 		outcome = FailedRun
 	}
@@ -447,45 +380,144 @@ func (r *Run) sourceID(ctx context.Context, tx *sql.Tx, name string) (int64, err
 // commitOps writes a batch in one transaction. It runs on the background
 // goroutine, one at a time: it alone uses r.sources.
 func (r *Run) commitOps(ctx context.Context, buf *batchBuf, n int) error {
-	newSources := map[string]int64{}
-	if err := r.writeTx(ctx, buf, newSources); err != nil {
+	newSources, newTexts := map[string]int64{}, map[string]int64{}
+	if err := r.writeTx(ctx, buf, newSources, newTexts); err != nil {
 		return describe(r.db.path, fmt.Sprintf("committing %d records to", n), err)
 	}
 	for k, v := range newSources {
 		r.sources[k] = v
 	}
+	if len(r.texts)+len(newTexts) > maxInternedTextsKept {
+		clear(r.texts) // (a bounded cache: the table has them all)
+	}
+	if r.texts == nil {
+		r.texts = make(map[string]int64, len(newTexts))
+	}
+	for k, v := range newTexts {
+		r.texts[k] = v
+	}
 	return nil
 }
 
-const upsertFile = `INSERT INTO files (source_id, path, size, mtime_ns, sha256, status, skip_reason,
-	error_class, error, attempts, duration_ns, run_id, seen_run_id, encoding, bom,
-	loc, lloc, sloc, comments, single_comments, multi, blank, report_schema, lines_error)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+// fileColumns are the columns of files a written record sets.
+const fileColumns = `source_id, path, size, mtime_ns, status, content_id, skip_reason, error_class, error,
+	attempts, duration_ns, run_id, seen_run_id`
+
+// upsertFiles is the statement that writes n file rows.
+func upsertFiles(n int) string {
+	return `INSERT INTO files (` + fileColumns + `) VALUES ` + rowsOf(13, n) + `
 ON CONFLICT (source_id, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
-	sha256 = excluded.sha256, status = excluded.status, skip_reason = excluded.skip_reason,
+	status = excluded.status, content_id = excluded.content_id, skip_reason = excluded.skip_reason,
 	error_class = excluded.error_class, error = excluded.error, attempts = excluded.attempts,
-	duration_ns = excluded.duration_ns, run_id = excluded.run_id, seen_run_id = excluded.seen_run_id,
-	encoding = excluded.encoding, bom = excluded.bom, loc = excluded.loc, lloc = excluded.lloc, sloc = excluded.sloc,
-	comments = excluded.comments, single_comments = excluded.single_comments, multi = excluded.multi,
-	blank = excluded.blank, report_schema = excluded.report_schema, lines_error = excluded.lines_error
-RETURNING id`
+	duration_ns = excluded.duration_ns, run_id = excluded.run_id, seen_run_id = excluded.seen_run_id`
+}
+
+// rowsOf is "(?, ?), (?, ?)" for n rows of cols columns.
+func rowsOf(cols, n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
 
 const (
-	insertSyntaxError = `INSERT INTO syntax_errors (file_id, kind, msg, line, col, end_line, end_col) VALUES (?, ?, ?, ?, ?, ?, ?)`
-	insertReport      = `INSERT INTO reports (file_id, docstring, all_names, definitions_json, imports_json) VALUES (?, ?, ?, ?, ?)`
-	touchFile         = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
+	insertDefinitions = `INSERT INTO content_definitions (id, qualname, kind, line, col, end_line, end_col,
+	decorators, params, returns, bases, docstring, complexity) VALUES `
+	insertImports        = `INSERT INTO content_imports (id, module, names, level, is_from, line, scope) VALUES `
+	insertSyntaxError    = `INSERT INTO content_syntax_errors (content_id, kind, msg, line, col, end_line, end_col) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	contentColumns       = `size, run_id, report_schema, encoding, bom, loc, lloc, sloc, comments, single_comments, multi, blank, lines_error, docstring, all_names, definitions, imports`
+	touchFile            = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
+	chunkFiles           = 256 // rows per statement: 13 × 256 bound values
+	chunkDefinitions     = 256 // 13 × 256
+	chunkImports         = 512 // 7 × 512
+	maxInternedTextsKept = 1 << 16
 )
 
-// writeTx writes a batch in one transaction: the file rows first (their
-// ids are needed), then the reports (definitions and imports as JSON) and
-// syntax errors of the written files are replaced.
-func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]int64) error {
+// rowWriter gathers the rows of one table and writes them with one INSERT
+// per chunk of rows: a statement per row cost most of a commit.
+type rowWriter struct {
+	r      *Run
+	tx     *sql.Tx
+	prefix string // "INSERT INTO t (...) VALUES " or a whole statement maker
+	cols   int
+	chunk  int
+	make   func(n int) string
+	args   []any
+}
+
+func (w *rowWriter) add(ctx context.Context, vals ...any) error {
+	w.args = append(w.args, vals...)
+	if len(w.args) >= w.cols*w.chunk {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+func (w *rowWriter) flush(ctx context.Context) error {
+	n := len(w.args) / w.cols
+	if n == 0 {
+		return nil
+	}
+	query := w.sql(n)
+	var err error
+	if n == w.chunk { // the full chunk's statement, prepared once per run
+		var stmt *sql.Stmt
+		if stmt, err = w.r.stmt(ctx, query); err == nil {
+			_, err = w.tx.StmtContext(ctx, stmt).ExecContext(ctx, w.args...)
+		}
+	} else {
+		_, err = w.tx.ExecContext(ctx, query, w.args...)
+	}
+	clear(w.args)
+	w.args = w.args[:0]
+	return err
+}
+
+func (w *rowWriter) sql(n int) string {
+	if w.make != nil {
+		return w.make(n)
+	}
+	return w.prefix + rowsOf(w.cols, n)
+}
+
+// stmt returns query prepared on the run's connection, once per run.
+func (r *Run) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := r.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := r.db.sql.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if r.stmts == nil {
+		r.stmts = map[string]*sql.Stmt{}
+	}
+	r.stmts[query] = s
+	return s, nil
+}
+
+// writeTx writes a batch in one transaction: the contents that are new (or
+// were analyzed by another version) with their facts, then the file rows,
+// which point to their contents, then the touches. What it looks up (the
+// stored contents, the interned texts) is looked up for the whole batch at
+// once: a statement per file was most of a commit.
+func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]int64, newTexts map[string]int64) error {
 	ops := buf.ops
+	// The full chunks' statements are prepared once per run, before the
+	// transaction takes the one connection.
+	fw := &facts{r: r, texts: newTexts,
+		defs: rowWriter{r: r, prefix: insertDefinitions, cols: 13, chunk: chunkDefinitions},
+		imps: rowWriter{r: r, prefix: insertImports, cols: 7, chunk: chunkImports}}
+	files := rowWriter{r: r, cols: 13, chunk: chunkFiles, make: upsertFiles}
+	for _, w := range []*rowWriter{&fw.defs, &fw.imps, &files} {
+		if _, err := r.stmt(ctx, w.sql(w.chunk)); err != nil {
+			return err
+		}
+	}
 	tx, err := r.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	fw.tx, fw.defs.tx, fw.imps.tx, files.tx = tx, tx, tx, tx
 	source := func(name string) (int64, error) {
 		if id, ok := newSources[name]; ok {
 			return id, nil
@@ -496,8 +528,7 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 		}
 		return id, err
 	}
-	// A file written twice in one batch: the last record wins (its child
-	// rows must not meet the earlier ones').
+	// A file written twice in one batch: the last record wins.
 	type key struct{ source, path string }
 	last := make(map[key]int, len(ops))
 	for i, o := range ops {
@@ -505,17 +536,17 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 			last[key{o.source, o.path}] = i
 		}
 	}
-	upsert, err := tx.PrepareContext(ctx, upsertFile)
+	var reps []*analysis.Report
+	for i, o := range ops {
+		if o.kind == opWrite && o.rep != nil && last[key{o.source, o.path}] == i {
+			reps = append(reps, o.rep)
+		}
+	}
+	contentOf, err := fw.contents(ctx, reps)
 	if err != nil {
 		return err
 	}
-	defer upsert.Close()
 	var touch *sql.Stmt
-	type written struct {
-		id int64
-		o  *op
-	}
-	files := make([]written, 0, len(last))
 	for i := range ops {
 		o := &ops[i]
 		switch o.kind {
@@ -527,11 +558,14 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 			if err != nil {
 				return err
 			}
-			id, err := r.upsertFile(ctx, upsert, sid, o)
-			if err != nil {
-				return fmt.Errorf("%s: %w", o.path, err)
+			var content any
+			if o.rep != nil {
+				content = contentOf[o.rep.SHA256]
 			}
-			files = append(files, written{id, o})
+			if err := files.add(ctx, sid, o.path, o.size, o.mtime, string(o.status), content,
+				nullString(o.skipReason), nullString(o.errClass), nullString(o.errText), o.attempts, o.durationNs, r.id, r.id); err != nil {
+				return err
+			}
 		case opTouch:
 			sid, err := source(o.source)
 			if err != nil {
@@ -548,49 +582,372 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 			}
 		}
 	}
-	// Replace the reports and syntax errors of the written files.
-	for start := 0; start < len(files); start += 500 {
-		chunk := files[start:min(start+500, len(files))]
-		ids := make([]any, len(chunk))
-		for i, f := range chunk {
-			ids[i] = f.id
-		}
-		in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
-		for _, table := range []string{"reports", "syntax_errors"} {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE file_id IN "+in, ids...); err != nil {
-				return err
-			}
-		}
-	}
-	var syn, report *sql.Stmt
-	for _, f := range files {
-		o := f.o
-		if !o.rep {
-			continue
-		}
-		if report == nil {
-			if report, err = tx.PrepareContext(ctx, insertReport); err != nil {
-				return err
-			}
-			defer report.Close()
-		}
-		if _, err := report.ExecContext(ctx, f.id, text(buf.arena, o.doc), text(buf.arena, o.all),
-			text(buf.arena, o.defs), text(buf.arena, o.imps)); err != nil {
-			return fmt.Errorf("%s: report row: %w", o.path, err)
-		}
-		if se := o.syntax; se != nil {
-			if syn == nil {
-				if syn, err = tx.PrepareContext(ctx, insertSyntaxError); err != nil {
-					return err
-				}
-				defer syn.Close()
-			}
-			if _, err := syn.ExecContext(ctx, f.id, se.Kind, se.Msg, se.Line, se.Col, se.EndLine, se.EndCol); err != nil {
-				return fmt.Errorf("%s: syntax error row: %w", o.path, err)
-			}
-		}
+	if err := files.flush(ctx); err != nil {
+		return err
 	}
 	return tx.Commit()
+}
+
+// facts writes the contents of a batch and their facts.
+type facts struct {
+	r          *Run
+	tx         *sql.Tx
+	texts      map[string]int64 // interned in this transaction
+	defs, imps rowWriter
+}
+
+// lookupChunk is how many keys one lookup statement asks about.
+const lookupChunk = 500
+
+// contents returns the content id of each report by hash: the stored one
+// when this tool version analyzed the same bytes, else a new or replaced
+// one with the report's facts.
+func (f *facts) contents(ctx context.Context, reps []*analysis.Report) (map[string]int64, error) {
+	ids := make(map[string]int64, len(reps))
+	type stored struct{ id, run, schema int64 }
+	have := map[string]stored{}
+	var shas []any
+	seen := map[string]bool{}
+	for _, rep := range reps {
+		if seen[rep.SHA256] {
+			continue
+		}
+		seen[rep.SHA256] = true
+		sha, err := hex.DecodeString(rep.SHA256)
+		if err != nil || len(sha) != sha256.Size {
+			return nil, fmt.Errorf("%s: bad content hash %q", rep.Path, rep.SHA256)
+		}
+		shas = append(shas, sha)
+	}
+	for chunk := range slices.Chunk(shas, lookupChunk) {
+		rows, err := f.tx.QueryContext(ctx, `SELECT sha256, id, run_id, report_schema FROM contents WHERE sha256 IN (`+
+			strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`, chunk...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var sha []byte
+			var st stored
+			if err := rows.Scan(&sha, &st.id, &st.run, &st.schema); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			have[hex.EncodeToString(sha)] = st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// What to write: new contents, and contents another version analyzed.
+	var fresh, replaced []*analysis.Report
+	done := map[string]bool{}
+	for _, rep := range reps {
+		if done[rep.SHA256] {
+			continue
+		}
+		done[rep.SHA256] = true
+		st, ok := have[rep.SHA256]
+		if !ok {
+			fresh = append(fresh, rep)
+			continue
+		}
+		if st.run != f.r.id {
+			tool, err := f.r.runTool(ctx, f.tx, st.run)
+			if err != nil {
+				return nil, err
+			}
+			if st.schema != int64(rep.SchemaVersion) || tool != f.r.info.ToolVersion {
+				replaced = append(replaced, rep)
+			}
+		}
+		ids[rep.SHA256] = st.id
+	}
+	written := append(fresh, replaced...)
+	if err := f.intern(ctx, written); err != nil {
+		return nil, err
+	}
+	for _, rep := range replaced {
+		id := ids[rep.SHA256]
+		if err := deleteFacts(ctx, f.tx, id); err != nil {
+			return nil, err
+		}
+		vals, err := f.contentValues(rep)
+		if err != nil {
+			return nil, err
+		}
+		set := strings.ReplaceAll(contentColumns, ",", " = ?,") + " = ?"
+		if _, err := f.tx.ExecContext(ctx, `UPDATE contents SET `+set+` WHERE id = ?`, append(vals, id)...); err != nil {
+			return nil, err
+		}
+		f.r.orphans = true
+	}
+	const contentChunk = 100 // rows per INSERT: 18 × 100 bound values
+	for chunk := range slices.Chunk(fresh, contentChunk) {
+		var args []any
+		for _, rep := range chunk {
+			vals, err := f.contentValues(rep)
+			if err != nil {
+				return nil, err
+			}
+			sha, _ := hex.DecodeString(rep.SHA256)
+			args = append(append(args, sha), vals...)
+		}
+		rows, err := f.tx.QueryContext(ctx, `INSERT INTO contents (sha256, `+contentColumns+`) VALUES `+
+			rowsOf(strings.Count(contentColumns, ",")+2, len(chunk))+` RETURNING sha256, id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var sha []byte
+			var id int64
+			if err := rows.Scan(&sha, &id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids[hex.EncodeToString(sha)] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	for _, rep := range written {
+		if err := f.facts(ctx, ids[rep.SHA256], rep); err != nil {
+			return nil, fmt.Errorf("%s: %w", rep.Path, err)
+		}
+	}
+	if err := errors.Join(f.defs.flush(ctx), f.imps.flush(ctx)); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// contentValues are rep's values of contentColumns.
+func (f *facts) contentValues(rep *analysis.Report) ([]any, error) {
+	var doc, all any
+	if rep.Docstring != nil {
+		doc = *rep.Docstring
+	}
+	if len(rep.All) > 0 {
+		b, err := json.Marshal(rep.All)
+		if err != nil {
+			return nil, err
+		}
+		all = string(b)
+	}
+	l := rep.Lines
+	return []any{rep.Size, f.r.id, rep.SchemaVersion, rep.Encoding, boolInt(rep.BOM), l.LOC, l.LLOC, l.SLOC,
+		l.Comments, l.SingleComments, l.Multi, l.Blank, nullString(rep.LinesError), doc, all, len(rep.Definitions), len(rep.Imports)}, nil
+}
+
+// facts queues the definitions and imports of content id and writes its
+// syntax error.
+func (f *facts) facts(ctx context.Context, id int64, rep *analysis.Report) error {
+	if len(rep.Definitions) > maxSeq || len(rep.Imports) > maxSeq {
+		return fmt.Errorf("%d definitions and %d imports: more than the %d a content may have", len(rep.Definitions), len(rep.Imports), maxSeq)
+	}
+	for i := range rep.Definitions {
+		d := &rep.Definitions[i]
+		kind, err := code(defKinds[:], d.Kind)
+		if err != nil {
+			return err
+		}
+		var decos, returns, bases, params, ddoc any
+		if len(d.Decorators) > 0 {
+			decos = f.texts[listText(d.Decorators)]
+		}
+		if len(d.Bases) > 0 {
+			bases = f.texts[listText(d.Bases)]
+		}
+		if d.Returns != "" {
+			returns = f.texts[d.Returns]
+		}
+		if len(d.Params) > 0 {
+			params = encodeParams(d.Params)
+		}
+		if d.Docstring != nil {
+			ddoc = *d.Docstring
+		}
+		if err := f.defs.add(ctx, id<<seqBits|int64(i), d.QualName, kind, d.Line, d.Col, d.EndLine, d.EndCol,
+			decos, params, returns, bases, ddoc, d.Complexity); err != nil {
+			return err
+		}
+	}
+	for i := range rep.Imports {
+		im := &rep.Imports[i]
+		scope, err := code(importScopes[:], im.Where)
+		if err != nil {
+			return err
+		}
+		if err := f.imps.add(ctx, id<<seqBits|int64(i), f.texts[im.Module], encodeNames(im.Names), im.Level, boolInt(im.From), im.Line, scope); err != nil {
+			return err
+		}
+	}
+	if se := rep.SyntaxError; se != nil {
+		if _, err := f.tx.ExecContext(ctx, insertSyntaxError, id, se.Kind, se.Msg, se.Line, se.Col, se.EndLine, se.EndCol); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listText is a list of source texts as the one text that stands for it:
+// a JSON array.
+func listText(list []string) string {
+	b, _ := json.Marshal(list) // (strings always encode)
+	return string(b)
+}
+
+// intern makes f.texts hold the id of every text the reports' facts name
+// (module names, decorator, base and return texts): from the run's cache,
+// else from the table, else as new rows.
+func (f *facts) intern(ctx context.Context, reps []*analysis.Report) error {
+	var missing []any
+	want := func(s string) {
+		if _, ok := f.texts[s]; ok {
+			return
+		}
+		if id, ok := f.r.texts[s]; ok {
+			f.texts[s] = id
+			return
+		}
+		f.texts[s] = 0
+		missing = append(missing, s)
+	}
+	for _, rep := range reps {
+		for i := range rep.Definitions {
+			d := &rep.Definitions[i]
+			if len(d.Decorators) > 0 {
+				want(listText(d.Decorators))
+			}
+			if len(d.Bases) > 0 {
+				want(listText(d.Bases))
+			}
+			if d.Returns != "" {
+				want(d.Returns)
+			}
+		}
+		for i := range rep.Imports {
+			want(rep.Imports[i].Module)
+		}
+	}
+	scan := func(rows *sql.Rows, only0 bool) error {
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var text string
+			if err := rows.Scan(&id, &text); err != nil {
+				return err
+			}
+			if v, ok := f.texts[text]; ok && (v == 0 || !only0) {
+				f.texts[text] = id
+			}
+		}
+		return rows.Err()
+	}
+	for chunk := range slices.Chunk(missing, lookupChunk) {
+		rows, err := f.tx.QueryContext(ctx, `SELECT id, text FROM texts WHERE substr(text, 1, 12) IN (`+
+			strings.TrimSuffix(strings.Repeat("substr(?, 1, 12), ", len(chunk)), ", ")+`)`, chunk...)
+		if err != nil {
+			return err
+		}
+		if err := scan(rows, true); err != nil {
+			return err
+		}
+	}
+	var insert []any
+	for _, s := range missing {
+		if f.texts[s.(string)] == 0 {
+			insert = append(insert, s)
+		}
+	}
+	for chunk := range slices.Chunk(insert, lookupChunk) {
+		rows, err := f.tx.QueryContext(ctx, `INSERT INTO texts (text) VALUES `+rowsOf(1, len(chunk))+` RETURNING id, text`, chunk...)
+		if err != nil {
+			return err
+		}
+		if err := scan(rows, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seqBits is how many low bits of a fact's id are its position in its
+// content; the others are the content's id.
+const (
+	seqBits = 24
+	maxSeq  = 1<<seqBits - 1
+)
+
+// deleteFacts deletes the definitions, imports and syntax error of the
+// content id.
+func deleteFacts(ctx context.Context, tx execer, id int64) error {
+	lo, hi := id<<seqBits, id<<seqBits|maxSeq
+	for _, q := range []string{`DELETE FROM content_definitions WHERE id BETWEEN ? AND ?`, `DELETE FROM content_imports WHERE id BETWEEN ? AND ?`} {
+		if _, err := tx.ExecContext(ctx, q, lo, hi); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM content_syntax_errors WHERE content_id = ?`, id)
+	return err
+}
+
+// removeOrphans deletes the contents no file points to, with their facts,
+// a chunk at a time.
+func (r *Run) removeOrphans(ctx context.Context) error {
+	for {
+		rows, err := r.db.sql.QueryContext(ctx, `SELECT id FROM contents WHERE NOT EXISTS (SELECT 1 FROM files WHERE content_id = contents.id) LIMIT 1024`)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(ids) == 0 {
+			return err
+		}
+		tx, err := r.db.sql.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err = deleteFacts(ctx, tx, id); err == nil {
+				_, err = tx.ExecContext(ctx, `DELETE FROM contents WHERE id = ?`, id)
+			}
+			if err != nil {
+				tx.Rollback()
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+}
+
+// runTool returns the tool version of a run (cached).
+func (r *Run) runTool(ctx context.Context, tx *sql.Tx, run int64) (string, error) {
+	if v, ok := r.runTools[run]; ok {
+		return v, nil
+	}
+	var v string
+	if err := tx.QueryRowContext(ctx, `SELECT tool_version FROM runs WHERE id = ?`, run).Scan(&v); err != nil {
+		return "", err
+	}
+	if r.runTools == nil {
+		r.runTools = map[int64]string{}
+	}
+	r.runTools[run] = v
+	return v, nil
 }
 
 func nullString(s string) any {
@@ -605,24 +962,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// upsertFile writes the file row of o and returns its id.
-func (r *Run) upsertFile(ctx context.Context, upsert *sql.Stmt, sid int64, o *op) (int64, error) {
-	var (
-		sha, enc, bom, schema, linesErr             any
-		loc, lloc, sloc, comments, single, multi, b any
-	)
-	if o.rep {
-		linesErr = nullString(o.linesErr)
-		sha, enc = nullString(o.sha), o.encoding
-		bom, schema = boolInt(o.bom), o.schema
-		l := o.lines
-		loc, lloc, sloc, comments, single, multi, b = l.LOC, l.LLOC, l.SLOC, l.Comments, l.SingleComments, l.Multi, l.Blank
-	}
-	var id int64
-	err := upsert.QueryRowContext(ctx, sid, o.path, o.size, o.mtime, sha, string(o.status),
-		nullString(o.skipReason), nullString(o.errClass), nullString(o.errText), o.attempts, o.durationNs,
-		r.id, r.id, enc, bom, loc, lloc, sloc, comments, single, multi, b, schema, linesErr).Scan(&id)
-	return id, err
 }
