@@ -17,17 +17,16 @@
 // since T)"), or waits with Options.Wait. Readers (Options.ReadOnly) never
 // wait. BeginRun inserts a runs row; the Run it returns is the Sink. It
 // writes at most Options.BatchSize records, or Options.BatchBytes bytes of
-// encoded reports, per transaction (a record is encoded when it is queued,
-// so a Run's memory does not depend on how large reports are); a record's file row,
-// definitions, imports and syntax error are replaced in the same
-// transaction, keyed by (source, path): writing a file again never
-// duplicates it, a crash loses at most the uncommitted batch, and the next
-// run (a resume is just a run) analyzes exactly what is not committed.
+// reports (estimated as they take memory), per transaction; a record's
+// file row and content are written in the same transaction, keyed by
+// (source, path): writing a file again never duplicates it, a crash loses
+// at most the uncommitted batch, and the next run (a resume is just a run)
+// analyzes exactly what is not committed.
 //
 // The schema lives in migrations/*.sql (embedded; PRAGMA user_version is the
 // number of the last applied file, see SchemaVersion; Open applies the
 // missing ones, each in its own transaction, and refuses a newer database).
-// Tables and views (schema version 8):
+// Tables (schema version 9):
 //
 //	sources        id, name (unique): one row per analyzed tree, named by
 //	               its absolute root directory
@@ -35,41 +34,49 @@
 //	               started_at, ended_at (RFC 3339 UTC), outcome (running,
 //	               completed, failed, interrupted, crashed), stats (JSON)
 //	files          id, source_id, path (relative to the source, slash-
-//	               separated; unique per source), size, mtime_ns,
-//	               sha256, status (analyzed, skipped, failed, gone),
-//	               skip_reason, error_class, error, attempts, duration_ns,
-//	               run_id (the run that produced the result), seen_run_id
-//	               (the last run that wrote or touched the row: a run that
-//	               skips a file unchanged does not rewrite it), encoding, bom,
-//	               loc, lloc, sloc, comments, single_comments, multi, blank,
-//	               report_schema, lines_error (why the line metrics are missing)
-//	reports        file_id, docstring, all_names (JSON), definitions_json and
-//	               imports_json (JSON arrays in the analysis.Report form)
-//	syntax_errors  file_id, kind, msg, line, col, end_line, end_col
-//	definitions    (view over reports) file_id, seq, qualname, name, kind, line,
-//	               col, end_line, end_col, decorators, params, bases (JSON),
-//	               returns, docstring, complexity, rank
-//	imports        (view over reports) file_id, seq, module, names (JSON
-//	               [{name, as}]), level, is_from, line, scope (Import.Where)
-//	file_results   (view) files with their source's name
-//	last_run_failures (view) the failed files of the latest run
+//	               separated; unique per source), size, mtime_ns, status
+//	               (analyzed, skipped, failed, gone), content_id, skip_reason,
+//	               error_class, error, attempts, duration_ns, run_id (the run
+//	               that produced the result), seen_run_id (the last run that
+//	               wrote or touched the row: a run that skips a file
+//	               unchanged does not rewrite it)
+//	contents       id, sha256 (32 bytes, unique), size, run_id (the run that
+//	               analyzed it), report_schema, encoding, bom, loc, lloc, sloc,
+//	               comments, single_comments, multi, blank, lines_error,
+//	               docstring, all_names (JSON), definitions and imports (counts)
+//	content_definitions  id (content id << 24 | position), qualname, kind
+//	               (0 class .. 4 async_method), line, col, end_line, end_col,
+//	               decorators, returns, bases (texts ids), params ("self, a,
+//	               /, b:=, *args, c=, **kw"), docstring, complexity
+//	content_imports id (as above), module (texts id), names ("join as j,
+//	               exists"), level, is_from, line, scope (0 module ..
+//	               5 function)
+//	content_syntax_errors content_id, kind, msg, line, col, end_line, end_col
+//	texts          id, text: what repeats, stored once
 //	dir_cache      source_id, options_hash, tool_version, data: what the
 //	               last complete walk of the source listed in each directory
-//	               (scan.DirCache's encoding; DB.DirCache, Run.SaveDirCache),
-//	               so that a re-run stats unchanged directories instead of
-//	               listing them. A cache: deleting it costs one full walk.
-//	known_snapshot source_id, gen, data: the source's files as an incremental
-//	               run needs them (path, size, mtime, status, the run's
-//	               options and version), one blob, made at the end of a run;
-//	               used only while files_generation still equals gen
-//	files_generation gen: moved by triggers on every change of files (and of
-//	               runs' options or version), whoever makes it
+//	               (scan.DirCache's encoding), so that a re-run stats
+//	               unchanged directories instead of listing them. A cache:
+//	               deleting it costs one full walk.
 //
-// Definitions and imports are JSON in one reports row per file, not a row
-// each, because a row each made the SQLite output several times as
-// expensive to write as JSON Lines (about 40 B-tree inserts per file with
-// modernc's SQLite); the views still give one row per element. files is
-// kept narrow so that an incremental run's bookkeeping rewrites small rows.
+// And views, which give the facts per file under the names of the JSON
+// Lines records:
+//
+//	file_results   files with their source's name, sha256 (hex) and content
+//	               figures
+//	definitions    source, path, file_id, content_id, seq, qualname, name,
+//	               kind, line, col, end_line, end_col, decorators (JSON),
+//	               params, returns, bases (JSON), docstring, complexity, rank
+//	imports        source, path, file_id, content_id, seq, module, names,
+//	               level, is_from, line, scope
+//	syntax_errors  source, path, file_id, kind, msg, line, col, end_line, end_col
+//	last_run_failures the failed files of the latest run
+//
+// The same bytes under many paths (copies, vendored packages, releases)
+// are stored once. An incremental run looks each file up by (source,
+// path) as the walk meets it, on read-only connections beside the writer,
+// and keeps a bit per stored file for the gone marking: its memory does
+// not grow with the files the database holds.
 //
 // For example: sqlite3 pybatch.db "SELECT module, count(*) FROM imports
 // GROUP BY module ORDER BY 2 DESC LIMIT 10".
