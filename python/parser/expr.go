@@ -156,6 +156,10 @@ func (p *parser) namedExpr(eq bool) ast.Expr {
 // expected is a comparison or ':=' mistyped. It returns when the rule does
 // not apply (the tokens after '=' are then left unread).
 func (p *parser) invalidNamedExpression(e ast.Expr) {
+	_, isName := e.(*ast.Name)
+	if !isName && !assignableHere(e) {
+		return // the rule's lookahead rejects e before reading on
+	}
 	m, fill := p.mark(), p.fill
 	var b ast.Expr
 	ok := p.try(func() {
@@ -168,26 +172,26 @@ func (p *parser) invalidNamedExpression(e ast.Expr) {
 		p.unread(m, fill)
 		return
 	}
-	if _, isName := e.(*ast.Name); isName {
+	if isName {
 		p.failRange(e, b, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?")
 	}
-	switch e.(type) {
+	p.failAt(e, "cannot assign to "+exprName(e)+" here. Maybe you meant '==' instead of '='?")
+}
+
+// assignableHere reports whether invalid_named_expression's last rule,
+// !(list|tuple|genexp|'True'|'None'|'False') a=bitwise_or '=' ..., can
+// start with e.
+func assignableHere(e ast.Expr) bool {
+	switch e := e.(type) {
 	case *ast.List, *ast.Tuple, *ast.GeneratorExp:
-		p.unread(m, fill)
-		return
-	}
-	if c, ok := e.(*ast.Constant); ok {
-		switch c.Value.(type) {
+		return false
+	case *ast.Constant:
+		switch e.Value.(type) {
 		case bool, ast.None:
-			p.unread(m, fill)
-			return
+			return false
 		}
 	}
-	if !isBitwiseOrLevel(e) {
-		p.unread(m, fill)
-		return
-	}
-	p.failAt(e, "cannot assign to "+exprName(e)+" here. Maybe you meant '==' instead of '='?")
+	return isBitwiseOrLevel(e)
 }
 
 func (p *parser) newName(t tok, ctx ast.ExprContext) *ast.Name {
