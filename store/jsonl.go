@@ -140,7 +140,10 @@ func openJSONLFile(path string, opts JSONLFileOptions) (*JSONL, error) {
 		prev, err := readCheckpoint(path)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			if st, serr := os.Stat(path); serr == nil && st.Size() > 0 {
+			// A completed run removes its checkpoint (CompleteJSONLFile):
+			// a pybatch output without one is complete, and a new run
+			// replaces it. Anything else is refused.
+			if st, serr := os.Stat(path); serr == nil && st.Size() > 0 && !completedOutput(path, st.Size()) {
 				return nil, fmt.Errorf("store: cannot resume %s: it has no checkpoint (%s), so its last complete record is unknown; write to a new file or run without resume to replace it", path, CheckpointPath(path))
 			}
 		case err != nil:
@@ -185,6 +188,60 @@ func openJSONLFile(path string, opts JSONLFileOptions) (*JSONL, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// completedOutput reports whether the file at path (of size bytes) looks
+// like a whole pybatch JSON Lines output: it ends with a newline and its
+// first line is a record (source, path and status).
+func completedOutput(path string, size int64) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, size-1); err != nil || last[0] != '\n' {
+		return false
+	}
+	first, err := bufio.NewReaderSize(f, 64<<10).ReadSlice('\n')
+	if err != nil {
+		return false
+	}
+	var rec struct {
+		Source, Path, Status *string
+	}
+	return json.Unmarshal(first, &rec) == nil && rec.Source != nil && rec.Path != nil && rec.Status != nil
+}
+
+// CompleteJSONLFile ends a JSON Lines output whose run completed: its
+// checkpoint is removed, since nothing is left to resume (a new run
+// replaces a complete output). It is called after the output was closed,
+// and does nothing when another run holds the output by then or when the
+// checkpoint does not account for the whole file.
+func CompleteJSONLFile(ctx context.Context, path string) error {
+	lock, err := acquireLock(ctx, LockPath(path), path, false)
+	if err != nil {
+		if errors.Is(err, ErrLocked) {
+			return nil
+		}
+		return err
+	}
+	defer lock.release()
+	ck, err := readCheckpoint(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Size() != ck.Offset {
+		return err
+	}
+	if err := os.Remove(CheckpointPath(path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("store: removing checkpoint: %w", err)
+	}
+	return nil
 }
 
 // readCheckpoint reads the checkpoint beside output.

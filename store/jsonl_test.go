@@ -205,3 +205,34 @@ func TestJSONLFileLockRefusesSecondWriter(t *testing.T) {
 	}
 	b.Close()
 }
+
+// A completed run removes its checkpoint; a resumed run over such a
+// complete output replaces it, and no lock file stays.
+func TestJSONLFileCompleteRemovesCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "out.jsonl")
+	opts := JSONLFileOptions{Resume: true, OptionsHash: "h", ToolVersion: "v"}
+	for run := range 2 {
+		s, err := OpenJSONLFile(ctx, out, opts)
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		for i := range 3 {
+			s.Write(ctx, synthRecord("s", i))
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := CompleteJSONLFile(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{CheckpointPath(out), LockPath(out)} {
+			if _, err := os.Stat(p); !os.IsNotExist(err) {
+				t.Fatalf("run %d left %s", run, p)
+			}
+		}
+		if recs := readLines(t, out); len(recs) != 3 {
+			t.Fatalf("run %d: %d records, want 3", run, len(recs))
+		}
+	}
+}

@@ -14,3 +14,7 @@ func acquireLock(ctx context.Context, path, output string, wait bool) (*runLock,
 }
 
 func (l *runLock) release() error { return nil }
+
+// StaleLock reports a lock file left behind by a killed run; there are no
+// lock files here.
+func StaleLock(output string) (string, bool) { return "", false }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -15,10 +16,15 @@ import (
 
 // runLock is an exclusive flock(2) on a lock file beside an output. The
 // kernel drops it when the process dies, however it dies, so a crashed run
-// never leaves a stale lock behind; the file itself stays (removing it
-// would race with a run that just opened it) and only says who held it last.
+// never leaves a held lock behind. The holder removes the file when it
+// releases the lock; a run that opened the file just before and then gets
+// the lock on the removed file sees that the path no longer names what it
+// locked, and starts over on the new file. Only a process killed outright
+// (kill -9) leaves the file, which says who held it, and the next run takes
+// it over (StaleLock says so).
 type runLock struct {
-	f *os.File
+	f    *os.File
+	path string
 }
 
 // acquireLock takes the lock on path, creating the file if needed. With
@@ -32,7 +38,16 @@ func acquireLock(ctx context.Context, path, output string, wait bool) (*runLock,
 	for {
 		err = unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 		if err == nil {
-			break
+			if samePath(f, path) {
+				break
+			}
+			// The holder removed the file as it released it: lock the
+			// file that is there now.
+			f.Close()
+			if f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+				return nil, fmt.Errorf("store: opening lock file: %w", err)
+			}
+			continue
 		}
 		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
 			f.Close()
@@ -55,7 +70,47 @@ func acquireLock(ctx context.Context, path, output string, wait bool) (*runLock,
 	if err := f.Truncate(0); err == nil {
 		fmt.Fprintf(f, "pid %d since %s\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
 	}
-	return &runLock{f: f}, nil
+	return &runLock{f: f, path: path}, nil
+}
+
+// samePath reports whether path still names the file f has open.
+func samePath(f *os.File, path string) bool {
+	var a, b unix.Stat_t
+	if unix.Fstat(int(f.Fd()), &a) != nil || unix.Stat(path, &b) != nil {
+		return false
+	}
+	return a.Dev == b.Dev && a.Ino == b.Ino
+}
+
+// StaleLock reports a lock file beside output that its holder left behind
+// when it was killed outright (kill -9): the file is there, no process
+// holds its lock, and the process it names is gone. It returns what the
+// file says ("pid 123 since 2026-...") and true; the next run takes the
+// lock over, and a command may say so.
+func StaleLock(output string) (string, bool) {
+	path := LockPath(output)
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	if unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB) != nil {
+		return "", false // held: not stale
+	}
+	defer unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	b, _ := io.ReadAll(io.LimitReader(f, 256))
+	holder := strings.TrimSpace(string(b))
+	var pid int
+	if _, err := fmt.Sscanf(holder, "pid %d", &pid); err != nil || pid <= 0 {
+		return holder, holder != ""
+	}
+	if pid == os.Getpid() {
+		return "", false
+	}
+	if err := unix.Kill(pid, 0); err == nil || errors.Is(err, unix.EPERM) {
+		return "", false // alive (a process may reuse the pid, which only hides the note)
+	}
+	return holder, true
 }
 
 // lockHolder reads what the holder wrote into the lock file.
@@ -68,10 +123,13 @@ func lockHolder(path string) string {
 	return " (" + s + ")"
 }
 
-// release drops the lock.
+// release removes the lock file and drops the lock.
 func (l *runLock) release() error {
 	if l == nil || l.f == nil {
 		return nil
+	}
+	if samePath(l.f, l.path) {
+		_ = os.Remove(l.path) // (while still holding it: see runLock)
 	}
 	err := l.f.Close() // closing the last descriptor releases the flock
 	l.f = nil

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -284,11 +285,15 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 
 	// The output must finish even after an interruption: it gets a context
 	// that is not cancelled with ctx.
+	if f.output != "-" {
+		noteStaleLock(a.stderr, "pybatch analyze", f.output, f.quiet)
+	}
 	out, closeOut, err := openOutput(context.WithoutCancel(a.ctx), f, a.stdout, batch.OptionsHash(so), e.sizes.StoreBatch, e.mm.Budget())
 	if err != nil {
 		return fail(ExitError, "%s", plainError(err))
 	}
-	defer closeOut()
+	closeOnce := sync.OnceFunc(closeOut)
+	defer closeOnce()
 	notes, err := newNotes(e.messages(a.stderr), "pybatch analyze", f.verbosity)
 	if err != nil {
 		return fail(ExitError, "--log: %s", plainError(err))
@@ -311,6 +316,13 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	if err := notes.finish(); err != nil && runErr == nil {
 		fmt.Fprintf(a.stderr, "pybatch analyze: --log: %s\n", plainError(err))
 	}
+	closeOnce()
+	if _, ok := out.(*store.JSONL); ok && f.output != "-" && runErr == nil && !rs.Interrupted {
+		// Nothing is left to resume: no checkpoint stays behind.
+		if err := store.CompleteJSONLFile(context.WithoutCancel(a.ctx), f.output); err != nil {
+			fmt.Fprintf(a.stderr, "pybatch analyze: %s\n", plainError(err))
+		}
+	}
 	code := e.report(a.stderr, rs, extra, runErr, fail, f.output, f.quiet)
 	if code == ExitOK && notes.unreadable+missing > 0 {
 		code = ExitFailures
@@ -325,6 +337,14 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		fmt.Fprintf(a.stderr, "pybatch: results in %s; pybatch report %s shows them\n", f.output, shellQuote(f.output))
 	}
 	return code
+}
+
+// noteStaleLock says when a run takes over the lock file of output that a
+// killed run left behind.
+func noteStaleLock(w io.Writer, prefix, output string, quiet bool) {
+	if holder, ok := store.StaleLock(output); ok && !quiet {
+		fmt.Fprintf(w, "%s: note: taking over %s, left behind by a run that is gone (%s)\n", prefix, store.LockPath(output), holder)
+	}
 }
 
 // readPathList reads a list of paths, one a line (a CR before the newline

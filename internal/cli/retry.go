@@ -81,6 +81,7 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 	}
 
 	sinkCtx := context.WithoutCancel(ctx) // the run is recorded even after an interruption
+	noteStaleLock(stderr, "pybatch retry", path, rf.quiet)
 	db, err := store.Open(sinkCtx, path, store.Options{})
 	if err != nil {
 		return fail(ExitError, "%s", plainError(err))

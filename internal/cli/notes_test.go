@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// -q prints nothing on success; -v names each skipped or failed file with
+// its reason; --log writes one JSON line per file; unreadable files are
+// named on stderr and make the exit status 1.
+func TestVerbosityAndLog(t *testing.T) {
+	dir := tree(t, 6)
+	if err := os.WriteFile(filepath.Join(dir, "bin.py"), []byte("a\x00b"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	out := filepath.Join(work, "o.jsonl")
+	if code, stderr := runCode(t, nil, "analyze", "-q", "--no-ignore", "-o", out, dir); code != ExitOK || stderr != "" {
+		t.Fatalf("-q: exit %d, stderr %q", code, stderr)
+	}
+	logf := filepath.Join(work, "run.log")
+	code, stderr := runCode(t, nil, "analyze", "-v", "--progress", "none", "--log", logf, "--no-ignore", "-o", out, dir)
+	if code != ExitOK || !strings.Contains(stderr, "skipped "+filepath.Join(dir, "bin.py")+": binary") {
+		t.Fatalf("-v: exit %d\n%s", code, stderr)
+	}
+	f, err := os.Open(logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	byStatus := map[string]int{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var l map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("log line %q: %v", sc.Text(), err)
+		}
+		for _, k := range []string{"time", "level", "msg", "source", "path", "status", "duration_ms"} {
+			if _, ok := l[k]; !ok {
+				t.Errorf("log line lacks %q: %s", k, sc.Text())
+			}
+		}
+		byStatus[l["status"].(string)]++
+	}
+	if byStatus["analyzed"] != 6 || byStatus["skipped"] != 1 {
+		t.Errorf("log lines by status: %v", byStatus)
+	}
+	for _, args := range [][]string{{"-q", "-v"}, {"--log", ""}} {
+		if code, stderr := runCode(t, nil, append(append([]string{"analyze"}, args...), dir)...); code != ExitUsage || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d\n%s", args, code, stderr)
+		}
+	}
+	if os.Getuid() == 0 {
+		return // root reads everything
+	}
+	locked := filepath.Join(dir, "pkg1", "m1.py")
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(locked, 0o644)
+	code, stderr = runCode(t, nil, "analyze", "--progress", "none", "--no-resume", "--no-ignore", "-o", out, dir)
+	if code != ExitFailures || !strings.Contains(stderr, locked) {
+		t.Errorf("an unreadable file: exit %d\n%s", code, stderr)
+	}
+}
