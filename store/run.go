@@ -847,8 +847,8 @@ func (f *facts) intern(ctx context.Context, reps []*analysis.Report) error {
 		return rows.Err()
 	}
 	for chunk := range slices.Chunk(missing, lookupChunk) {
-		rows, err := f.tx.QueryContext(ctx, `SELECT id, text FROM texts WHERE substr(text, 1, 12) IN (`+
-			strings.TrimSuffix(strings.Repeat("substr(?, 1, 12), ", len(chunk)), ", ")+`)`, chunk...)
+		rows, err := f.tx.QueryContext(ctx, `SELECT id, text FROM texts WHERE text IN (`+
+			strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`, chunk...)
 		if err != nil {
 			return err
 		}

@@ -47,10 +47,10 @@ func main() {
 		os.Exit(1)
 	}
 	done := make(chan struct{})
-	peak := make(chan int64, 1)
+	peak := make(chan [2]int64, 1)
 	if *interval <= 0 {
 		// No sampling: nothing competes with a short command for the CPU.
-		peak <- 0
+		peak <- [2]int64{}
 	} else {
 		go sample(cmd.Process.Pid, *interval, done, peak)
 	}
@@ -61,23 +61,23 @@ func main() {
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	user := time.Duration(ru.Utime.Nano())
 	sys := time.Duration(ru.Stime.Nano())
-	fmt.Fprintf(os.Stderr, "MEASURE %-28s wall %7.3fs  cpu %7.3fs (user %.3f sys %.3f)  peak tree RSS %7.1f MB  max process RSS %7.1f MB  exit %d\n",
+	fmt.Fprintf(os.Stderr, "MEASURE %-28s wall %7.3fs  cpu %7.3fs (user %.3f sys %.3f)  peak tree RSS %7.1f MB  max process RSS %7.1f MB  exit %d  peak anon RSS %7.1f MB\n",
 		*name, wall.Seconds(), (user + sys).Seconds(), user.Seconds(), sys.Seconds(),
-		float64(treePeak)/1e6, float64(ru.Maxrss*1024)/1e6, cmd.ProcessState.ExitCode())
+		float64(treePeak[0])/1e6, float64(ru.Maxrss*1024)/1e6, cmd.ProcessState.ExitCode(), float64(treePeak[1])/1e6)
 	if err != nil {
 		os.Exit(cmd.ProcessState.ExitCode())
 	}
 }
 
-// sample records the peak tree RSS of pid every interval until done.
-func sample(pid int, interval time.Duration, done <-chan struct{}, peak chan<- int64) {
-	var max int64
+// sample records the peak tree RSS of pid, and of its anonymous part,
+// every interval until done.
+func sample(pid int, interval time.Duration, done <-chan struct{}, peak chan<- [2]int64) {
+	var max [2]int64
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if rss := treeRSS(pid); rss > max {
-			max = rss
-		}
+		rss, anon := treeRSS(pid)
+		max[0], max[1] = maxOf(max[0], rss), maxOf(max[1], anon)
 		select {
 		case <-done:
 			peak <- max
@@ -87,10 +87,18 @@ func sample(pid int, interval time.Duration, done <-chan struct{}, peak chan<- i
 	}
 }
 
-// treeRSS is the sum of VmRSS over pid and its descendants.
-func treeRSS(root int) int64 {
+func maxOf(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// treeRSS is the sum of VmRSS, and of RssAnon, over pid and its
+// descendants.
+func treeRSS(root int) (total, anon int64) {
 	children := map[int][]int{}
-	rss := map[int]int64{}
+	rss := map[int][2]int64{}
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
@@ -102,25 +110,32 @@ func treeRSS(root int) int64 {
 			continue
 		}
 		var ppid int
-		var kb int64
+		var kb, anonKB int64
+		kbOf := func(v []byte) int64 {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(string(v)), "kB")), 10, 64)
+			return n
+		}
 		for _, line := range bytes.Split(b, []byte{'\n'}) {
 			if v, ok := bytes.CutPrefix(line, []byte("PPid:")); ok {
 				ppid, _ = strconv.Atoi(strings.TrimSpace(string(v)))
 			}
 			if v, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
-				kb, _ = strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(string(v)), "kB")), 10, 64)
+				kb = kbOf(v)
+			}
+			if v, ok := bytes.CutPrefix(line, []byte("RssAnon:")); ok {
+				anonKB = kbOf(v)
 			}
 		}
 		children[ppid] = append(children[ppid], pid)
-		rss[pid] = kb * 1024
+		rss[pid] = [2]int64{kb * 1024, anonKB * 1024}
 	}
-	var total int64
 	stack := []int{root}
 	for len(stack) > 0 {
 		p := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		total += rss[p]
+		total += rss[p][0]
+		anon += rss[p][1]
 		stack = append(stack, children[p]...)
 	}
-	return total
+	return total, anon
 }

@@ -26,11 +26,8 @@ DROP TABLE files_generation;
 
 CREATE TABLE texts (
     id   INTEGER PRIMARY KEY,
-    text TEXT NOT NULL
+    text TEXT NOT NULL UNIQUE -- (the index also serves "imports of module M")
 );
--- Found by their first 12 characters (then compared whole): an index of
--- the whole texts would be as large as the texts.
-CREATE INDEX texts_prefix ON texts(substr(text, 1, 12));
 
 CREATE TABLE contents (
     id              INTEGER PRIMARY KEY,
@@ -137,7 +134,7 @@ SELECT c.id * 16777216 + CAST(d.key AS INTEGER), json_extract(d.value, '$.qualna
             WHEN 'async_function' THEN 3 ELSE 4 END,
        json_extract(d.value, '$.line'), json_extract(d.value, '$.col'),
        json_extract(d.value, '$.end_line'), json_extract(d.value, '$.end_col'),
-       (SELECT id FROM texts WHERE substr(text, 1, 12) = substr(json(json_extract(d.value, '$.decorators')), 1, 12) AND text = json(json_extract(d.value, '$.decorators'))),
+       (SELECT id FROM texts WHERE text = json(json_extract(d.value, '$.decorators'))),
        (SELECT group_concat(
             CASE WHEN json_extract(p.value, '$.kind') = 'keyword_only'
                      AND CAST(p.key AS INTEGER) = (SELECT min(CAST(q.key AS INTEGER)) FROM json_each(d.value, '$.params') q
@@ -152,14 +149,14 @@ SELECT c.id * 16777216 + CAST(d.key AS INTEGER), json_extract(d.value, '$.qualna
                      AND coalesce(json_extract(d.value, '$.params[' || (p.key + 1) || '].kind'), '') <> 'positional_only' THEN ', /' ELSE '' END,
             ', ')
         FROM json_each(d.value, '$.params') p),
-       (SELECT id FROM texts WHERE substr(text, 1, 12) = substr(json_extract(d.value, '$.returns'), 1, 12) AND text = json_extract(d.value, '$.returns')),
-       (SELECT id FROM texts WHERE substr(text, 1, 12) = substr(json(json_extract(d.value, '$.bases')), 1, 12) AND text = json(json_extract(d.value, '$.bases'))),
+       (SELECT id FROM texts WHERE text = json_extract(d.value, '$.returns')),
+       (SELECT id FROM texts WHERE text = json(json_extract(d.value, '$.bases'))),
        json_extract(d.value, '$.docstring'), json_extract(d.value, '$.complexity')
 FROM temp.old_contents o JOIN contents c ON c.sha256 = o.sha256, json_each(o.definitions_json) d;
 
 INSERT INTO content_imports (id, module, names, level, is_from, line, scope)
 SELECT c.id * 16777216 + CAST(i.key AS INTEGER),
-       (SELECT id FROM texts WHERE substr(text, 1, 12) = substr(json_extract(i.value, '$.module'), 1, 12) AND text = json_extract(i.value, '$.module')),
+       (SELECT id FROM texts WHERE text = json_extract(i.value, '$.module')),
        (SELECT group_concat(json_extract(n.value, '$.name') || coalesce(' as ' || json_extract(n.value, '$.as'), ''), ', ')
         FROM json_each(i.value, '$.names') n),
        json_extract(i.value, '$.level'), json_extract(i.value, '$.is_from'), json_extract(i.value, '$.line'),
@@ -210,6 +207,8 @@ ALTER TABLE new_files RENAME TO files;
 CREATE INDEX files_status ON files(status);
 CREATE INDEX files_run ON files(run_id);
 CREATE INDEX files_content ON files(content_id);
+CREATE INDEX files_size ON files(size);
+CREATE INDEX contents_definitions ON contents(definitions);
 
 CREATE TABLE dir_cache (
     source_id    INTEGER PRIMARY KEY REFERENCES sources(id),
