@@ -60,7 +60,7 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 	}
 	if typ.IsDir() {
 		if (!cfg.Hidden && strings.HasPrefix(name, ".")) || cfg.skipDirs[name] ||
-			matchAny(cfg.Exclude, rel) || (j.ignoring && j.frame.excluded(gitRel, true)) {
+			cfg.exc.match(rel, true) || (j.ignoring && j.frame.excluded(gitRel, true)) {
 			return actNone, dirJob{}, candidate{}, FileInfo{}
 		}
 		return actDir, dirJob{path: path, base: path, rel: rel, gitRel: gitRel, ignoring: j.ignoring, frame: j.frame, anc: j.anc, abs: abs, root: j.root}, candidate{}, FileInfo{}
@@ -69,13 +69,13 @@ func (w *walkCtx) classify(j *dirJob, name string, typ fs.FileMode) (entryAction
 	if cfg.includeSuffixes != nil {
 		included = hasAnySuffix(name, cfg.includeSuffixes)
 	} else {
-		included = matchAny(cfg.include, rel)
+		included = cfg.inc.match(rel, false)
 	}
 	shebang := !included && cfg.Shebang && typ.IsRegular() && !strings.Contains(name, ".")
 	if !included && !shebang {
 		return actNone, dirJob{}, candidate{}, FileInfo{}
 	}
-	if matchAny(cfg.Exclude, rel) || (j.ignoring && j.frame.excluded(gitRel, false)) {
+	if cfg.exc.match(rel, false) || (j.ignoring && j.frame.excluded(gitRel, false)) {
 		return actNone, dirJob{}, candidate{}, FileInfo{}
 	}
 	switch {

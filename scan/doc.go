@@ -1,6 +1,6 @@
 // Package scan finds the Python files to analyse: it walks roots in parallel and
 // streams a FileInfo per file as it goes (the first file is available long before
-// the walk ends), applying include/exclude globs, git's ignore rules, directory
+// the walk ends), applying include/exclude patterns (.gitignore syntax), git's ignore rules, directory
 // skips, symbolic-link policy, and size, binary and file-type checks. It is the
 // original plan's FileScanner (Scan) and filter_files (Filter).
 //

@@ -12,9 +12,10 @@ import (
 // Filter checks an explicit list of paths (the original plan's filter_files), for
 // lists made by other tools: `git diff --name-only`, `find`, a file of paths.
 //
-// Include and Exclude globs (and Stubs, Shebang) apply, matched against each path
-// as given (cleaned, slash-separated), so a mixed list keeps only Python files;
-// pass Include: []string{"**"} to keep everything. Ignore files do NOT apply: the
+// Include and Exclude patterns (and Stubs, Shebang) apply, matched against each
+// path as given (cleaned, slash-separated; an Exclude pattern that matches a
+// directory above the file leaves it out too), so a mixed list keeps only Python
+// files; pass Include: []string{"*"} to keep everything. Ignore files do NOT apply: the
 // list's producer already chose these paths, and naming a file overrides ignore
 // rules in ripgrep, fd and ctags alike (git itself only refuses explicit ignored
 // paths for "git add", which writes; reading is harmless). Symbolic links in the
@@ -101,9 +102,9 @@ func (w *walkCtx) filterOne(path string, buf []byte) (FileInfo, bool) {
 	if st.IsDir() {
 		return FileInfo{Path: path, IsDir: true, Skip: SkipNotRegular}, true
 	}
-	included := matchAny(w.cfg.include, rel)
+	included := w.cfg.inc.match(rel, false)
 	shebang := !included && w.cfg.Shebang && st.Mode().IsRegular() && !strings.Contains(name, ".")
-	if (!included && !shebang) || matchAny(w.cfg.Exclude, rel) {
+	if (!included && !shebang) || w.cfg.exc.matchUnder(rel) {
 		return FileInfo{}, false
 	}
 	if !st.Mode().IsRegular() {

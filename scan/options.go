@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/bmatcuk/doublestar/v4"
 )
 
 // DefaultInclude returns the include globs used when Options.Include is nil:
@@ -37,12 +35,19 @@ const DefaultMaxSize = 10 << 20
 // skipped, symbolic links not followed, no size limit, GOMAXPROCS workers.
 // DefaultOptions returns the same with MaxSize set to DefaultMaxSize.
 type Options struct {
-	// Include are doublestar globs ("**" crosses directories) matched against a
-	// file's slash-separated path relative to the root it was found under. nil
-	// means DefaultInclude().
+	// Include are .gitignore patterns (git's syntax and matching, as ruff's
+	// --exclude takes them) choosing the files to yield, matched against a
+	// file's slash-separated path relative to the root it was found under: a
+	// pattern without a slash matches the name at any depth ("*.py",
+	// "conftest.py"); one with a slash is anchored at the root ("/setup.py",
+	// "src/*.py"); "**" crosses directories ("src/**/*.py"); "!" takes back
+	// what an earlier pattern matched (the last match decides). nil means
+	// DefaultInclude().
 	Include []string
-	// Exclude are globs matched like Include against files and directories; a
-	// matching directory is not descended into.
+	// Exclude are .gitignore patterns, as Include, matched against files and
+	// directories: "tests" leaves out every file or directory of that name,
+	// "/build" only the one at the root, "gen/" directories only; a matching
+	// directory is not descended into, so nothing below it is yielded.
 	Exclude []string
 	// Stubs also includes "**/*.pyi".
 	Stubs bool
@@ -144,16 +149,16 @@ func DefaultOptions() Options {
 	return Options{MaxSize: DefaultMaxSize}
 }
 
-// Validate reports a malformed glob in Include or Exclude.
+// Validate reports a malformed pattern in Include or Exclude.
 func (o Options) Validate() error {
 	for _, g := range o.Include {
-		if !doublestar.ValidatePattern(g) {
-			return fmt.Errorf("scan: bad include glob %q", g)
+		if err := validPattern(g); err != nil {
+			return fmt.Errorf("scan: bad include pattern: %w", err)
 		}
 	}
 	for _, g := range o.Exclude {
-		if !doublestar.ValidatePattern(g) {
-			return fmt.Errorf("scan: bad exclude glob %q", g)
+		if err := validPattern(g); err != nil {
+			return fmt.Errorf("scan: bad exclude pattern: %w", err)
 		}
 	}
 	if o.MaxSize < 0 {
@@ -168,10 +173,11 @@ func (o Options) Validate() error {
 // config is Options with defaults applied.
 type config struct {
 	Options
-	include []string
-	// includeSuffixes, when every include glob is "**/*SUFFIX", holds the
-	// suffixes: a name that ends in none of them is not a candidate, which
-	// the walk decides before building any path.
+	include  []string
+	inc, exc patternSet
+	// includeSuffixes, when every include pattern is "*SUFFIX" or
+	// "**/*SUFFIX", holds the suffixes: a name that ends in none of them is
+	// not a candidate, which the walk decides before building any path.
 	includeSuffixes []string
 	skipDirs        map[string]bool
 	workers         int
@@ -190,6 +196,7 @@ func newConfig(o Options) (*config, error) {
 	if o.Stubs {
 		c.include = append(c.include, "**/*.pyi")
 	}
+	c.inc, c.exc = compilePatterns(c.include), compilePatterns(o.Exclude)
 	for _, g := range c.include {
 		suffix, ok := anyDirSuffix(g)
 		if !ok {
@@ -217,21 +224,6 @@ func newConfig(o Options) (*config, error) {
 	return c, nil
 }
 
-func matchAny(globs []string, rel string) bool {
-	for _, g := range globs {
-		if suffix, ok := anyDirSuffix(g); ok {
-			if strings.HasSuffix(rel, suffix) {
-				return true
-			}
-			continue
-		}
-		if ok, _ := doublestar.Match(g, rel); ok {
-			return true
-		}
-	}
-	return false
-}
-
 // hasAnySuffix reports whether name ends in one of suffixes.
 func hasAnySuffix(name string, suffixes []string) bool {
 	for _, s := range suffixes {
@@ -242,13 +234,17 @@ func hasAnySuffix(name string, suffixes []string) bool {
 	return false
 }
 
-// anyDirSuffix recognizes the globs "**/*SUFFIX" with a plain SUFFIX (the
-// default "**/*.py" and "**/*.pyi"): they match exactly the paths ending in
-// SUFFIX, which a suffix test decides without doublestar's general matcher
-// (which every candidate name of every walk would otherwise go through).
+// anyDirSuffix recognizes the patterns "*SUFFIX" and "**/*SUFFIX" with a
+// plain SUFFIX (the default "**/*.py", "*.py", "**/*.pyi"): they match
+// exactly the paths ending in SUFFIX, which a suffix test decides without
+// the general matcher (which every candidate name of every walk would
+// otherwise go through).
 func anyDirSuffix(g string) (string, bool) {
 	suffix, ok := strings.CutPrefix(g, "**/*")
-	if !ok || suffix == "" || strings.ContainsAny(suffix, `*?[]{}\/`) {
+	if !ok {
+		suffix, ok = strings.CutPrefix(g, "*")
+	}
+	if !ok || suffix == "" || strings.ContainsAny(suffix, `*?[]{}\/!`) {
 		return "", false
 	}
 	return suffix, true
@@ -258,25 +254,26 @@ func anyDirSuffix(g string) (string, bool) {
 // absolute) is one the options choose by name: it matches Include (or is a
 // stub with Stubs) and neither it nor a directory above it matches
 // Exclude. Ignore files and content rules are not consulted. A list of
-// paths from another tool (find, git ls-files) is filtered with it.
+// paths from another tool (find, git ls-files) is filtered with it; for
+// many paths, Selector compiles the options once.
 func (o Options) Selects(path string) bool {
+	sel, err := o.Selector()
+	return err == nil && sel(path)
+}
+
+// Selector returns Selects with the options compiled once, or their
+// Validate error.
+func (o Options) Selector() (func(path string) bool, error) {
 	cfg, err := newConfig(o)
 	if err != nil {
-		return false
+		return nil, err
 	}
-	rel := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(path)), "/")
-	if !matchAny(cfg.include, rel) {
-		return false
-	}
-	for p := rel; p != "" && p != "."; {
-		if matchAny(cfg.Exclude, p) {
-			return false
-		}
-		i := strings.LastIndexByte(p, '/')
-		if i < 0 {
-			break
-		}
-		p = p[:i]
-	}
-	return true
+	return func(path string) bool {
+		return cfg.selects(strings.TrimPrefix(filepath.ToSlash(filepath.Clean(path)), "/"))
+	}, nil
+}
+
+// selects is Selects for a cleaned, slash-separated path.
+func (c *config) selects(rel string) bool {
+	return c.inc.match(rel, false) && !c.exc.matchUnder(rel)
 }

@@ -114,6 +114,8 @@ type analyzeFlags struct {
 	noResume              bool
 	filesFrom             string
 	null                  bool
+	config                string
+	noConfig              bool
 	paths                 []string
 }
 
@@ -151,6 +153,8 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.BoolVar(&f.shebang, "shebang", false, "also analyze extension-less files with a python #! line")
 	fs.StringVar(&f.filesFrom, "files-from", "", "read the paths of files to analyze from FILE, one a line (- for stdin)")
 	fs.BoolVarP(&f.null, "null", "0", false, "paths read from stdin or --files-from are separated by NUL, not newlines (find -print0, git ls-files -z)")
+	fs.StringVar(&f.config, "config", "", "take settings from the [tool.pybatch] table of this pyproject.toml (default: the closest one above the first PATH, else above the working directory)")
+	fs.BoolVar(&f.noConfig, "no-config", false, "ignore every pyproject.toml")
 	return cmd
 }
 
@@ -158,6 +162,30 @@ func (a *app) analyzeCommand() *cobra.Command {
 func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	fs := cmd.Flags()
 	usage := func(format string, args ...any) int { return a.usage(cmd, format, args...) }
+	if fs.Changed("config") && strings.TrimSpace(f.config) == "" {
+		return usage("--config is empty (name a pyproject.toml)")
+	}
+	if f.noConfig && f.config != "" {
+		return usage("--config and --no-config contradict each other: choose one")
+	}
+	if !f.noConfig {
+		var c *fileConfig
+		var err error
+		if f.config != "" {
+			c, err = readConfig(f.config, true)
+		} else {
+			c, err = findConfig(f.paths)
+		}
+		if err == nil && c != nil {
+			err = c.apply(fs, f)
+		}
+		if err != nil {
+			return usage("%v", err)
+		}
+		if c != nil && f.verbose {
+			fmt.Fprintf(a.stderr, "pybatch analyze: settings from %s\n", c.path)
+		}
+	}
 	if err := f.runFlags.check(fs); err != nil {
 		return usage("%v", err)
 	}
@@ -232,6 +260,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		listed = append(listed, f.filesFrom)
 	}
 	missing := 0
+	selects, _ := so.Selector() // (so is valid)
 	for _, name := range listed {
 		in := a.stdinOrEmpty()
 		what := "stdin"
@@ -255,7 +284,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 				if missing <= maxUnreadable && !f.quiet {
 					fmt.Fprintf(a.stderr, "pybatch analyze: %s (listed in %s)\n", pathError(p, err), what)
 				}
-			case st.IsDir() || so.Selects(p):
+			case st.IsDir() || selects(p):
 				roots = append(roots, p)
 			}
 		}
