@@ -363,13 +363,13 @@ func (p *parser) failRange(a, b ast.Located, msg string) {
 		Start: token.Pos{Line: la.Lineno, Col: la.ColOffset}, End: token.Pos{Line: lb.EndLineno, Col: lb.EndColOffset}}, soft: true})
 }
 
-// unread moves back to mark m and hides the tokens read since fill was
-// saved from the generic error's location (CPython's first pass did not
+// unread moves back to mark m and hides the tokens read since the absolute
+// fill (p.base+p.fill) was saved from the generic error's location (CPython's first pass did not
 // read them), while checkRest still counts them (its second pass did).
 func (p *parser) unread(m, fill int) {
 	p.readMax = max(p.readMax, p.base+p.fill)
 	p.reset(m)
-	p.fill = fill
+	p.fill = fill - p.base // fill is absolute, like m: the window may have moved
 }
 
 // juxtaposed reports, when the parser stopped right after a complete
@@ -386,7 +386,7 @@ func (p *parser) juxtaposed() {
 	if !p.startsExpression() || p.at(tSTAR) {
 		return
 	}
-	m, fill := p.mark(), p.fill
+	m, fill := p.mark(), p.base+p.fill
 	// What the rules read when they do not apply stays unread, as for
 	// CPython's first pass (the generic error is at its last token).
 	undo := func() { p.unread(m, fill) }

@@ -160,7 +160,7 @@ func (p *parser) invalidNamedExpression(e ast.Expr) {
 	if !isName && !assignableHere(e) {
 		return // the rule's lookahead rejects e before reading on
 	}
-	m, fill := p.mark(), p.fill
+	m, fill := p.mark(), p.base+p.fill
 	var b ast.Expr
 	ok := p.try(func() {
 		p.skip()
@@ -610,12 +610,13 @@ func (p *parser) primary() ast.Expr {
 		p.chain(n)
 		switch p.kind() {
 		case tDOT:
-			p.skip()
-			nt := *p.peek()
-			if nt.kind != tNAME {
-				p.fail()
+			if p.peekAt(1).kind != tNAME {
+				// CPython's primary ends before a '.' without a name
+				// (its caller then fails at the '.').
+				return a
 			}
 			p.skip()
+			nt := p.next()
 			at := p.slabs.attribute.new(p.slabs.remain / 130)
 			at.Value = a
 			at.Attr = p.ident(nt)
@@ -625,6 +626,9 @@ func (p *parser) primary() ast.Expr {
 		case tLPAR:
 			a = p.callArgs(a, true, sp)
 		case tLSQB:
+			if p.peekAt(1).kind == tRSQB {
+				return a // likewise before an empty subscript (its caller fails)
+			}
 			p.skip()
 			s := p.slices()
 			p.skipExpect(tRSQB)
@@ -777,8 +781,15 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			e := p.namedExpr(false)
 			if seenKeyword && !p.at(tEQUAL) {
 				// _PyPegen_arguments_parsing_error raises it without a
-				// location, after reading the arguments that follow.
-				p.peekToClose()
+				// location, after `args ',' args` read the arguments
+				// that follow.
+				for p.at(tCOMMA) {
+					p.skip()
+					if !p.try(p.anyArg) {
+						break
+					}
+				}
+				p.juxtaposed() // the rules the reading runs into first
 				if seenDoubleStar {
 					p.failLast("SyntaxError", "positional argument follows keyword argument unpacking")
 				}
@@ -844,23 +855,19 @@ func lastComprehensionItem(gens []*ast.Comprehension) ast.Expr {
 	return c.Iter
 }
 
-// peekToClose reads ahead (without consuming) to the ')' that closes the
-// current bracket, or to the end of the logical line, as CPython's second
-// pass does when it rereads an argument list to the end.
-func (p *parser) peekToClose() {
-	depth := 0
-	for k := 0; ; k++ {
-		switch p.peekAt(k).kind {
-		case tLPAR, tLSQB, tLBRACE:
-			depth++
-		case tRPAR, tRSQB, tRBRACE:
-			if depth == 0 {
-				return
-			}
-			depth--
-		case tNEWLINE, tENDMARKER:
-			return
-		}
+// anyArg parses one call argument of any kind, for error rules that read
+// an argument list on.
+func (p *parser) anyArg() {
+	switch {
+	case p.at(tSTAR), p.at(tDOUBLESTAR):
+		p.skip()
+		p.expression()
+	case p.isName() && p.peekAt(1).kind == tEQUAL:
+		p.skip()
+		p.skip()
+		p.expression()
+	default:
+		p.namedExpr(false)
 	}
 }
 

@@ -86,7 +86,7 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 		}
 		mod, err = nil, b.err
 		se := b.err
-		if !b.tok && se.Kind != "MemoryError" && se.Kind != "RecursionError" {
+		if !b.tok && !b.noRest && se.Kind != "MemoryError" && se.Kind != "RecursionError" {
 			se = p.checkRest(se)
 		}
 		curLine := int32(0)
@@ -102,8 +102,9 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 // bailout carries a syntax error up to Parse.
 type bailout struct {
 	err  *token.SyntaxError
-	soft bool // a grammar failure that backtracking may recover from
-	tok  bool // the tokenizer's error
+	soft   bool // a grammar failure that backtracking may recover from
+	tok    bool // the tokenizer's error
+	noRest bool // not followed by the rest-of-source check (see checkRest)
 }
 
 // Internal token kinds for hard keywords, above every token.Kind.
@@ -621,19 +622,23 @@ func (p *parser) leave() { p.depth-- }
 func (p *parser) fail() {
 	// The generic error is at the last token the first pass read, even
 	// when the second pass (juxtaposed) reads further.
-	last := p.fill - 1
+	last := p.base + p.fill - 1
 	p.juxtaposed()
 	p.failGeneric(last)
 }
 
-// failGeneric is fail's generic error at the token p.toks[last].
+// failGeneric is fail's generic error at the token of absolute index last.
 func (p *parser) failGeneric(last int) {
-	t := &p.toks[last]
+	t := p.tokAt(last)
 	switch t.kind {
-	case tINDENT:
-		p.failLast("IndentationError", "unexpected indent")
-	case tDEDENT:
-		p.failLast("IndentationError", "unexpected unindent")
+	case tINDENT, tDEDENT:
+		// _Pypegen_set_syntax_error returns after these without
+		// tokenizing the rest of the source.
+		msg := "unexpected indent"
+		if t.kind == tDEDENT {
+			msg = "unexpected unindent"
+		}
+		panic(bailout{err: p.lastTokErr("IndentationError", msg), soft: true, noRest: true})
 	}
 	// RAISE_SYNTAX_ERROR_KNOWN_LOCATION(last_token): a token without a
 	// position (ENDMARKER) gives offset 0 and end_offset 0.

@@ -218,7 +218,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 		// ('(' single_target ')' | single_subscript_attribute_target) ':' expression ['=' annotated_rhs]
 		if !p.singleTarget(e) || start.kind != tLPAR && isName(e) {
 			// invalid_assignment's rules need an expression after ':'.
-			last := p.fill - 1
+			last := p.base + p.fill - 1
 			if !p.try(func() { p.skip(); p.expression() }) {
 				p.failGeneric(last)
 			}
@@ -388,10 +388,29 @@ func (p *parser) dottedAsName() *ast.Alias {
 	start := *p.peek()
 	a := &ast.Alias{Name: p.dottedName()}
 	if p.accept(kwAs) {
+		p.importTarget()
 		a.Asname = p.ident(p.expect(tNAME))
 	}
 	a.Loc = p.loc(start)
 	return a
+}
+
+// importTarget is invalid_dotted_as_name and invalid_import_from_as_name
+// after 'as': unless a NAME follows that ends the alias, an expression
+// there "cannot be used as import target".
+func (p *parser) importTarget() {
+	if p.at(tNAME) {
+		switch p.peekAt(1).kind {
+		case tCOMMA, tRPAR, tSEMI, tNEWLINE:
+			return
+		}
+	}
+	m, fill := p.mark(), p.base+p.fill
+	var e ast.Expr
+	if p.try(func() { e = p.expression() }) {
+		p.failAt(e, "cannot use "+exprName(e)+" as import target")
+	}
+	p.unread(m, fill)
 }
 
 // importFrom: 'from' ('.' | '...')* dotted_name 'import' targets | 'from' ('.' | '...')+ 'import' targets.
@@ -427,7 +446,12 @@ func (p *parser) importFrom() ast.Stmt {
 	default:
 		im.Names = p.importAsNames()
 		if p.at(tCOMMA) {
-			p.failTok(*p.peek(), "trailing comma not allowed without surrounding parentheses")
+			// invalid_import_from_targets: names ',' NEWLINE; anything
+			// else after the comma is the generic error.
+			if p.peekAt(1).kind == tNEWLINE {
+				p.failLast("SyntaxError", "trailing comma not allowed without surrounding parentheses")
+			}
+			p.fail()
 		}
 	}
 	im.Loc = p.loc(start)
@@ -455,6 +479,7 @@ func (p *parser) importAsNames() []*ast.Alias {
 		t := p.expect(tNAME)
 		a := &ast.Alias{Name: p.ident(t)}
 		if p.accept(kwAs) {
+			p.importTarget()
 			a.Asname = p.ident(p.expect(tNAME))
 		}
 		a.Loc = p.loc(t)

@@ -134,7 +134,7 @@ func (p *parser) delTarget() ast.Expr {
 // "Lambda expression parameters cannot be parenthesized". It returns when
 // the rule does not apply.
 func (p *parser) parenthesizedParams(lambda bool) {
-	m, fill := p.mark(), p.fill
+	m, fill := p.mark(), p.base+p.fill
 	var open, close tok
 	ok := p.try(func() {
 		open = p.next()
