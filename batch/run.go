@@ -252,9 +252,7 @@ const countFirst = 500 * time.Millisecond
 // walk is one root of a run with what its walk needs.
 type walk struct {
 	Root
-	so       scan.Options
-	dirCache *scan.DirCache
-	stored   bool // dirCache came from the output
+	so scan.Options
 }
 
 // Run runs the pipeline: it walks cfg.Roots, leaves out what the output
@@ -382,17 +380,6 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	allFresh := true
 	for i, r := range roots {
 		w := &walk{Root: r, so: so}
-		// The directory cache of the last complete walk of the source: a
-		// directory whose times and ignore rules have not changed is
-		// walked from it instead of being listed again.
-		if dc, ok := out.(store.DirCacher); ok && r.Dir && r.Prefix == "" {
-			data, err := dc.DirCache(sinkCtx, r.Source)
-			if err != nil {
-				return rs, err
-			}
-			w.dirCache, w.stored = scan.NewDirCache(data), data != nil
-			w.so.DirCache = w.dirCache
-		}
 		if !fresh[r.Source] {
 			// The scanner asks before opening a file (one stat instead of
 			// an open and a read), and walks on while the output is read.
@@ -494,13 +481,6 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	// A complete walk saw every file still there: the others are gone.
 	if out != nil && writeErr == nil && ctx.Err() == nil {
 		for _, w := range walks {
-			if dc, ok := out.(store.DirCacher); ok && w.dirCache != nil && (w.dirCache.Changed() || !w.stored) {
-				if data := w.dirCache.Encode(); data != nil {
-					if writeErr = dc.SaveDirCache(sinkCtx, w.Source, data); writeErr != nil {
-						break
-					}
-				}
-			}
 			var gone int64
 			if gone, writeErr = out.Walked(sinkCtx, w.Source, w.Prefix); writeErr != nil {
 				break
@@ -580,9 +560,6 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 	for _, w := range walks {
 		so := w.so
 		so.ListOnly, so.ListStat, so.Unchanged, so.UnchangedReady, so.OmitUnchanged = true, true, nil, nil, false
-		if so.DirCache != nil {
-			so.DirCache = so.DirCache.ReadOnly()
-		}
 		var in store.Incremental
 		if w.so.Unchanged != nil {
 			in = loaded(w.Source)

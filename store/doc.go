@@ -53,11 +53,6 @@
 //	               5 function)
 //	content_syntax_errors content_id, kind, msg, line, col, end_line, end_col
 //	texts          id, text: what repeats, stored once
-//	dir_cache      source_id, options_hash, tool_version, data: what the
-//	               last complete walk of the source listed in each directory
-//	               (scan.DirCache's encoding), so that a re-run stats
-//	               unchanged directories instead of listing them. A cache:
-//	               deleting it costs one full walk.
 //
 // And views, which give the facts per file under the names of the JSON
 // Lines records:
@@ -88,8 +83,8 @@
 // of one for an incremental or resumed run (Resume, an Incremental), is
 // told when a walk of a source or of a part of it completed (Walked: the
 // files not seen are gone) and ends the run (Finish). The SQLite Run
-// implements it, and Merger (a source inside another becomes part of it)
-// and DirCacher; JSONL implements it for resume only. See batch's ExampleRun
+// implements it, and Merger (a source inside another becomes part of it);
+// JSONL implements it for resume only. See batch's ExampleRun
 // for a run into SQLite.
 //
 // A file is named by its source (the absolute root directory, resolved

@@ -43,19 +43,9 @@ type Merger interface {
 	Merge(ctx context.Context, inner, outer, prefix string) error
 }
 
-// DirCacher is an Output that keeps each source's directory cache (see
-// scan.DirCache) from one complete walk to the next.
-type DirCacher interface {
-	// DirCache returns the stored cache of source, or nil.
-	DirCache(ctx context.Context, source string) ([]byte, error)
-	// SaveDirCache replaces it.
-	SaveDirCache(ctx context.Context, source string, data []byte) error
-}
-
 var (
 	_ Output    = (*Run)(nil)
 	_ Merger    = (*Run)(nil)
-	_ DirCacher = (*Run)(nil)
 	_ Output    = (*JSONL)(nil)
 )
 
@@ -101,16 +91,6 @@ func (r *Run) Walked(ctx context.Context, source, prefix string) (int64, error) 
 	return r.MarkGone(ctx, source, prefix)
 }
 
-// DirCache implements DirCacher, for the run's options and tool version.
-func (r *Run) DirCache(ctx context.Context, source string) ([]byte, error) {
-	return r.db.DirCache(ctx, source, r.info.OptionsHash, r.info.ToolVersion)
-}
-
-// SaveDirCache implements DirCacher.
-func (r *Run) SaveDirCache(ctx context.Context, source string, data []byte) error {
-	return r.saveDirCache(ctx, source, r.info.OptionsHash, r.info.ToolVersion, data)
-}
-
 // Merge implements Merger.
 func (r *Run) Merge(ctx context.Context, inner, outer, prefix string) error {
 	r.mu.Lock()
@@ -134,9 +114,9 @@ type execer interface {
 // mergeSource moves inner's files to outer, their paths prefixed by prefix
 // + "/", in one transaction (or in tx, when db is one).
 // The tables a merge clears of a source's rows, in the current schema:
-// none hold rows of files (contents are shared, and unused ones are
-// removed when the run ends), and the directory caches of both sources.
-var mergeSchema = mergeTables{caches: []string{"dir_cache"}}
+// none (contents are shared, and unused ones are removed when the run
+// ends).
+var mergeSchema = mergeTables{}
 
 // mergeTables names the tables that hold rows of a file (by file_id) and
 // the caches kept per source, in the schema a merge runs on.

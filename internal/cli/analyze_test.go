@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
-	"github.com/pybatch/pybatch/internal/testenv"
 
 	_ "modernc.org/sqlite"
 )
@@ -368,75 +367,6 @@ func TestAnalyzeIncrementalRuns(t *testing.T) {
 	}
 }
 
-// Re-runs walk the directories that did not change from the directory cache
-// the run before stored, and still see every change: a file added to a
-// subdirectory, one removed, a directory added, a .gitignore edited in place.
-// The tree is on a file system the cache trusts (cacheTempDir), in a git
-// work tree (so that the .gitignore files count).
-func TestAnalyzeDirectoryCache(t *testing.T) {
-	git := testenv.RequireCommand(t, "git")
-	dir := treeIn(t, cacheTempDir(t), 20)
-	if out, err := exec.Command(git, "init", "-q", dir).CombinedOutput(); err != nil {
-		t.Fatalf("git init: %v\n%s", err, out)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "pkg3", ".gitignore"), []byte("nothing_*.py\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// The cache trusts no directory changed within 2s of its listing
-	// (scan's racyWindow): the first run must list them after that.
-	waitUntilCacheable(t, dir, 2*time.Second)
-	work := t.TempDir()
-	run := func() string {
-		t.Helper()
-		var stderr bytes.Buffer
-		cmd := pybatch(t, nil, "analyze", "--progress", "none", "-o", "c.db", dir)
-		cmd.Dir = work
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("%v\n%s", err, stderr.String())
-		}
-		return stderr.String()
-	}
-	if s := run(); !strings.Contains(s, "20 files: 20 analyzed") {
-		t.Fatalf("first run:\n%s", s)
-	}
-	db, err := sql.Open("sqlite", filepath.Join(work, "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM dir_cache`).Scan(&n); err != nil || n != 1 {
-		t.Fatalf("dir_cache rows: %d, %v", n, err)
-	}
-	if s := run(); !strings.Contains(s, "0 files:") || !strings.Contains(s, "20 files unchanged") {
-		t.Fatalf("unchanged re-run:\n%s", s)
-	}
-	write := func(rel, src string) {
-		t.Helper()
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("pkg4/added.py", "x = 1\n")
-	write("newpkg/deep/new.py", "y = 2\n")
-	if err := os.Remove(filepath.Join(dir, "pkg5", "m5.py")); err != nil {
-		t.Fatal(err)
-	}
-	// Ignoring m3.py and m13.py: an edit in place leaves pkg3's times as
-	// they were.
-	write("pkg3/.gitignore", "m*3.py\n")
-	if s := run(); !strings.Contains(s, "2 files: 2 analyzed") || !strings.Contains(s, "17 files unchanged since the last run (not analyzed again), 0 with only a new mtime, 3 gone") {
-		t.Fatalf("re-run after changes:\n%s", s)
-	}
-	if s := run(); !strings.Contains(s, "0 files:") || !strings.Contains(s, "19 files unchanged") {
-		t.Fatalf("unchanged re-run after changes:\n%s", s)
-	}
-}
 
 // A fresh JSON Lines run with a progress display counts first too (without a
 // directory cache to hand over) and writes every record once.

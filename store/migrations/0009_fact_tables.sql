@@ -15,7 +15,8 @@
 -- The views definitions, imports, syntax_errors and file_results give the
 -- facts per file, with the file's source and path, under the column names
 -- the JSON Lines records use. The known-files snapshot goes: what an
--- incremental run needs is looked up in files as the walk goes.
+-- incremental run needs is looked up in files as the walk goes. The
+-- directory cache goes too: it held every listing of a tree in memory.
 
 DROP TRIGGER files_gen_insert;
 DROP TRIGGER files_gen_delete;
@@ -209,13 +210,6 @@ CREATE INDEX files_run ON files(run_id);
 CREATE INDEX files_content ON files(content_id);
 CREATE INDEX files_size ON files(size);
 CREATE INDEX contents_definitions ON contents(definitions);
-
-CREATE TABLE dir_cache (
-    source_id    INTEGER PRIMARY KEY REFERENCES sources(id),
-    options_hash TEXT NOT NULL,
-    tool_version TEXT NOT NULL,
-    data         BLOB NOT NULL
-);
 
 -- Files with their source's name and their content's figures.
 CREATE VIEW file_results AS
