@@ -101,7 +101,7 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 
 // bailout carries a syntax error up to Parse.
 type bailout struct {
-	err  *token.SyntaxError
+	err    *token.SyntaxError
 	soft   bool // a grammar failure that backtracking may recover from
 	tok    bool // the tokenizer's error
 	noRest bool // not followed by the rest-of-source check (see checkRest)
