@@ -10,7 +10,9 @@
 # process (total and anonymous, sampled from /proc by bench/measure), the
 # output's bytes per source byte, and for SQLite the five questions of the
 # README timed with the sqlite3 shell. Environment: SIZES (default
-# "100000 250000 500000 1000000"), FORMATS ("sqlite jsonl"), JOBS (workers,
+# "100000 250000 500000 1000000"), FORMATS ("sqlite jsonl"), RERUN (the
+# formats that also get a re-run, default FORMATS: a complete JSON Lines
+# output is replaced by a re-run, which then costs a first run), JOBS (workers,
 # default all CPUs), KEEP=1 keeps the temp dir, SCALE_TMP (where to build
 # the trees; default a new dir under /tmp).
 set -euo pipefail
@@ -19,6 +21,7 @@ cd "$(dirname "$0")/.."
 CORPUS="${1:-$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')}"
 SIZES="${SIZES:-100000 250000 500000 1000000}"
 FORMATS="${FORMATS:-sqlite jsonl}"
+RERUN="${RERUN:-$FORMATS}"
 JOBS="${JOBS:-$(nproc)}"
 TMP="${SCALE_TMP:-$(mktemp -d /tmp/pybatch-scale.XXXXXX)}"
 mkdir -p "$TMP"
@@ -66,7 +69,8 @@ for size in $SIZES; do
   for format in $FORMATS; do
     out="$TMP/out.$format"; [[ $format == jsonl ]] && out="$TMP/out.jsonl"
     rm -f "$out" "$out"-* "$out".*
-    for run in first rerun; do
+    runs=(first); [[ " $RERUN " == *" $format "* ]] && runs+=(rerun)
+    for run in "${runs[@]}"; do
       "$TMP/measure" -name "$format $run $files" -- "$TMP/pybatch" analyze -q -j "$JOBS" --progress none -o "$out" "${roots[@]}" \
         >/dev/null 2>"$TMP/m" || true
       read -r t a < <(rss "$TMP/m")
