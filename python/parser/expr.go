@@ -738,6 +738,9 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 		case t.kind == tSTAR:
 			comma := p.toks[p.pos-1]
 			p.skip()
+			if !p.startsExpression() {
+				p.failLast("SyntaxError", "Invalid star expression") // invalid_starred_expression
+			}
 			v := p.expression()
 			s := &ast.Starred{Value: v, Ctx: ast.Load}
 			s.Loc = p.loc(t)

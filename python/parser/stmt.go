@@ -222,9 +222,15 @@ func (p *parser) exprOrAssign() ast.Stmt {
 			if !p.try(func() { p.skip(); p.expression() }) {
 				p.failGeneric(last)
 			}
-			switch e.(type) {
-			case *ast.Tuple, *ast.List:
-				p.failAt(e, "only single target (not "+exprName(e)+") can be annotated")
+			switch e := e.(type) {
+			case *ast.Tuple:
+				if start.kind != tLPAR {
+					// star_named_expression ',' ... ':': at the first element.
+					p.failAt(e.Elts[0], "only single target (not tuple) can be annotated")
+				}
+				p.failAt(e, "only single target (not tuple) can be annotated")
+			case *ast.List:
+				p.failAt(e, "only single target (not list) can be annotated")
 			}
 			p.failAt(e, "illegal target for annotation")
 		}
