@@ -8,9 +8,13 @@
 // allocates far less, and lets every alternative that CPython resolves by
 // backtracking be resolved here by at most a bounded look-ahead or a cover
 // grammar (parse an expression, then check it is a valid target), which gives
-// the same verdict. Only the first pass of CPython's parser decides validity
-// (its second pass with the invalid_* rules only chooses the message), so
-// messages here are best effort while verdicts are exact.
+// the same verdict. Only the first pass of CPython's parser decides validity;
+// its second pass, with the invalid_* rules, only chooses the message and
+// position. Here those rules are checked where the single pass fails or
+// where they apply (errors.go): the message and the four positions of
+// CPython's SyntaxError (columns in characters, clamped as CPython clamps
+// them) are matched on the grammar corpus's invalid snippets and on 99% of
+// a mutation corpus of stdlib files (TestOracleMutations), not proved.
 //
 // \N{...} escapes are resolved with golang.org/x/text/unicode/runenames
 // (a reverse index is built once, lazily, on the first \N escape), plus the
