@@ -92,10 +92,19 @@ func (p *parser) expressions() ast.Expr {
 
 // startsExpression reports whether the current token can begin a
 // star_expression (used after a comma to tell an element from a trailing comma).
-func (p *parser) startsExpression() bool {
-	switch p.kind() {
+func (p *parser) startsExpression() bool { return startsStarExpr(p.kind()) }
+
+// startsStarExpr reports whether a token of kind k can begin a
+// star_expression.
+func startsStarExpr(k uint8) bool {
+	return k == tSTAR || startsExpr(k)
+}
+
+// startsExpr reports whether a token of kind k can begin an expression.
+func startsExpr(k uint8) bool {
+	switch k {
 	case tNAME, tNUMBER, tSTRING, tFSTART, tTSTART, tLPAR, tLSQB, tLBRACE, tMINUS, tPLUS, tTILDE,
-		tSTAR, tELLIPSIS, kwNot, kwLambda, kwAwait, kwNone, kwTrue, kwFalse:
+		tELLIPSIS, kwNot, kwLambda, kwAwait, kwNone, kwTrue, kwFalse:
 		return true
 	}
 	return false
@@ -233,6 +242,9 @@ func (p *parser) expression() ast.Expr {
 			p.reset(m)
 			p.leave()
 			return d
+		}
+		if t := *p.peek(); !startsExpr(t.kind) {
+			p.failTok(t, "expected expression after 'else', but statement is given")
 		}
 		orelse := p.expression()
 		e := &ast.IfExp{Test: test, Body: d, Orelse: orelse}
@@ -1106,7 +1118,13 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 			}
 		} else {
 			k := p.expression()
-			colon := p.expect(tCOLON)
+			if !p.at(tCOLON) {
+				// invalid_kvpair: a key without ':' after the first pair.
+				l := k.Location()
+				panic(bailout{err: &token.SyntaxError{Kind: "SyntaxError", Msg: "':' expected after dictionary key",
+					Start: token.Pos{Line: l.Lineno, Col: l.EndColOffset - 1}, End: token.Pos{Line: l.EndLineno, Col: -1}}, soft: true})
+			}
+			colon := p.next()
 			p.missingDictValue(colon)
 			p.starredDictValue()
 			keys = append(keys, k)

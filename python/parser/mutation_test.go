@@ -177,7 +177,7 @@ func mutate(r *rand.Rand, names []string, srcs [][]byte, n int) []mutation {
 // than minAgree of the invalid ones agree with the default seed.
 // PYBATCH_MUTATION_DUMP=DIR keeps the files whose errors differ.
 func TestOracleMutations(t *testing.T) {
-	const minAgree = 0.994 // raise as the agreement improves; never lower it
+	const minAgree = 0.997 // raise as the agreement improves; never lower it
 	n := 3000
 	if env := os.Getenv("PYBATCH_ORACLE_MUTATIONS"); env != "" {
 		v, err := strconv.Atoi(env)

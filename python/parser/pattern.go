@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"strconv"
+
 	"github.com/pybatch/pybatch/python/ast"
 )
 
@@ -19,7 +21,10 @@ func (p *parser) tryMatch() ast.Stmt {
 		return nil
 	}
 	// Past "match subject ':' NEWLINE" no simple statement can match, so commit.
-	p.skipExpect(tINDENT)
+	if !p.at(tINDENT) {
+		panic(bailout{err: p.lastTokErr("IndentationError", "expected an indented block after 'match' statement on line "+strconv.Itoa(int(start.start.Line)))})
+	}
+	p.skip()
 	p.enter()
 	var cases []*ast.MatchCase
 	for {

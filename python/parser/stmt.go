@@ -188,7 +188,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 	switch k := p.kind(); k {
 	case tEQUAL:
 		if start.kind == kwYield {
-			p.fail()
+			p.failAt(e, "assignment to yield expression not possible")
 		}
 		m := p.exprMark()
 		p.pushExpr(e)
@@ -560,8 +560,17 @@ func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
 	args := p.parameters(false)
 	p.skipExpect(tRPAR)
 	var returns ast.Expr
-	if p.accept(tRARROW) {
-		returns = p.expression()
+	if p.at(tRARROW) {
+		arrow, m := *p.peek(), p.mark()
+		if !p.try(func() { p.skip(); returns = p.expression() }) {
+			if p.caught.Msg == "invalid syntax" {
+				// ['->' expression] fails as a whole: &&':' sees '->'.
+				p.failTok(arrow, "expected ':'")
+			}
+			p.reset(m)
+			p.skip()
+			returns = p.expression() // fails again, with its own error
+		}
 	}
 	p.forceToken(tCOLON, ":")
 	body := p.block("function definition", start.start.Line)

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/token"
 )
 
 // setContext checks that e, parsed as an expression, is a valid assignment
@@ -116,7 +117,11 @@ func (p *parser) starTarget() ast.Expr {
 // delTarget parses one del_target.
 func (p *parser) delTarget() ast.Expr {
 	if p.at(tSTAR) {
-		p.failTok(*p.peek(), "cannot delete starred")
+		// invalid_del_stmt: the starred expression is the invalid target.
+		st := p.next()
+		v := p.bitwiseOr()
+		l := v.Location()
+		p.failSpan(st.start, token.Pos{Line: l.EndLineno, Col: l.EndColOffset}, "cannot delete starred")
 	}
 	e := p.primary()
 	if !p.setContext(e, ast.Del, false) {
