@@ -58,8 +58,10 @@ func (r *Run) markGone(ctx context.Context, source, prefix string) (int64, error
 	after := int64(0)
 	for {
 		// The files this run did not write or touch, a chunk at a time.
+		// (+source_id: by rowid, a chunk at a time, not the whole source
+		// sorted again for each chunk.)
 		rows, err := r.db.sql.QueryContext(ctx, `SELECT id, path FROM files
-			WHERE source_id = ? AND status <> 'gone' AND seen_run_id <> ? AND id > ? ORDER BY id LIMIT ?`, sid, r.id, after, goneChunk)
+			WHERE +source_id = ? AND status <> 'gone' AND seen_run_id <> ? AND id > ? ORDER BY id LIMIT ?`, sid, r.id, after, goneChunk)
 		if err != nil {
 			return total, err
 		}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"maps"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,13 +52,36 @@ type sqliteIncremental struct {
 	source                   string
 	optionsHash, toolVersion string
 	lookup                   *sql.Stmt // on the database's read connections
-	held                     *sql.Stmt
+	held, one, subtree       *sql.Stmt
 	runs                     map[int64]runInfo // the runs table (small), read once
 
 	mu               sync.Mutex
 	seen             []uint64 // a bit per files.id: the walk met the file
 	skipped, touched int
+	rows             dirRows
 }
+
+// dirRows holds the stored files of the directories the walk is in: a
+// lookup of one file reads its directory's subtree at once (up to
+// subtreeRows rows), so that an unchanged re-run asks the database about a
+// directory, not about each file. It is bounded: past maxCachedRows it
+// starts again empty.
+type dirRows struct {
+	rows     map[string]storedRow // by path
+	complete map[string]bool      // a directory ("a/b/") whose whole subtree is in rows
+	big      map[string]bool      // a directory whose subtree is larger than subtreeRows
+}
+
+// storedRow is what Skip needs of a stored file.
+type storedRow struct {
+	id, size, mtime, run int64
+	status               result.Status
+}
+
+const (
+	subtreeRows   = 1024
+	maxCachedRows = 1 << 15
+)
 
 type runInfo struct{ hash, version string }
 
@@ -88,11 +113,93 @@ func newSQLiteIncremental(ctx context.Context, run *Run, source string, sid int6
 		FROM files f LEFT JOIN contents c ON c.id = f.content_id WHERE f.source_id = ? AND f.path = ?`); err != nil {
 		return nil, describe(db.path, "reading", err)
 	}
-	if in.held, err = rd.PrepareContext(ctx, `SELECT 1 FROM files WHERE source_id = ? AND path = ?`); err != nil {
-		in.lookup.Close()
-		return nil, describe(db.path, "reading", err)
+	for _, q := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&in.held, `SELECT 1 FROM files WHERE source_id = ? AND path = ?`},
+		{&in.one, `SELECT id, path, size, mtime_ns, status, run_id FROM files WHERE source_id = ? AND path = ?`},
+		{&in.subtree, `SELECT id, path, size, mtime_ns, status, run_id FROM files WHERE source_id = ? AND path >= ? AND path < ? LIMIT ?`},
+	} {
+		if *q.stmt, err = rd.PrepareContext(ctx, q.query); err != nil {
+			in.close()
+			return nil, describe(db.path, "reading", err)
+		}
 	}
 	return in, nil
+}
+
+// row returns what the database holds about the file at path, from its
+// directory's rows when they were read.
+func (in *sqliteIncremental) row(ctx context.Context, path string) (storedRow, bool, error) {
+	dir := path[:strings.LastIndexByte(path, '/')+1] // "a/b/", or "" at the top
+	in.mu.Lock()
+	r := &in.rows
+	if row, ok := r.rows[path]; ok {
+		in.mu.Unlock()
+		return row, true, nil
+	}
+	for d := dir; d != ""; d = d[:strings.LastIndexByte(d[:len(d)-1], '/')+1] {
+		if r.complete[d] {
+			in.mu.Unlock()
+			return storedRow{}, false, nil
+		}
+	}
+	fetch := dir != "" && !r.big[dir]
+	in.mu.Unlock()
+	if !fetch {
+		rows, err := in.one.QueryContext(ctx, in.sid, path)
+		if err != nil {
+			return storedRow{}, false, describe(in.run.db.path, "reading", err)
+		}
+		var found storedRow
+		n, err := scanRows(rows, func(_ string, row storedRow) { found = row })
+		return found, n > 0, err
+	}
+	// (Paths sort with "/" before "0": a directory's subtree is the range.)
+	rows, err := in.subtree.QueryContext(ctx, in.sid, dir, dir[:len(dir)-1]+"0", subtreeRows)
+	if err != nil {
+		return storedRow{}, false, describe(in.run.db.path, "reading", err)
+	}
+	got := map[string]storedRow{}
+	n, err := scanRows(rows, func(p string, row storedRow) { got[p] = row })
+	if err != nil {
+		return storedRow{}, false, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if n >= subtreeRows {
+		if r.big == nil {
+			r.big = map[string]bool{}
+		}
+		r.big[dir] = true
+	} else {
+		if len(r.rows)+len(got) > maxCachedRows || r.rows == nil {
+			r.rows, r.complete = make(map[string]storedRow, len(got)), map[string]bool{}
+		}
+		maps.Copy(r.rows, got)
+		r.complete[dir] = true
+	}
+	row, ok := got[path]
+	return row, ok, nil
+}
+
+// scanRows calls f for each row of a query of (id, path, size, mtime_ns,
+// status, run_id) and returns how many there were.
+func scanRows(rows *sql.Rows, f func(path string, row storedRow)) (int, error) {
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var row storedRow
+		var path, status string
+		if err := rows.Scan(&row.id, &path, &row.size, &row.mtime, &status, &row.run); err != nil {
+			return n, err
+		}
+		row.status = statusOf(status)
+		f(path, row)
+		n++
+	}
+	return n, rows.Err()
 }
 
 // state looks up what the database holds about path; ok is false when it
@@ -116,10 +223,13 @@ func (in *sqliteIncremental) state(ctx context.Context, path string) (id int64, 
 }
 
 func (in *sqliteIncremental) Skip(ctx context.Context, path string, size int64, mtime time.Time) (bool, error) {
-	id, st, ok, err := in.state(ctx, path)
+	row, ok, err := in.row(ctx, path)
 	if err != nil || !ok {
 		return false, err
 	}
+	id := row.id
+	ri := in.runs[row.run]
+	st := FileState{Size: row.size, MtimeNs: row.mtime, Status: row.status, OptionsHash: ri.hash, ToolVersion: ri.version}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	for int(id>>6) >= len(in.seen) {
@@ -168,8 +278,11 @@ func (in *sqliteIncremental) Counts() (skipped, touched int) {
 }
 
 func (in *sqliteIncremental) close() {
-	in.lookup.Close()
-	in.held.Close()
+	for _, s := range []*sql.Stmt{in.lookup, in.held, in.one, in.subtree} {
+		if s != nil {
+			s.Close()
+		}
+	}
 }
 
 // statusOf returns the constant for a status (so that no row's string is kept).

@@ -44,9 +44,9 @@ type Merger interface {
 }
 
 var (
-	_ Output    = (*Run)(nil)
-	_ Merger    = (*Run)(nil)
-	_ Output    = (*JSONL)(nil)
+	_ Output = (*Run)(nil)
+	_ Merger = (*Run)(nil)
+	_ Output = (*JSONL)(nil)
 )
 
 // Sources implements Output.
