@@ -55,13 +55,13 @@ func (r *Run) markGone(ctx context.Context, source, prefix string) (int64, error
 	}
 	in := r.incs[source]
 	var total int64
-	after := int64(0)
+	after := ""
 	for {
-		// The files this run did not write or touch, a chunk at a time.
-		// (+source_id: by rowid, a chunk at a time, not the whole source
-		// sorted again for each chunk.)
+		// The files this run did not write or touch, a chunk at a time,
+		// in path order (the order of the (source_id, path) index: each
+		// chunk is a range of it).
 		rows, err := r.db.sql.QueryContext(ctx, `SELECT id, path FROM files
-			WHERE +source_id = ? AND status <> 'gone' AND seen_run_id <> ? AND id > ? ORDER BY id LIMIT ?`, sid, r.id, after, goneChunk)
+			WHERE source_id = ? AND path > ? AND status <> 'gone' AND seen_run_id <> ? ORDER BY path LIMIT ?`, sid, after, r.id, goneChunk)
 		if err != nil {
 			return total, err
 		}
@@ -75,7 +75,7 @@ func (r *Run) markGone(ctx context.Context, source, prefix string) (int64, error
 				return total, err
 			}
 			read++
-			after = id
+			after = path
 			if Under(path, prefix) && (in == nil || !in.met(id)) {
 				gone = append(gone, id)
 			}
