@@ -2,6 +2,7 @@ package progress
 
 import (
 	"io"
+	"math"
 	"sync/atomic"
 	"time"
 
@@ -58,7 +59,7 @@ func (r *barRenderer) right() string {
 	} else {
 		out += "+ MB (total still growing)"
 	}
-	out += " · " + fmtRate(s.BytesPerSec) + s.problems()
+	out += " · " + itoa(int64(math.Round(s.FilesPerSec))) + " files/s · " + fmtRate(s.BytesPerSec) + s.problems()
 	// elapsed moves on between snapshots, so a stall still shows time passing
 	el := s.Elapsed
 	if !s.Final {
@@ -78,11 +79,16 @@ func (r *barRenderer) Render(s Snapshot) error {
 }
 
 // Finish completes the bar with the final numbers and waits for mpb to draw
-// it and stop, so that what is printed next starts on a clean line.
+// it and stop, so that what is printed next starts on a clean line. An
+// interrupted run's bar stays as far as it got, and says so.
 func (r *barRenderer) Finish(s Snapshot, _ *Stats) error {
 	r.snap.Store(&s)
 	r.bar.SetCurrent(s.BytesDone)
-	r.bar.SetTotal(-1, true)
+	if s.Interrupted {
+		r.bar.Abort(false)
+	} else {
+		r.bar.SetTotal(-1, true)
+	}
 	r.p.Wait()
 	return nil
 }

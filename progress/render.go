@@ -64,6 +64,11 @@ type RendererOptions struct {
 	IsTerminal func(w io.Writer) bool
 	// Width of the bar in columns; 0 means the terminal's width.
 	Width int
+	// TerminalWidth reports the width of the terminal w is, 0 when it is
+	// unknown; nil means golang.org/x/term.GetSize on w's file descriptor.
+	// A bar needs it: without a width (and no Width) the bar gives way to
+	// plain lines.
+	TerminalWidth func(w io.Writer) int
 }
 
 // ErrStdout is returned by NewRenderer for os.Stdout: progress never mixes
@@ -82,9 +87,12 @@ func NewRenderer(mode Mode, w io.Writer, o RendererOptions) (Renderer, error) {
 	// auto picks the bar on a terminal; the bar itself needs one (mpb draws
 	// nothing elsewhere), so asked for on a pipe or a file it becomes plain
 	// lines rather than silence or cursor escapes in a log.
+	if o.TerminalWidth == nil {
+		o.TerminalWidth = terminalWidth
+	}
 	if mode == ModeAuto || mode == ModeBar {
 		mode = ModePlain
-		if o.IsTerminal(w) {
+		if o.IsTerminal(w) && (o.Width > 0 || o.TerminalWidth(w) > 0) {
 			mode = ModeBar
 		}
 	}
@@ -99,6 +107,18 @@ func NewRenderer(mode Mode, w io.Writer, o RendererOptions) (Renderer, error) {
 		return newBarRenderer(w, o), nil
 	}
 	return nil, fmt.Errorf("invalid progress mode %q", mode)
+}
+
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || width <= 0 {
+		return 0
+	}
+	return width
 }
 
 func isTerminal(w io.Writer) bool {
@@ -169,6 +189,8 @@ func (s Snapshot) problems() string {
 
 func (s Snapshot) etaText() string {
 	switch {
+	case s.Final && s.Interrupted:
+		return fmt.Sprintf("interrupted: %d of %d files not done", max(s.FilesTotal-s.FilesDone, 0), s.FilesTotal)
 	case s.Final:
 		return "done"
 	case !s.ETAKnown:
@@ -219,6 +241,7 @@ type jsonEvent struct {
 	FilesPerSec  float64  `json:"files_per_s"`
 	BytesPerSec  float64  `json:"bytes_per_s"`
 	ETA          *float64 `json:"eta_s"`
+	Interrupted  bool     `json:"interrupted,omitempty"`
 	Stats        *Stats   `json:"stats,omitempty"`
 }
 
@@ -234,7 +257,7 @@ func event(kind string, s Snapshot, st *Stats) jsonEvent {
 		Event: kind, Time: s.Time.UTC().Format(time.RFC3339Nano), Elapsed: round3(s.Elapsed.Seconds()),
 		FilesDone: s.FilesDone, FilesTotal: s.FilesTotal, BytesDone: s.BytesDone, BytesTotal: s.BytesTotal,
 		TotalFinal: s.TotalFinal, TotalCounted: s.TotalCounted, Analyzed: s.Analyzed, SyntaxErrors: s.SyntaxErrors, Skipped: s.Skipped,
-		Failed: s.Failed, FilesPerSec: round3(s.FilesPerSec), BytesPerSec: math.Round(s.BytesPerSec), Stats: st,
+		Failed: s.Failed, FilesPerSec: round3(s.FilesPerSec), BytesPerSec: math.Round(s.BytesPerSec), Stats: st, Interrupted: s.Interrupted,
 	}
 	if s.ETAKnown {
 		v := round3(s.ETA.Seconds())

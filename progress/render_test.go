@@ -34,11 +34,20 @@ func TestNewRendererModes(t *testing.T) {
 	if r, _ := NewRenderer(ModeAuto, &buf, RendererOptions{IsTerminal: notty}); !isType[*plainRenderer](r) {
 		t.Errorf("auto without a terminal gave %T", r)
 	}
-	r, _ := NewRenderer(ModeAuto, &buf, RendererOptions{IsTerminal: tty})
+	width := func(io.Writer) int { return 80 }
+	unknown := func(io.Writer) int { return 0 }
+	r, _ := NewRenderer(ModeAuto, &buf, RendererOptions{IsTerminal: tty, TerminalWidth: width})
 	if !isType[*barRenderer](r) {
 		t.Errorf("auto on a terminal gave %T", r)
 	}
 	r.Finish(Snapshot{Final: true}, nil) // stop mpb's goroutines
+	// a terminal whose size is unknown (a serial console, some CI runners):
+	// plain lines rather than a bar that mpb cannot lay out
+	for _, mode := range []Mode{ModeAuto, ModeBar} {
+		if r, _ := NewRenderer(mode, &buf, RendererOptions{IsTerminal: tty, TerminalWidth: unknown}); !isType[*plainRenderer](r) {
+			t.Errorf("%s on a terminal of unknown size gave %T", mode, r)
+		}
+	}
 	if r, err := NewRenderer(ModeNone, &buf, RendererOptions{}); r != nil || err != nil {
 		t.Errorf("none gave %T, %v", r, err)
 	}
@@ -152,5 +161,25 @@ func TestJSONRenderer(t *testing.T) {
 	st := done.Stats
 	if st.Files != 1000 || st.Analyzed != 998 || st.SkippedBy["binary"] != 1 || st.FailedBy["timeout"] != 1 || st.WallSeconds != 10 {
 		t.Errorf("stats in the done event: %+v", st)
+	}
+}
+
+// An interrupted run's final line says so, with what was not done, in
+// every renderer; the JSON event carries "interrupted": true.
+func TestInterruptedFinal(t *testing.T) {
+	s := Snapshot{Final: true, Interrupted: true, FilesDone: 400, FilesTotal: 1000, TotalFinal: true}
+	if line := s.Line(); !strings.HasSuffix(line, "interrupted: 600 of 1000 files not done") {
+		t.Errorf("plain line: %q", line)
+	}
+	var buf bytes.Buffer
+	r, _ := NewRenderer(ModeJSON, &buf, RendererOptions{})
+	r.Finish(s, &Stats{})
+	if !strings.Contains(buf.String(), `"interrupted":true`) {
+		t.Errorf("JSON event: %s", buf.String())
+	}
+	tr := NewTracker(Options{Interrupted: func() bool { return true }})
+	tr.Discovered(10)
+	if st := tr.Finish(FinishInfo{}); st.Files != 0 || !tr.Snapshot().Final {
+		t.Errorf("tracker: %+v", st)
 	}
 }

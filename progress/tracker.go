@@ -34,6 +34,10 @@ type Options struct {
 	// Slowest is how many of the slowest files the statistics keep. 0 means
 	// 10; negative means none.
 	Slowest int
+	// Interrupted, when set, is asked at Finish whether the run was
+	// interrupted (its context ended before its input did): the final
+	// snapshot then says so (Snapshot.Interrupted) instead of "done".
+	Interrupted func() bool
 }
 
 // Snapshot is the state of a run at one instant.
@@ -67,6 +71,9 @@ type Snapshot struct {
 	ETAKnown bool
 
 	Final bool // the run is over (Finish)
+	// Interrupted: the run is over because it was interrupted, with
+	// FilesTotal-FilesDone files (of those known) not done.
+	Interrupted bool
 }
 
 // Tracker counts a run's progress. See the package doc for which goroutine
@@ -103,11 +110,13 @@ type Tracker struct {
 	working                           bool      // a record has come: the rate's clock runs
 	workStart                         time.Time // when it came
 	renderErr                         error
+	interrupted                       func() bool
+	final                             *Snapshot // Finish's
 }
 
 // NewTracker starts tracking now (by opts.Now).
 func NewTracker(opts Options) *Tracker {
-	t := &Tracker{now: opts.Now, renderer: opts.Renderer, warmup: opts.Warmup, minBytes: opts.MinBytes}
+	t := &Tracker{now: opts.Now, renderer: opts.Renderer, warmup: opts.Warmup, minBytes: opts.MinBytes, interrupted: opts.Interrupted}
 	if t.now == nil {
 		t.now = time.Now
 	}
@@ -256,8 +265,14 @@ func (t *Tracker) maybeRender(now time.Time) {
 	}
 }
 
-// Snapshot returns the state now. Owner goroutine only.
-func (t *Tracker) Snapshot() Snapshot { return t.snapshot(t.now()) }
+// Snapshot returns the state now, or after Finish the final state. Owner
+// goroutine only.
+func (t *Tracker) Snapshot() Snapshot {
+	if t.final != nil {
+		return *t.final
+	}
+	return t.snapshot(t.now())
+}
 
 // maxETA is beyond any useful estimate: a longer ETA means "stalled".
 const maxETA = 100 * 24 * time.Hour
@@ -317,6 +332,16 @@ func (t *Tracker) Finish(info FinishInfo) Stats {
 	now := t.now()
 	t.finished = true
 	snap := t.snapshot(now)
+	if t.interrupted != nil && t.interrupted() {
+		// The walk stopped with the run, so discovery "ended" early: what
+		// was counted ahead is still the better total of what was not done.
+		snap.Interrupted = true
+		if c := t.counted.Load(); c != nil {
+			snap.FilesTotal = max(snap.FilesTotal, c.files)
+			snap.BytesTotal = max(snap.BytesTotal, c.bytes)
+		}
+	}
+	t.final = &snap
 	st := t.stats.build(snap, now.Sub(t.start), readCPU().sub(t.cpuStart), t.workBytes)
 	st.Memory = info.Memory
 	st.Admission = info.Admission

@@ -301,7 +301,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		}
 		return ExitNoFiles
 	}
-	e, err := newEngine(runSettings{
+	e, err := newEngine(a.ctx, runSettings{
 		workers: f.workers, isolate: f.isolate, timeout: f.timeout, retries: f.retries,
 		recycleAfter: f.recycleAfter, maxSize: maxSize, budget: budget,
 	}, a.analyze, f.progressMode(fs), f.progressEvery, a.stderr)
@@ -323,7 +323,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	}
 	closeOnce := sync.OnceFunc(closeOut)
 	defer closeOnce()
-	notes, err := newNotes(e.messages(a.stderr), "pybatch analyze", f.verbosity)
+	notes, err := newNotes(e.messages(a.stderr), "pybatch analyze", f.verbosity, e.mode == progress.ModeJSON)
 	if err != nil {
 		return fail(ExitError, "--log: %s", plainError(err))
 	}
@@ -338,34 +338,25 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		Count:    e.mode != progress.ModeNone,
 		OnRecord: notes.record,
 	})
-	var extra string
-	if rs.Kept+rs.Touched > 0 || rs.Gone > 0 {
-		extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analyzed again), %d with only a new mtime, %d gone from the tree", rs.Kept, rs.Touched, rs.Gone)
-	}
-	if err := notes.finish(); err != nil && runErr == nil {
-		fmt.Fprintf(a.stderr, "pybatch analyze: --log: %s\n", plainError(err))
-	}
+	logErr := notes.finish()
 	closeOnce()
 	if _, ok := out.(*store.JSONL); ok && f.output != "-" && runErr == nil && !rs.Interrupted {
 		// Nothing is left to resume: no checkpoint stays behind.
-		if err := store.CompleteJSONLFile(context.WithoutCancel(a.ctx), f.output); err != nil {
-			fmt.Fprintf(a.stderr, "pybatch analyze: %s\n", plainError(err))
+		if err := store.CompleteJSONLFile(context.WithoutCancel(a.ctx), f.output); err != nil && runErr == nil {
+			runErr = err
 		}
 	}
-	code := e.report(a.stderr, rs, extra, runErr, fail, f.output, f.quiet)
-	if code == ExitOK && notes.unreadable+missing > 0 {
-		code = ExitFailures
+	end := runEnd{command: "pybatch analyze", output: f.output, rs: rs, runErr: runErr, logErr: logErr, unreadable: notes.unreadable + missing, quiet: f.quiet}
+	if rs.Kept+rs.Touched > 0 || rs.Gone > 0 {
+		end.extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analyzed again), %d with only a new mtime, %d gone from the tree", rs.Kept, rs.Touched, rs.Gone)
 	}
-	if code == ExitOK && rs.Files == 0 && rs.Kept+rs.Touched == 0 {
-		if !f.quiet {
-			fmt.Fprintf(a.stderr, "pybatch analyze: warning: no Python file found under %s (exit status %d)\n", strings.Join(f.paths, ", "), ExitNoFiles)
-		}
-		return ExitNoFiles
+	if rs.Files == 0 && rs.Kept+rs.Touched == 0 {
+		end.noFiles = fmt.Sprintf("no Python file found under %s", strings.Join(f.paths, ", "))
 	}
-	if !f.quiet && code != ExitError && code != ExitInterrupted && f.output != "-" {
-		fmt.Fprintf(a.stderr, "pybatch: results in %s; pybatch report %s shows them\n", f.output, shellQuote(f.output))
+	if f.output != "-" {
+		end.next = "pybatch report " + shellQuote(f.output)
 	}
-	return code
+	return e.end(a.stderr, end)
 }
 
 // noteStaleLock says when a run takes over the lock file of output that a

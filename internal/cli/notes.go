@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -56,13 +57,14 @@ type notes struct {
 	quiet      bool
 	verbose    bool
 	unreadable int
+	json       bool // --progress json: each note is a JSON object
 	log        *slog.Logger
 	logBuf     *bufio.Writer
 	logFile    *os.File
 }
 
-func newNotes(w io.Writer, prefix string, v verbosity) (*notes, error) {
-	n := &notes{w: w, prefix: prefix, quiet: v.quiet, verbose: v.verbose}
+func newNotes(w io.Writer, prefix string, v verbosity, jsonLines bool) (*notes, error) {
+	n := &notes{w: w, prefix: prefix, quiet: v.quiet, verbose: v.verbose, json: jsonLines}
 	if v.log != "" {
 		f, err := os.OpenFile(v.log, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
@@ -79,6 +81,14 @@ func newNotes(w io.Writer, prefix string, v verbosity) (*notes, error) {
 func (n *notes) printf(format string, args ...any) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if n.json {
+		_ = json.NewEncoder(n.w).Encode(struct {
+			Event   string `json:"event"`
+			Command string `json:"command"`
+			Message string `json:"message"`
+		}{"message", n.prefix, fmt.Sprintf(format, args...)})
+		return
+	}
 	fmt.Fprintf(n.w, n.prefix+": "+format+"\n", args...)
 }
 

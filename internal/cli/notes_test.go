@@ -86,7 +86,7 @@ func BenchmarkNotes(b *testing.B) {
 		v    verbosity
 	}{{"neither", verbosity{}}, {"v", verbosity{verbose: true}}, {"v+log", verbosity{verbose: true, log: filepath.Join(b.TempDir(), "run.log")}}} {
 		b.Run(c.name, func(b *testing.B) {
-			n, err := newNotes(io.Discard, "pybatch analyze", c.v)
+			n, err := newNotes(io.Discard, "pybatch analyze", c.v, false)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
+	"github.com/pybatch/pybatch/progress"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
 )
@@ -146,7 +147,7 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 		settings.budget, _ = parseSize("--max-memory", rf.maxMemory)
 		overrides["max_memory"] = rf.maxMemory
 	}
-	e, err := newEngine(settings, a.analyze, rf.progressMode(fs), rf.progressEvery, stderr)
+	e, err := newEngine(ctx, settings, a.analyze, rf.progressMode(fs), rf.progressEvery, stderr)
 	if err != nil {
 		if errors.As(err, new(usageError)) {
 			return a.usage(cmd, "%v", err)
@@ -154,7 +155,7 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 		return fail(ExitError, "the options of run %d: %v", last.ID, err)
 	}
 	bo := e.bo
-	notes, err := newNotes(e.messages(stderr), "pybatch retry", rf.verbosity)
+	notes, err := newNotes(e.messages(stderr), "pybatch retry", rf.verbosity, e.mode == progress.ModeJSON)
 	if err != nil {
 		return fail(ExitError, "--log: %s", plainError(err))
 	}
@@ -185,11 +186,12 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 		Progress: e.tracker,
 		OnRecord: notes.record,
 	})
-	if err := notes.finish(); err != nil && runErr == nil {
-		fmt.Fprintf(stderr, "pybatch retry: --log: %s\n", plainError(err))
-	}
-	extra := fmt.Sprintf("pybatch retry: %d files that failed in run %d of %s retried as run %d", len(failed), last.ID, path, run.ID())
-	return e.report(stderr, rs, extra, runErr, fail, path, rf.quiet)
+	logErr := notes.finish()
+	return e.end(stderr, runEnd{
+		command: "pybatch retry", output: path, rs: rs, runErr: runErr, logErr: logErr, unreadable: notes.unreadable, quiet: rf.quiet,
+		extra: fmt.Sprintf("pybatch retry: %d files that failed in run %d of %s retried as run %d", len(failed), last.ID, path, run.ID()),
+		next:  "pybatch report " + shellQuote(path),
+	})
 }
 
 // storedOptions are the options of analyze that retry takes over from the

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"runtime/debug"
@@ -38,7 +41,7 @@ type engine struct {
 }
 
 // newEngine resolves s into an engine.
-func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, progressEvery time.Duration, stderr io.Writer) (*engine, error) {
+func newEngine(ctx context.Context, s runSettings, analyze batch.AnalyzeFunc, progressMode string, progressEvery time.Duration, stderr io.Writer) (*engine, error) {
 	e := &engine{}
 	mode, err := progress.ParseMode(progressMode)
 	if err != nil {
@@ -77,7 +80,7 @@ func newEngine(s runSettings, analyze batch.AnalyzeFunc, progressMode string, pr
 		e.bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, workerCommandName) }
 	}
 	e.renderer = renderer
-	e.tracker = progress.NewTracker(progress.Options{Renderer: renderer})
+	e.tracker = progress.NewTracker(progress.Options{Renderer: renderer, Interrupted: func() bool { return ctx.Err() != nil }})
 	return e, nil
 }
 
@@ -92,27 +95,114 @@ type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
 
-// report prints the statistics (unless progress is JSON or off) and the
-// summary, and returns the exit code.
-func (e *engine) report(stderr io.Writer, rs batch.RunSummary, extra string, runErr error, fail func(int, string, ...any) int, output string, quiet bool) int {
-	if !quiet {
-		if e.mode != progress.ModeJSON && e.mode != progress.ModeNone {
+// runEnd is what a run's command says at its end.
+type runEnd struct {
+	command    string // "pybatch analyze"
+	output     string
+	rs         batch.RunSummary
+	runErr     error  // what stopped the run
+	logErr     error  // writing --log
+	unreadable int    // files or directories that could not be read, or listed and missing
+	extra      string // a line before the summary
+	noFiles    string // the warning when no Python file was found
+	next       string // the command that shows the results
+	quiet      bool
+}
+
+// summaryEvent is the last line of --progress json: the run's summary, so
+// that every line on stderr is one JSON object.
+type summaryEvent struct {
+	Event        string         `json:"event"` // "summary"
+	Command      string         `json:"command"`
+	Files        int            `json:"files"`
+	Analyzed     int            `json:"analyzed"`
+	SyntaxErrors int            `json:"syntax_errors"`
+	Skipped      int            `json:"skipped"`
+	Failed       int            `json:"failed"`
+	SkippedBy    map[string]int `json:"skipped_by_reason,omitempty"`
+	FailedBy     map[string]int `json:"failed_by_class,omitempty"`
+	Bytes        int64          `json:"bytes_analyzed"`
+	Elapsed      float64        `json:"elapsed_s"`
+	Unchanged    int            `json:"unchanged"`
+	Touched      int            `json:"touched"`
+	Gone         int64          `json:"gone"`
+	Unreadable   int            `json:"unreadable"`
+	Interrupted  bool           `json:"interrupted"`
+	Output       string         `json:"output"`
+	ExitStatus   int            `json:"exit_status"`
+	Error        string         `json:"error,omitempty"`
+	Warning      string         `json:"warning,omitempty"`
+	Next         string         `json:"next,omitempty"`
+}
+
+// end prints the statistics and the summary (one JSON object with
+// --progress json; nothing with -q but an error) and returns the exit code.
+func (e *engine) end(stderr io.Writer, r runEnd) int {
+	rs := r.rs
+	code := ExitOK
+	var errText, warning string
+	switch {
+	case r.runErr != nil:
+		code, errText = ExitError, fmt.Sprintf("%s: %s", r.output, plainError(r.runErr))
+	case rs.Interrupted:
+		code = ExitInterrupted
+	case rs.Failed > 0 || r.unreadable > 0:
+		code = ExitFailures
+	case r.noFiles != "":
+		code, warning = ExitNoFiles, r.noFiles
+	}
+	if r.logErr != nil && errText == "" {
+		errText = "--log: " + plainError(r.logErr)
+		code = max(code, ExitError)
+	}
+	if e.mode == progress.ModeJSON {
+		ev := summaryEvent{Event: "summary", Command: r.command, Files: rs.Files, Analyzed: rs.Analyzed, SyntaxErrors: rs.SyntaxErrors,
+			Skipped: rs.Skipped, Failed: rs.Failed, Bytes: rs.Bytes, Elapsed: math.Round(rs.Elapsed.Seconds()*1000) / 1000,
+			Unchanged: rs.Kept, Touched: rs.Touched, Gone: rs.Gone, Unreadable: r.unreadable, Interrupted: rs.Interrupted,
+			Output: r.output, ExitStatus: code, Error: errText, Warning: warning}
+		for k, v := range rs.SkipReasons {
+			if ev.SkippedBy == nil {
+				ev.SkippedBy = map[string]int{}
+			}
+			ev.SkippedBy[string(k)] = v
+		}
+		for k, v := range rs.ErrClasses {
+			if ev.FailedBy == nil {
+				ev.FailedBy = map[string]int{}
+			}
+			ev.FailedBy[string(k)] = v
+		}
+		if code == ExitOK || code == ExitFailures {
+			ev.Next = r.next
+		}
+		_ = json.NewEncoder(stderr).Encode(ev)
+		return code
+	}
+	if !r.quiet {
+		if e.mode != progress.ModeNone {
 			_ = rs.Stats.WriteText(stderr)
 		}
-		if extra != "" {
-			fmt.Fprintln(stderr, extra)
+		if r.extra != "" {
+			fmt.Fprintln(stderr, r.extra)
 		}
 		fmt.Fprintln(stderr, "pybatch:", rs.Summary.String())
 	}
-	switch {
-	case runErr != nil:
-		return fail(ExitError, "%s: %v", output, runErr)
-	case rs.Interrupted:
-		return ExitInterrupted
-	case rs.Failed > 0:
-		return ExitFailures
+	if errText != "" {
+		fmt.Fprintf(stderr, "%s: %s\n", r.command, errText)
 	}
-	return ExitOK
+	if r.quiet {
+		return code
+	}
+	switch {
+	case rs.Interrupted:
+		total := max(e.tracker.Snapshot().FilesTotal, int64(rs.Files))
+		fmt.Fprintf(stderr, "pybatch: interrupted: %d files done, %d not done; run the same command again to continue\n", rs.Files, total-int64(rs.Files))
+	case warning != "":
+		fmt.Fprintf(stderr, "%s: warning: %s (exit status %d)\n", r.command, warning, code)
+	case code != ExitError && r.next != "":
+		fmt.Fprintf(stderr, "pybatch: results in %s; %s shows them\n", r.output, r.next)
+	}
+	return code
 }
 
 // gcPercent is the collector's target the command runs with, unless GOGC
