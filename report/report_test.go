@@ -389,7 +389,8 @@ func TestCommand(t *testing.T) {
 		args []string
 		code int
 	}{
-		{[]string{"report", db}, 2},                                            // no --html
+		{[]string{"report", db}, 0},                                            // no --html: the terminal report
+		{[]string{"report", "--html", "", db}, 2},                              // an empty --html
 		{[]string{"report", "--html", page, db, db}, 2},                        // two inputs
 		{[]string{"report", "--html", page, "--format", "csv", db}, 2},         // bad format
 		{[]string{"report", "--html", page, filepath.Join(tmp, "none.db")}, 3}, // missing input

@@ -259,6 +259,12 @@ func (a *app) usage(cmd *cobra.Command, format string, args ...any) int {
 	return ExitUsage
 }
 
+// fail prints an error that stopped cmd as one line and returns code.
+func (a *app) fail(cmd *cobra.Command, code int, format string, args ...any) int {
+	fmt.Fprintf(a.stderr, "%s: %s\n", cmd.CommandPath(), fmt.Sprintf(format, args...))
+	return code
+}
+
 // oneOf checks that the value of the flag name is one of want.
 func oneOf(flag, value string, want ...string) error {
 	if slices.Contains(want, value) {
