@@ -32,9 +32,9 @@ type Summary struct {
 	Top     int      `json:"top"`
 
 	Files       int64       `json:"files"` // files with a result, gone ones included
-	Status      []NameCount `json:"status"`
-	SkipReasons []NameCount `json:"skip_reasons"`
-	FailClasses []NameCount `json:"fail_classes"`
+	Status      []Count `json:"status"`
+	SkipReasons []Count `json:"skip_reasons"`
+	FailClasses []Count `json:"fail_classes"`
 	Bytes       int64       `json:"bytes_analyzed"`
 	LOC         int64       `json:"loc"`
 
@@ -45,15 +45,40 @@ type Summary struct {
 	SyntaxErrors int64         `json:"syntax_errors"`
 	SynErrs      []SumSyntaxEr `json:"syntax_error_list"`
 
-	TopModules []NameCount `json:"most_imported"` // modules by the files that import them (absolute imports)
+	TopModules []Count `json:"most_imported"` // modules by the files that import them (absolute imports)
 	Slowest    []SumFile   `json:"slowest"`
 	Largest    []SumFile   `json:"largest"`
 
 	// Last and Previous are the latest two runs that wrote results (SQLite
 	// only); Change compares them.
-	Last     *Run       `json:"last_run,omitempty"`
-	Previous *Run       `json:"previous_run,omitempty"`
+	Last     *SumRun    `json:"last_run,omitempty"`
+	Previous *SumRun    `json:"previous_run,omitempty"`
 	Change   *RunChange `json:"change,omitempty"`
+}
+
+// Count is a name with a count.
+type Count struct {
+	Name  string `json:"name"`
+	Count int64  `json:"count"`
+}
+
+// SumRun is a run of the database.
+type SumRun struct {
+	ID          int64     `json:"id"`
+	Version     string    `json:"tool_version"`
+	Started     time.Time `json:"started"`
+	Ended       time.Time `json:"ended"`
+	Outcome     string    `json:"outcome"`
+	Files       int64     `json:"files"`
+	Wall        float64   `json:"wall_s"`
+	FilesPerSec float64   `json:"files_per_s"`
+}
+
+func sumRun(r *Run) *SumRun {
+	if r == nil {
+		return nil
+	}
+	return &SumRun{ID: r.ID, Version: r.Version, Started: r.Started, Ended: r.Ended, Outcome: r.Outcome, Files: r.Files, Wall: r.Wall, FilesPerSec: r.FilesPerSec}
 }
 
 // SumFunc is a function or method with its place.
@@ -170,7 +195,7 @@ func summaryFromDB(ctx context.Context, q *sql.DB, name string, top int) (*Summa
 	ctx = gctx
 	g.SetLimit(2)
 	g.Go(func() error { // totals by status, skip reason and error class
-		var status, skips, fails []NameCount
+		var status, skips, fails []Count
 		var files, bytes, loc int64
 		err := rows(`SELECT status, coalesce(skip_reason, ''), coalesce(error_class, ''), count(*),
 			sum(CASE WHEN status = 'analyzed' THEN size ELSE 0 END), sum(coalesce(loc, 0))
@@ -248,10 +273,10 @@ func summaryFromDB(ctx context.Context, q *sql.DB, name string, top int) (*Summa
 		return err
 	})
 	g.Go(func() error { // the most imported modules
-		var mods []NameCount
+		var mods []Count
 		err := rows(`SELECT module, count(DISTINCT file_id) AS n FROM imports WHERE level = 0 AND module <> ''
 			GROUP BY module ORDER BY n DESC, module LIMIT ?`, []any{top}, func(r *sql.Rows) error {
-			var c NameCount
+			var c Count
 			err := r.Scan(&c.Name, &c.Count)
 			mods = append(mods, c)
 			return err
@@ -314,7 +339,7 @@ func summaryFromDB(ctx context.Context, q *sql.DB, name string, top int) (*Summa
 			}
 		}
 		defer lock()()
-		s.Last, s.Previous, s.Change = last, prev, ch
+		s.Last, s.Previous, s.Change = sumRun(last), sumRun(prev), ch
 		return nil
 	})
 	if err := g.Wait(); err != nil {
@@ -323,19 +348,19 @@ func summaryFromDB(ctx context.Context, q *sql.DB, name string, top int) (*Summa
 	return s, nil
 }
 
-func addCount(cs []NameCount, name string, n int64) []NameCount {
+func addCount(cs []Count, name string, n int64) []Count {
 	for i := range cs {
 		if cs[i].Name == name {
 			cs[i].Count += n
 			return cs
 		}
 	}
-	return append(cs, NameCount{name, n})
+	return append(cs, Count{name, n})
 }
 
 // sortCounts orders counts largest first, then by name.
-func sortCounts(cs []NameCount) []NameCount {
-	slices.SortFunc(cs, func(a, b NameCount) int {
+func sortCounts(cs []Count) []Count {
+	slices.SortFunc(cs, func(a, b Count) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Name, b.Name))
 	})
 	return cs
@@ -344,7 +369,7 @@ func sortCounts(cs []NameCount) []NameCount {
 // summaryFromJSONL reads the records of a JSON Lines output once.
 func summaryFromJSONL(ctx context.Context, r io.Reader, name string, top int) (*Summary, error) {
 	s := &Summary{Input: name, Format: "jsonl", Top: top}
-	var status, skips, fails []NameCount
+	var status, skips, fails []Count
 	mods := map[string]int64{}
 	sources := map[string]bool{}
 	type fileRec struct {
@@ -459,7 +484,7 @@ func summaryFromJSONL(ctx context.Context, r io.Reader, name string, top int) (*
 	}
 	s.Status, s.SkipReasons, s.FailClasses = sortCounts(status), sortCounts(skips), sortCounts(fails)
 	for m, c := range mods {
-		s.TopModules = append(s.TopModules, NameCount{m, c})
+		s.TopModules = append(s.TopModules, Count{m, c})
 	}
 	s.TopModules = sortCounts(s.TopModules)
 	s.TopModules = s.TopModules[:min(len(s.TopModules), top)]

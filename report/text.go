@@ -161,7 +161,7 @@ func (s *Summary) WriteText(w io.Writer, o TextOptions) error {
 	return bw.Flush()
 }
 
-func runLine(r *Run) string {
+func runLine(r *SumRun) string {
 	return fmt.Sprintf("#%d %s, %s, %s in %s (%s files/s), pybatch %s", r.ID, r.Started.Local().Format("2006-01-02 15:04"), r.Outcome,
 		num(r.Files)+" files", shortDur(time.Duration(r.Wall*float64(time.Second))), num(int64(r.FilesPerSec)), r.Version)
 }
@@ -173,7 +173,7 @@ func ratio(x float64) string {
 	return fmt.Sprintf("%.0f%%", 100*x)
 }
 
-func counts(cs []NameCount) string {
+func counts(cs []Count) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
 		parts[i] = c.Name + " " + num(c.Count)
