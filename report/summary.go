@@ -31,12 +31,12 @@ type Summary struct {
 	Sources []string `json:"sources"`
 	Top     int      `json:"top"`
 
-	Files       int64       `json:"files"` // files with a result, gone ones included
+	Files       int64   `json:"files"` // files with a result, gone ones included
 	Status      []Count `json:"status"`
 	SkipReasons []Count `json:"skip_reasons"`
 	FailClasses []Count `json:"fail_classes"`
-	Bytes       int64       `json:"bytes_analyzed"`
-	LOC         int64       `json:"loc"`
+	Bytes       int64   `json:"bytes_analyzed"`
+	LOC         int64   `json:"loc"`
 
 	Functions int64     `json:"functions"` // functions and methods
 	Ranks     [6]int64  `json:"ranks"`     // functions by radon rank A..F
@@ -45,9 +45,9 @@ type Summary struct {
 	SyntaxErrors int64         `json:"syntax_errors"`
 	SynErrs      []SumSyntaxEr `json:"syntax_error_list"`
 
-	TopModules []Count `json:"most_imported"` // modules by the files that import them (absolute imports)
-	Slowest    []SumFile   `json:"slowest"`
-	Largest    []SumFile   `json:"largest"`
+	TopModules []Count   `json:"most_imported"` // modules by the files that import them (absolute imports)
+	Slowest    []SumFile `json:"slowest"`
+	Largest    []SumFile `json:"largest"`
 
 	// Last and Previous are the latest two runs that wrote results (SQLite
 	// only); Change compares them.
