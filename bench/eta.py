@@ -29,7 +29,9 @@ def one(exe, tmp, n):
     db = os.path.join(tmp, "eta%d.db" % n)
     cmd = [exe, "analyze", "--progress", "json", "--progress-interval", "20ms", "-o", db] + extra + args.paths
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    events = [json.loads(l) for l in p.stderr.splitlines() if l.startswith("{")]
+    # progress events and the final done event (the summary and messages
+    # that follow carry no progress)
+    events = [e for e in (json.loads(l) for l in p.stderr.splitlines() if l.startswith("{")) if e["event"] in ("progress", "done")]
     if p.returncode not in (0, 1) or not events or events[-1]["event"] != "done":
         sys.exit("pybatch failed (exit %d):\n%s" % (p.returncode, p.stderr[-2000:]))
     for f in (db, db + "-wal", db + "-shm"):
