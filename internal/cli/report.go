@@ -108,6 +108,29 @@ func (a *app) runReport(cmd *cobra.Command, o *reportFlags) int {
 		}
 		return fail(ExitError, "%s", plainError(err))
 	}
+	// A device or a pipe (--html /dev/stdout, a FIFO) is written in place:
+	// renaming a page over it would replace the device with a file.
+	if st, err := os.Stat(out); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return a.usage(cmd, "--html %s is a directory (name the page's file)", out)
+		}
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		if err != nil {
+			return fail(ExitError, "%s", plainError(err))
+		}
+		w := bufio.NewWriterSize(f, 1<<16)
+		err = report.Write(w, d)
+		if err == nil {
+			err = w.Flush()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fail(ExitError, "writing %s: %s", out, plainError(err))
+		}
+		return ExitOK
+	}
 	if out == "-" {
 		w := bufio.NewWriter(stdout)
 		if err := report.Write(w, d); err != nil {
