@@ -76,7 +76,7 @@ func (r *Run) markGone(ctx context.Context, source, prefix string) (int64, error
 			}
 			read++
 			after = path
-			if Under(path, prefix) && (in == nil || !in.met(id)) {
+			if Under(path, prefix) && (in == nil || !in.sh.met(id)) {
 				gone = append(gone, id)
 			}
 		}

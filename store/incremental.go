@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -45,31 +44,39 @@ type Incremental interface {
 	Counts() (skipped, touched int)
 }
 
-// sqliteIncremental is the Incremental of a SQLite run.
+// sqliteIncremental is the Incremental of one source of a SQLite run.
 type sqliteIncremental struct {
 	run                      *Run
 	sid                      int64
 	source                   string
 	optionsHash, toolVersion string
-	lookup                   *sql.Stmt // on the database's read connections
-	held, one, subtree       *sql.Stmt
-	runs                     map[int64]runInfo // the runs table (small), read once
+	sh                       *incShared
 
 	mu               sync.Mutex
-	seen             []uint64 // a bit per files.id: the walk met the file
 	skipped, touched int
-	rows             dirRows
 }
 
-// dirRows holds the stored files of the directories the walk is in: a
-// lookup of one file reads its directory's subtree at once (up to
-// subtreeRows rows), so that an unchanged re-run asks the database about a
-// directory, not about each file. It is bounded: past maxCachedRows it
-// starts again empty.
-type dirRows struct {
-	rows     map[string]storedRow // by path
-	complete map[string]bool      // a directory ("a/b/") whose whole subtree is in rows
-	big      map[string]bool      // a directory whose subtree is larger than subtreeRows
+// incShared is what the sources of one run share: the statements, the runs
+// table, one bit per stored file (ids are the table's), and the rows of the
+// directories the walk is in. A lookup of one file reads its directory's
+// subtree at once (up to subtreeRows rows), so that an unchanged re-run asks
+// the database about a directory, not about each file. The rows are
+// bounded: past maxCachedRows they start again empty.
+type incShared struct {
+	lookup, held, one, subtree *sql.Stmt         // on the database's read connections
+	runs                       map[int64]runInfo // the runs table (small), read once
+
+	mu       sync.Mutex
+	seen     []uint64 // a bit per files.id: the walk met the file
+	rows     map[rowKey]storedRow
+	complete map[rowKey]bool // a directory ("a/b/") whose whole subtree is in rows
+	big      map[rowKey]bool // a directory whose subtree is larger than subtreeRows
+}
+
+// rowKey names a file or directory of a source.
+type rowKey struct {
+	sid  int64
+	path string
 }
 
 // storedRow is what Skip needs of a stored file.
@@ -88,13 +95,23 @@ type runInfo struct{ hash, version string }
 // newSQLiteIncremental prepares an incremental run of source (id sid)
 // writing through run.
 func newSQLiteIncremental(ctx context.Context, run *Run, source string, sid int64) (*sqliteIncremental, error) {
-	db := run.db
+	if run.incShared == nil {
+		sh, err := newIncShared(ctx, run.db)
+		if err != nil {
+			return nil, err
+		}
+		run.incShared = sh
+	}
+	return &sqliteIncremental{run: run, sid: sid, source: source, optionsHash: run.info.OptionsHash,
+		toolVersion: run.info.ToolVersion, sh: run.incShared}, nil
+}
+
+func newIncShared(ctx context.Context, db *DB) (*incShared, error) {
 	rd, err := db.readers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	in := &sqliteIncremental{run: run, sid: sid, source: source, optionsHash: run.info.OptionsHash,
-		toolVersion: run.info.ToolVersion, runs: map[int64]runInfo{}}
+	sh := &incShared{runs: map[int64]runInfo{}}
 	rows, err := rd.QueryContext(ctx, `SELECT id, options_hash, tool_version FROM runs`)
 	if err != nil {
 		return nil, describe(db.path, "reading", err)
@@ -106,49 +123,62 @@ func newSQLiteIncremental(ctx context.Context, run *Run, source string, sid int6
 			rows.Close()
 			return nil, describe(db.path, "reading", err)
 		}
-		in.runs[id] = ri
+		sh.runs[id] = ri
 	}
 	rows.Close()
-	if in.lookup, err = rd.PrepareContext(ctx, `SELECT f.id, f.size, f.mtime_ns, f.status, f.run_id, c.sha256
-		FROM files f LEFT JOIN contents c ON c.id = f.content_id WHERE f.source_id = ? AND f.path = ?`); err != nil {
-		return nil, describe(db.path, "reading", err)
-	}
 	for _, q := range []struct {
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&in.held, `SELECT 1 FROM files WHERE source_id = ? AND path = ?`},
-		{&in.one, `SELECT id, path, size, mtime_ns, status, run_id FROM files WHERE source_id = ? AND path = ?`},
-		{&in.subtree, `SELECT id, path, size, mtime_ns, status, run_id FROM files WHERE source_id = ? AND path >= ? AND path < ? LIMIT ?`},
+		{&sh.lookup, `SELECT f.id, f.size, f.mtime_ns, f.status, f.run_id, c.sha256
+			FROM files f LEFT JOIN contents c ON c.id = f.content_id WHERE f.source_id = ? AND f.path = ?`},
+		{&sh.held, `SELECT 1 FROM files WHERE source_id = ? AND path = ?`},
+		{&sh.one, `SELECT id, path, size, mtime_ns, status, run_id FROM files WHERE source_id = ? AND path = ?`},
+		{&sh.subtree, `SELECT id, path, size, mtime_ns, status, run_id FROM files WHERE source_id = ? AND path >= ? AND path < ? LIMIT ?`},
 	} {
 		if *q.stmt, err = rd.PrepareContext(ctx, q.query); err != nil {
-			in.close()
+			sh.close()
 			return nil, describe(db.path, "reading", err)
 		}
 	}
-	return in, nil
+	return sh, nil
+}
+
+func (sh *incShared) close() {
+	for _, s := range []*sql.Stmt{sh.lookup, sh.held, sh.one, sh.subtree} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// met reports whether the walk met the file with this id.
+func (sh *incShared) met(id int64) bool {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return int(id>>6) < len(sh.seen) && sh.seen[id>>6]&(1<<(id&63)) != 0
 }
 
 // row returns what the database holds about the file at path, from its
 // directory's rows when they were read.
 func (in *sqliteIncremental) row(ctx context.Context, path string) (storedRow, bool, error) {
+	sh := in.sh
 	dir := path[:strings.LastIndexByte(path, '/')+1] // "a/b/", or "" at the top
-	in.mu.Lock()
-	r := &in.rows
-	if row, ok := r.rows[path]; ok {
-		in.mu.Unlock()
+	sh.mu.Lock()
+	if row, ok := sh.rows[rowKey{in.sid, path}]; ok {
+		sh.mu.Unlock()
 		return row, true, nil
 	}
 	for d := dir; d != ""; d = d[:strings.LastIndexByte(d[:len(d)-1], '/')+1] {
-		if r.complete[d] {
-			in.mu.Unlock()
+		if sh.complete[rowKey{in.sid, d}] {
+			sh.mu.Unlock()
 			return storedRow{}, false, nil
 		}
 	}
-	fetch := dir != "" && !r.big[dir]
-	in.mu.Unlock()
+	fetch := dir != "" && !sh.big[rowKey{in.sid, dir}]
+	sh.mu.Unlock()
 	if !fetch {
-		rows, err := in.one.QueryContext(ctx, in.sid, path)
+		rows, err := sh.one.QueryContext(ctx, in.sid, path)
 		if err != nil {
 			return storedRow{}, false, describe(in.run.db.path, "reading", err)
 		}
@@ -157,7 +187,7 @@ func (in *sqliteIncremental) row(ctx context.Context, path string) (storedRow, b
 		return found, n > 0, err
 	}
 	// (Paths sort with "/" before "0": a directory's subtree is the range.)
-	rows, err := in.subtree.QueryContext(ctx, in.sid, dir, dir[:len(dir)-1]+"0", subtreeRows)
+	rows, err := sh.subtree.QueryContext(ctx, in.sid, dir, dir[:len(dir)-1]+"0", subtreeRows)
 	if err != nil {
 		return storedRow{}, false, describe(in.run.db.path, "reading", err)
 	}
@@ -166,19 +196,21 @@ func (in *sqliteIncremental) row(ctx context.Context, path string) (storedRow, b
 	if err != nil {
 		return storedRow{}, false, err
 	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
 	if n >= subtreeRows {
-		if r.big == nil {
-			r.big = map[string]bool{}
+		if sh.big == nil || len(sh.big) > maxCachedRows {
+			sh.big = map[rowKey]bool{}
 		}
-		r.big[dir] = true
+		sh.big[rowKey{in.sid, dir}] = true
 	} else {
-		if len(r.rows)+len(got) > maxCachedRows || r.rows == nil {
-			r.rows, r.complete = make(map[string]storedRow, len(got)), map[string]bool{}
+		if len(sh.rows)+len(got) > maxCachedRows || sh.rows == nil {
+			sh.rows, sh.complete = make(map[rowKey]storedRow, len(got)), map[rowKey]bool{}
 		}
-		maps.Copy(r.rows, got)
-		r.complete[dir] = true
+		for p, row := range got {
+			sh.rows[rowKey{in.sid, p}] = row
+		}
+		sh.complete[rowKey{in.sid, dir}] = true
 	}
 	row, ok := got[path]
 	return row, ok, nil
@@ -208,7 +240,7 @@ func (in *sqliteIncremental) state(ctx context.Context, path string) (id int64, 
 	var status string
 	var run int64
 	var sha []byte
-	err = in.lookup.QueryRowContext(ctx, in.sid, path).Scan(&id, &st.Size, &st.MtimeNs, &status, &run, &sha)
+	err = in.sh.lookup.QueryRowContext(ctx, in.sid, path).Scan(&id, &st.Size, &st.MtimeNs, &status, &run, &sha)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, st, false, nil
 	}
@@ -217,7 +249,7 @@ func (in *sqliteIncremental) state(ctx context.Context, path string) (id int64, 
 	}
 	st.Status = statusOf(status)
 	st.SHA256 = hex.EncodeToString(sha)
-	ri := in.runs[run]
+	ri := in.sh.runs[run]
 	st.OptionsHash, st.ToolVersion = ri.hash, ri.version
 	return id, st, true, nil
 }
@@ -228,31 +260,27 @@ func (in *sqliteIncremental) Skip(ctx context.Context, path string, size int64, 
 		return false, err
 	}
 	id := row.id
-	ri := in.runs[row.run]
+	ri := in.sh.runs[row.run]
 	st := FileState{Size: row.size, MtimeNs: row.mtime, Status: row.status, OptionsHash: ri.hash, ToolVersion: ri.version}
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	for int(id>>6) >= len(in.seen) {
-		in.seen = append(in.seen, make([]uint64, len(in.seen)+64)...)
+	sh := in.sh
+	sh.mu.Lock()
+	for int(id>>6) >= len(sh.seen) {
+		sh.seen = append(sh.seen, make([]uint64, len(sh.seen)+64)...)
 	}
-	in.seen[id>>6] |= 1 << (id & 63)
+	sh.seen[id>>6] |= 1 << (id & 63)
+	sh.mu.Unlock()
 	if !st.Unchanged(size, mtime, in.optionsHash, in.toolVersion) {
 		return false, nil
 	}
-	in.skipped++
-	return true, nil
-}
-
-// met reports whether the walk met the file with this id.
-func (in *sqliteIncremental) met(id int64) bool {
 	in.mu.Lock()
-	defer in.mu.Unlock()
-	return int(id>>6) < len(in.seen) && in.seen[id>>6]&(1<<(id&63)) != 0
+	in.skipped++
+	in.mu.Unlock()
+	return true, nil
 }
 
 func (in *sqliteIncremental) Holds(ctx context.Context, path string) bool {
 	var one int
-	return in.held.QueryRowContext(ctx, in.sid, path).Scan(&one) == nil
+	return in.sh.held.QueryRowContext(ctx, in.sid, path).Scan(&one) == nil
 }
 
 func (in *sqliteIncremental) Write(ctx context.Context, rec *result.Record) error {
@@ -275,14 +303,6 @@ func (in *sqliteIncremental) Counts() (skipped, touched int) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return in.skipped, in.touched
-}
-
-func (in *sqliteIncremental) close() {
-	for _, s := range []*sql.Stmt{in.lookup, in.held, in.one, in.subtree} {
-		if s != nil {
-			s.Close()
-		}
-	}
 }
 
 // statusOf returns the constant for a status (so that no row's string is kept).

@@ -93,7 +93,8 @@ type Run struct {
 
 	// Files the walk saw unchanged need no write: the source's incremental
 	// state (incs) remembers which it saw, for MarkGone.
-	incs map[string]*sqliteIncremental // source → the state that skips its files
+	incs      map[string]*sqliteIncremental // source → the state that skips its files
+	incShared *incShared                    // what they share
 
 	// Used by the commit in flight only (the background goroutine).
 	texts    map[string]int64 // interned texts committed (a bounded cache)
@@ -327,8 +328,8 @@ func (r *Run) finish(ctx context.Context, outcome Outcome, stats any) error {
 	for _, s := range r.stmts {
 		s.Close()
 	}
-	for _, in := range r.incs {
-		in.close()
+	if r.incShared != nil {
+		r.incShared.close()
 	}
 	if err == nil && r.orphans {
 		// Contents no file points to any more go, with their facts.
