@@ -240,9 +240,20 @@ func summaryFromDB(ctx context.Context, q *sql.DB, name string, top int) (*Summa
 		if err != nil {
 			return err
 		}
+		// The top-th complexity first, down the complexity index, then the
+		// functions at or above it in a total order (ties by place).
+		var cut sql.NullInt64
+		err = q.QueryRowContext(ctx, `SELECT complexity FROM definitions WHERE kind <> 'class'
+			ORDER BY complexity DESC LIMIT 1 OFFSET ?`, top-1).Scan(&cut)
+		if errors.Is(err, sql.ErrNoRows) {
+			cut, err = sql.NullInt64{}, nil
+		}
+		if err != nil {
+			return err
+		}
 		var worst []SumFunc
 		err = rows(`SELECT source, path, line, qualname, kind, complexity, rank FROM definitions
-			WHERE kind <> 'class' ORDER BY complexity DESC, source, path, line LIMIT ?`, []any{top}, func(r *sql.Rows) error {
+			WHERE kind <> 'class' AND complexity >= ? ORDER BY complexity DESC, source, path, line LIMIT ?`, []any{cut.Int64, top}, func(r *sql.Rows) error {
 			var f SumFunc
 			var src string
 			err := r.Scan(&src, &f.Path, &f.Line, &f.QualName, &f.Kind, &f.Complexity, &f.Rank)
