@@ -71,10 +71,12 @@ func (r *barRenderer) right() string {
 func (r *barRenderer) Interval() time.Duration   { return r.every }
 func (r *barRenderer) FirstDelay() time.Duration { return 0 }
 
+// Render sets the fill first and the text after it, so that a frame mpb
+// draws in between never shows figures ahead of the fill.
 func (r *barRenderer) Render(s Snapshot) error {
-	r.snap.Store(&s)
 	r.bar.SetTotal(s.BytesTotal, false)
 	r.bar.SetCurrent(s.BytesDone)
+	r.snap.Store(&s)
 	return nil
 }
 

@@ -128,7 +128,11 @@ func TestBarInRealTerminal(t *testing.T) {
 		}
 	}
 
-	live := waitFor("the live bar", func(s string) bool { return strings.Contains(s, "400/1000+ files") })
+	// (mpb draws on its own goroutine: the frame with the new figures may
+	// come a refresh before the one with the new fill)
+	live := waitFor("the live bar", func(s string) bool {
+		return strings.Contains(s, "400/1000+ files") && strings.Contains(lineWith(s, "400/1000+ files"), "=")
+	})
 	line := lineWith(live, "400/1000+ files")
 	for _, want := range []string{"[", "=", ">", "-]", "4.0/10.0+ MB", "(total still growing)", "1 failed", "ETA estimating…"} {
 		if !strings.Contains(line, want) {

@@ -309,7 +309,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		if errors.As(err, new(usageError)) {
 			return usage("%v", err)
 		}
-		return fail(ExitError, "%v", err)
+		return fail(ExitError, "%s", plainError(err))
 	}
 
 	// The output must finish even after an interruption: it gets a context
@@ -413,12 +413,18 @@ func pathError(p string, err error) string {
 
 // plainError drops the system call's name from an error about a path
 // ("open x.db: permission denied" becomes "x.db: permission denied").
+// The library packages' names that start their errors ("store: ...") are
+// dropped too: the command's name already says who speaks.
 func plainError(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && err.Error() == pe.Error() {
 		return fmt.Sprintf("%s: %v", pe.Path, pe.Err)
 	}
-	return err.Error()
+	msg := err.Error()
+	for _, pkg := range []string{"store: ", "report: ", "batch: ", "scan: "} {
+		msg = strings.TrimPrefix(msg, pkg)
+	}
+	return msg
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

@@ -134,17 +134,17 @@ func (a *app) runReport(cmd *cobra.Command, o *reportFlags) int {
 	if out == "-" {
 		w := bufio.NewWriter(stdout)
 		if err := report.Write(w, d); err != nil {
-			return fail(ExitError, "%v", err)
+			return fail(ExitError, "%s", plainError(err))
 		}
 		if err := w.Flush(); err != nil {
-			return fail(ExitError, "%v", err)
+			return fail(ExitError, "%s", plainError(err))
 		}
 		return ExitOK
 	}
 	// Written beside the target and renamed: a reader never sees half a page.
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
-		return fail(ExitError, "%v", err)
+		return fail(ExitError, "%s", plainError(err))
 	}
 	defer os.Remove(tmp.Name())
 	w := bufio.NewWriterSize(tmp, 1<<16)

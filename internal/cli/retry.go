@@ -96,11 +96,11 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 		return ExitOK
 	}
 	if err != nil {
-		return fail(ExitError, "%v", err)
+		return fail(ExitError, "%s", plainError(err))
 	}
 	failed, err := db.Failed(ctx)
 	if err != nil {
-		return fail(ExitError, "%v", err)
+		return fail(ExitError, "%s", plainError(err))
 	}
 	if len(failed) == 0 {
 		if !rf.quiet {
@@ -170,7 +170,7 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 	})
 	if err != nil {
 		_ = notes.finish()
-		return fail(ExitError, "%v", err)
+		return fail(ExitError, "%s", plainError(err))
 	}
 
 	files := make(batch.FileList, len(failed))
