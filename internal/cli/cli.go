@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/pybatch/pybatch/batch"
+	"github.com/pybatch/pybatch/check"
 	"github.com/pybatch/pybatch/internal/buildinfo"
 )
 
@@ -131,10 +132,28 @@ func (a *app) root() *cobra.Command {
 		},
 	)
 	// Every subcommand: usage errors in one line, the flags sorted as
-	// declared (related flags together).
+	// declared (related flags together), the values of enumerated flags
+	// completed by the shell.
+	values := map[string][]string{
+		"progress":     {"auto", "bar", "plain", "json", "none"},
+		"input-format": {"sqlite", "jsonl"},
+	}
+	formats := map[string][]string{
+		"analyze": {"sqlite", "jsonl"},
+		"report":  {"text", "json"},
+		"check":   check.Formats,
+	}
 	for _, c := range root.Commands() {
 		c.Flags().SortFlags = false
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
+		for name, vs := range values {
+			if c.Flags().Lookup(name) != nil {
+				_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(vs, cobra.ShellCompDirectiveNoFileComp))
+			}
+		}
+		if vs, ok := formats[c.Name()]; ok {
+			_ = c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(vs, cobra.ShellCompDirectiveNoFileComp))
+		}
 	}
 	return root
 }

@@ -36,6 +36,8 @@ func TestCommandLineConventions(t *testing.T) {
 		{[]string{"completion", "zsh"}, ExitOK, "compdef", "", false},
 		{[]string{"completion", "fish"}, ExitOK, "complete -c pybatch", "", false},
 		{[]string{"completion", "powershell"}, ExitOK, "Register-ArgumentCompleter", "", false},
+		{[]string{"__complete", "analyze", "--progress", ""}, ExitOK, "plain\njson\nnone", "Completion ended", false},
+		{[]string{"__complete", "report", "--format", ""}, ExitOK, "text\njson", "Completion ended", false},
 		{[]string{}, ExitUsage, "Available Commands:", "", false},
 		{[]string{"anlyze"}, ExitUsage, "", `unknown command "anlyze"; did you mean "analyze"?`, true},
 		{[]string{"analyze", "--worker", "2", "."}, ExitUsage, "", "unknown flag --worker; did you mean --workers?", true},
