@@ -379,8 +379,7 @@ func (p *parser) unread(m, fill int) {
 // "Perhaps you forgot a comma?" inside brackets. Otherwise it returns and
 // the failure stays generic.
 func (p *parser) juxtaposed() {
-	a := p.lastDisj
-	if a == nil || p.lastDisjEnd != p.mark() || p.lastDisjStart < p.base {
+	if p.lastDisjEnd == 0 || p.lastDisjEnd != p.mark() || p.lastDisjStart < p.base {
 		return
 	}
 	if !p.startsExpression() || p.at(tSTAR) {
@@ -390,18 +389,22 @@ func (p *parser) juxtaposed() {
 	// What the rules read when they do not apply stays unread, as for
 	// CPython's first pass (the generic error is at its last token).
 	undo := func() { p.unread(m, fill) }
-	if n, ok := a.(*ast.Name); ok && (n.Id == "print" || n.Id == "exec") {
+	first := *p.tokAt(p.lastDisjStart)
+	bEnd := func(b ast.Expr) token.Pos {
+		l := b.Location()
+		return token.Pos{Line: l.EndLineno, Col: l.EndColOffset}
+	}
+	if name := p.srcStr[first.off:first.eoff]; first.kind == tNAME && p.lastDisjEnd == p.lastDisjStart+1 && (name == "print" || name == "exec") {
 		if p.at(tLPAR) {
 			return
 		}
 		var b ast.Expr
 		if p.try(func() { b = p.starExpressions() }) {
-			p.failRange(a, b, "Missing parentheses in call to '"+n.Id+"'. Did you mean "+n.Id+"(...)?")
+			p.failSpan(first.start, bEnd(b), "Missing parentheses in call to '"+name+"'. Did you mean "+name+"(...)?")
 		}
 		undo()
 		return
 	}
-	first := p.tokAt(p.lastDisjStart)
 	// STRING (!STRING expression_without_invalid)+ STRING: words between
 	// two strings.
 	if first.kind == tSTRING && p.lastDisjEnd == p.lastDisjStart+1 && !p.at(tSTRING) {
@@ -429,5 +432,5 @@ func (p *parser) juxtaposed() {
 		undo()
 		return
 	}
-	p.failRange(a, b, "invalid syntax. Perhaps you forgot a comma?")
+	p.failSpan(first.start, bEnd(b), "invalid syntax. Perhaps you forgot a comma?")
 }

@@ -228,7 +228,7 @@ func (p *parser) expression() ast.Expr {
 	sp := p.peek().start
 	start := p.mark()
 	d := p.disjunction()
-	p.lastDisj, p.lastDisjStart, p.lastDisjEnd = d, start, p.mark()
+	p.lastDisjStart, p.lastDisjEnd = start, p.mark()
 	if p.at(kwIf) {
 		m := p.mark()
 		p.pin(m)

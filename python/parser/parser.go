@@ -296,11 +296,12 @@ type parser struct {
 	// readMax is the absolute index after the last token read by an
 	// error rule whose reads unread then hid (see unread).
 	readMax int
-	// lastDisj is the disjunction the last expression() call parsed in
-	// full, which starts at token lastDisjStart and ends before token
-	// lastDisjEnd (absolute indexes): a generic failure right after it may
-	// be a missing comma or a Python 2 print (see juxtaposed).
-	lastDisj                   ast.Expr
+	// The disjunction the last expression() call parsed in full starts at
+	// token lastDisjStart and ends before token lastDisjEnd (absolute
+	// indexes; 0: none): a generic failure right after it may be a missing
+	// comma or a Python 2 print (see juxtaposed). Indexes, not the node:
+	// expression() runs for nearly every operand, and a pointer store
+	// there costs a write barrier while the GC runs.
 	lastDisjStart, lastDisjEnd int
 
 	exprStack []ast.Expr
@@ -346,7 +347,7 @@ func (p *parser) release() {
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]
 	p.base, p.pos, p.fill, p.avail, p.eof, p.depth, p.barry = 0, 0, 0, 0, false, 0, false
-	p.level, p.lastDisj, p.lastDisjStart, p.lastDisjEnd, p.caught, p.readMax = 0, nil, 0, 0, nil, 0
+	p.level, p.lastDisjStart, p.lastDisjEnd, p.caught, p.readMax = 0, 0, 0, nil, 0
 	p.tzErr, p.scratch = nil, token.Token{}
 	clear(p.exprStack)
 	p.exprStack = p.exprStack[:0]
