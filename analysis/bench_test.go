@@ -26,7 +26,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	cpu := func() time.Duration { return threadCPU(b) }
-	files := stdlibFiles(b, testenv.Stdlib(b))
+	files := testenv.StdlibFiles(b, testenv.Stdlib(b))
 	srcs := make([][]byte, len(files))
 	var total int64
 	for i, f := range files {

@@ -154,7 +154,7 @@ func FuzzAppendJSON(f *testing.F) {
 //
 //	go test ./analysis -run '^$' -bench BenchmarkAppendJSON -benchtime 10x
 func BenchmarkAppendJSON(b *testing.B) {
-	files := stdlibFiles(b, testenv.Stdlib(b))
+	files := testenv.StdlibFiles(b, testenv.Stdlib(b))
 	reports := make([]*Report, len(files))
 	var size int64
 	for i, f := range files {

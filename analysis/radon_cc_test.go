@@ -123,7 +123,7 @@ func radonVisible(r *Report) map[blockKey]int {
 //	go test ./analysis -run TestComplexityMatchesRadon -v
 func TestComplexityMatchesRadon(t *testing.T) {
 	radon := testenv.RequireCommand(t, "radon")
-	files := stdlibFiles(t, testenv.Stdlib(t))
+	files := testenv.StdlibFiles(t, testenv.Stdlib(t))
 	want, radonErrs := runRadonCC(t, radon, files)
 	var total, same, ourErr int
 	var diffs []string

@@ -79,7 +79,7 @@ def f():
     return lambda: inner
 `),
 	}
-	files := sample(stdlibFilesOrNil(t), 200)
+	files := testenv.Sample(stdlibFilesOrNil(t), 200)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -130,5 +130,5 @@ func stdlibFilesOrNil(t *testing.T) []string {
 		t.Logf("schema test without the standard library: %v", err)
 		return nil
 	}
-	return stdlibFiles(t, testenv.Stdlib(t))
+	return testenv.StdlibFiles(t, testenv.Stdlib(t))
 }

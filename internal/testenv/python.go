@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -141,4 +144,48 @@ func CorpusB(t testing.TB) string {
 		return d
 	}
 	return Stdlib(t)
+}
+
+// StdlibFiles lists the .py files under root (a standard library),
+// site-packages, __pycache__ and hidden files left out, sorted; it stops
+// the test with SkipOrFail when there are fewer than 100.
+func StdlibFiles(t testing.TB, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if d.Name() == "site-packages" || d.Name() == "__pycache__" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".py") && d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	if len(files) < 100 {
+		SkipOrFail(t, "standard library at %s has too few files", root)
+	}
+	return files
+}
+
+// Sample takes every k-th file so that about n are left: a fixed choice.
+func Sample(files []string, n int) []string {
+	if len(files) <= n {
+		return files
+	}
+	k := len(files) / n
+	var out []string
+	for i := 0; i < len(files) && len(out) < n; i += k {
+		out = append(out, files[i])
+	}
+	return out
 }

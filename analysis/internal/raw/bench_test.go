@@ -15,7 +15,7 @@ import (
 func BenchmarkMetrics(b *testing.B) {
 	var texts [][]byte
 	var total int64
-	for _, f := range stdlibFiles(b, testenv.Stdlib(b)) {
+	for _, f := range testenv.StdlibFiles(b, testenv.Stdlib(b)) {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			b.Fatal(err)

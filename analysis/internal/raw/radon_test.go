@@ -59,7 +59,7 @@ func TestMatchesRadon(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("PYBATCH_RAW_SAMPLE")); err == nil && v > 0 {
 		n = v // e.g. PYBATCH_RAW_SAMPLE=100000 for the whole library
 	}
-	files := sample(stdlibFiles(t, testenv.Stdlib(t)), n)
+	files := testenv.Sample(testenv.StdlibFiles(t, testenv.Stdlib(t)), n)
 	want := runRadonRaw(t, radon, files)
 	var compared, same, radonErr, bothErr int
 	var diffs []string
