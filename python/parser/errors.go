@@ -379,7 +379,9 @@ func (p *parser) unread(m, fill int) {
 // "Perhaps you forgot a comma?" inside brackets. Otherwise it returns and
 // the failure stays generic.
 func (p *parser) juxtaposed() {
-	if p.lastDisjEnd == 0 || p.lastDisjEnd != p.mark() || p.lastDisjStart < p.base {
+	// Saved first: parsing again below records inner expressions.
+	start, end := p.lastDisjStart, p.lastDisjEnd
+	if end == 0 || end != p.mark() || start < p.base {
 		return
 	}
 	if !p.startsExpression() || p.at(tSTAR) {
@@ -389,25 +391,35 @@ func (p *parser) juxtaposed() {
 	// What the rules read when they do not apply stays unread, as for
 	// CPython's first pass (the generic error is at its last token).
 	undo := func() { p.unread(m, fill) }
-	first := *p.tokAt(p.lastDisjStart)
+	// The disjunction again (only its start is kept), for where it starts:
+	// a parenthesized one starts inside its parentheses.
+	var a ast.Expr
+	p.reset(start)
+	if !p.try(func() { a = p.disjunction() }) || p.mark() != m {
+		undo()
+		return
+	}
+	la := a.Location()
+	aStart := token.Pos{Line: la.Lineno, Col: la.ColOffset}
+	first := *p.tokAt(start)
 	bEnd := func(b ast.Expr) token.Pos {
 		l := b.Location()
 		return token.Pos{Line: l.EndLineno, Col: l.EndColOffset}
 	}
-	if name := p.srcStr[first.off:first.eoff]; first.kind == tNAME && p.lastDisjEnd == p.lastDisjStart+1 && (name == "print" || name == "exec") {
+	if name := p.srcStr[first.off:first.eoff]; first.kind == tNAME && end == start+1 && (name == "print" || name == "exec") {
 		if p.at(tLPAR) {
 			return
 		}
 		var b ast.Expr
 		if p.try(func() { b = p.starExpressions() }) {
-			p.failSpan(first.start, bEnd(b), "Missing parentheses in call to '"+name+"'. Did you mean "+name+"(...)?")
+			p.failSpan(aStart, bEnd(b), "Missing parentheses in call to '"+name+"'. Did you mean "+name+"(...)?")
 		}
 		undo()
 		return
 	}
 	// STRING (!STRING expression_without_invalid)+ STRING: words between
 	// two strings.
-	if first.kind == tSTRING && p.lastDisjEnd == p.lastDisjStart+1 && !p.at(tSTRING) {
+	if first.kind == tSTRING && end == start+1 && !p.at(tSTRING) {
 		var x, y ast.Expr
 		ok := p.try(func() {
 			for !p.at(tSTRING) {
@@ -423,8 +435,14 @@ func (p *parser) juxtaposed() {
 		}
 		undo()
 	}
+	// _PyPegen_check_legacy_stmt: no comma error after print or exec,
+	// even parenthesized.
+	if n, ok := a.(*ast.Name); ok && (n.Id == "print" || n.Id == "exec") {
+		undo()
+		return
+	}
 	// !(NAME STRING | SOFT_KEYWORD) at the start of a.
-	if first.kind == tNAME && (first.soft != softNone || p.tokAt(p.lastDisjStart+1).kind == tSTRING) {
+	if first.kind == tNAME && (first.soft != softNone || p.tokAt(start+1).kind == tSTRING) {
 		return
 	}
 	var b ast.Expr
@@ -432,5 +450,5 @@ func (p *parser) juxtaposed() {
 		undo()
 		return
 	}
-	p.failSpan(first.start, bEnd(b), "invalid syntax. Perhaps you forgot a comma?")
+	p.failSpan(aStart, bEnd(b), "invalid syntax. Perhaps you forgot a comma?")
 }
