@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/pybatch/pybatch/store"
@@ -40,11 +39,11 @@ func FromDB(ctx context.Context, q *sql.DB, dbPath string) (*Data, error) {
 	if err := readRuns(ctx, q, a.d); err != nil {
 		return nil, err
 	}
-	files, lo, hi, err := readFiles(ctx, q, a)
+	files, byContent, err := readFiles(ctx, q, a)
 	if err != nil {
 		return nil, err
 	}
-	if err := readFacts(ctx, q, a, files, lo, hi, workers); err != nil {
+	if err := readFacts(ctx, q, a, files, byContent); err != nil {
 		return nil, err
 	}
 	if err := readSyntaxErrors(ctx, q, a); err != nil {
@@ -116,24 +115,24 @@ func readRuns(ctx context.Context, q *sql.DB, d *Data) error {
 }
 
 // readFiles reads file_results and returns where each file sits, by id,
-// and the range of ids.
-func readFiles(ctx context.Context, q *sql.DB, a *aggregator) (map[int64]fileRef, int64, int64, error) {
+// and the files that hold each content.
+func readFiles(ctx context.Context, q *sql.DB, a *aggregator) (map[int64]fileRef, map[int64][]int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, source, path, status, skip_reason, error_class,
-		size, loc, lloc, sloc, comments, multi, blank, duration_ns FROM file_results`)
+		size, loc, lloc, sloc, comments, multi, blank, duration_ns, content_id FROM file_results`)
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("report: reading file_results: %w", err)
+		return nil, nil, fmt.Errorf("report: reading file_results: %w", err)
 	}
 	defer rows.Close()
 	files := map[int64]fileRef{}
-	lo, hi := int64(1<<62), int64(-1)
+	byContent := map[int64][]int64{}
 	for rows.Next() {
 		var id, dur int64
 		var f fileRow
 		var skip, errc sql.NullString
-		var loc, lloc, sloc, com, multi, blank sql.NullInt64
+		var loc, lloc, sloc, com, multi, blank, content sql.NullInt64
 		if err := rows.Scan(&id, &f.source, &f.path, &f.status, &skip, &errc, &f.size,
-			&loc, &lloc, &sloc, &com, &multi, &blank, &dur); err != nil {
-			return nil, 0, 0, fmt.Errorf("report: reading file_results: %w", err)
+			&loc, &lloc, &sloc, &com, &multi, &blank, &dur, &content); err != nil {
+			return nil, nil, fmt.Errorf("report: reading file_results: %w", err)
 		}
 		f.skipReason, f.errClass = skip.String, errc.String
 		f.loc, f.lloc, f.sloc, f.comments, f.multi, f.blank = loc.Int64, lloc.Int64, sloc.Int64, com.Int64, multi.Int64, blank.Int64
@@ -142,194 +141,83 @@ func readFiles(ctx context.Context, q *sql.DB, a *aggregator) (map[int64]fileRef
 		ref := a.addFile(f)
 		if f.status != "gone" {
 			files[id] = ref
+			if content.Valid {
+				byContent[content.Int64] = append(byContent[content.Int64], id)
+			}
 		}
-		lo, hi = min(lo, id), max(hi, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, 0, fmt.Errorf("report: reading file_results: %w", err)
+		return nil, nil, fmt.Errorf("report: reading file_results: %w", err)
 	}
-	return files, lo, hi, nil
+	return files, byContent, nil
 }
 
-// factBatch is a slice of definitions or of one or more files' imports,
-// read by one of readFacts' goroutines.
-type factBatch struct {
-	defs []defRow
-	imps []impGroup
-}
-
-type defRow struct {
-	fileID, seq               int64
-	kind                      string // "class" or ""
-	complexity, line, endLine int64  // int64: database/sql scans an integer into *int by way of a string
-}
-
-type impGroup struct {
-	fileID int64
-	mods   []string
-	levels []int
-}
-
-// readFacts reads definitions and imports in id ranges on several
-// connections; this goroutine aggregates what they send.
-func readFacts(ctx context.Context, q *sql.DB, a *aggregator, files map[int64]fileRef, lo, hi int64, workers int) error {
-	if hi < lo {
-		return nil
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type task struct {
-		imports bool
-		lo, hi  int64
-	}
-	// Several ranges per worker, so that a range heavier than the others
-	// does not leave a core idle at the end.
-	parts := int64(workers * 4)
-	step := max((hi-lo+1+parts-1)/parts, 1)
-	var tasks []task
-	for s := lo; s <= hi; s += step {
-		tasks = append(tasks, task{false, s, min(s+step-1, hi)})
-	}
-	for s := lo; s <= hi; s += step * 4 { // imports are cheaper: bigger ranges
-		tasks = append(tasks, task{true, s, min(s+step*4-1, hi)})
-	}
-	taskc := make(chan task)
-	out := make(chan factBatch, workers*2)
-	errc := make(chan error, workers)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for t := range taskc {
-				var err error
-				if t.imports {
-					err = readImports(ctx, q, t.lo, t.hi, out)
-				} else {
-					err = readDefs(ctx, q, t.lo, t.hi, out)
-				}
-				if err != nil {
-					errc <- err
-					cancel()
-					return
-				}
-			}
-		})
-	}
-	go func() {
-		defer close(taskc)
-		for _, t := range tasks {
-			select {
-			case taskc <- t:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(out) }()
-	for b := range out {
-		for _, r := range b.defs {
-			ref, ok := files[r.fileID]
-			if !ok {
-				continue
-			}
-			a.addDef(ref, Func{Kind: r.kind, Complexity: int(r.complexity), Line: int(r.line), EndLine: int(r.endLine), fileID: r.fileID, seq: r.seq})
-		}
-		for _, g := range b.imps {
-			if ref, ok := files[g.fileID]; ok {
-				a.addImports(ref, g.mods, g.levels)
-			}
-		}
-	}
-	select {
-	case err := <-errc:
-		return err
-	default:
-	}
-	return ctx.Err()
-}
-
-const batchRows = 4096
-
-func readDefs(ctx context.Context, q *sql.DB, lo, hi int64, out chan<- factBatch) error {
-	rows, err := q.QueryContext(ctx, `SELECT file_id, seq, kind = 'class', complexity, line, end_line
-		FROM definitions WHERE file_id BETWEEN ? AND ?`, lo, hi)
+// readFacts reads every content's definitions and imports once, in content
+// order, and counts them for each file that holds the content: a tree of
+// copies costs what its distinct contents cost, and the rows read do not
+// pass through the views' join of each fact with each file.
+func readFacts(ctx context.Context, q *sql.DB, a *aggregator, files map[int64]fileRef, byContent map[int64][]int64) error {
+	rows, err := q.QueryContext(ctx, `SELECT id >> 24, id & 16777215, kind = 0, complexity, line, end_line
+		FROM content_definitions ORDER BY id`)
 	if err != nil {
 		return fmt.Errorf("report: reading definitions: %w", err)
 	}
-	defer rows.Close()
-	b := make([]defRow, 0, batchRows)
 	for rows.Next() {
-		var r defRow
-		var class int64
-		if err := rows.Scan(&r.fileID, &r.seq, &class, &r.complexity, &r.line, &r.endLine); err != nil {
+		var content, seq, class, complexity, line, endLine int64
+		if err := rows.Scan(&content, &seq, &class, &complexity, &line, &endLine); err != nil {
+			rows.Close()
 			return fmt.Errorf("report: reading definitions: %w", err)
 		}
-		// The kind of a kept function is read with its name; here only
-		// whether it is a class (an integer, not a string per row).
+		kind := ""
 		if class != 0 {
-			r.kind = "class"
+			kind = "class"
 		}
-		b = append(b, r)
-		if len(b) == batchRows {
-			select {
-			case out <- factBatch{defs: b}:
-			case <-ctx.Done():
-				return ctx.Err()
+		for _, id := range byContent[content] {
+			if ref, ok := files[id]; ok {
+				a.addDef(ref, Func{Kind: kind, Complexity: int(complexity), Line: int(line), EndLine: int(endLine), fileID: id, seq: seq})
 			}
-			b = make([]defRow, 0, batchRows)
 		}
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("report: reading definitions: %w", err)
 	}
-	select {
-	case out <- factBatch{defs: b}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	return nil
-}
-
-func readImports(ctx context.Context, q *sql.DB, lo, hi int64, out chan<- factBatch) error {
-	rows, err := q.QueryContext(ctx, `SELECT file_id, module, level
-		FROM imports WHERE file_id BETWEEN ? AND ? ORDER BY file_id, seq`, lo, hi)
+	rows, err = q.QueryContext(ctx, `SELECT i.id >> 24, t.text, i.level
+		FROM content_imports i JOIN texts t ON t.id = i.module ORDER BY i.id`)
 	if err != nil {
 		return fmt.Errorf("report: reading imports: %w", err)
 	}
 	defer rows.Close()
-	var b []impGroup
-	n := 0
+	var mods []string
+	var levels []int
+	last := int64(-1)
+	flush := func() {
+		for _, id := range byContent[last] {
+			if ref, ok := files[id]; ok {
+				a.addImports(ref, mods, levels)
+			}
+		}
+		mods, levels = nil, nil
+	}
 	for rows.Next() {
-		var id int64
-		var mod sql.NullString
-		var level int64
-		if err := rows.Scan(&id, &mod, &level); err != nil {
+		var content, level int64
+		var mod string
+		if err := rows.Scan(&content, &mod, &level); err != nil {
 			return fmt.Errorf("report: reading imports: %w", err)
 		}
-		if len(b) == 0 || b[len(b)-1].fileID != id {
-			if n >= batchRows {
-				select {
-				case out <- factBatch{imps: b}:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-				b, n = nil, 0
-			}
-			b = append(b, impGroup{fileID: id})
+		if content != last && last >= 0 {
+			flush()
 		}
-		g := &b[len(b)-1]
-		g.mods = append(g.mods, mod.String)
-		g.levels = append(g.levels, int(level))
-		n++
+		last = content
+		mods, levels = append(mods, mod), append(levels, int(level))
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("report: reading imports: %w", err)
 	}
-	select {
-	case out <- factBatch{imps: b}:
-	case <-ctx.Done():
-		return ctx.Err()
+	if last >= 0 {
+		flush()
 	}
-	return nil
+	return ctx.Err()
 }
 
 func readSyntaxErrors(ctx context.Context, q *sql.DB, a *aggregator) error {

@@ -226,6 +226,8 @@ FROM files f JOIN sources s ON s.id = f.source_id
 WHERE f.status = 'failed' AND f.run_id = (SELECT max(id) FROM runs);
 
 -- Every definition of every analyzed file, with the file's source and path.
+-- (The join is written both ways so that either side's index serves it:
+-- files by content, or a content's range of definitions.)
 CREATE VIEW definitions AS
 SELECT s.name AS source, f.path, f.id AS file_id, d.id >> 24 AS content_id, d.id & 16777215 AS seq,
        d.qualname, substr(d.qualname, length(rtrim(d.qualname, replace(d.qualname, '.', ''))) + 1) AS name,
@@ -236,7 +238,7 @@ SELECT s.name AS source, f.path, f.id AS file_id, d.id >> 24 AS content_id, d.id
        CASE WHEN d.complexity <= 5 THEN 'A' WHEN d.complexity <= 10 THEN 'B' WHEN d.complexity <= 20 THEN 'C'
             WHEN d.complexity <= 30 THEN 'D' WHEN d.complexity <= 40 THEN 'E' ELSE 'F' END AS rank
 FROM content_definitions d
-JOIN files f ON f.content_id = d.id >> 24
+JOIN files f ON f.content_id = d.id >> 24 AND d.id BETWEEN f.content_id << 24 AND (f.content_id << 24) + 16777215
 JOIN sources s ON s.id = f.source_id
 LEFT JOIN texts td ON td.id = d.decorators
 LEFT JOIN texts tr ON tr.id = d.returns
@@ -249,7 +251,7 @@ SELECT s.name AS source, f.path, f.id AS file_id, i.id >> 24 AS content_id, i.id
        CASE i.scope WHEN 0 THEN 'module' WHEN 1 THEN 'conditional' WHEN 2 THEN 'try_import_error'
             WHEN 3 THEN 'type_checking' WHEN 4 THEN 'class' ELSE 'function' END AS scope
 FROM content_imports i
-JOIN files f ON f.content_id = i.id >> 24
+JOIN files f ON f.content_id = i.id >> 24 AND i.id BETWEEN f.content_id << 24 AND (f.content_id << 24) + 16777215
 JOIN sources s ON s.id = f.source_id
 JOIN texts t ON t.id = i.module;
 
