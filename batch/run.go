@@ -203,19 +203,26 @@ func ResolveRoots(roots []string, held []string) ([]Root, error) {
 		}
 	}
 	// A root covered by another root's walk goes; so does a repeated one.
-	var kept []Root
+	// (By a set of the directory roots and each root's ancestors: a list
+	// of many files from stdin must not cost a comparison per pair.)
+	type key struct{ source, prefix string }
+	dirs := map[key]int{} // the first directory root of each name
 	for i, r := range out {
-		covered := false
-		for j, o := range out {
-			if i == j || o.Source != r.Source || !o.Dir {
-				continue
-			}
-			if store.Under(r.Prefix, o.Prefix) && (r.Prefix != o.Prefix || j < i) {
-				covered = true
-				break
-			}
+		if _, ok := dirs[key{r.Source, r.Prefix}]; r.Dir && !ok {
+			dirs[key{r.Source, r.Prefix}] = i
+		}
+	}
+	seen := map[key]bool{}
+	var kept []Root
+	for _, r := range out {
+		k := key{r.Source, r.Prefix}
+		covered := seen[k]
+		for p := r.Prefix; !covered && p != ""; {
+			p = p[:max(strings.LastIndexByte(p, '/'), 0)]
+			_, covered = dirs[key{r.Source, p}]
 		}
 		if !covered {
+			seen[k] = true
 			kept = append(kept, r)
 		}
 	}

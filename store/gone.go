@@ -60,8 +60,15 @@ func (r *Run) markGone(ctx context.Context, source, prefix string) (int64, error
 		// The files this run did not write or touch, a chunk at a time,
 		// in path order (the order of the (source_id, path) index: each
 		// chunk is a range of it).
-		rows, err := r.db.sql.QueryContext(ctx, `SELECT id, path FROM files
-			WHERE source_id = ? AND path > ? AND status <> 'gone' AND seen_run_id <> ? ORDER BY path LIMIT ?`, sid, after, r.id, goneChunk)
+		// Under a prefix, only the index range that holds it and its
+		// subtree (paths sort with "/" before "0"; Under sorts out the
+		// siblings, such as "a-b.py" for "a", that the range also holds).
+		query, args := `SELECT id, path FROM files WHERE source_id = ? AND path > ?`, []any{sid, after}
+		if prefix != "" {
+			query, args = query+` AND path >= ? AND path < ?`, append(args, prefix, prefix+"0")
+		}
+		rows, err := r.db.sql.QueryContext(ctx, query+` AND status <> 'gone' AND seen_run_id <> ? ORDER BY path LIMIT ?`,
+			append(args, r.id, goneChunk)...)
 		if err != nil {
 			return total, err
 		}
