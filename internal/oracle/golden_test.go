@@ -91,7 +91,15 @@ func pybatchGolden(raw []byte) string {
 	if err != nil {
 		var se *token.SyntaxError
 		if errors.As(err, &se) {
-			line := fmt.Sprintf("lineno=%d offset=%d end_lineno=%d end_offset=%d", se.Start.Line, se.Start.Col+1, se.End.Line, se.End.Col+1)
+			start := fmt.Sprintf("lineno=%d offset=%d", se.Start.Line, se.Start.Col+1)
+			end := fmt.Sprintf("end_lineno=%d end_offset=%d", se.End.Line, se.End.Col+1)
+			if se.NoStart { // CPython gives no position (None)
+				start = "lineno=None offset=None"
+			}
+			if se.NoEnd {
+				end = "end_lineno=None end_offset=None"
+			}
+			line := start + " " + end
 			return fmt.Sprintf("ERROR %s: %s\n%s\n", se.Kind, se.Msg, line)
 		}
 		return "ERROR " + err.Error() + "\n"
