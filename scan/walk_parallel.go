@@ -181,20 +181,23 @@ func (p *pool) emit(fi FileInfo) bool {
 		p.w.cfg.Tally(fi.Path, fi.Size)
 		return true
 	}
-	full := testHookOutputWait != nil && len(p.out) == cap(p.out)
-	if full {
-		testHookOutputWait(true)
+	if hook := testHookOutputWait; hook != nil {
+		// (Told only when this send would block: a check of the length
+		// before a blocking send could miss a worker that blocks.)
+		select {
+		case p.out <- fi:
+			return true
+		default:
+		}
+		hook(true)
+		defer hook(false)
 	}
-	sent := false
 	select {
 	case p.out <- fi:
-		sent = true
+		return true
 	case <-p.w.ctx.Done():
+		return false
 	}
-	if full {
-		testHookOutputWait(false)
-	}
-	return sent
 }
 
 func (p *pool) checkFiles(files []candidate, buf []byte) bool {
