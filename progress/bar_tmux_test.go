@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,53 +78,18 @@ stall:
 	return 0
 }
 
-var tmuxRuns atomic.Int64
-
 func TestBarInRealTerminal(t *testing.T) {
-	tmux := testenv.RequireCommand(t, "tmux")
+	testenv.RequireCommand(t, "tmux")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// our own server, never the user's; a fresh one for each run of the
-	// test (-count), as the last one may still be shutting down
-	sock := fmt.Sprintf("pybatch-progress-%d-%d", os.Getpid(), tmuxRuns.Add(1))
-	run := func(args ...string) (string, error) {
-		out, err := exec.Command(tmux, append([]string{"-L", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		return string(out), err
-	}
 	// (no echo: the Enter that ends the stall must not move the cursor
 	// under the bar mpb redraws in place)
 	script := fmt.Sprintf("stty -echo; PYBATCH_BARDEMO=1 LANG=C.UTF-8 %q 2>&1; echo demo-exit=$?; sleep 600", exe)
-	if out, err := run("-u", "new-session", "-d", "-s", "bar", "-x", "150", "-y", "30", "sh", "-c", script); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
-	t.Cleanup(func() { run("kill-server") })
-
-	screen := func() string {
-		out, err := run("capture-pane", "-p", "-t", "bar")
-		if err != nil {
-			t.Fatalf("capture-pane: %v: %s", err, out)
-		}
-		return out
-	}
-	// The pane belongs to tmux and mpb draws it on its own goroutine: there
-	// is no event to wait for, so the screen is read until it shows what the
-	// test expects. The deadline only bounds a failure, so that it reports
-	// the screen; it is far beyond any slow machine.
-	waitFor := func(what string, ok func(string) bool) string {
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	tm := testenv.StartTmux(t, script)
+	run := tm.Run
+	waitFor := func(what string, ok func(string) bool) string { return tm.WaitFor(what, 0, ok) }
 
 	// (mpb draws on its own goroutine: the frame with the new figures may
 	// come a refresh before the one with the new fill)

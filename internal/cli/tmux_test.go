@@ -17,46 +17,18 @@ import (
 // width, and a last screen that says "interrupted" with what was not done,
 // on the bar and on the last line.
 func TestAnalyzeBarInTmux(t *testing.T) {
-	tmux := testenv.RequireCommand(t, "tmux")
+	testenv.RequireCommand(t, "tmux")
 	dir := tree(t, 3000)
 	work := t.TempDir()
-	sock := fmt.Sprintf("pybatch-cli-%d", os.Getpid())
-	run := func(args ...string) (string, error) {
-		out, err := exec.Command(tmux, append([]string{"-L", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
-		return string(out), err
-	}
 	// 3000 files at 5 ms each on one worker: some 15 s, far more than the
 	// test needs before it presses Ctrl-C. (The shell runs ":" on SIGINT,
 	// so that it outlives Ctrl-C and reports the exit status; the command
 	// gets the signal from the terminal as usual.)
 	script := fmt.Sprintf("trap : INT; cd %q && stty -echo && %s=1 PYBATCH_TEST_DELAY=5ms LANG=C.UTF-8 %q analyze -j 1 --no-ignore -o out.db %q; echo exit=$?; sleep 600",
 		work, mainEnv, os.Args[0], dir)
-	if out, err := run("-u", "new-session", "-d", "-s", "bar", "-x", "150", "-y", "30", "sh", "-c", script); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
-	t.Cleanup(func() { run("kill-server") })
-	screen := func() string {
-		out, err := run("capture-pane", "-p", "-S", "-60", "-t", "bar") // with what scrolled off
-		if err != nil {
-			t.Fatalf("capture-pane: %v: %s", err, out)
-		}
-		return out
-	}
-	// No event to wait for: the screen is read until it shows what is
-	// expected; the deadline only bounds a failure.
-	waitFor := func(what string, ok func(string) bool) string {
-		deadline := time.Now().Add(2 * time.Minute)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	tm := testenv.StartTmux(t, script)
+	run := tm.Run
+	waitFor := func(what string, ok func(string) bool) string { return tm.WaitFor(what, 60, ok) } // with what scrolled off
 	// the bar as last drawn (the screen is read with its scrollback)
 	barLine := func(s string) string { return lastLineWith(s, "/3000 files") }
 	live := waitFor("the live bar with a rate", func(s string) bool {
