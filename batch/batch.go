@@ -53,7 +53,12 @@ type File struct {
 	Source string
 	Path   string
 	// OSPath is where the file is read; empty means Path.
-	OSPath  string
+	OSPath string
+	// Data, when not nil, is the file's content, already read by the Input
+	// that yielded it (an archive member, a git blob, a dataset row): it is
+	// analyzed instead of reading OSPath, within the same size limit. The
+	// Input must not change it after yielding the File.
+	Data    []byte
 	Size    int64
 	ModTime time.Time
 	// Skip, when not empty, is the scanner's skip reason: the file is not
@@ -292,6 +297,7 @@ type workerRequest struct {
 	Size    int64     `json:"size"`
 	ModTime time.Time `json:"mtime"`
 	MaxSize int64     `json:"max_size"`
+	Data    []byte    `json:"data,omitempty"` // the content, when the parent has it (File.Data)
 }
 
 func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) parallel.Func[File, *result.Record] {
@@ -299,7 +305,7 @@ func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) pa
 		if f.Skip != "" {
 			return skipped(f), nil
 		}
-		rec, err := pool.Do(ctx, workerRequest{Path: f.osPath(), Name: f.Path, Size: f.Size, ModTime: f.ModTime, MaxSize: o.MaxSize})
+		rec, err := pool.Do(ctx, workerRequest{Path: f.osPath(), Name: f.Path, Size: f.Size, ModTime: f.ModTime, MaxSize: o.MaxSize, Data: f.Data})
 		if err != nil {
 			return nil, err
 		}
@@ -316,16 +322,29 @@ func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) pa
 // until r ends. The pybatch binary runs it as "pybatch __worker".
 func ServeWorker(ctx context.Context, r io.Reader, w io.Writer, analyze AnalyzeFunc) error {
 	return parallel.ServeWorker(ctx, r, w, func(_ context.Context, req workerRequest) (*result.Record, error) {
-		return ProcessFile(File{Path: req.Name, OSPath: req.Path, Size: req.Size, ModTime: req.ModTime}, req.MaxSize, analyze), nil
+		return ProcessFile(File{Path: req.Name, OSPath: req.Path, Size: req.Size, ModTime: req.ModTime, Data: req.Data}, req.MaxSize, analyze), nil
 	})
 }
 
-// ProcessFile reads one file (at most maxSize bytes; negative: no limit) and
-// analyzes it. It never fails: problems are in the record. A panic in
-// analyze propagates (the executor turns it into the file's record).
+// ProcessFile reads one file (at most maxSize bytes; negative: no limit), or
+// takes its Data, and analyzes it. It never fails: problems are in the
+// record. A panic in analyze propagates (the executor turns it into the
+// file's record).
 func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
 	rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}
-	src, err := readFile(f.osPath(), rec, maxSize)
+	var src []byte
+	var err error
+	if f.Data != nil {
+		src = f.Data
+		if rec.Size == 0 {
+			rec.Size = int64(len(src))
+		}
+		if maxSize >= 0 && int64(len(src)) > maxSize {
+			err = &recovery.TooLargeError{Path: f.Path, Size: int64(len(src)), Limit: maxSize}
+		}
+	} else {
+		src, err = readFile(f.osPath(), rec, maxSize)
+	}
 	if err != nil {
 		rec.Status = result.Failed
 		rec.ErrClass = Classify(err)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -506,6 +507,48 @@ func TestRetriesTransientFailuresOnly(t *testing.T) {
 		recs = recs[1:]
 		if r.Status != c.status || r.ErrClass != c.class || r.Attempts != c.attempts {
 			t.Errorf("%s: %s %q after %d attempts, want %s %q after %d (%s)", filepath.Base(r.Path), r.Status, r.ErrClass, r.Attempts, c.status, c.class, c.attempts, r.Err)
+		}
+	}
+}
+
+// A File with Data (an archive member, a git blob) is analyzed from its
+// bytes, in-process and in a worker process alike, as if read from disk,
+// and the size limit applies to it.
+func TestFileData(t *testing.T) {
+	dir := t.TempDir()
+	content := "def f(x):\n    return x\n"
+	disk := write(t, dir, "a.py", content)
+	files := []File{
+		{Source: "src.tar", Path: "pkg/a.py", OSPath: filepath.Join(dir, "absent"), Data: []byte(content)},
+		{Source: "src.tar", Path: "pkg/big.py", Data: []byte(strings.Repeat("x = 1\n", 100))},
+		{Source: "src.tar", Path: "pkg/panic.py", Data: []byte("#PANIC\n")},
+	}
+	for _, iso := range []bool{false, true} {
+		o := Options{Analyze: testAnalyze, MaxSize: 200, Ordered: true}
+		if iso {
+			o.Isolate, o.WorkerCommand, o.Workers = true, workerCommand, 1
+		}
+		var recs []*result.Record
+		seq, err := Stream(t.Context(), slices.Values(files), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := range seq {
+			recs = append(recs, r)
+		}
+		if len(recs) != 3 {
+			t.Fatalf("isolated=%v: %d records", iso, len(recs))
+		}
+		fromDisk := ProcessFile(File{Path: "pkg/a.py", OSPath: disk}, 200, testAnalyze)
+		if r := recs[0]; r.Status != result.Analyzed || r.Source != "src.tar" || r.Size != int64(len(content)) ||
+			!reflect.DeepEqual(r.Report, fromDisk.Report) {
+			t.Errorf("isolated=%v: %+v\nwant the report of the same bytes on disk: %+v", iso, r, fromDisk.Report)
+		}
+		if r := recs[1]; r.Status != result.Failed || r.ErrClass != recovery.TooLarge {
+			t.Errorf("isolated=%v: over the limit: %+v", iso, r)
+		}
+		if r := recs[2]; r.Status != result.Failed || r.ErrClass != recovery.Panic {
+			t.Errorf("isolated=%v: panic: %+v", iso, r)
 		}
 	}
 }

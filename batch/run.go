@@ -75,8 +75,12 @@ type Config struct {
 }
 
 // An Input yields files to analyze, each named by its source and its path
-// in it (File.Source, File.Path) and read from File.OSPath. A file's Skip,
-// when set, is recorded as is.
+// in it (File.Source, File.Path), with its content in File.Data or read
+// from File.OSPath. A file's Skip, when set, is recorded as is. An Input
+// that reads contents itself (an archive, a git revision, a dataset)
+// yields one File at a time and reads the next only when the previous one
+// was taken, so that the pipeline's bound on files in flight bounds its
+// memory too.
 type Input interface {
 	Files(ctx context.Context) iter.Seq[File]
 }
@@ -93,8 +97,10 @@ func (l FileList) Files(ctx context.Context) iter.Seq[File] {
 			if ctx.Err() != nil {
 				return
 			}
-			if st, err := os.Stat(f.osPath()); err == nil && f.Size == 0 && f.ModTime.IsZero() {
-				f.Size, f.ModTime = st.Size(), st.ModTime()
+			if f.Data == nil && f.Size == 0 && f.ModTime.IsZero() {
+				if st, err := os.Stat(f.osPath()); err == nil {
+					f.Size, f.ModTime = st.Size(), st.ModTime()
+				}
 			}
 			if !yield(f) {
 				return
