@@ -72,6 +72,14 @@ type Config struct {
 	// OnRecord, when set, is given every record after it was written, on
 	// the goroutine that called Run.
 	OnRecord func(*result.Record)
+	// Shard, when set, keeps only the files of one shard of a run spread
+	// over machines (store.Shard.Has of each file's Path, the path below
+	// its source): the other files are stated but neither opened nor
+	// recorded, so N runs of the N shards, on as many machines, analyze
+	// every file once without talking to each other. An Output shared by
+	// shards is not marked gone for the files of other shards only if it
+	// never held them: give each shard its own part (see store.PartFiles).
+	Shard store.Shard
 }
 
 // An Input yields files to analyze, each named by its source and its path
@@ -265,7 +273,8 @@ const countFirst = 500 * time.Millisecond
 // walk is one root of a run with what its walk needs.
 type walk struct {
 	Root
-	so scan.Options
+	so    scan.Options
+	shard store.Shard
 }
 
 // Run runs the pipeline: it walks cfg.Roots, leaves out what the output
@@ -292,6 +301,9 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	}
 	if err := so.Validate(); err != nil {
 		return rs, err
+	}
+	if err := cfg.Shard.Validate(); err != nil {
+		return rs, fmt.Errorf("batch: %w", err)
 	}
 	mm := cfg.Memory
 	if mm == nil {
@@ -400,6 +412,19 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 			w.so.UnchangedReady = resumeOK
 			allFresh = false
 		}
+		if cfg.Shard.Sharded() {
+			// Another shard's file is left out at its stat, before it is
+			// opened: the hook "holds" it.
+			held := w.so.Unchanged
+			w.so.Unchanged = func(path string, size int64, mtime time.Time) bool {
+				if !cfg.Shard.Has(r.Rel(path)) {
+					return true
+				}
+				return held != nil && held(path, size, mtime)
+			}
+			w.so.OmitUnchanged = true
+		}
+		w.shard = cfg.Shard
 		walks[i] = w
 	}
 
@@ -436,7 +461,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	files := func(yield func(File) bool) {
 		defer tracker.DiscoveryDone()
 		for _, w := range walks {
-			for f := range admitFiles(scan.Scan(ctx, []string{w.OSPath()}, w.so), w.Root, mm, tracker, skipper(w.Root), beforeFirst) {
+			for f := range admitFiles(scan.Scan(ctx, []string{w.OSPath()}, w.so), w.Root, w.shard, mm, tracker, skipper(w.Root), beforeFirst) {
 				if !yield(f) {
 					return
 				}
@@ -444,6 +469,9 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 		}
 		for _, in := range cfg.Inputs {
 			for f := range in.Files(ctx) {
+				if !cfg.Shard.Has(f.Path) {
+					continue
+				}
 				if f.Skip == "" && so.MaxSize > 0 && f.Size > so.MaxSize {
 					f.Skip, f.SkipErr = scan.SkipTooLarge, fmt.Errorf("%d bytes, over the size limit of %d", f.Size, so.MaxSize)
 				}
@@ -526,12 +554,17 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 // and records it) is left out; every other file is counted in the progress
 // total as it is discovered, and a file that could never fit in the memory
 // budget is skipped at once instead of occupying a worker. first is called
-// before the first file is passed on.
-func admitFiles(infos iter.Seq[scan.FileInfo], root Root, mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func()) iter.Seq[File] {
+// before the first file is passed on. Only the files of shard are kept.
+func admitFiles(infos iter.Seq[scan.FileInfo], root Root, shard store.Shard, mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func()) iter.Seq[File] {
 	return func(yield func(File) bool) {
 		for fi := range infos {
 			if fi.Unchanged {
 				continue // done in an earlier run
+			}
+			// (A file the scanner skipped before asking its hook, too
+			// large or not regular say, still comes here.)
+			if !shard.Has(root.Rel(fi.Path)) {
+				continue
 			}
 			if unchanged(fi.Path, fi.Size, fi.ModTime) {
 				continue
@@ -580,6 +613,9 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 		// Summed in the walk's goroutines: handing each file over cost
 		// more than stating it.
 		so.Tally = func(path string, size int64) {
+			if !w.shard.Has(w.Rel(path)) {
+				return
+			}
 			if in == nil || !in.Holds(ctx, w.Rel(path)) {
 				files.Add(1)
 				bytes.Add(size)

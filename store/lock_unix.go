@@ -135,3 +135,10 @@ func (l *runLock) release() error {
 	l.f = nil
 	return err
 }
+
+// processAlive reports whether a process with this id runs on this host
+// (or may: a process that is not ours answers EPERM).
+func processAlive(pid int) bool {
+	err := unix.Kill(pid, 0)
+	return err == nil || errors.Is(err, unix.EPERM)
+}

@@ -116,6 +116,8 @@ type analyzeFlags struct {
 	null                  bool
 	config                string
 	noConfig              bool
+	shard                 string
+	shards                int
 	paths                 []string
 }
 
@@ -155,7 +157,37 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.BoolVarP(&f.null, "null", "0", false, "paths read from stdin or --files-from are separated by NUL, not newlines (find -print0, git ls-files -z)")
 	fs.StringVar(&f.config, "config", "", "take settings from the [tool.pybatch] table of this pyproject.toml (default: the closest one above the first PATH, else above the working directory)")
 	fs.BoolVar(&f.noConfig, "no-config", false, "ignore every pyproject.toml")
+	fs.StringVar(&f.shard, "shard", "", "analyze only shard K of N (K/N, 0 <= K < N; auto: from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) into the part DIR/part-KKKKK-of-NNNNN.db (or .jsonl) of -o DIR")
+	fs.IntVar(&f.shards, "shards", 0, "with --shard auto under a Kubernetes Indexed Job: the number of shards (default $PYBATCH_SHARDS)")
 	return cmd
+}
+
+// DefaultPartsDir is where analyze --shard writes its part when -o is not
+// given.
+const DefaultPartsDir = "pybatch.parts"
+
+// shardOf resolves --shard and --shards.
+func shardOf(fs *pflag.FlagSet, f *analyzeFlags) (store.Shard, error) {
+	if fs.Changed("shards") && f.shard != "auto" {
+		return store.Shard{}, errors.New("--shards applies to --shard auto (with K/N, N is the number of shards)")
+	}
+	if f.shards < 0 || f.shards > store.MaxShards {
+		return store.Shard{}, fmt.Errorf("--shards must be between 1 and %d (got %d)", store.MaxShards, f.shards)
+	}
+	switch strings.TrimSpace(f.shard) {
+	case "":
+		if fs.Changed("shard") {
+			return store.Shard{}, errors.New("--shard is empty (want K/N, such as 3/8, or auto)")
+		}
+		return store.Shard{}, nil
+	case "auto":
+		return store.ShardFromEnv(os.Getenv, f.shards)
+	}
+	sh, err := store.ParseShard(f.shard)
+	if err != nil {
+		return sh, fmt.Errorf("--shard: %w", err)
+	}
+	return sh, nil
 }
 
 // runAnalyze runs analyze with its flags parsed.
@@ -202,6 +234,30 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	}
 	if fs.Changed("recycle-after") && !f.isolate {
 		return usage("--recycle-after applies to worker processes: add --isolate")
+	}
+	shard, err := shardOf(fs, f)
+	if err != nil {
+		return usage("%v", err)
+	}
+	// A shard writes its part of the directory -o names, fresh, under a
+	// temporary name until it is complete.
+	var part store.PartFiles
+	shown := f.output
+	if shard.Sharded() {
+		if f.output == "-" {
+			return usage("--shard writes a part into a directory: -o names it (not -)")
+		}
+		if !fs.Changed("output") {
+			f.output = DefaultPartsDir
+		}
+		if f.format == "" {
+			f.format = "sqlite"
+		}
+		if st, err := os.Stat(f.output); err == nil && !st.IsDir() {
+			return usage("--shard: -o %s is a file; with --shard, -o names the directory of the parts", f.output)
+		}
+		part = store.PartsOf(f.output, shard, f.format)
+		shown = part.Part
 	}
 	if len(f.paths) == 0 && f.filesFrom == "" {
 		return usage("no PATH given (pybatch analyze PATH..., or - to read paths from stdin)")
@@ -312,9 +368,16 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		return fail(ExitError, "%s", plainError(err))
 	}
 
+	started := time.Now()
+	if shard.Sharded() {
+		if err := part.Begin(); err != nil {
+			return fail(ExitError, "%s", plainError(err))
+		}
+		f.output, f.noResume = part.Temp(), true
+	}
 	// The output must finish even after an interruption: it gets a context
 	// that is not cancelled with ctx.
-	if f.output != "-" {
+	if f.output != "-" && !shard.Sharded() {
 		noteStaleLock(a.stderr, "pybatch analyze", f.output, f.quiet)
 	}
 	out, closeOut, err := openOutput(context.WithoutCancel(a.ctx), f, a.stdout, batch.OptionsHash(so), e.sizes.StoreBatch, e.mm.Budget())
@@ -337,6 +400,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		Progress: e.tracker,
 		Count:    e.mode != progress.ModeNone,
 		OnRecord: notes.record,
+		Shard:    shard,
 	})
 	logErr := notes.finish()
 	closeOnce()
@@ -346,17 +410,52 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 			runErr = err
 		}
 	}
-	end := runEnd{command: "pybatch analyze", output: f.output, rs: rs, runErr: runErr, logErr: logErr, unreadable: notes.unreadable + missing, quiet: f.quiet}
+	if shard.Sharded() {
+		if runErr == nil && !rs.Interrupted {
+			runErr = part.Commit(f.output, partStats(shard, f.format, so, rs, started))
+		}
+		if runErr != nil || rs.Interrupted {
+			removeOutput(f.output)
+		}
+	}
+	end := runEnd{command: "pybatch analyze", output: shown, rs: rs, runErr: runErr, logErr: logErr, unreadable: notes.unreadable + missing, quiet: f.quiet}
 	if rs.Kept+rs.Touched > 0 || rs.Gone > 0 {
 		end.extra = fmt.Sprintf("pybatch: %d files unchanged since the last run (not analyzed again), %d with only a new mtime, %d gone from the tree", rs.Kept, rs.Touched, rs.Gone)
 	}
 	if rs.Files == 0 && rs.Kept+rs.Touched == 0 {
 		end.noFiles = fmt.Sprintf("no Python file found under %s", strings.Join(f.paths, ", "))
 	}
-	if f.output != "-" {
+	if shard.Sharded() {
+		end.next = "pybatch merge -o OUT " + shellQuote(part.Dir) + " (once every shard is done)"
+	} else if f.output != "-" {
 		end.next = "pybatch report " + shellQuote(f.output)
 	}
 	return e.end(a.stderr, end)
+}
+
+// partStats are the statistics of a shard's part.
+func partStats(sh store.Shard, format string, so scan.Options, rs batch.RunSummary, started time.Time) store.PartStats {
+	roots := make([]string, len(rs.Roots))
+	for i, r := range rs.Roots {
+		roots[i] = filepath.ToSlash(r.OSPath())
+	}
+	host, _ := os.Hostname()
+	hash := batch.OptionsHash(so)
+	return store.PartStats{
+		Run: store.ShardRunID(batch.Version, hash, sh.Count, roots), Shard: sh.Index, Shards: sh.Count,
+		Format: format, Roots: roots, ToolVersion: batch.Version, OptionsHash: hash,
+		Files: rs.Files, Analyzed: rs.Analyzed, SyntaxErrors: rs.SyntaxErrors, Skipped: rs.Skipped, Failed: rs.Failed,
+		Bytes: rs.Bytes, ElapsedS: rs.Elapsed.Seconds(), Host: host,
+		StartedAt: started.UTC().Format(time.RFC3339Nano), EndedAt: time.Now().UTC().Format(time.RFC3339Nano),
+	}
+}
+
+// removeOutput removes an output that will not be used, with what lies
+// beside it.
+func removeOutput(name string) {
+	for _, f := range []string{name, name + "-wal", name + "-shm", name + "-journal", store.CheckpointPath(name), store.LockPath(name)} {
+		_ = os.Remove(f)
+	}
 }
 
 // noteStaleLock says when a run takes over the lock file of output that a

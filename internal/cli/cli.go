@@ -112,6 +112,7 @@ func (a *app) root() *cobra.Command {
 		a.analyzeCommand(),
 		a.retryCommand(),
 		a.reportCommand(),
+		a.mergeCommand(),
 		a.astCommand(),
 		a.checkCommand(),
 		&cobra.Command{
