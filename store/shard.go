@@ -185,6 +185,20 @@ func ShardRunID(toolVersion, optionsHash string, count int, roots []string) stri
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
+// MaxPartRoots bounds PartStats.Roots.
+const MaxPartRoots = 100
+
+// SetRoots records roots in p (see PartStats.Roots).
+func (p *PartStats) SetRoots(roots []string) {
+	h := sha256.New()
+	for _, r := range roots {
+		fmt.Fprintf(h, "%s\x00", r)
+	}
+	p.RootsHash = hex.EncodeToString(h.Sum(nil))[:16]
+	p.RootsCount = len(roots)
+	p.Roots = roots[:min(len(roots), MaxPartRoots)]
+}
+
 // PartStats is the small JSON written beside each part of a sharded run
 // (PartFiles.Stats): what the part is, of which run, and its statistics.
 type PartStats struct {
@@ -197,8 +211,12 @@ type PartStats struct {
 	Part   string `json:"part"`
 	Format string `json:"format"`
 	// Roots are the run's roots: source, or source and a path below it
-	// (slash-separated), as the records name them.
+	// (slash-separated), as the records name them; only the first
+	// MaxPartRoots (a list of files may give thousands). RootsHash
+	// identifies them all.
 	Roots       []string `json:"roots"`
+	RootsCount  int      `json:"roots_count"`
+	RootsHash   string   `json:"roots_hash"`
 	ToolVersion string   `json:"tool_version"`
 	OptionsHash string   `json:"options_hash"`
 	// What the shard did.
@@ -455,7 +473,7 @@ func foreign(a, b PartStats) string {
 		return fmt.Sprintf("pybatch %s, not %s", b.ToolVersion, a.ToolVersion)
 	case a.OptionsHash != b.OptionsHash:
 		return fmt.Sprintf("other options: %s, not %s", b.OptionsHash, a.OptionsHash)
-	case !slices.Equal(a.Roots, b.Roots):
+	case !slices.Equal(a.Roots, b.Roots) || a.RootsHash != b.RootsHash:
 		return fmt.Sprintf("roots %s, not %s: every machine must see the tree at the same path", strings.Join(b.Roots, ", "), strings.Join(a.Roots, ", "))
 	case a.Format != b.Format:
 		return fmt.Sprintf("format %s, not %s", b.Format, a.Format)

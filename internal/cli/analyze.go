@@ -441,13 +441,15 @@ func partStats(sh store.Shard, format string, so scan.Options, rs batch.RunSumma
 	}
 	host, _ := os.Hostname()
 	hash := batch.OptionsHash(so)
-	return store.PartStats{
+	st := store.PartStats{
 		Run: store.ShardRunID(batch.Version, hash, sh.Count, roots), Shard: sh.Index, Shards: sh.Count,
-		Format: format, Roots: roots, ToolVersion: batch.Version, OptionsHash: hash,
+		Format: format, ToolVersion: batch.Version, OptionsHash: hash,
 		Files: rs.Files, Analyzed: rs.Analyzed, SyntaxErrors: rs.SyntaxErrors, Skipped: rs.Skipped, Failed: rs.Failed,
 		Bytes: rs.Bytes, ElapsedS: rs.Elapsed.Seconds(), Host: host,
 		StartedAt: started.UTC().Format(time.RFC3339Nano), EndedAt: time.Now().UTC().Format(time.RFC3339Nano),
 	}
+	st.SetRoots(roots)
+	return st
 }
 
 // removeOutput removes an output that will not be used, with what lies
