@@ -73,12 +73,15 @@ type Config struct {
 	// the goroutine that called Run.
 	OnRecord func(*result.Record)
 	// Shard, when set, keeps only the files of one shard of a run spread
-	// over machines (store.Shard.Has of each file's Path, the path below
-	// its source): the other files are stated but neither opened nor
-	// recorded, so N runs of the N shards, on as many machines, analyze
-	// every file once without talking to each other. An Output shared by
-	// shards is not marked gone for the files of other shards only if it
-	// never held them: give each shard its own part (see store.PartFiles).
+	// over machines: the roots are walked first (a stat per file) and
+	// split by a ShardPlan (by the hash of each file's path below its
+	// source, the largest files by size), which every machine computes
+	// alike; the other shards' files are stated but neither opened nor
+	// recorded. So N runs of the N shards, on as many machines, analyze
+	// every file once without talking to each other. Inputs' files are
+	// split by the hash of their path only. An Output shared by shards
+	// would have the files of the others marked gone: give each shard its
+	// own part (see store.PartFiles).
 	Shard store.Shard
 }
 
@@ -130,6 +133,8 @@ type RunSummary struct {
 	Gone          int64
 	// Stats are the progress tracker's final statistics.
 	Stats progress.Stats
+	// Plan is how a sharded run split the files (nil when not sharded).
+	Plan *ShardPlan
 }
 
 // Root is a root of a run as the pipeline names it. Source is an absolute,
@@ -273,8 +278,8 @@ const countFirst = 500 * time.Millisecond
 // walk is one root of a run with what its walk needs.
 type walk struct {
 	Root
-	so    scan.Options
-	shard store.Shard
+	so   scan.Options
+	plan *ShardPlan // nil: every file
 }
 
 // Run runs the pipeline: it walks cfg.Roots, leaves out what the output
@@ -412,20 +417,39 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 			w.so.UnchangedReady = resumeOK
 			allFresh = false
 		}
-		if cfg.Shard.Sharded() {
+		walks[i] = w
+	}
+	var plan *ShardPlan
+	if cfg.Shard.Sharded() {
+		// Every shard walks the whole tree first, stating each file, and
+		// computes the same plan.
+		if plan, err = planShards(ctx, walks, cfg.Shard); err != nil {
+			<-resumeOK
+			rs.Interrupted = ctx.Err() != nil
+			if rs.Interrupted {
+				return rs, nil
+			}
+			return rs, err
+		}
+		rs.Plan = plan
+		tracker.Counted(plan.Files, plan.Bytes)
+		cfg.Count = false
+	}
+	for _, w := range walks {
+		r := w.Root
+		if plan != nil {
 			// Another shard's file is left out at its stat, before it is
 			// opened: the hook "holds" it.
 			held := w.so.Unchanged
 			w.so.Unchanged = func(path string, size int64, mtime time.Time) bool {
-				if !cfg.Shard.Has(r.Rel(path)) {
+				if !plan.Has(r.Source, r.Rel(path)) {
 					return true
 				}
 				return held != nil && held(path, size, mtime)
 			}
 			w.so.OmitUnchanged = true
 		}
-		w.shard = cfg.Shard
-		walks[i] = w
+		w.plan = plan
 	}
 
 	// The counting walk gives the tracker the run's total ahead of
@@ -461,7 +485,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	files := func(yield func(File) bool) {
 		defer tracker.DiscoveryDone()
 		for _, w := range walks {
-			for f := range admitFiles(scan.Scan(ctx, []string{w.OSPath()}, w.so), w.Root, w.shard, mm, tracker, skipper(w.Root), beforeFirst) {
+			for f := range admitFiles(scan.Scan(ctx, []string{w.OSPath()}, w.so), w.Root, w.plan, mm, tracker, skipper(w.Root), beforeFirst) {
 				if !yield(f) {
 					return
 				}
@@ -469,7 +493,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 		}
 		for _, in := range cfg.Inputs {
 			for f := range in.Files(ctx) {
-				if !cfg.Shard.Has(f.Path) {
+				if !plan.Has(f.Source, f.Path) {
 					continue
 				}
 				if f.Skip == "" && so.MaxSize > 0 && f.Size > so.MaxSize {
@@ -554,8 +578,9 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 // and records it) is left out; every other file is counted in the progress
 // total as it is discovered, and a file that could never fit in the memory
 // budget is skipped at once instead of occupying a worker. first is called
-// before the first file is passed on. Only the files of shard are kept.
-func admitFiles(infos iter.Seq[scan.FileInfo], root Root, shard store.Shard, mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func()) iter.Seq[File] {
+// before the first file is passed on. Only the files of plan's shard are
+// kept.
+func admitFiles(infos iter.Seq[scan.FileInfo], root Root, plan *ShardPlan, mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func()) iter.Seq[File] {
 	return func(yield func(File) bool) {
 		for fi := range infos {
 			if fi.Unchanged {
@@ -563,7 +588,7 @@ func admitFiles(infos iter.Seq[scan.FileInfo], root Root, shard store.Shard, mm 
 			}
 			// (A file the scanner skipped before asking its hook, too
 			// large or not regular say, still comes here.)
-			if !shard.Has(root.Rel(fi.Path)) {
+			if !plan.Has(root.Source, root.Rel(fi.Path)) {
 				continue
 			}
 			if unchanged(fi.Path, fi.Size, fi.ModTime) {
@@ -613,9 +638,6 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 		// Summed in the walk's goroutines: handing each file over cost
 		// more than stating it.
 		so.Tally = func(path string, size int64) {
-			if !w.shard.Has(w.Rel(path)) {
-				return
-			}
 			if in == nil || !in.Holds(ctx, w.Rel(path)) {
 				files.Add(1)
 				bytes.Add(size)

@@ -146,11 +146,15 @@ func MergeParts(ctx context.Context, parts []Part, out Output) (MergeSummary, er
 		sum.Run = p.Stats.Run
 		sum.Shards = append(sum.Shards, p.Stats)
 		sh := p.Stats.ShardOf()
+		placed := map[PlacedFile]bool{}
+		for _, f := range p.Stats.Placed {
+			placed[f] = true
+		}
 		for rec, err := range PartRecords(ctx, p) {
 			if err != nil {
 				return sum, err
 			}
-			if !sh.Has(rec.Path) {
+			if !sh.Has(rec.Path) && !placed[PlacedFile{rec.Source, rec.Path}] {
 				return sum, fmt.Errorf("store: %s holds %s, which belongs to shard %d/%d, not %s: the part is foreign", p.Files.Part, rec.Path, ShardOf(rec.Path, sh.Count), sh.Count, sh)
 			}
 			if err := out.Write(ctx, rec); err != nil {

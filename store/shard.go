@@ -219,6 +219,13 @@ type PartStats struct {
 	RootsHash   string   `json:"roots_hash"`
 	ToolVersion string   `json:"tool_version"`
 	OptionsHash string   `json:"options_hash"`
+	// Plan identifies how the run split the tree (batch.ShardPlan.Hash):
+	// the same in every part of a run over an unchanged tree. Threshold
+	// is the size over which files were placed by size, and Placed are the
+	// files this part holds by placement rather than by ShardOf.
+	Plan      string       `json:"plan,omitempty"`
+	Threshold int64        `json:"threshold,omitempty"`
+	Placed    []PlacedFile `json:"placed,omitempty"`
 	// What the shard did.
 	Files        int     `json:"files"`
 	Analyzed     int     `json:"analyzed"`
@@ -232,8 +239,15 @@ type PartStats struct {
 	EndedAt      string  `json:"ended_at"`
 }
 
-// Shard is the part's shard.
+// ShardOf is the part's shard.
 func (p PartStats) ShardOf() Shard { return Shard{Index: p.Shard, Count: p.Shards} }
+
+// PlacedFile is a file a shard holds because of its size, not the hash of
+// its path.
+type PlacedFile struct {
+	Source string `json:"source"`
+	Path   string `json:"path"`
+}
 
 // PartFiles are the names of a part of a sharded run in its directory:
 // the part itself (a file, or for Parquet one file per table directory),
@@ -475,6 +489,8 @@ func foreign(a, b PartStats) string {
 		return fmt.Sprintf("other options: %s, not %s", b.OptionsHash, a.OptionsHash)
 	case !slices.Equal(a.Roots, b.Roots) || a.RootsHash != b.RootsHash:
 		return fmt.Sprintf("roots %s, not %s: every machine must see the tree at the same path", strings.Join(b.Roots, ", "), strings.Join(a.Roots, ", "))
+	case a.Plan != b.Plan:
+		return fmt.Sprintf("its plan %s is not %s: the tree changed between the shards' walks; run every shard again", b.Plan, a.Plan)
 	case a.Format != b.Format:
 		return fmt.Sprintf("format %s, not %s", b.Format, a.Format)
 	case a.Run != b.Run:

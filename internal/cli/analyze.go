@@ -449,6 +449,9 @@ func partStats(sh store.Shard, format string, so scan.Options, rs batch.RunSumma
 		StartedAt: started.UTC().Format(time.RFC3339Nano), EndedAt: time.Now().UTC().Format(time.RFC3339Nano),
 	}
 	st.SetRoots(roots)
+	if p := rs.Plan; p != nil {
+		st.Plan, st.Threshold, st.Placed = p.Hash, p.Threshold, p.Placed
+	}
 	return st
 }
 
