@@ -70,6 +70,12 @@ const (
 	None        Class = ""         // no error
 )
 
+// CorruptArchive (permanent): an archive (tar, compressed tar, zip) is
+// truncated or damaged: the members read before the damage keep their
+// records, and the member being read (or, past a damaged header, the
+// archive itself under the path "") fails with this class for the rest.
+const CorruptArchive Class = "corrupt_archive"
+
 // Transient reports whether a failure of this class may go away by itself,
 // so that retrying makes sense.
 func (c Class) Transient() bool {
@@ -111,6 +117,23 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s: %d bytes is over the limit of %d", e.Path, e.Size, e.Limit)
 }
 func (e *TooLargeError) ErrClass() Class { return TooLarge }
+
+// CorruptArchiveError is an archive that is truncated or damaged at one
+// member (Member "" when the damage is outside a member's data: a header,
+// the central directory, the compressed stream between members).
+type CorruptArchiveError struct {
+	Archive, Member string
+	Err             error
+}
+
+func (e *CorruptArchiveError) Error() string {
+	if e.Member == "" {
+		return fmt.Sprintf("archive %s is damaged: %v; the members after the damage were not read", e.Archive, e.Err)
+	}
+	return fmt.Sprintf("archive %s is damaged at member %q: %v; the members after it were not read", e.Archive, e.Member, e.Err)
+}
+func (e *CorruptArchiveError) Unwrap() error   { return e.Err }
+func (e *CorruptArchiveError) ErrClass() Class { return CorruptArchive }
 
 // NotRegularError is a path that is not a regular file (a FIFO, socket,
 // device or directory).

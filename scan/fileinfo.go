@@ -49,6 +49,15 @@ const (
 	SkipIgnored SkipReason = "ignored"
 	// SkipNotFound: a root or explicit path that does not exist.
 	SkipNotFound SkipReason = "not_found"
+	// SkipArchiveLimit: an archive member not read because the archive's
+	// decompressed bytes reached their limit (a compression bomb, or an
+	// archive larger than the limit allows: --max-archive-bytes). In a tar,
+	// whose members come one after the other, the members after it are
+	// not read either (Err says so).
+	SkipArchiveLimit SkipReason = "archive_limit"
+	// SkipHardLink: an archive member that is a hard link to another
+	// member (tar's link entries): the target has its own record.
+	SkipHardLink SkipReason = "hardlink"
 )
 
 // BinaryCheckSize is how many leading bytes are searched for a NUL byte.
