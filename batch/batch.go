@@ -66,6 +66,10 @@ type File struct {
 	Skip scan.SkipReason
 	// SkipErr is the error behind Skip, if any (kept in the record's Err).
 	SkipErr error
+	// Err, when set (and Skip is not), is why the Input could not give the
+	// file's content (a damaged archive member): the file is not read and
+	// yields a Failed record with this error and its class (Classify).
+	Err error
 }
 
 // AnalyzeFunc analyzes one file's bytes. It must be safe for concurrent use.
@@ -267,7 +271,7 @@ func (o Options) admitted(work parallel.Func[File, *result.Record]) parallel.Fun
 		return work
 	}
 	return func(ctx context.Context, f File) (*result.Record, error) {
-		if f.Skip != "" {
+		if f.Skip != "" || f.Err != nil {
 			return work(ctx, f)
 		}
 		release, err := o.Admit(ctx, f)
@@ -285,6 +289,9 @@ func (o Options) inProcess() parallel.Func[File, *result.Record] {
 	return func(ctx context.Context, f File) (*result.Record, error) {
 		if f.Skip != "" {
 			return skipped(f), nil
+		}
+		if f.Err != nil {
+			return failed(f, Classify(f.Err), f.Err), nil
 		}
 		return ProcessFile(f, o.MaxSize, o.Analyze), nil
 	}
@@ -304,6 +311,9 @@ func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) pa
 	return func(ctx context.Context, f File) (*result.Record, error) {
 		if f.Skip != "" {
 			return skipped(f), nil
+		}
+		if f.Err != nil {
+			return failed(f, Classify(f.Err), f.Err), nil
 		}
 		rec, err := pool.Do(ctx, workerRequest{Path: f.osPath(), Name: f.Path, Size: f.Size, ModTime: f.ModTime, MaxSize: o.MaxSize, Data: f.Data})
 		if err != nil {

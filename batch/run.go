@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pybatch/pybatch/archive"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
 	"github.com/pybatch/pybatch/result"
@@ -83,6 +84,10 @@ type Config struct {
 	// would have the files of the others marked gone: give each shard its
 	// own part (see store.PartFiles).
 	Shard store.Shard
+	// Archives: how archives are read. A root that is an archive
+	// (IsArchive) is read as a source of its own (see ArchiveInput);
+	// Archives.Walk also opens those found in directories.
+	Archives ArchiveOptions
 }
 
 // An Input yields files to analyze, each named by its source and its path
@@ -278,8 +283,9 @@ const countFirst = 500 * time.Millisecond
 // walk is one root of a run with what its walk needs.
 type walk struct {
 	Root
-	so   scan.Options
-	plan *ShardPlan // nil: every file
+	so       scan.Options
+	plan     *ShardPlan // nil: every file
+	archives bool       // archives found are read (ArchiveOptions.Walk)
 }
 
 // Run runs the pipeline: it walks cfg.Roots, leaves out what the output
@@ -340,7 +346,10 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 			return rs, err
 		}
 	}
-	roots, err := ResolveRoots(cfg.Roots, held)
+	dirRoots, archives := archiveRoots(cfg.Roots, so, cfg.Archives)
+	arch := newArchiveRun(sinkCtx, out, held, cfg.Rescan, tracker)
+	held = notFiles(held) // (an archive's source holds no root, merges into none)
+	roots, err := ResolveRoots(dirRoots, held)
 	if err != nil {
 		return rs, err
 	}
@@ -410,6 +419,9 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	allFresh := true
 	for i, r := range roots {
 		w := &walk{Root: r, so: so}
+		if cfg.Archives.Walk {
+			w.so, w.archives = withArchives(so), true
+		}
 		if !fresh[r.Source] {
 			// The scanner asks before opening a file (one stat instead of
 			// an open and a read), and walks on while the output is read.
@@ -485,13 +497,26 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	files := func(yield func(File) bool) {
 		defer tracker.DiscoveryDone()
 		for _, w := range walks {
-			for f := range admitFiles(scan.Scan(ctx, []string{w.OSPath()}, w.so), w.Root, w.plan, mm, tracker, skipper(w.Root), beforeFirst) {
+			var expand func(scan.FileInfo, func(File) bool) bool
+			if w.archives {
+				expand = func(fi scan.FileInfo, yield func(File) bool) bool {
+					return arch.walkArchive(ctx, fi, so, cfg.Archives, mm, beforeFirst, yield)
+				}
+			}
+			for f := range admitFiles(scan.Scan(ctx, []string{w.OSPath()}, w.so), w.Root, w.plan, mm, tracker, skipper(w.Root), beforeFirst, expand) {
 				if !yield(f) {
 					return
 				}
 			}
 		}
-		for _, in := range cfg.Inputs {
+		inputs := cfg.Inputs
+		for _, a := range archives {
+			inputs = append(inputs, a)
+		}
+		for _, in := range inputs {
+			if a, ok := in.(*ArchiveInput); ok {
+				a.run = arch
+			}
 			for f := range in.Files(ctx) {
 				if !plan.Has(f.Source, f.Path) {
 					continue
@@ -516,6 +541,8 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	var writeErr error
 	for rec := range records {
 		if in := loaded(rec.Source); in != nil {
+			writeErr = in.Write(sinkCtx, rec)
+		} else if in := arch.incremental(rec.Source); in != nil {
 			writeErr = in.Write(sinkCtx, rec)
 		} else if loadErr != nil {
 			writeErr = loadErr // (never write what could duplicate a held record)
@@ -543,6 +570,8 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 		rs.Kept += k
 		rs.Touched += t
 	}
+	k, t := arch.counts()
+	rs.Kept, rs.Touched = rs.Kept+k, rs.Touched+t
 	// A complete walk saw every file still there: the others are gone.
 	if out != nil && writeErr == nil && ctx.Err() == nil {
 		for _, w := range walks {
@@ -550,6 +579,11 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 			if gone, writeErr = out.Walked(sinkCtx, w.Source, w.Prefix); writeErr != nil {
 				break
 			}
+			rs.Gone += gone
+		}
+		if writeErr == nil {
+			var gone int64
+			gone, writeErr = arch.walked(sinkCtx)
 			rs.Gone += gone
 		}
 	}
@@ -579,10 +613,17 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 // total as it is discovered, and a file that could never fit in the memory
 // budget is skipped at once instead of occupying a worker. first is called
 // before the first file is passed on. Only the files of plan's shard are
-// kept.
-func admitFiles(infos iter.Seq[scan.FileInfo], root Root, plan *ShardPlan, mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func()) iter.Seq[File] {
+// kept. expand, when set, yields the members of an archive the walk
+// found (ArchiveOptions.Walk) instead of the file.
+func admitFiles(infos iter.Seq[scan.FileInfo], root Root, plan *ShardPlan, mm *memory.Manager, tr *progress.Tracker, unchanged func(path string, size int64, mtime time.Time) bool, first func(), expand func(scan.FileInfo, func(File) bool) bool) iter.Seq[File] {
 	return func(yield func(File) bool) {
 		for fi := range infos {
+			if expand != nil && walkedArchive(fi) {
+				if !expand(fi, yield) {
+					return
+				}
+				continue
+			}
 			if fi.Unchanged {
 				continue // done in an earlier run
 			}
@@ -638,6 +679,9 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 		// Summed in the walk's goroutines: handing each file over cost
 		// more than stating it.
 		so.Tally = func(path string, size int64) {
+			if w.archives && archive.NameFormat(path) != archive.Unknown {
+				return // (its members are found as it is read)
+			}
 			if in == nil || !in.Holds(ctx, w.Rel(path)) {
 				files.Add(1)
 				bytes.Add(size)

@@ -97,6 +97,8 @@ type Tracker struct {
 	discDone  atomic.Bool
 	discSkip  atomic.Int64 // bytes of files announced as skipped (DiscoveredSkipped)
 	counted   atomic.Pointer[counted]
+	// input read to find files (see ExpectInput)
+	inExpect, inRead, inFound atomic.Int64
 
 	// owned by the owner goroutine
 	filesDone, bytesDone, workBytes   int64
@@ -298,6 +300,9 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 		s.TotalCounted = true
 		s.FilesTotal = max(s.FilesTotal, c.files)
 		s.BytesTotal = max(s.BytesTotal, c.bytes)
+	}
+	if !s.TotalFinal {
+		s.BytesTotal += t.inputAhead()
 	}
 	s.BytesPerSec, s.FilesPerSec = t.rate.rates()
 	// remaining work: what is not done, less the announced skips not yet

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pybatch/pybatch/archive"
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
@@ -118,6 +119,8 @@ type analyzeFlags struct {
 	noConfig              bool
 	shard                 string
 	shards                int
+	archives              bool
+	maxArchiveBytes       string
 	paths                 []string
 }
 
@@ -159,6 +162,8 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.BoolVar(&f.noConfig, "no-config", false, "ignore every pyproject.toml")
 	fs.StringVar(&f.shard, "shard", "", "analyze only shard K of N (K/N, 0 <= K < N; auto: from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) into the part DIR/part-KKKKK-of-NNNNN.db (or .jsonl) of -o DIR")
 	fs.IntVar(&f.shards, "shards", 0, "with --shard auto under a Kubernetes Indexed Job: the number of shards (default $PYBATCH_SHARDS)")
+	fs.BoolVar(&f.archives, "archives", false, "also read the archives found in directories (tar, tar.gz/tgz, tar.bz2, tar.xz, tar.zst, zip, whl), each as a source of its own; an archive given as a PATH is always read")
+	fs.StringVar(&f.maxArchiveBytes, "max-archive-bytes", "auto", "stop reading an archive after this many decompressed bytes (a compression bomb); auto: the larger of 1GB and 100 times the archive's size; 0: no limit")
 	return cmd
 }
 
@@ -269,6 +274,17 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 
 	maxSize, _ := parseSize("--max-size", f.maxSize)
 	budget, _ := parseSize("--max-memory", f.maxMemory)
+	ao := batch.ArchiveOptions{Walk: f.archives}
+	if f.maxArchiveBytes != "auto" {
+		n, err := parseSize("--max-archive-bytes", f.maxArchiveBytes)
+		if err != nil {
+			return usage("%v (or auto)", err)
+		}
+		ao.MaxTotal = n
+		if n == 0 {
+			ao.MaxTotal = -1
+		}
+	}
 	so := scan.DefaultOptions()
 	so.Include = f.include
 	so.Exclude = append(append([]string(nil), f.exclude...), f.extendExclude...)
@@ -340,7 +356,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 				if missing <= maxUnreadable && !f.quiet {
 					fmt.Fprintf(a.stderr, "pybatch analyze: %s (listed in %s)\n", pathError(p, err), what)
 				}
-			case st.IsDir() || selects(p):
+			case st.IsDir() || selects(p) || (f.archives && archive.NameFormat(p) != archive.Unknown):
 				roots = append(roots, p)
 			}
 		}
@@ -401,6 +417,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		Count:    e.mode != progress.ModeNone,
 		OnRecord: notes.record,
 		Shard:    shard,
+		Archives: ao,
 	})
 	logErr := notes.finish()
 	closeOnce()
