@@ -98,12 +98,30 @@ func check(t *testing.T, data []byte, format Format) {
 	}
 }
 
-func FuzzTar(f *testing.F)      { fuzzSeeds(f, Tar); f.Fuzz(func(t *testing.T, b []byte) { check(t, b, Tar) }) }
-func FuzzTarGzip(f *testing.F)  { fuzzSeeds(f, TarGzip); f.Fuzz(func(t *testing.T, b []byte) { check(t, b, TarGzip) }) }
-func FuzzTarBzip2(f *testing.F) { fuzzSeeds(f, TarBzip2); f.Fuzz(func(t *testing.T, b []byte) { check(t, b, TarBzip2) }) }
-func FuzzTarXz(f *testing.F)    { fuzzSeeds(f, TarXz); f.Fuzz(func(t *testing.T, b []byte) { check(t, b, TarXz) }) }
-func FuzzTarZstd(f *testing.F)  { fuzzSeeds(f, TarZstd); f.Fuzz(func(t *testing.T, b []byte) { check(t, b, TarZstd) }) }
-func FuzzZip(f *testing.F)      { fuzzSeeds(f, Zip); f.Fuzz(func(t *testing.T, b []byte) { check(t, b, Zip) }) }
+func FuzzTar(f *testing.F) {
+	fuzzSeeds(f, Tar)
+	f.Fuzz(func(t *testing.T, b []byte) { check(t, b, Tar) })
+}
+func FuzzTarGzip(f *testing.F) {
+	fuzzSeeds(f, TarGzip)
+	f.Fuzz(func(t *testing.T, b []byte) { check(t, b, TarGzip) })
+}
+func FuzzTarBzip2(f *testing.F) {
+	fuzzSeeds(f, TarBzip2)
+	f.Fuzz(func(t *testing.T, b []byte) { check(t, b, TarBzip2) })
+}
+func FuzzTarXz(f *testing.F) {
+	fuzzSeeds(f, TarXz)
+	f.Fuzz(func(t *testing.T, b []byte) { check(t, b, TarXz) })
+}
+func FuzzTarZstd(f *testing.F) {
+	fuzzSeeds(f, TarZstd)
+	f.Fuzz(func(t *testing.T, b []byte) { check(t, b, TarZstd) })
+}
+func FuzzZip(f *testing.F) {
+	fuzzSeeds(f, Zip)
+	f.Fuzz(func(t *testing.T, b []byte) { check(t, b, Zip) })
+}
 
 // FuzzZipLocal reads zips by their local headers only (as a zip whose
 // central directory is lost is read).
