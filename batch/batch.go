@@ -126,6 +126,18 @@ type Options struct {
 	// except the tail kept in crash errors).
 	WorkerStderr io.Writer
 
+	// Dedup analyzes each content once: every file is read and hashed
+	// (SHA-256) first, and a file whose bytes another file of the batch is
+	// being analyzed for, or was recently, takes that report (named by its
+	// own path; Record.Reused is set) instead of being analyzed again. It
+	// assumes the analysis depends only on the bytes, as DefaultAnalyze
+	// does. Its memory is bounded (the reports of recent files, by their
+	// sources' size, up to 16 MB).
+	Dedup bool
+	// Stored, with Dedup, is asked before a content is analyzed: a report
+	// stored by an earlier run (see StoredFunc) answers the file.
+	Stored StoredFunc
+
 	// Retry retries a file whose failure is transient (a timeout, a worker
 	// crash, EMFILE, EIO, ...; see recovery.Class.Transient) with
 	// exponential backoff and jitter; the record's Attempts says how many
@@ -180,6 +192,9 @@ func Stream(ctx context.Context, files iter.Seq[File], opts Options) (iter.Seq[*
 			}
 			defer pool.Close()
 			work = o.isolated(pool)
+		}
+		if o.Dedup {
+			work = newDedup(o.Stored).wrap(o, work)
 		}
 		for r := range parallel.Run(ctx, files, o.admitted(o.retried(work)), parallel.Options{
 			Workers: o.Workers,

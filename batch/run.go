@@ -66,6 +66,13 @@ type Config struct {
 	// at the end. nil: a tracker without a display (Summary.Stats is
 	// still filled).
 	Progress *progress.Tracker
+	// NoDedup analyzes every file, even when another file of the run has
+	// the same bytes or the Output holds a report of them (see
+	// Options.Dedup: with it, the default, each content is analyzed once).
+	// The records are the same either way, provided Batch.Analyze
+	// depends only on the bytes; the Output's stored reports are taken only
+	// with the default analysis (Batch.Analyze nil).
+	NoDedup bool
 	// Count walks the roots once more, alongside the run (or first, for up
 	// to half a second, in a fresh run), only listing and stating, so that
 	// Progress has the run's total and an ETA from the start.
@@ -328,6 +335,14 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 		bo.InFlight = memory.BatchSizes(mm.Budget(), memory.SizingOptions{}).ChunkFiles
 	}
 	bo.Admit = func(ctx context.Context, f File) (func(), error) { return mm.AdmitSize(ctx, f.Size) }
+	if !cfg.NoDedup {
+		bo.Dedup = true
+		// Stored reports were made by the default analysis.
+		// Rescan asks for every file to be analyzed again.
+		if rs, ok := cfg.Output.(store.ReportStore); ok && bo.Analyze == nil && !cfg.Rescan {
+			bo.Stored = rs.StoredReport
+		}
+	}
 	if _, err := bo.normalize(); err != nil {
 		return rs, err
 	}

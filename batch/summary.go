@@ -23,6 +23,8 @@ type Summary struct {
 	Skipped      int                     // Status Skipped
 	Failed       int                     // Status Failed
 	Bytes        int64                   // size of the analyzed files
+	Reused       int                     // analyzed files answered from an earlier analysis of the same bytes (Options.Dedup)
+	ReusedBytes  int64                   // their size: the bytes not analyzed again
 	SkipReasons  map[scan.SkipReason]int // Skipped records by reason
 	ErrClasses   map[recovery.Class]int  // Failed records by error class
 	Elapsed      time.Duration           // wall time of the batch, when the caller sets it
@@ -38,6 +40,10 @@ func (s *Summary) Add(r *result.Record) {
 		s.Bytes += r.Size
 		if r.Report != nil && r.Report.SyntaxError != nil {
 			s.SyntaxErrors++
+		}
+		if r.Reused {
+			s.Reused++
+			s.ReusedBytes += r.Size
 		}
 	case result.Skipped:
 		s.Skipped++
@@ -61,6 +67,9 @@ func (s Summary) String() string {
 		s.Files, s.Analyzed, s.SyntaxErrors, float64(s.Bytes)/1e6, s.Skipped, s.Failed)
 	if s.Elapsed > 0 {
 		fmt.Fprintf(&b, " in %v (%.0f files/s)", s.Elapsed.Round(time.Millisecond), float64(s.Files)/s.Elapsed.Seconds())
+	}
+	if s.Reused > 0 {
+		fmt.Fprintf(&b, "; %d answered from an identical file's analysis (%.1f MB not analyzed again)", s.Reused, float64(s.ReusedBytes)/1e6)
 	}
 	if s.Interrupted {
 		b.WriteString(" — interrupted")

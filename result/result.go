@@ -42,4 +42,8 @@ type Record struct {
 
 	Duration time.Duration    // wall time spent on this file by its worker
 	Report   *analysis.Report // when Analyzed
+	// Reused says the Report was not made for this file but taken from an
+	// earlier analysis of the same bytes (see batch.Options.Dedup); the
+	// report is the same either way.
+	Reused bool
 }

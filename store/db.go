@@ -109,8 +109,9 @@ type DB struct {
 	opts Options
 	lock *runLock
 
-	rmu sync.Mutex
-	rd  *sql.DB // read-only connections, opened by readers
+	rmu     sync.Mutex
+	rd      *sql.DB          // read-only connections, opened by readers
+	reports [2]*reportReader // on sql and on rd, made by reportReader
 }
 
 // Open opens (creating it if needed) the database at path, takes the run
@@ -303,6 +304,11 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 // Close closes the database and releases the run lock. Close any Run first.
 func (db *DB) Close() error {
 	var err error
+	for _, rr := range db.reports {
+		if rr != nil {
+			rr.Close()
+		}
+	}
 	if db.rd != nil {
 		err = db.rd.Close()
 	}

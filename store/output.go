@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/pybatch/pybatch/analysis"
 )
 
 // Output is the destination of one run of the pipeline (batch.Run): a Sink
@@ -43,10 +45,21 @@ type Merger interface {
 	Merge(ctx context.Context, inner, outer, prefix string) error
 }
 
+// ReportStore is an Output that can answer a content hash with the report
+// it stored for the same bytes, so that a run does not analyze them again
+// (batch.Options.Stored).
+type ReportStore interface {
+	// StoredReport returns the report stored for the content whose
+	// SHA-256 is sha256 (hex), analyzed by this tool version; nil when
+	// there is none. Safe for concurrent use.
+	StoredReport(ctx context.Context, sha256 string) (*analysis.Report, error)
+}
+
 var (
-	_ Output = (*Run)(nil)
-	_ Merger = (*Run)(nil)
-	_ Output = (*JSONL)(nil)
+	_ Output      = (*Run)(nil)
+	_ Merger      = (*Run)(nil)
+	_ ReportStore = (*Run)(nil)
+	_ Output      = (*JSONL)(nil)
 )
 
 // Sources implements Output.

@@ -82,24 +82,16 @@ var ErrNotFound = errors.New("store: no such file")
 // as it was written (a gone file comes back with status Gone).
 func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, error) {
 	var (
-		rec                                = &result.Record{Source: source, Path: path}
-		content                            sql.NullInt64
-		mtime, dur                         int64
-		status                             string
-		skip, class, msg                   sql.NullString
-		sha                                []byte
-		enc, doc, all, linesErr            sql.NullString
-		bom, schema, csize                 sql.NullInt64
-		loc, lloc, sloc, com, single, mult sql.NullInt64
-		blank                              sql.NullInt64
+		rec              = &result.Record{Source: source, Path: path}
+		content          sql.NullInt64
+		mtime, dur       int64
+		status           string
+		skip, class, msg sql.NullString
 	)
 	err := db.sql.QueryRowContext(ctx, `SELECT f.size, f.mtime_ns, f.status, f.skip_reason, f.error_class, f.error,
-		f.attempts, f.duration_ns, f.content_id, c.sha256, c.size, c.encoding, c.bom, c.docstring, c.all_names,
-		c.loc, c.lloc, c.sloc, c.comments, c.single_comments, c.multi, c.blank, c.report_schema, c.lines_error
-		FROM files f JOIN sources s ON s.id = f.source_id LEFT JOIN contents c ON c.id = f.content_id
-		WHERE s.name = ? AND f.path = ?`, source, path).Scan(
-		&rec.Size, &mtime, &status, &skip, &class, &msg, &rec.Attempts, &dur, &content, &sha, &csize, &enc, &bom, &doc, &all,
-		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr)
+		f.attempts, f.duration_ns, f.content_id
+		FROM files f JOIN sources s ON s.id = f.source_id WHERE s.name = ? AND f.path = ?`, source, path).Scan(
+		&rec.Size, &mtime, &status, &skip, &class, &msg, &rec.Attempts, &dur, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%w: %s in source %s", ErrNotFound, path, source)
 	}
@@ -111,9 +103,142 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 	if !content.Valid { // no report was stored
 		return rec, nil
 	}
+	rr, err := db.reportReader(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	rep, _, err := rr.read(ctx, rr.byID, content.Int64)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	rep.Path = path
+	rec.Report = rep
+	return rec, nil
+}
+
+// StoredReport returns the report stored for the content with this
+// SHA-256 (hex), when this tool version analyzed it with the current report
+// schema; nil when the database has none. It reads on the read-only
+// connections, alongside the run's writes, and is safe for concurrent use:
+// it is batch.Options.Stored for a run into this database. The report's
+// Path is empty.
+func (r *Run) StoredReport(ctx context.Context, sha256 string) (*analysis.Report, error) {
+	sha, err := hex.DecodeString(sha256)
+	if err != nil {
+		return nil, fmt.Errorf("store: bad content hash %q", sha256)
+	}
+	rr, err := r.db.reportReader(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	rep, tool, err := rr.read(ctx, rr.bySHA, sha)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, describe(r.db.path, "reading", err)
+	case tool != r.info.ToolVersion || rep.SchemaVersion != analysis.SchemaVersion:
+		return nil, nil
+	}
+	return rep, nil
+}
+
+// reportReader reads stored reports back with prepared statements (safe
+// for concurrent use): a report is several queries, and preparing them
+// once instead of for every file makes reading one much cheaper.
+type reportReader struct {
+	bySHA, byID, defs, imps, syntax *sql.Stmt
+}
+
+const contentSelect = `SELECT c.id, c.sha256, c.size, c.encoding, c.bom, c.docstring, c.all_names,
+	c.loc, c.lloc, c.sloc, c.comments, c.single_comments, c.multi, c.blank, c.report_schema, c.lines_error,
+	c.definitions, c.imports, r.tool_version
+	FROM contents c LEFT JOIN runs r ON r.id = c.run_id WHERE `
+
+// reportReader returns db's report reader on the read-write connection,
+// or with readOnly on the read-only ones (see readers).
+func (db *DB) reportReader(ctx context.Context, readOnly bool) (*reportReader, error) {
+	conns := db.sql
+	if readOnly {
+		var err error
+		if conns, err = db.readers(ctx); err != nil {
+			return nil, err
+		}
+	}
+	db.rmu.Lock()
+	defer db.rmu.Unlock()
+	p := &db.reports[0]
+	if readOnly {
+		p = &db.reports[1]
+	}
+	if *p == nil {
+		rr, err := newReportReader(ctx, conns)
+		if err != nil {
+			return nil, describe(db.path, "reading", err)
+		}
+		*p = rr
+	}
+	return *p, nil
+}
+
+func newReportReader(ctx context.Context, db *sql.DB) (*reportReader, error) {
+	rr := &reportReader{}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		q    string
+	}{
+		{&rr.bySHA, contentSelect + `c.sha256 = ?`},
+		{&rr.byID, contentSelect + `c.id = ?`},
+		{&rr.defs, `SELECT d.qualname, d.kind, d.line, d.col, d.end_line, d.end_col, td.text,
+		d.params, tr.text, tb.text, d.docstring, d.complexity
+		FROM content_definitions d LEFT JOIN texts td ON td.id = d.decorators
+		LEFT JOIN texts tr ON tr.id = d.returns LEFT JOIN texts tb ON tb.id = d.bases
+		WHERE d.id BETWEEN ? AND ? ORDER BY d.id`},
+		{&rr.imps, `SELECT t.text, i.names, i.level, i.is_from, i.line, i.scope
+		FROM content_imports i JOIN texts t ON t.id = i.module WHERE i.id BETWEEN ? AND ? ORDER BY i.id`},
+		{&rr.syntax, `SELECT kind, msg, line, col, end_line, end_col FROM content_syntax_errors WHERE content_id = ?`},
+	} {
+		st, err := db.PrepareContext(ctx, p.q)
+		if err != nil {
+			rr.Close()
+			return nil, err
+		}
+		*p.stmt = st
+	}
+	return rr, nil
+}
+
+// Close closes the statements.
+func (rr *reportReader) Close() {
+	for _, st := range []*sql.Stmt{rr.bySHA, rr.byID, rr.defs, rr.imps, rr.syntax} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// read reads the report of the content row that st (bySHA or byID)
+// selects by key, and the tool version of the run that wrote it. Its error
+// wraps sql.ErrNoRows when there is none.
+func (rr *reportReader) read(ctx context.Context, st *sql.Stmt, key any) (*analysis.Report, string, error) {
+	var (
+		id, ndefs, nimps                   int64
+		sha                                []byte
+		enc, doc, all, linesErr, tool      sql.NullString
+		bom, schema, csize                 sql.NullInt64
+		loc, lloc, sloc, com, single, mult sql.NullInt64
+		blank                              sql.NullInt64
+	)
+	err := st.QueryRowContext(ctx, key).Scan(
+		&id, &sha, &csize, &enc, &bom, &doc, &all,
+		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr, &ndefs, &nimps, &tool)
+	if err != nil {
+		return nil, "", err
+	}
 	rep := &analysis.Report{
-		SchemaVersion: int(schema.Int64), Path: path, Size: csize.Int64, SHA256: hex.EncodeToString(sha), Encoding: enc.String,
-		BOM: bom.Int64 == 1, LinesError: linesErr.String, Imports: []analysis.Import{}, Definitions: []analysis.Definition{},
+		SchemaVersion: int(schema.Int64), Size: csize.Int64, SHA256: hex.EncodeToString(sha), Encoding: enc.String,
+		BOM: bom.Int64 == 1, LinesError: linesErr.String,
+		Imports: make([]analysis.Import, 0, nimps), Definitions: make([]analysis.Definition, 0, ndefs),
 		Lines: analysis.LineMetrics{LOC: int(loc.Int64), LLOC: int(lloc.Int64), SLOC: int(sloc.Int64),
 			Comments: int(com.Int64), SingleComments: int(single.Int64), Multi: int(mult.Int64), Blank: int(blank.Int64)},
 	}
@@ -122,25 +247,20 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 	}
 	if all.Valid {
 		if err := json.Unmarshal([]byte(all.String), &rep.All); err != nil {
-			return nil, fmt.Errorf("store: %s: all_names: %w", path, err)
+			return nil, "", fmt.Errorf("all_names: %w", err)
 		}
 	}
-	if err := db.readFacts(ctx, content.Int64, rep); err != nil {
-		return nil, fmt.Errorf("store: %s: %w", path, err)
+	if err := rr.facts(ctx, id, rep); err != nil {
+		return nil, "", err
 	}
-	rec.Report = rep
-	return rec, nil
+	return rep, tool.String, nil
 }
 
-// readFacts reads the definitions, imports and syntax error of a content
+// facts reads the definitions, imports and syntax error of a content
 // into rep.
-func (db *DB) readFacts(ctx context.Context, content int64, rep *analysis.Report) error {
+func (rr *reportReader) facts(ctx context.Context, content int64, rep *analysis.Report) error {
 	lo, hi := content<<seqBits, content<<seqBits|maxSeq
-	rows, err := db.sql.QueryContext(ctx, `SELECT d.qualname, d.kind, d.line, d.col, d.end_line, d.end_col, td.text,
-		d.params, tr.text, tb.text, d.docstring, d.complexity
-		FROM content_definitions d LEFT JOIN texts td ON td.id = d.decorators
-		LEFT JOIN texts tr ON tr.id = d.returns LEFT JOIN texts tb ON tb.id = d.bases
-		WHERE d.id BETWEEN ? AND ? ORDER BY d.id`, lo, hi)
+	rows, err := rr.defs.QueryContext(ctx, lo, hi)
 	if err != nil {
 		return err
 	}
@@ -175,8 +295,7 @@ func (db *DB) readFacts(ctx context.Context, content int64, rep *analysis.Report
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = db.sql.QueryContext(ctx, `SELECT t.text, i.names, i.level, i.is_from, i.line, i.scope
-		FROM content_imports i JOIN texts t ON t.id = i.module WHERE i.id BETWEEN ? AND ? ORDER BY i.id`, lo, hi)
+	rows, err = rr.imps.QueryContext(ctx, lo, hi)
 	if err != nil {
 		return err
 	}
@@ -200,7 +319,7 @@ func (db *DB) readFacts(ctx context.Context, content int64, rep *analysis.Report
 		return err
 	}
 	var se analysis.SyntaxError
-	err = db.sql.QueryRowContext(ctx, `SELECT kind, msg, line, col, end_line, end_col FROM content_syntax_errors WHERE content_id = ?`, content).
+	err = rr.syntax.QueryRowContext(ctx, content).
 		Scan(&se.Kind, &se.Msg, &se.Line, &se.Col, &se.EndLine, &se.EndCol)
 	switch {
 	case err == nil:

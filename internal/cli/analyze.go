@@ -42,6 +42,7 @@ type runFlags struct {
 	maxSize, maxMemory    string
 	progress              string
 	progressEvery         time.Duration
+	noDedup               bool
 	verbosity
 }
 
@@ -54,6 +55,7 @@ func (r *runFlags) add(fs *pflag.FlagSet, defaults string) {
 	fs.IntVar(&r.recycleAfter, "recycle-after", 1000, "with --isolate, replace a worker process after this many files (0: never)")
 	fs.StringVar(&r.maxSize, "max-size", "10MB", "skip files larger than this (e.g. 512KB, 10MB; 0: no limit)")
 	fs.StringVar(&r.maxMemory, "max-memory", "500MB", "memory cap of the run: files are admitted by estimated cost, Go's soft limit is set from it")
+	fs.BoolVar(&r.noDedup, "no-dedup", false, "analyze every file, even one whose bytes another file has (by default each content is analyzed once, within the run and, for SQLite, across runs; the results are the same)")
 	fs.StringVar(&r.progress, "progress", "auto", "progress on stderr: auto, bar, plain, json or none")
 	fs.DurationVar(&r.progressEvery, "progress-interval", 0, "time between progress updates (default: 150ms for the bar, 5s for plain lines, 1s for json)")
 	r.verbosity.add(fs)
@@ -412,6 +414,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		Batch:    e.bo,
 		Output:   out,
 		Rescan:   f.noResume,
+		NoDedup:  f.noDedup,
 		Memory:   e.mm,
 		Progress: e.tracker,
 		Count:    e.mode != progress.ModeNone,

@@ -53,10 +53,12 @@ type app struct {
 // where a command reads its standard input, and returns the process exit
 // code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return run(ctx, args, nil, stdout, stderr, analyzeFile)
+	return run(ctx, args, nil, stdout, stderr, nil)
 }
 
-// run is Run with the standard input and the analysis given.
+// run is Run with the standard input and the analysis given (nil: the
+// default analysis, which lets a run take stored reports of the same bytes
+// instead of analyzing them: batch.Config.NoDedup).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, analyze batch.AnalyzeFunc) int {
 	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, analyze: analyze}
 	root := a.root()
@@ -128,7 +130,11 @@ func (a *app) root() *cobra.Command {
 			Short:  "(internal) an isolated analysis worker, started by analyze --isolate",
 			Hidden: true,
 			Run: func(*cobra.Command, []string) {
-				a.code = workerMain(a.ctx, a.stdout, a.stderr, a.analyze)
+				analyze := a.analyze
+				if analyze == nil {
+					analyze = analyzeFile
+				}
+				a.code = workerMain(a.ctx, a.stdout, a.stderr, analyze)
 			},
 		},
 	)

@@ -182,6 +182,7 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 		Scan:     scan.Options{MaxSize: settings.maxSize},
 		Batch:    bo,
 		Output:   run,
+		NoDedup:  rf.noDedup,
 		Memory:   e.mm,
 		Progress: e.tracker,
 		OnRecord: notes.record,

@@ -123,6 +123,8 @@ type summaryEvent struct {
 	FailedBy     map[string]int `json:"failed_by_class,omitempty"`
 	Bytes        int64          `json:"bytes_analyzed"`
 	Elapsed      float64        `json:"elapsed_s"`
+	Reused       int            `json:"reused"`
+	ReusedBytes  int64          `json:"reused_bytes"`
 	Unchanged    int            `json:"unchanged"`
 	Touched      int            `json:"touched"`
 	Gone         int64          `json:"gone"`
@@ -158,7 +160,7 @@ func (e *engine) end(stderr io.Writer, r runEnd) int {
 	if e.mode == progress.ModeJSON {
 		ev := summaryEvent{Event: "summary", Command: r.command, Files: rs.Files, Analyzed: rs.Analyzed, SyntaxErrors: rs.SyntaxErrors,
 			Skipped: rs.Skipped, Failed: rs.Failed, Bytes: rs.Bytes, Elapsed: math.Round(rs.Elapsed.Seconds()*1000) / 1000,
-			Unchanged: rs.Kept, Touched: rs.Touched, Gone: rs.Gone, Unreadable: r.unreadable, Interrupted: rs.Interrupted,
+			Reused: rs.Reused, ReusedBytes: rs.ReusedBytes, Unchanged: rs.Kept, Touched: rs.Touched, Gone: rs.Gone, Unreadable: r.unreadable, Interrupted: rs.Interrupted,
 			Output: r.output, ExitStatus: code, Error: errText, Warning: warning}
 		for k, v := range rs.SkipReasons {
 			if ev.SkippedBy == nil {

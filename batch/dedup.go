@@ -1,0 +1,158 @@
+package batch
+
+import (
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+
+	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/parallel"
+	"github.com/pybatch/pybatch/result"
+)
+
+// StoredFunc answers a content hash (hex SHA-256) with the report an
+// earlier run stored for the same bytes, analyzed by this version; nil when
+// it has none. It is called from every worker at once.
+type StoredFunc func(ctx context.Context, sha256 string) (*analysis.Report, error)
+
+// dedupCacheBytes bounds the reports kept after their file is done, by the
+// size of the sources they came from (a report is a fraction of it).
+const dedupCacheBytes = 16 << 20
+
+// dedup analyzes each content once (Options.Dedup): a file's bytes are
+// read and hashed first; a file whose bytes another file of the batch is
+// being analyzed for waits for that result, one whose bytes were analyzed
+// recently (or, with Stored, in an earlier run) takes that result; only
+// the first is analyzed. The analysis depends only on the bytes (the
+// path only names the report), so the records are the same either way.
+//
+// It is shared by the workers; mu guards the flights and the cache.
+type dedup struct {
+	stored StoredFunc
+
+	mu      sync.Mutex
+	flights map[string]*flight
+	cache   map[string]*list.Element // of *cached, most recent first in lru
+	lru     list.List
+	bytes   int64
+}
+
+// flight is one content being analyzed; done is closed when rep is set
+// (nil if the analysis failed or panicked: the waiters then analyze).
+type flight struct {
+	done chan struct{}
+	rep  *analysis.Report
+}
+
+type cached struct {
+	sha  string
+	size int64
+	rep  *analysis.Report
+}
+
+func newDedup(stored StoredFunc) *dedup {
+	return &dedup{stored: stored, flights: map[string]*flight{}, cache: map[string]*list.Element{}}
+}
+
+// wrap reads the file, then either answers it from the same bytes'
+// report or hands it, with its Data, to work.
+func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parallel.Func[File, *result.Record] {
+	return func(ctx context.Context, f File) (*result.Record, error) {
+		if f.Skip != "" {
+			return work(ctx, f)
+		}
+		rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}
+		if f.Data == nil {
+			src, err := readFile(f.osPath(), rec, o.MaxSize)
+			if err != nil {
+				rec.Status, rec.ErrClass, rec.Err = result.Failed, Classify(err), err.Error()
+				return rec, nil
+			}
+			f.Data, f.Size, f.ModTime = src, rec.Size, rec.ModTime
+		}
+		if o.MaxSize >= 0 && int64(len(f.Data)) > o.MaxSize {
+			return work(ctx, f) // (fails as too large)
+		}
+		sum := sha256.Sum256(f.Data)
+		sha := hex.EncodeToString(sum[:])
+
+		d.mu.Lock()
+		if fl, ok := d.flights[sha]; ok {
+			d.mu.Unlock()
+			select {
+			case <-fl.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if fl.rep != nil {
+				return reused(rec, f, fl.rep), nil
+			}
+			return work(ctx, f)
+		}
+		if e, ok := d.cache[sha]; ok {
+			d.lru.MoveToFront(e)
+			rep := e.Value.(*cached).rep
+			d.mu.Unlock()
+			return reused(rec, f, rep), nil
+		}
+		fl := &flight{done: make(chan struct{})}
+		d.flights[sha] = fl
+		d.mu.Unlock()
+		defer func() {
+			d.mu.Lock()
+			delete(d.flights, sha)
+			if fl.rep != nil {
+				d.remember(sha, int64(len(f.Data)), fl.rep)
+			}
+			d.mu.Unlock()
+			close(fl.done)
+		}()
+
+		if d.stored != nil {
+			rep, err := d.stored(ctx, sha)
+			if err != nil {
+				return nil, err
+			}
+			if rep != nil {
+				fl.rep = rep
+				return reused(rec, f, rep), nil
+			}
+		}
+		out, err := work(ctx, f)
+		if err == nil && out.Status == result.Analyzed && out.Report != nil && out.Report.SHA256 == sha {
+			fl.rep = out.Report
+		}
+		return out, err
+	}
+}
+
+// remember keeps rep in the cache, dropping the least recent reports over
+// the bound. d.mu is held.
+func (d *dedup) remember(sha string, size int64, rep *analysis.Report) {
+	if size > dedupCacheBytes/16 {
+		return
+	}
+	if _, ok := d.cache[sha]; ok {
+		return
+	}
+	d.cache[sha] = d.lru.PushFront(&cached{sha, size, rep})
+	d.bytes += size
+	for d.bytes > dedupCacheBytes {
+		old := d.lru.Remove(d.lru.Back()).(*cached)
+		delete(d.cache, old.sha)
+		d.bytes -= old.size
+	}
+}
+
+// reused is f's record answered with the report of the same bytes: a
+// copy named by f's path (reports are read-only once made, so the facts
+// are shared).
+func reused(rec *result.Record, f File, rep *analysis.Report) *result.Record {
+	cp := *rep
+	cp.Path = f.Path
+	rec.Status, rec.Report, rec.Reused = result.Analyzed, &cp, true
+	rec.Size, rec.ModTime = f.Size, f.ModTime
+	return rec
+}

@@ -1,0 +1,248 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/result"
+	"github.com/pybatch/pybatch/scan"
+	"github.com/pybatch/pybatch/store"
+)
+
+// dupTree writes copies of a few contents under several directories: 3
+// distinct contents in 12 files, a syntax error among them.
+func dupTree(t *testing.T, dir string) {
+	t.Helper()
+	contents := []string{
+		"import os\n\ndef f(x):\n    if x:\n        return os.sep\n    return ''\n",
+		"class A:\n    \"\"\"Doc.\"\"\"\n    def m(self): pass\n",
+		"def broken(:\n",
+	}
+	for i := range 12 {
+		p := filepath.Join(dir, fmt.Sprintf("d%d", i%4), fmt.Sprintf("m%d.py", i))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(contents[i%3]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// With Dedup, each content is analyzed once, a file whose bytes are being
+// analyzed waits for that result, and the records are those of a batch
+// without it (but for Reused).
+func TestDedupAnalyzesEachContentOnce(t *testing.T) {
+	dir := t.TempDir()
+	dupTree(t, dir)
+	var paths []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	slices.Sort(paths)
+
+	var calls atomic.Int64
+	release := make(chan struct{})
+	var once sync.Once
+	analyze := func(path string, src []byte) *analysis.Report {
+		calls.Add(1)
+		// The first analysis holds on until the other workers had time to
+		// reach the same bytes: they must wait for it, not analyze.
+		once.Do(func() { <-release })
+		return DefaultAnalyze(path, src)
+	}
+	go func() { time.Sleep(50 * time.Millisecond); close(release) }()
+	with, sum, err := ProcessFiles(t.Context(), paths, Options{Analyze: analyze, Workers: 4, Dedup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 3 {
+		t.Errorf("analyzed %d times for 3 distinct contents", n)
+	}
+	if sum.Reused != 9 || sum.ReusedBytes == 0 || sum.SyntaxErrors != 4 {
+		t.Errorf("summary: %+v", sum)
+	}
+	without, _, err := ProcessFiles(t.Context(), paths, Options{Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range with {
+		w, o := *with[i], *without[i]
+		w.Duration, o.Duration, w.Reused = 0, 0, false
+		if !reflect.DeepEqual(w, o) {
+			t.Fatalf("%s: with dedup\n%+v\nwithout\n%+v", paths[i], w.Report, o.Report)
+		}
+	}
+}
+
+// A failed analysis is not shared: the files waiting for it analyze
+// their bytes themselves.
+func TestDedupPanicIsNotShared(t *testing.T) {
+	dir := t.TempDir()
+	var files []File
+	for i := range 6 {
+		files = append(files, File{Path: write(t, dir, fmt.Sprintf("p%d.py", i), "#PANIC\n")})
+	}
+	seq, err := Stream(t.Context(), slices.Values(files), Options{Analyze: testAnalyze, Workers: 3, Dedup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for r := range seq {
+		n++
+		if r.Status != result.Failed || r.Reused {
+			t.Errorf("%s: %s reused=%v", r.Path, r.Status, r.Reused)
+		}
+	}
+	if n != 6 {
+		t.Errorf("%d records", n)
+	}
+}
+
+// runInto runs the pipeline over root into a fresh or existing SQLite
+// database and returns the summary.
+func runInto(t *testing.T, dbPath string, cfg Config) RunSummary {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	so := scan.DefaultOptions()
+	run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: Version, OptionsHash: OptionsHash(so)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Scan, cfg.Output = so, run
+	rs, err := Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// records reads back every record of the database, by source-relative
+// path, durations and modification times cleared.
+func records(t *testing.T, dbPath, source string) map[string]*result.Record {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.SQL().Query(`SELECT path FROM file_results WHERE source = ?`, source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for rows.Next() {
+		var p string
+		rows.Scan(&p)
+		paths = append(paths, p)
+	}
+	rows.Close()
+	out := map[string]*result.Record{}
+	for _, p := range paths {
+		rec, err := db.Record(ctx, source, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Duration, rec.Source, rec.ModTime = 0, "", time.Time{}
+		out[p] = rec
+	}
+	return out
+}
+
+// Into SQLite: the run with dedup stores what the run without stores, and
+// a later run of another tree with the same bytes takes the stored reports
+// instead of analyzing, with the same records again.
+func TestRunDedupSQLite(t *testing.T) {
+	base := t.TempDir()
+	a, b := filepath.Join(base, "a"), filepath.Join(base, "b")
+	dupTree(t, a)
+	dupTree(t, b)
+	resolved := func(p string) string { r, _ := filepath.EvalSymlinks(p); return r }
+
+	with, without := filepath.Join(base, "with.db"), filepath.Join(base, "without.db")
+	rs := runInto(t, with, Config{Roots: []string{a}})
+	if rs.Analyzed != 12 || rs.Reused != 9 {
+		t.Errorf("first run: %d analyzed, %d reused; want 12, 9", rs.Analyzed, rs.Reused)
+	}
+	runInto(t, without, Config{Roots: []string{a}, NoDedup: true})
+	want := records(t, without, resolved(a))
+	sameRecords(t, "with dedup", records(t, with, resolved(a)), want)
+
+	// Another source with the same bytes: every file answered from the
+	// store.
+	rs = runInto(t, with, Config{Roots: []string{b}})
+	if rs.Reused != 12 {
+		t.Errorf("second tree: %d of 12 files answered from the store", rs.Reused)
+	}
+	sameRecords(t, "answered from the store", records(t, with, resolved(b)), want)
+	// Rescan analyzes again: nothing taken from the store.
+	rs = runInto(t, with, Config{Roots: []string{b}, Rescan: true})
+	if rs.Reused != 9 {
+		t.Errorf("rescan: %d reused, want the 9 duplicates within the run only", rs.Reused)
+	}
+}
+
+func sameRecords(t *testing.T, what string, got, want map[string]*result.Record) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d records, want %d", what, len(got), len(want))
+	}
+	for p, w := range want {
+		if g := got[p]; !reflect.DeepEqual(g, w) {
+			t.Fatalf("%s: %s differs:\n%+v %+v\n%+v %+v", what, p, g, g.Report, w, w.Report)
+		}
+	}
+}
+
+// Into JSON Lines: the same lines with and without dedup (durations
+// aside).
+func TestRunDedupJSONL(t *testing.T) {
+	base := t.TempDir()
+	dupTree(t, filepath.Join(base, "t"))
+	lines := func(noDedup bool) []string {
+		var buf bytes.Buffer
+		out := store.NewJSONL(&buf, store.JSONLOptions{})
+		if _, err := Run(t.Context(), Config{Roots: []string{filepath.Join(base, "t")}, Output: out, NoDedup: noDedup, Batch: Options{Ordered: true}}); err != nil {
+			t.Fatal(err)
+		}
+		var ls []string
+		sc := bufio.NewScanner(&buf)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var l store.Line
+			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+				t.Fatal(err)
+			}
+			l.DurationNs = 0
+			b, _ := json.Marshal(l)
+			ls = append(ls, string(b))
+		}
+		slices.Sort(ls)
+		return ls
+	}
+	got, want := lines(false), lines(true)
+	if len(got) != 12 || !slices.Equal(got, want) {
+		t.Fatalf("JSON Lines with dedup differ from without:\n%v\n%v", got, want)
+	}
+}
