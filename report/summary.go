@@ -37,6 +37,11 @@ type Summary struct {
 	FailClasses []Count `json:"fail_classes"`
 	Bytes       int64   `json:"bytes_analyzed"`
 	LOC         int64   `json:"loc"`
+	// Duplicates are the analyzed files whose bytes another analyzed file
+	// has (each content is analyzed once: see batch.Config.NoDedup), and
+	// DuplicateBytes their size.
+	Duplicates     int64 `json:"duplicate_files"`
+	DuplicateBytes int64 `json:"duplicate_bytes"`
 
 	Functions int64     `json:"functions"` // functions and methods
 	Ranks     [6]int64  `json:"ranks"`     // functions by radon rank A..F
@@ -222,6 +227,15 @@ func summaryFromDB(ctx context.Context, q *sql.DB, name string, top int) (*Summa
 		s.Status, s.SkipReasons, s.FailClasses = sortCounts(status), sortCounts(skips), sortCounts(fails)
 		return err
 	})
+	g.Go(func() error { // files whose bytes another file has
+		var files, distinct, bytes, distinctBytes int64
+		err := q.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT content_id), coalesce(sum(size), 0),
+			(SELECT coalesce(sum(size), 0) FROM contents WHERE id IN (SELECT content_id FROM files WHERE status = 'analyzed'))
+			FROM files WHERE status = 'analyzed'`).Scan(&files, &distinct, &bytes, &distinctBytes)
+		defer lock()()
+		s.Duplicates, s.DuplicateBytes = files-distinct, bytes-distinctBytes
+		return err
+	})
 	g.Go(func() error { // ranks and the most complex functions
 		var ranks [6]int64
 		var fns int64
@@ -397,6 +411,7 @@ func summaryFromJSONL(ctx context.Context, r io.Reader, name string, top int) (*
 	}
 	var slowest, largest []fileRec
 	var worst []funcRec
+	contents := map[string]bool{} // the hashes of the analyzed contents
 	var synErrs []errRec
 	// keep holds the top n of xs by less (a sorted slice: n is small).
 	keepFile := func(xs []fileRec, x fileRec, less func(a, b fileRec) int) []fileRec {
@@ -449,6 +464,11 @@ func summaryFromJSONL(ctx context.Context, r io.Reader, name string, top int) (*
 			if rep := rec.Report; rep != nil && rec.Status == result.Analyzed {
 				s.Bytes += rec.Size
 				s.LOC += int64(rep.Lines.LOC)
+				if contents[rep.SHA256] {
+					s.Duplicates++
+					s.DuplicateBytes += rec.Size
+				}
+				contents[rep.SHA256] = true
 				for _, d := range rep.Definitions {
 					if d.Kind == "class" {
 						continue

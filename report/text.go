@@ -69,6 +69,9 @@ func (s *Summary) WriteText(w io.Writer, o TextOptions) error {
 	}
 	p("  %s files: %s\n", num(s.Files), strings.Join(parts, ", "))
 	p("  %s analyzed, %s lines, %s with syntax errors\n", mb(s.Bytes), num(s.LOC), num(s.SyntaxErrors))
+	if s.Duplicates > 0 {
+		p("  %s of them with the bytes of another file (%s not analyzed again)\n", num(s.Duplicates), mb(s.DuplicateBytes))
+	}
 	if len(s.SkipReasons) > 0 {
 		p("  skipped: %s\n", counts(s.SkipReasons))
 	}

@@ -15,6 +15,8 @@ func TestTerminalReport(t *testing.T) {
 	dir := tree(t, 12)
 	os.WriteFile(filepath.Join(dir, "bad.py"), []byte("x = (\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "branchy.py"), []byte("def g(a):\n"+strings.Repeat("    if a: a += 1\n", 12)+"    return a\n"), 0o644)
+	// A copy: its content is analyzed once, and the report says so.
+	os.WriteFile(filepath.Join(dir, "copy.py"), []byte("x = (\n"), 0o644)
 	work := t.TempDir()
 	db, jl := filepath.Join(work, "r.db"), filepath.Join(work, "r.jsonl")
 	for _, out := range []string{db, jl} {
@@ -40,7 +42,7 @@ func TestTerminalReport(t *testing.T) {
 	for _, in := range []string{db, jl} {
 		text := report(in)
 		for _, want := range []string{
-			"14 files: 14 analyzed", "1 with syntax errors",
+			"15 files: 15 analyzed", "2 with syntax errors", "1 of them with the bytes of another file",
 			"functions and methods by radon rank", "C 11-20",
 			"13 C  branchy.py:1 g",
 			"bad.py:1:5: SyntaxError: '(' was never closed",
@@ -55,6 +57,7 @@ func TestTerminalReport(t *testing.T) {
 		}
 		var s struct {
 			Files   int64 `json:"files"`
+			Dups    int64 `json:"duplicate_files"`
 			Ranks   []int `json:"ranks"`
 			Complex []struct {
 				Path       string `json:"path"`
@@ -64,11 +67,11 @@ func TestTerminalReport(t *testing.T) {
 		if err := json.Unmarshal([]byte(report("--format", "json", "--top", "3", in)), &s); err != nil {
 			t.Fatal(err)
 		}
-		if s.Files != 14 || len(s.Complex) != 3 || s.Complex[0].Path != "branchy.py" || s.Ranks[2] != 1 {
+		if s.Files != 15 || s.Dups != 1 || len(s.Complex) != 3 || s.Complex[0].Path != "branchy.py" || s.Ranks[2] != 1 {
 			t.Errorf("report --format json --top 3 %s: %+v", in, s)
 		}
 	}
-	if text := report(db); !strings.Contains(text, "1 new or changed, 13 unchanged, 0 vanished") || !strings.Contains(text, "previous  #1") {
+	if text := report(db); !strings.Contains(text, "1 new or changed, 14 unchanged, 0 vanished") || !strings.Contains(text, "previous  #1") {
 		t.Errorf("the runs are not compared:\n%s", text)
 	}
 	// analyze's summary says where the results went and this command.
