@@ -157,7 +157,7 @@ func BenchmarkJSONLResumeKnown(b *testing.B) {
 			b.Fatal(err)
 		}
 		in, err := NewJSONLResume(s, "src")
-		if err != nil || len(in.(*jsonlResume).held) != 2000 {
+		if err != nil || len(in.(*heldResume).held) != 2000 {
 			b.Fatalf("%v", err)
 		}
 		s.Close()

@@ -320,10 +320,11 @@ func statusOf(s string) result.Status {
 	return result.Status(s)
 }
 
-// jsonlResume is the Incremental of a resumed JSON Lines file: the paths
-// it holds, in memory (a JSON Lines file has no index to look them up in).
-type jsonlResume struct {
-	out     *JSONL
+// heldResume is the Incremental of a resumed output that only appends
+// (a JSON Lines file, a Parquet shard): the paths it holds, in memory (such
+// an output has no index to look them up in).
+type heldResume struct {
+	write   func(context.Context, *result.Record) error
 	mu      sync.Mutex
 	held    map[string]struct{}
 	skipped int
@@ -332,7 +333,7 @@ type jsonlResume struct {
 // NewJSONLResume prepares the resume of a JSON Lines file: the paths of
 // source it already holds are skipped.
 func NewJSONLResume(out *JSONL, source string) (Incremental, error) {
-	in := &jsonlResume{out: out, held: map[string]struct{}{}}
+	in := &heldResume{write: out.Write, held: map[string]struct{}{}}
 	if err := out.eachKnown(source, func(path string, _ FileState) { in.held[path] = struct{}{} }); err != nil {
 		return nil, err
 	}
@@ -342,7 +343,7 @@ func NewJSONLResume(out *JSONL, source string) (Incremental, error) {
 	return in, nil
 }
 
-func (in *jsonlResume) Skip(_ context.Context, path string, _ int64, _ time.Time) (bool, error) {
+func (in *heldResume) Skip(_ context.Context, path string, _ int64, _ time.Time) (bool, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if _, ok := in.held[path]; !ok {
@@ -352,18 +353,18 @@ func (in *jsonlResume) Skip(_ context.Context, path string, _ int64, _ time.Time
 	return true, nil
 }
 
-func (in *jsonlResume) Holds(_ context.Context, path string) bool {
+func (in *heldResume) Holds(_ context.Context, path string) bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	_, ok := in.held[path]
 	return ok
 }
 
-func (in *jsonlResume) Write(ctx context.Context, rec *result.Record) error {
-	return in.out.Write(ctx, rec)
+func (in *heldResume) Write(ctx context.Context, rec *result.Record) error {
+	return in.write(ctx, rec)
 }
 
-func (in *jsonlResume) Counts() (skipped, touched int) {
+func (in *heldResume) Counts() (skipped, touched int) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return in.skipped, 0
