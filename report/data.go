@@ -29,7 +29,7 @@ const (
 // per directory) and the per-directory import names.
 type Data struct {
 	Input     string    // the database or JSON Lines file read
-	Format    string    // "sqlite" or "jsonl"
+	Format    string    // "sqlite", "jsonl" or "parquet"
 	Generated time.Time // when the page was made
 	Sources   []string  // the analyzed trees
 

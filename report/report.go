@@ -14,15 +14,25 @@ func IsJSONL(path string) bool {
 	return path == "-" || strings.HasSuffix(p, ".jsonl") || strings.HasSuffix(p, ".ndjson")
 }
 
-// Load aggregates a pybatch output: format is "sqlite", "jsonl" or "" to
-// decide by the name (IsJSONL). "-" reads JSON Lines from stdin.
-func Load(ctx context.Context, path, format string) (*Data, error) {
-	if format == "" {
-		format = "sqlite"
-		if IsJSONL(path) {
-			format = "jsonl"
-		}
+// inputFormat is format, or when it is "" the format path names: jsonl
+// (IsJSONL), parquet (IsParquet) or sqlite.
+func inputFormat(path, format string) string {
+	switch {
+	case format != "":
+		return format
+	case IsJSONL(path):
+		return "jsonl"
+	case IsParquet(path):
+		return "parquet"
 	}
+	return "sqlite"
+}
+
+// Load aggregates a pybatch output: format is "sqlite", "jsonl", "parquet"
+// or "" to decide by the name (IsJSONL, IsParquet). "-" reads JSON Lines
+// from stdin.
+func Load(ctx context.Context, path, format string) (*Data, error) {
+	format = inputFormat(path, format)
 	switch format {
 	case "sqlite":
 		if _, err := os.Stat(path); err != nil {
@@ -39,6 +49,8 @@ func Load(ctx context.Context, path, format string) (*Data, error) {
 		}
 		defer f.Close()
 		return FromJSONL(ctx, f, path)
+	case "parquet":
+		return FromParquet(ctx, path)
 	}
-	return nil, fmt.Errorf("report: unknown format %q (sqlite or jsonl)", format)
+	return nil, fmt.Errorf("report: unknown format %q (sqlite, jsonl or parquet)", format)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,7 +28,7 @@ import (
 // under a second on a large database.
 type Summary struct {
 	Input   string   `json:"input"`
-	Format  string   `json:"format"` // "sqlite" or "jsonl"
+	Format  string   `json:"format"` // "sqlite", "jsonl" or "parquet"
 	Sources []string `json:"sources"`
 	Top     int      `json:"top"`
 
@@ -125,12 +126,7 @@ type RunChange struct {
 // path (format "" guesses from the name; "-" is JSON Lines on stdin), with
 // lists of top rows.
 func LoadSummary(ctx context.Context, path, format string, top int) (*Summary, error) {
-	if format == "" {
-		format = "sqlite"
-		if IsJSONL(path) {
-			format = "jsonl"
-		}
-	}
+	format = inputFormat(path, format)
 	top = max(top, 1)
 	switch format {
 	case "sqlite":
@@ -153,8 +149,13 @@ func LoadSummary(ctx context.Context, path, format string, top int) (*Summary, e
 		}
 		defer f.Close()
 		return summaryFromJSONL(ctx, f, path, top)
+	case "parquet":
+		if !store.IsParquetDir(path) {
+			return nil, fmt.Errorf("report: %s is not a pybatch Parquet output (a directory with _schema.json)", path)
+		}
+		return summaryFromRecords(ctx, store.ReadParquet(ctx, path), path, "parquet", top)
 	}
-	return nil, fmt.Errorf("report: unknown format %q (sqlite or jsonl)", format)
+	return nil, fmt.Errorf("report: unknown format %q (sqlite, jsonl or parquet)", format)
 }
 
 // summaryFromDB runs the summary's queries, at most two at a time (each on
@@ -393,7 +394,41 @@ func sortCounts(cs []Count) []Count {
 
 // summaryFromJSONL reads the records of a JSON Lines output once.
 func summaryFromJSONL(ctx context.Context, r io.Reader, name string, top int) (*Summary, error) {
-	s := &Summary{Input: name, Format: "jsonl", Top: top}
+	return summaryFromRecords(ctx, jsonlRecords(r, name), name, "jsonl", top)
+}
+
+// jsonlRecords yields the records of a JSON Lines stream.
+func jsonlRecords(r io.Reader, name string) iter.Seq2[*result.Record, error] {
+	return func(yield func(*result.Record, error) bool) {
+		br := bufio.NewReaderSize(r, 1<<20)
+		var n int64
+		for {
+			b, err := br.ReadBytes('\n')
+			if len(b) > 0 && !(len(b) == 1 && b[0] == '\n') {
+				n++
+				rec, derr := store.DecodeLine(b)
+				if derr != nil {
+					yield(nil, fmt.Errorf("report: %s:%d: %w", name, n, derr))
+					return
+				}
+				if !yield(rec, nil) {
+					return
+				}
+			}
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					yield(nil, fmt.Errorf("report: reading %s: %w", name, err))
+				}
+				return
+			}
+		}
+	}
+}
+
+// summaryFromRecords summarizes the records of a JSON Lines or Parquet
+// output as they come.
+func summaryFromRecords(ctx context.Context, recs iter.Seq2[*result.Record, error], name, format string, top int) (*Summary, error) {
+	s := &Summary{Input: name, Format: format, Top: top}
 	var status, skips, fails []Count
 	mods := map[string]int64{}
 	sources := map[string]bool{}
@@ -431,76 +466,64 @@ func summaryFromJSONL(ctx context.Context, r io.Reader, name string, top int) (*
 	byCC := func(a, b funcRec) int {
 		return cmp.Or(cmp.Compare(b.f.Complexity, a.f.Complexity), cmp.Compare(a.src, b.src), cmp.Compare(a.f.Path, b.f.Path), cmp.Compare(a.f.Line, b.f.Line))
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
 	var n int64
-	for {
-		if n%1024 == 0 && ctx.Err() != nil {
+	for rec, err := range recs {
+		if err != nil {
+			return nil, err
+		}
+		if n++; n%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		b, err := br.ReadBytes('\n')
-		if len(b) > 0 && !(len(b) == 1 && b[0] == '\n') {
-			n++
-			rec, derr := store.DecodeLine(b)
-			if derr != nil {
-				return nil, fmt.Errorf("report: %s:%d: %w", name, n, derr)
-			}
-			sources[rec.Source] = true
-			s.Files++
-			status = addCount(status, string(rec.Status), 1)
-			switch rec.Status {
-			case result.Skipped:
-				skips = addCount(skips, string(rec.SkipReason), 1)
-			case result.Failed:
-				fails = addCount(fails, string(rec.ErrClass), 1)
-			}
-			if rec.Status == result.Analyzed || rec.Status == result.Failed {
-				fr := fileRec{rec.Source, SumFile{Path: rec.Path, Status: string(rec.Status), Size: rec.Size, Duration: rec.Duration}}
-				if rec.Report != nil {
-					fr.f.LOC = int64(rec.Report.Lines.LOC)
-				}
-				slowest = keepFile(slowest, fr, bySlow)
-				largest = keepFile(largest, fr, byLarge)
-			}
-			if rep := rec.Report; rep != nil && rec.Status == result.Analyzed {
-				s.Bytes += rec.Size
-				s.LOC += int64(rep.Lines.LOC)
-				if contents[rep.SHA256] {
-					s.Duplicates++
-					s.DuplicateBytes += rec.Size
-				}
-				contents[rep.SHA256] = true
-				for _, d := range rep.Definitions {
-					if d.Kind == "class" {
-						continue
-					}
-					s.Functions++
-					if i := int(d.Rank[0] - 'A'); len(d.Rank) == 1 && i >= 0 && i < 6 {
-						s.Ranks[i]++
-					}
-					fr := funcRec{rec.Source, SumFunc{Path: rec.Path, Line: d.Line, QualName: d.QualName, Kind: d.Kind, Complexity: d.Complexity, Rank: d.Rank}}
-					if i, _ := slices.BinarySearchFunc(worst, fr, byCC); i < top {
-						worst = slices.Insert(worst, i, fr)
-						worst = worst[:min(len(worst), top)]
-					}
-				}
-				seen := map[string]bool{}
-				for _, im := range rep.Imports {
-					if im.Level == 0 && im.Module != "" && !seen[im.Module] {
-						seen[im.Module] = true
-						mods[im.Module]++
-					}
-				}
-				if se := rep.SyntaxError; se != nil {
-					s.SyntaxErrors++
-					synErrs = append(synErrs, errRec{rec.Source, SumSyntaxEr{Path: rec.Path, Line: se.Line, Col: se.Col + 1, Kind: se.Kind, Msg: se.Msg}})
-				}
-			}
+		sources[rec.Source] = true
+		s.Files++
+		status = addCount(status, string(rec.Status), 1)
+		switch rec.Status {
+		case result.Skipped:
+			skips = addCount(skips, string(rec.SkipReason), 1)
+		case result.Failed:
+			fails = addCount(fails, string(rec.ErrClass), 1)
 		}
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				break
+		if rec.Status == result.Analyzed || rec.Status == result.Failed {
+			fr := fileRec{rec.Source, SumFile{Path: rec.Path, Status: string(rec.Status), Size: rec.Size, Duration: rec.Duration}}
+			if rec.Report != nil {
+				fr.f.LOC = int64(rec.Report.Lines.LOC)
 			}
-			return nil, fmt.Errorf("report: reading %s: %w", name, err)
+			slowest = keepFile(slowest, fr, bySlow)
+			largest = keepFile(largest, fr, byLarge)
+		}
+		if rep := rec.Report; rep != nil && rec.Status == result.Analyzed {
+			s.Bytes += rec.Size
+			s.LOC += int64(rep.Lines.LOC)
+			if contents[rep.SHA256] {
+				s.Duplicates++
+				s.DuplicateBytes += rec.Size
+			}
+			contents[rep.SHA256] = true
+			for _, d := range rep.Definitions {
+				if d.Kind == "class" {
+					continue
+				}
+				s.Functions++
+				if i := int(d.Rank[0] - 'A'); len(d.Rank) == 1 && i >= 0 && i < 6 {
+					s.Ranks[i]++
+				}
+				fr := funcRec{rec.Source, SumFunc{Path: rec.Path, Line: d.Line, QualName: d.QualName, Kind: d.Kind, Complexity: d.Complexity, Rank: d.Rank}}
+				if i, _ := slices.BinarySearchFunc(worst, fr, byCC); i < top {
+					worst = slices.Insert(worst, i, fr)
+					worst = worst[:min(len(worst), top)]
+				}
+			}
+			seen := map[string]bool{}
+			for _, im := range rep.Imports {
+				if im.Level == 0 && im.Module != "" && !seen[im.Module] {
+					seen[im.Module] = true
+					mods[im.Module]++
+				}
+			}
+			if se := rep.SyntaxError; se != nil {
+				s.SyntaxErrors++
+				synErrs = append(synErrs, errRec{rec.Source, SumSyntaxEr{Path: rec.Path, Line: se.Line, Col: se.Col + 1, Kind: se.Kind, Msg: se.Msg}})
+			}
 		}
 	}
 	for src := range sources {

@@ -318,6 +318,13 @@ func (p PartFiles) Commit(tmp string, st PartStats) error {
 	if err := os.Rename(tmp, p.Part); err != nil {
 		return fmt.Errorf("store: putting the part in place: %w", err)
 	}
+	return p.Mark(st)
+}
+
+// Mark writes the statistics and then the marker of a part that is in
+// place: a Parquet output's shard, whose chunks were each renamed into
+// place as they were completed (see Parquet).
+func (p PartFiles) Mark(st PartStats) error {
 	st.Part = filepath.Base(p.Part)
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

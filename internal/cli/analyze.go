@@ -28,6 +28,10 @@ import (
 // DefaultOutput is where analyze writes when -o is not given.
 const DefaultOutput = "pybatch.db"
 
+// DefaultParquetOutput is where analyze --format parquet writes when -o is
+// not given: a directory.
+const DefaultParquetOutput = "pybatch.parquet"
+
 // analyzeFile is the analysis the command runs on every file, in process or
 // in a worker process.
 var analyzeFile batch.AnalyzeFunc = batch.DefaultAnalyze
@@ -146,8 +150,8 @@ func (a *app) analyzeCommand() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&f.output, "output", "o", DefaultOutput, "a SQLite database, a JSON Lines file (*.jsonl, *.ndjson), or - for JSON Lines on stdout")
-	fs.StringVar(&f.format, "format", "", "output format: sqlite or jsonl (default: from the output's name)")
+	fs.StringVarP(&f.output, "output", "o", DefaultOutput, "a SQLite database, a JSON Lines file (*.jsonl, *.ndjson), a Parquet directory (*.parquet, or --format parquet), or - for JSON Lines on stdout")
+	fs.StringVar(&f.format, "format", "", "output format: sqlite, jsonl or parquet (default: from the output's name)")
 	f.runFlags.add(fs, "")
 	fs.BoolVar(&f.noResume, "no-resume", false, "analyze every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
 	fs.StringArrayVar(&f.include, "include", nil, "files to analyze, as .gitignore patterns (\"*.py\" at any depth, \"/src/*.py\" anchored at the PATH); repeatable; default *.py")
@@ -162,7 +166,7 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.BoolVarP(&f.null, "null", "0", false, "paths read from stdin or --files-from are separated by NUL, not newlines (find -print0, git ls-files -z)")
 	fs.StringVar(&f.config, "config", "", "take settings from the [tool.pybatch] table of this pyproject.toml (default: the closest one above the first PATH, else above the working directory)")
 	fs.BoolVar(&f.noConfig, "no-config", false, "ignore every pyproject.toml")
-	fs.StringVar(&f.shard, "shard", "", "analyze only shard K of N (K/N, 0 <= K < N; auto: from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) into the part DIR/part-KKKKK-of-NNNNN.db (or .jsonl) of -o DIR")
+	fs.StringVar(&f.shard, "shard", "", "analyze only shard K of N (K/N, 0 <= K < N; auto: from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) into the part DIR/part-KKKKK-of-NNNNN.db (or .jsonl; Parquet: DIR/TABLE/part-KKKKK-of-NNNNN-cCCCC.parquet) of -o DIR")
 	fs.IntVar(&f.shards, "shards", 0, "with --shard auto under a Kubernetes Indexed Job: the number of shards (default $PYBATCH_SHARDS)")
 	fs.BoolVar(&f.archives, "archives", false, "also read the archives found in directories (tar, tar.gz/tgz, tar.bz2, tar.xz, tar.zst, zip, whl), each as a source of its own; an archive given as a PATH is always read")
 	fs.StringVar(&f.maxArchiveBytes, "max-archive-bytes", "auto", "stop reading an archive after this many decompressed bytes (a compression bomb); auto: the larger of 1GB and 100 times the archive's size; 0: no limit")
@@ -232,11 +236,17 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		return usage("-o/--output is empty (name a database, a .jsonl file, or - for stdout)")
 	}
 	if fs.Changed("format") {
-		if err := oneOf("--format", f.format, "sqlite", "jsonl"); err != nil {
+		if err := oneOf("--format", f.format, "sqlite", "jsonl", "parquet"); err != nil {
 			return usage("%v", err)
 		}
 		if f.format == "sqlite" && f.output == "-" {
 			return usage("--format sqlite cannot write to stdout (-o -): name a database file")
+		}
+		if f.format == "parquet" && f.output == "-" {
+			return usage("--format parquet cannot write to stdout (-o -): name a directory")
+		}
+		if f.format == "parquet" && !fs.Changed("output") {
+			f.output = DefaultParquetOutput
 		}
 	}
 	if fs.Changed("recycle-after") && !f.isolate {
@@ -387,18 +397,28 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	}
 
 	started := time.Now()
+	parquetParts := shard.Sharded() && f.format == "parquet"
 	if shard.Sharded() {
 		if err := part.Begin(); err != nil {
 			return fail(ExitError, "%s", plainError(err))
 		}
+		// A Parquet output writes its shard's parts in place, each chunk
+		// renamed into place when complete (store.Parquet).
 		f.output, f.noResume = part.Temp(), true
+		if parquetParts {
+			f.output = part.Dir
+		}
 	}
 	// The output must finish even after an interruption: it gets a context
 	// that is not cancelled with ctx.
 	if f.output != "-" && !shard.Sharded() {
-		noteStaleLock(a.stderr, "pybatch analyze", f.output, f.quiet)
+		lockOf := f.output
+		if outputFormat(f) == "parquet" {
+			lockOf = filepath.Join(f.output, store.Shard{Index: 0, Count: 1}.PartName())
+		}
+		noteStaleLock(a.stderr, "pybatch analyze", lockOf, f.quiet)
 	}
-	out, closeOut, err := openOutput(context.WithoutCancel(a.ctx), f, a.stdout, batch.OptionsHash(so), e.sizes.StoreBatch, e.mm.Budget())
+	out, closeOut, err := openOutput(context.WithoutCancel(a.ctx), f, shard, a.stdout, batch.OptionsHash(so), e.sizes.StoreBatch, e.mm.Budget())
 	if err != nil {
 		return fail(ExitError, "%s", plainError(err))
 	}
@@ -431,10 +451,13 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		}
 	}
 	if shard.Sharded() {
-		if runErr == nil && !rs.Interrupted {
+		switch {
+		case parquetParts && runErr == nil && !rs.Interrupted:
+			runErr = part.Mark(partStats(shard, f.format, so, rs, started))
+		case runErr == nil && !rs.Interrupted:
 			runErr = part.Commit(f.output, partStats(shard, f.format, so, rs, started))
 		}
-		if runErr != nil || rs.Interrupted {
+		if (runErr != nil || rs.Interrupted) && !parquetParts {
 			removeOutput(f.output)
 		}
 	}
@@ -564,16 +587,8 @@ func shellQuote(s string) string {
 
 // openOutput opens the output the flags name, and returns it with the
 // function that releases it once the run has finished it (or never began).
-func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash string, batchSize int, budget int64) (store.Output, func(), error) {
-	format := f.format
-	if format == "" {
-		switch ext := strings.ToLower(filepath.Ext(f.output)); {
-		case f.output == "-", ext == ".jsonl", ext == ".ndjson":
-			format = "jsonl"
-		default:
-			format = "sqlite"
-		}
-	}
+func openOutput(ctx context.Context, f *analyzeFlags, shard store.Shard, stdout io.Writer, optsHash string, batchSize int, budget int64) (store.Output, func(), error) {
+	format := outputFormat(f)
 	switch format {
 	case "jsonl":
 		if f.output == "-" {
@@ -593,17 +608,47 @@ func openOutput(ctx context.Context, f *analyzeFlags, stdout io.Writer, optsHash
 		if err != nil {
 			return nil, nil, err
 		}
-		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: optsHash, Options: map[string]any{
-			"paths": f.paths, "include": f.include, "exclude": append(append([]string(nil), f.exclude...), f.extendExclude...), "no_ignore": f.noIgnore,
-			"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
-			"max_size": f.maxSize, "max_memory": f.maxMemory, "retries": f.retries, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
-			"recycle_after": f.recycleAfter,
-		}})
+		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: optsHash, Options: runOptions(f)})
 		if err != nil {
 			db.Close()
 			return nil, nil, err
 		}
 		return run, func() { _ = run.Close(); _ = db.Close() }, nil
+	case "parquet":
+		// Each of the four tables holds a row group in memory at a time:
+		// together at most an eighth of the budget.
+		p, err := store.OpenParquet(ctx, f.output, store.ParquetOptions{Shard: shard, Resume: !f.noResume, OptionsHash: optsHash,
+			ToolVersion: batch.Version, Options: runOptions(f), RowGroupBytes: min(max(budget/32, 1<<20), 64<<20)})
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, func() { _ = p.Close() }, nil
 	}
-	return nil, nil, fmt.Errorf("unknown --format %q (want sqlite or jsonl)", format)
+	return nil, nil, fmt.Errorf("unknown --format %q (want sqlite, jsonl or parquet)", format)
+}
+
+// outputFormat is the format the flags name: --format, else the output's
+// name (- and *.jsonl, *.ndjson: jsonl; *.parquet or a directory holding a
+// Parquet output: parquet; else sqlite).
+func outputFormat(f *analyzeFlags) string {
+	if f.format != "" {
+		return f.format
+	}
+	switch ext := strings.ToLower(filepath.Ext(f.output)); {
+	case f.output == "-", ext == ".jsonl", ext == ".ndjson":
+		return "jsonl"
+	case ext == ".parquet", store.IsParquetDir(f.output):
+		return "parquet"
+	}
+	return "sqlite"
+}
+
+// runOptions are the options a run records with its results.
+func runOptions(f *analyzeFlags) map[string]any {
+	return map[string]any{
+		"paths": f.paths, "include": f.include, "exclude": append(append([]string(nil), f.exclude...), f.extendExclude...), "no_ignore": f.noIgnore,
+		"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
+		"max_size": f.maxSize, "max_memory": f.maxMemory, "retries": f.retries, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
+		"recycle_after": f.recycleAfter,
+	}
 }

@@ -143,10 +143,10 @@ func (a *app) root() *cobra.Command {
 	// completed by the shell.
 	values := map[string][]string{
 		"progress":     {"auto", "bar", "plain", "json", "none"},
-		"input-format": {"sqlite", "jsonl"},
+		"input-format": {"sqlite", "jsonl", "parquet"},
 	}
 	formats := map[string][]string{
-		"analyze": {"sqlite", "jsonl"},
+		"analyze": {"sqlite", "jsonl", "parquet"},
 		"report":  {"text", "json"},
 		"check":   check.Formats,
 	}

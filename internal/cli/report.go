@@ -20,9 +20,10 @@ import (
 func (a *app) reportCommand() *cobra.Command {
 	var o reportFlags
 	cmd := &cobra.Command{
-		Use:   "report [flags] [DATABASE|FILE.jsonl|-]",
-		Short: "Show the results of a database or JSON Lines output (in the terminal, or as one HTML page)",
-		Long: "Show the results in DATABASE (default " + DefaultOutput + ") or a JSON Lines output (- reads stdin):\n" +
+		Use:   "report [flags] [DATABASE|FILE.jsonl|DIR.parquet|-]",
+		Short: "Show the results of a database, JSON Lines or Parquet output (in the terminal, or as one HTML page)",
+		Long: "Show the results in DATABASE (default " + DefaultOutput + "), a JSON Lines output (- reads stdin)\n" +
+			"or a Parquet output directory (every shard in it):\n" +
 			"in the terminal by default, as JSON with --format json, or with --html FILE as one\n" +
 			"self-contained HTML page (no network access when opened).",
 		Example: "  pybatch report\n  pybatch report --top 50 out.db | less\n  pybatch report --html report.html out.jsonl",
@@ -44,7 +45,7 @@ func (a *app) reportCommand() *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&o.html, "html", "", "write one HTML page to FILE (- for stdout) instead of the terminal report")
 	fs.StringVar(&o.format, "format", "", "the terminal report's form: text or json (default text)")
-	fs.StringVar(&o.inputFormat, "input-format", "", "input format: sqlite or jsonl (default: from the name)")
+	fs.StringVar(&o.inputFormat, "input-format", "", "input format: sqlite, jsonl or parquet (default: from the name; a directory with _schema.json is parquet)")
 	fs.IntVar(&o.top, "top", 20, "rows in each list (slowest files, most complex functions, ...)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "with --html, print nothing on success")
 	return cmd
@@ -75,7 +76,7 @@ func (a *app) runReport(cmd *cobra.Command, o *reportFlags) int {
 		}
 	}
 	if inFormat != "" {
-		if err := oneOf("--input-format", inFormat, "sqlite", "jsonl"); err != nil {
+		if err := oneOf("--input-format", inFormat, "sqlite", "jsonl", "parquet"); err != nil {
 			return a.usage(cmd, "%v", err)
 		}
 	}

@@ -75,6 +75,9 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 	if low := strings.ToLower(path); path == "-" || strings.HasSuffix(low, ".jsonl") || strings.HasSuffix(low, ".ndjson") {
 		return a.usage(cmd, "%s: retry needs a SQLite database (JSON Lines keep no list of failures to repeat; run analyze again)", path)
 	}
+	if store.IsParquetDir(path) {
+		return a.usage(cmd, "%s: retry needs a SQLite database (a Parquet output is only added to, so a file's new result would be a second row; run analyze again, which replaces a complete output)", path)
+	}
 	// store.Open would create a missing database: a retry of nothing is a
 	// mistake worth saying.
 	if _, err := os.Stat(path); err != nil {
