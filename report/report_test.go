@@ -111,15 +111,17 @@ func analyze(t *testing.T, dir, out string, extra ...string) {
 	}
 }
 
-func TestAggregatesSQLiteAndJSONL(t *testing.T) {
+func TestAggregatesSQLiteJSONLAndParquet(t *testing.T) {
 	ctx := context.Background()
 	dir := writeTree(t, smallTree)
 	tmp := t.TempDir()
 	db := filepath.Join(tmp, "out.db")
 	jl := filepath.Join(tmp, "out.jsonl")
+	pq := filepath.Join(tmp, "out.parquet")
 	analyze(t, dir, db)
 	analyze(t, dir, db, "--no-resume") // a second run, for the run history
 	analyze(t, dir, jl)
+	analyze(t, dir, pq)
 
 	fromDB, err := Load(ctx, db, "")
 	if err != nil {
@@ -129,10 +131,14 @@ func TestAggregatesSQLiteAndJSONL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fromPQ, err := Load(ctx, pq, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		d    *Data
-	}{{"sqlite", fromDB}, {"jsonl", fromJL}} {
+	}{{"sqlite", fromDB}, {"jsonl", fromJL}, {"parquet", fromPQ}} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := tc.d
 			if d.Format != tc.name {
@@ -220,12 +226,15 @@ func TestAggregatesSQLiteAndJSONL(t *testing.T) {
 	if len(fromJL.Runs) != 0 {
 		t.Errorf("JSON Lines runs %+v", fromJL.Runs)
 	}
-	if fromDB.Lines != fromJL.Lines || fromDB.Bytes != fromJL.Bytes {
-		t.Errorf("sqlite %+v %d bytes, jsonl %+v %d bytes", fromDB.Lines, fromDB.Bytes, fromJL.Lines, fromJL.Bytes)
+	if r := fromPQ.Runs; len(r) != 1 || r[0].Outcome != "completed" || r[0].Files != 6 || fromPQ.LatestRun == nil {
+		t.Errorf("Parquet runs %+v, want the one completed run of 6 files", r)
+	}
+	if fromDB.Lines != fromJL.Lines || fromDB.Bytes != fromJL.Bytes || fromPQ.Lines != fromJL.Lines || fromPQ.Bytes != fromJL.Bytes {
+		t.Errorf("sqlite %+v %d bytes, jsonl %+v %d bytes, parquet %+v %d bytes", fromDB.Lines, fromDB.Bytes, fromJL.Lines, fromJL.Bytes, fromPQ.Lines, fromPQ.Bytes)
 	}
 
-	// Both pages are written, and carry the charts.
-	for _, d := range []*Data{fromDB, fromJL} {
+	// The pages are written, and carry the charts.
+	for _, d := range []*Data{fromDB, fromJL, fromPQ} {
 		var buf bytes.Buffer
 		if err := Write(&buf, d); err != nil {
 			t.Fatal(err)

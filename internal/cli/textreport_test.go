@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// pybatch report prints the terminal report of a database or a JSON Lines
-// output: the same figures from both, as text or JSON, cut to --top.
+// pybatch report prints the terminal report of a database, a JSON Lines
+// output or a Parquet directory: the same figures from each, as text or
+// JSON, cut to --top.
 func TestTerminalReport(t *testing.T) {
 	dir := tree(t, 12)
 	os.WriteFile(filepath.Join(dir, "bad.py"), []byte("x = (\n"), 0o644)
@@ -18,9 +19,9 @@ func TestTerminalReport(t *testing.T) {
 	// A copy: its content is analyzed once, and the report says so.
 	os.WriteFile(filepath.Join(dir, "copy.py"), []byte("x = (\n"), 0o644)
 	work := t.TempDir()
-	db, jl := filepath.Join(work, "r.db"), filepath.Join(work, "r.jsonl")
-	for _, out := range []string{db, jl} {
-		if code, stderr := runCode(t, nil, "analyze", "--progress", "none", "--no-ignore", "-o", out, dir); code != ExitOK {
+	db, jl, pq := filepath.Join(work, "r.db"), filepath.Join(work, "r.jsonl"), filepath.Join(work, "r-parquet")
+	for _, out := range [][]string{{"-o", db}, {"-o", jl}, {"--format", "parquet", "-o", pq}} {
+		if code, stderr := runCode(t, nil, append([]string{"analyze", "--progress", "none", "--no-ignore"}, append(out, dir)...)...); code != ExitOK {
 			t.Fatalf("analyze: %d\n%s", code, stderr)
 		}
 	}
@@ -39,7 +40,7 @@ func TestTerminalReport(t *testing.T) {
 		}
 		return stdout.String()
 	}
-	for _, in := range []string{db, jl} {
+	for _, in := range []string{db, jl, pq} {
 		text := report(in)
 		for _, want := range []string{
 			"15 files: 15 analyzed", "2 with syntax errors", "1 of them with the bytes of another file",
