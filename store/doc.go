@@ -1,6 +1,7 @@
 // Package store makes the per-file records of a run durable: a SQLite
-// database (the default output of pybatch analyze) or JSON Lines (a file
-// with a checkpoint beside it, or any io.Writer such as stdout).
+// database (the default output of pybatch analyze), JSON Lines (a file
+// with a checkpoint beside it, or any io.Writer such as stdout) or a
+// directory of Parquet tables.
 //
 // Every output is a Sink: Write(ctx, *result.Record), Flush, Close. Sinks
 // batch records, and a record counts as done only once the commit that holds
@@ -115,13 +116,32 @@
 // appending, and Resume skips every path it already holds, whatever its
 // state, so that the file never holds a path twice.
 //
+// # Parquet
+//
+// OpenParquet writes a directory with one table per kind of fact (files,
+// definitions, imports, syntax_errors, runs; ParquetTables), each a
+// directory of parts DIR/TABLE/part-KKKKK-of-NNNNN-cCCCC.parquet (shard K
+// of N, chunk C), with the column names of the SQLite views less their row
+// ids (a file is (source, path)), zstd, and row groups of bounded size.
+// DIR/_schema.json documents every column (ParquetSchemaJSON) under
+// ParquetSchemaVersion. Records go into the open chunk; a commit finishes
+// its four files and renames them into place, the files table's last, so
+// a chunk is complete once its files part is there, and what a crash left
+// is removed by the next open. Resume keeps the complete chunks of a shard
+// whose last run did not complete and skips the files they hold (as JSON
+// Lines do); otherwise the shard's parts are replaced. Finish adds the
+// run's row to the runs table. ReadParquet reads every complete chunk back
+// into records, one row group at a time. See Parquet.
+//
 // # Why hand-written
 //
 // database/sql with modernc.org/sqlite (pure Go, no cgo) is the driver;
 // what is written here is only the mapping of records to rows, batching,
 // and the resume rules, which no library knows. The JSONL checkpoint is a
 // dozen lines of os calls; a write-ahead-log library would be heavier than
-// the problem.
+// the problem. Parquet is github.com/parquet-go/parquet-go (pure Go): what
+// is written here is the rows of a record, the chunks and their atomic
+// commit, and reading a chunk's tables back in step.
 package store
 
 import "errors"
