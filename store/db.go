@@ -186,7 +186,13 @@ func (db *DB) open(ctx context.Context) error {
 	// B-tree interior pages an upsert needs fit (bench/NOTES.md, store).
 	q.Add("_pragma", "cache_size(-2048)")
 	if db.opts.ReadOnly {
-		q.Set("mode", "ro")
+		// A read-write connection that makes no change (query_only), so
+		// that closing it, the last one, removes the -wal and -shm files
+		// as a writer's close does; a read-only one (mode=ro) would leave
+		// them behind. Where the file cannot be written, SQLite opens it
+		// read-only by itself.
+		q.Set("mode", "rw")
+		q.Add("_pragma", "query_only(1)")
 	} else {
 		// page_size only takes effect on a new database, before WAL mode.
 		// The driver runs the _pragma list sorted by name, then

@@ -413,3 +413,39 @@ func TestOpenRefusesForeignFiles(t *testing.T) {
 		t.Fatal("opened a directory")
 	}
 }
+
+// Reading a database leaves nothing beside it: the -wal and -shm files go
+// with the last connection, as after a run, and the reader writes nothing.
+func TestReadOnlyLeavesNoWALBehind(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.db")
+	w := openTest(t, path, Options{})
+	r := beginTest(t, w, "h")
+	if err := r.Write(ctx, &result.Record{Source: "src", Path: "a.py", Status: result.Skipped, SkipReason: "binary"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	before, _ := os.ReadFile(path)
+	db, err := Open(ctx, path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Known(ctx, "src"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().ExecContext(ctx, `DELETE FROM files`); err == nil {
+		t.Error("a read-only database took a write")
+	}
+	db.Close()
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); err == nil {
+			t.Errorf("%s left behind by a reader", filepath.Base(path+suffix))
+		}
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("reading changed the database")
+	}
+}
