@@ -48,6 +48,7 @@ func (r *Report) AppendJSON(dst []byte) []byte {
 		b = strconv.AppendInt(b, int64(se.EndLine), 10)
 		b = append(b, `,"end_col":`...)
 		b = strconv.AppendInt(b, int64(se.EndCol), 10)
+		b = appendCells(b, se.Cell, se.CellLine, se.EndCell, se.EndCellLine)
 		b = append(b, '}')
 	}
 	if r.Docstring != nil {
@@ -104,7 +105,56 @@ func (r *Report) AppendJSON(dst []byte) []byte {
 		b = append(b, `,"lines_error":`...)
 		b = appendJSONString(b, r.LinesError)
 	}
+	if nb := r.Notebook; nb != nil {
+		b = append(b, `,"notebook":{"nbformat":`...)
+		b = strconv.AppendInt(b, int64(nb.Format), 10)
+		b = append(b, `,"cells":`...)
+		b = strconv.AppendInt(b, int64(nb.Cells), 10)
+		b = append(b, `,"code_cells":`...)
+		if nb.CodeCells == nil {
+			b = append(b, "null"...)
+		} else {
+			b = append(b, '[')
+			for i, c := range nb.CodeCells {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"cell":`...)
+				b = strconv.AppendInt(b, int64(c.Cell), 10)
+				b = append(b, `,"line":`...)
+				b = strconv.AppendInt(b, int64(c.Line), 10)
+				b = append(b, `,"lines":`...)
+				b = strconv.AppendInt(b, int64(c.Lines), 10)
+				b = append(b, '}')
+			}
+			b = append(b, ']')
+		}
+		b = append(b, `,"masked_lines":`...)
+		b = strconv.AppendInt(b, int64(nb.MaskedLines), 10)
+		b = append(b, '}')
+	}
 	return append(b, '}')
+}
+
+// appendCells appends the omitempty cell fields of a position.
+func appendCells(b []byte, cell, cellLine, endCell, endCellLine int) []byte {
+	if cell != 0 {
+		b = append(b, `,"cell":`...)
+		b = strconv.AppendInt(b, int64(cell), 10)
+	}
+	if cellLine != 0 {
+		b = append(b, `,"cell_line":`...)
+		b = strconv.AppendInt(b, int64(cellLine), 10)
+	}
+	if endCell != 0 {
+		b = append(b, `,"end_cell":`...)
+		b = strconv.AppendInt(b, int64(endCell), 10)
+	}
+	if endCellLine != 0 {
+		b = append(b, `,"end_cell_line":`...)
+		b = strconv.AppendInt(b, int64(endCellLine), 10)
+	}
+	return b
 }
 
 func (im *Import) appendJSON(b []byte) []byte {
@@ -138,6 +188,7 @@ func (im *Import) appendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, int64(im.Line), 10)
 	b = append(b, `,"scope":`...)
 	b = appendJSONString(b, im.Where)
+	b = appendCells(b, im.Cell, im.CellLine, 0, 0)
 	return append(b, '}')
 }
 
@@ -195,6 +246,7 @@ func (d *Definition) appendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, int64(d.Complexity), 10)
 	b = append(b, `,"rank":`...)
 	b = appendJSONString(b, d.Rank)
+	b = appendCells(b, d.Cell, d.CellLine, d.EndCell, d.EndCellLine)
 	return append(b, '}')
 }
 

@@ -30,6 +30,28 @@ type Report struct {
 	// completes (an unterminated string or bracket at the end of the file,
 	// a character Python's tokenize rejects); Lines is then all zero.
 	LinesError string `json:"lines_error,omitempty"`
+
+	// Notebook is set when the file is a Jupyter notebook: the report is
+	// then that of its code cells joined into one source (package
+	// notebook), and every position (of a definition, an import, the
+	// syntax error) also says its cell and its line in that cell. Size
+	// and SHA256 are those of the notebook's bytes.
+	Notebook *Notebook `json:"notebook,omitempty"`
+}
+
+// Notebook is what a Report of a notebook knows about its cells.
+type Notebook struct {
+	Format      int            `json:"nbformat"`     // the nbformat major version
+	Cells       int            `json:"cells"`        // cells of every type
+	CodeCells   []NotebookCell `json:"code_cells"`   // the code cells with at least one line, in order
+	MaskedLines int            `json:"masked_lines"` // lines of IPython syntax (magics, shell escapes) masked
+}
+
+// NotebookCell is where one code cell lies in the joined source.
+type NotebookCell struct {
+	Cell  int `json:"cell"`  // 1-based among all the notebook's cells
+	Line  int `json:"line"`  // its first line in the joined source
+	Lines int `json:"lines"` // how many lines it has
 }
 
 // SyntaxError is where and why the file does not parse. Lines are 1-based,
@@ -41,6 +63,12 @@ type SyntaxError struct {
 	Col     int    `json:"col"`
 	EndLine int    `json:"end_line"`
 	EndCol  int    `json:"end_col"`
+	// In a notebook: the cells (1-based) and the lines in those cells of
+	// Line and EndLine; 0 elsewhere.
+	Cell        int `json:"cell,omitempty"`
+	CellLine    int `json:"cell_line,omitempty"`
+	EndCell     int `json:"end_cell,omitempty"`
+	EndCellLine int `json:"end_cell_line,omitempty"`
 }
 
 // Import is one import statement's module with the names it binds: one
@@ -59,6 +87,10 @@ type Import struct {
 	// inside another if/else, loop, try or match case; else "module" (the
 	// bodies of with and finally always run and change nothing).
 	Where string `json:"scope"`
+	// In a notebook: the cell (1-based) and the line in that cell of Line;
+	// 0 elsewhere.
+	Cell     int `json:"cell,omitempty"`
+	CellLine int `json:"cell_line,omitempty"`
 }
 
 // ImportName is one imported name and its alias.
@@ -83,6 +115,12 @@ type Definition struct {
 	Docstring  *string  `json:"docstring,omitempty"`
 	Complexity int      `json:"complexity"` // cyclomatic complexity as radon cc computes it (for a class: radon's per-class figure)
 	Rank       string   `json:"rank"`       // radon's A-F rank of Complexity
+	// In a notebook: the cells (1-based) and the lines in those cells of
+	// Line and EndLine; 0 elsewhere.
+	Cell        int `json:"cell,omitempty"`
+	CellLine    int `json:"cell_line,omitempty"`
+	EndCell     int `json:"end_cell,omitempty"`
+	EndCellLine int `json:"end_cell_line,omitempty"`
 }
 
 // Param is one parameter of a function.

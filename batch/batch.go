@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
+	"github.com/pybatch/pybatch/notebook"
 	"github.com/pybatch/pybatch/parallel"
 	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
@@ -352,7 +353,11 @@ func ServeWorker(ctx context.Context, r io.Reader, w io.Writer, analyze AnalyzeF
 }
 
 // ProcessFile reads one file (at most maxSize bytes; negative: no limit), or
-// takes its Data, and analyzes it. It never fails: problems are in the
+// takes its Data, and analyzes it. A file whose Path ends in .ipynb is a
+// Jupyter notebook: analyze gets its code cells joined (package notebook)
+// and the report gets its cells (analysis.Report.SetNotebook); bytes that
+// are not a notebook fail with recovery.InvalidNotebook, a notebook in
+// another language is skipped with scan.SkipNotPython. It never fails: problems are in the
 // record. A panic in analyze propagates (the executor turns it into the
 // file's record).
 func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
@@ -375,6 +380,9 @@ func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
 		rec.ErrClass = Classify(err)
 		rec.Err = err.Error()
 		return rec
+	}
+	if notebook.IsNotebook(f.Path) {
+		return processNotebook(rec, src, analyze)
 	}
 	rec.Status = result.Analyzed
 	rec.Report = analyze(f.Path, src)

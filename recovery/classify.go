@@ -12,7 +12,8 @@
 //	            any error with Timeout() true), crash (*WorkerCrash)
 //	permanent   not_found (fs.ErrNotExist, ENOTDIR), permission (fs.ErrPermission,
 //	            EACCES, EPERM, EROFS), decode, too_large, not_regular (and EISDIR),
-//	            symlink_loop (ELOOP), name_too_long (ENAMETOOLONG), panic, unknown
+//	            symlink_loop (ELOOP), name_too_long (ENAMETOOLONG), invalid_notebook,
+//	            panic, unknown
 //	neither     canceled (context.Canceled): the run was stopped; not the file's fault
 //
 // Other packages mark their own failures with the error types here
@@ -63,11 +64,14 @@ const (
 	NotRegular  Class = "not_regular"
 	SymlinkLoop Class = "symlink_loop"
 	NameTooLong Class = "name_too_long"
-	Unknown     Class = "unknown"
-	Panic       Class = "panic"    // the analysis panicked (the message holds the stack)
-	Worker      Class = "worker"   // no worker process could be started, or it answered with an error
-	Canceled    Class = "canceled" // the run was cancelled: neither retried nor the file's fault
-	None        Class = ""         // no error
+	// InvalidNotebook: a .ipynb file that is not a notebook (invalid JSON
+	// or UTF-8, no nbformat, no cells, a cell source of the wrong type).
+	InvalidNotebook Class = "invalid_notebook"
+	Unknown         Class = "unknown"
+	Panic           Class = "panic"    // the analysis panicked (the message holds the stack)
+	Worker          Class = "worker"   // no worker process could be started, or it answered with an error
+	Canceled        Class = "canceled" // the run was cancelled: neither retried nor the file's fault
+	None            Class = ""         // no error
 )
 
 // CorruptArchive (permanent): an archive (tar, compressed tar, zip) is
@@ -106,6 +110,16 @@ type DecodeError struct {
 func (e *DecodeError) Error() string   { return fmt.Sprintf("decoding %s: %v", e.Path, e.Err) }
 func (e *DecodeError) Unwrap() error   { return e.Err }
 func (e *DecodeError) ErrClass() Class { return Decode }
+
+// NotebookError is a .ipynb file that cannot be read as a notebook.
+type NotebookError struct {
+	Path string
+	Err  error
+}
+
+func (e *NotebookError) Error() string   { return fmt.Sprintf("%s: %v", e.Path, e.Err) }
+func (e *NotebookError) Unwrap() error   { return e.Err }
+func (e *NotebookError) ErrClass() Class { return InvalidNotebook }
 
 // TooLargeError is a file over the size limit.
 type TooLargeError struct {

@@ -58,6 +58,10 @@ const (
 	// SkipHardLink: an archive member that is a hard link to another
 	// member (tar's link entries): the target has its own record.
 	SkipHardLink SkipReason = "hardlink"
+	// SkipNotPython: a Jupyter notebook whose language (its metadata's
+	// language_info.name or kernelspec.language) is not Python; Err names
+	// it. The worker decides this, once it has read the notebook.
+	SkipNotPython SkipReason = "not_python"
 )
 
 // BinaryCheckSize is how many leading bytes are searched for a NUL byte.

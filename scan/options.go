@@ -11,8 +11,8 @@ import (
 )
 
 // DefaultInclude returns the include globs used when Options.Include is nil:
-// "**/*.py".
-func DefaultInclude() []string { return []string{"**/*.py"} }
+// "**/*.py" and "**/*.ipynb" (Jupyter notebooks, as ruff since 0.6).
+func DefaultInclude() []string { return []string{"**/*.py", "**/*.ipynb"} }
 
 // DefaultSkipDirs returns the directory names never descended into when
 // Options.SkipDirs is nil: version-control metadata, caches and dependency trees
