@@ -41,7 +41,7 @@ func TestDecodeMagics(t *testing.T) {
 		"...               ", // %matplotlib inline
 		"import numpy as np",
 		"...                  ", // !pip install requests
-		"files = ...    ",        // files = !ls -la
+		"files = ...    ",       // files = !ls -la
 		"...                    ",
 		"...    ", // np.sum?
 		"...     ",
@@ -220,11 +220,11 @@ func TestInvalid(t *testing.T) {
 		`[1, 2]`,
 		`"cells"`,
 		`{}`,
-		`{"cells": []}`,                         // no nbformat
-		`{"nbformat": "4", "cells": []}`,        // not a number
-		`{"nbformat": 4}`,                       // no cells
-		`{"nbformat": 4, "cells": {}}`,          // not a list
-		`{"nbformat": 4, "cells": [1]}`,         // not a cell
+		`{"cells": []}`,                  // no nbformat
+		`{"nbformat": "4", "cells": []}`, // not a number
+		`{"nbformat": 4}`,                // no cells
+		`{"nbformat": 4, "cells": {}}`,   // not a list
+		`{"nbformat": 4, "cells": [1]}`,  // not a cell
 		`{"nbformat": 4, "cells": [{"cell_type": "code", "source": 7}]}`,
 		`{"nbformat": 4, "cells": [{"cell_type": "code", "source": ["a", 1]}]}`,
 		`{"nbformat": 4, "metadata": [], "cells": []}`,
