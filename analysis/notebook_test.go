@@ -90,7 +90,7 @@ func TestNotebookMagics(t *testing.T) {
 		t.Fatalf("syntax error %+v", r.SyntaxError)
 	}
 	type pos struct {
-		name                string
+		name                 string
 		line, cell, cellLine int
 	}
 	var got []pos
