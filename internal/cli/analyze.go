@@ -154,7 +154,7 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.StringVar(&f.format, "format", "", "output format: sqlite, jsonl or parquet (default: from the output's name)")
 	f.runFlags.add(fs, "")
 	fs.BoolVar(&f.noResume, "no-resume", false, "analyze every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
-	fs.StringArrayVar(&f.include, "include", nil, "files to analyze, as .gitignore patterns (\"*.py\" at any depth, \"/src/*.py\" anchored at the PATH); repeatable; default *.py")
+	fs.StringArrayVar(&f.include, "include", nil, "files to analyze, as .gitignore patterns (\"*.py\" at any depth, \"/src/*.py\" anchored at the PATH); repeatable; default *.py and *.ipynb")
 	fs.StringArrayVar(&f.exclude, "exclude", nil, "files or directories to leave out, as .gitignore patterns (\"tests\" at any depth, \"/build\" anchored, \"gen/\" directories only); repeatable; replaces the configured list")
 	fs.StringArrayVar(&f.extendExclude, "extend-exclude", nil, "like --exclude, added to the configured list")
 	fs.BoolVar(&f.noIgnore, "no-ignore", false, "do not honour .gitignore, .git/info/exclude and git's global excludes")

@@ -70,7 +70,7 @@ func (a *app) checkCommand() *cobra.Command {
 	fs.StringVar(&format, "format", "text", "output: "+strings.Join(check.Formats, ", "))
 	fs.StringVar(&o.Cache, "cache", "", "a pybatch SQLite database keeping results between runs: unchanged files are not analyzed again")
 	fs.IntVarP(&o.Workers, "workers", "j", 0, "files analyzed at once (default: the CPUs this process may use)")
-	fs.StringArrayVar(&include, "include", nil, "files to check, as .gitignore patterns, as in analyze (repeatable; default *.py)")
+	fs.StringArrayVar(&include, "include", nil, "files to check, as .gitignore patterns, as in analyze (repeatable; default *.py and *.ipynb)")
 	fs.StringArrayVar(&exclude, "exclude", nil, "files or directories to leave out, as .gitignore patterns, as in analyze (repeatable)")
 	fs.StringArrayVar(&extendExclude, "extend-exclude", nil, "like --exclude, added to the configured list")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "no summary and no warnings on stderr")
