@@ -59,7 +59,16 @@ type File struct {
 	// that yielded it (an archive member, a git blob, a dataset row): it is
 	// analyzed instead of reading OSPath, within the same size limit. The
 	// Input must not change it after yielding the File.
-	Data    []byte
+	Data []byte
+	// Load, when set and Data is nil, reads the content; it is called
+	// only when the content is needed (not for a file answered by Key),
+	// possibly from several workers at once.
+	Load func() ([]byte, error)
+	// Key, when not empty, names the content (a git blob id): the files of
+	// one Stream with the same Key hold the same bytes, so that, with
+	// Options.Dedup, a file whose Key was met is answered from the report
+	// of those bytes without being read (Load is then not called).
+	Key     string
 	Size    int64
 	ModTime time.Time
 	// Skip, when not empty, is the scanner's skip reason: the file is not
@@ -331,6 +340,13 @@ func (o Options) isolated(pool *parallel.Pool[workerRequest, *result.Record]) pa
 		if f.Err != nil {
 			return failed(f, Classify(f.Err), f.Err), nil
 		}
+		if f.Data == nil && f.Load != nil {
+			data, err := f.Load()
+			if err != nil {
+				return failed(f, Classify(err), err), nil
+			}
+			f.Data = data
+		}
 		rec, err := pool.Do(ctx, workerRequest{Path: f.osPath(), Name: f.Path, Size: f.Size, ModTime: f.ModTime, MaxSize: o.MaxSize, Data: f.Data})
 		if err != nil {
 			return nil, err
@@ -364,7 +380,12 @@ func ProcessFile(f File, maxSize int64, analyze AnalyzeFunc) *result.Record {
 	rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}
 	var src []byte
 	var err error
-	if f.Data != nil {
+	if f.Data == nil && f.Load != nil {
+		f.Data, err = f.Load()
+	}
+	if err != nil {
+		// (failed below)
+	} else if f.Data != nil {
 		src = f.Data
 		if rec.Size == 0 {
 			rec.Size = int64(len(src))

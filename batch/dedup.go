@@ -37,7 +37,14 @@ type dedup struct {
 	cache   map[string]*list.Element // of *cached, most recent first in lru
 	lru     list.List
 	bytes   int64
+	// keys maps File.Key to the hash of the file's bytes, so that a file
+	// whose Key was met is answered without being read (a blob unchanged
+	// between git revisions); cleared when it reaches maxKeys.
+	keys map[string]string
 }
+
+// maxKeys bounds dedup.keys (about 150 bytes an entry).
+const maxKeys = 1 << 18
 
 // flight is one content being analyzed; done is closed when rep is set
 // (nil if the analysis failed or panicked: the waiters then analyze).
@@ -53,30 +60,55 @@ type cached struct {
 }
 
 func newDedup(stored StoredFunc) *dedup {
-	return &dedup{stored: stored, flights: map[string]*flight{}, cache: map[string]*list.Element{}}
+	return &dedup{stored: stored, flights: map[string]*flight{}, cache: map[string]*list.Element{}, keys: map[string]string{}}
 }
 
 // wrap reads the file, then either answers it from the same bytes'
 // report or hands it, with its Data, to work.
 func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parallel.Func[File, *result.Record] {
 	return func(ctx context.Context, f File) (*result.Record, error) {
-		if f.Skip != "" {
+		if f.Skip != "" || f.Err != nil {
 			return work(ctx, f)
 		}
 		rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}
-		if f.Data == nil {
-			src, err := readFile(f.osPath(), rec, o.MaxSize)
-			if err != nil {
-				rec.Status, rec.ErrClass, rec.Err = result.Failed, Classify(err), err.Error()
-				return rec, nil
+		var sha string
+		if f.Key != "" && f.Data == nil {
+			d.mu.Lock()
+			sha = d.keys[f.Key] // (then f is read only if it must be analyzed)
+			d.mu.Unlock()
+		}
+		if sha == "" {
+			if f.Data == nil {
+				var src []byte
+				var err error
+				if f.Load != nil {
+					src, err = f.Load()
+				} else {
+					src, err = readFile(f.osPath(), rec, o.MaxSize)
+				}
+				if err != nil {
+					rec.Status, rec.ErrClass, rec.Err = result.Failed, Classify(err), err.Error()
+					return rec, nil
+				}
+				f.Data, f.Size, f.ModTime = src, rec.Size, rec.ModTime
+				if f.Size == 0 {
+					f.Size = int64(len(src))
+				}
 			}
-			f.Data, f.Size, f.ModTime = src, rec.Size, rec.ModTime
+			if o.MaxSize >= 0 && int64(len(f.Data)) > o.MaxSize {
+				return work(ctx, f) // (fails as too large)
+			}
+			sum := sha256.Sum256(f.Data)
+			sha = hex.EncodeToString(sum[:])
+			if f.Key != "" {
+				d.mu.Lock()
+				if len(d.keys) >= maxKeys {
+					clear(d.keys)
+				}
+				d.keys[f.Key] = sha
+				d.mu.Unlock()
+			}
 		}
-		if o.MaxSize >= 0 && int64(len(f.Data)) > o.MaxSize {
-			return work(ctx, f) // (fails as too large)
-		}
-		sum := sha256.Sum256(f.Data)
-		sha := hex.EncodeToString(sum[:])
 
 		d.mu.Lock()
 		if fl, ok := d.flights[sha]; ok {

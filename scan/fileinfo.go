@@ -62,6 +62,9 @@ const (
 	// language_info.name or kernelspec.language) is not Python; Err names
 	// it. The worker decides this, once it has read the notebook.
 	SkipNotPython SkipReason = "not_python"
+	// SkipSubmodule: a git submodule in a revision's tree (a commit of
+	// another repository, whose files this repository does not hold).
+	SkipSubmodule SkipReason = "submodule"
 )
 
 // BinaryCheckSize is how many leading bytes are searched for a NUL byte.

@@ -128,6 +128,7 @@ type analyzeFlags struct {
 	archives              bool
 	maxArchiveBytes       string
 	paths                 []string
+	sources               sourceFlags
 }
 
 func (a *app) analyzeCommand() *cobra.Command {
@@ -170,6 +171,7 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.IntVar(&f.shards, "shards", 0, "with --shard auto under a Kubernetes Indexed Job: the number of shards (default $PYBATCH_SHARDS)")
 	fs.BoolVar(&f.archives, "archives", false, "also read the archives found in directories (tar, tar.gz/tgz, tar.bz2, tar.xz, tar.zst, zip, whl), each as a source of its own; an archive given as a PATH is always read")
 	fs.StringVar(&f.maxArchiveBytes, "max-archive-bytes", "auto", "stop reading an archive after this many decompressed bytes (a compression bomb); auto: the larger of 1GB and 100 times the archive's size; 0: no limit")
+	f.sources.add(fs)
 	return cmd
 }
 
@@ -276,7 +278,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		part = store.PartsOf(f.output, shard, f.format)
 		shown = part.Part
 	}
-	if len(f.paths) == 0 && f.filesFrom == "" {
+	if len(f.paths) == 0 && f.filesFrom == "" && !f.sources.any() {
 		return usage("no PATH given (pybatch analyze PATH..., or - to read paths from stdin)")
 	}
 	fail := func(code int, format string, args ...any) int {
@@ -309,9 +311,13 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	if err := so.Validate(); err != nil {
 		return usage("%s", strings.TrimPrefix(err.Error(), "scan: "))
 	}
+	inputs, paths, err := f.sources.inputs(f.paths, so)
+	if err != nil {
+		return usage("%s", plainError(err))
+	}
 	var roots []string
 	stdinList := false
-	for _, p := range f.paths {
+	for _, p := range paths {
 		if p == "-" {
 			if stdinList {
 				return usage("- (paths from stdin) given twice")
@@ -376,7 +382,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	if missing > maxUnreadable && !f.quiet {
 		fmt.Fprintf(a.stderr, "pybatch analyze: %d more listed paths do not exist (%d in all)\n", missing-maxUnreadable, missing)
 	}
-	if len(roots) == 0 {
+	if len(roots) == 0 && len(inputs) == 0 {
 		if !f.quiet {
 			fmt.Fprintf(a.stderr, "pybatch analyze: warning: no Python file found in the paths listed (exit status %d)\n", ExitNoFiles)
 		}
@@ -430,6 +436,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	}
 	rs, runErr := batch.Run(a.ctx, batch.Config{
 		Roots:    roots,
+		Inputs:   inputs,
 		Scan:     so,
 		Batch:    e.bo,
 		Output:   out,
