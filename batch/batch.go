@@ -142,7 +142,7 @@ type Options struct {
 	// own path; Record.Reused is set) instead of being analyzed again. It
 	// assumes the analysis depends only on the bytes, as DefaultAnalyze
 	// does. Its memory is bounded (the reports of recent files, by their
-	// sources' size, up to 16 MB).
+	// sources' size, up to 8 MB, 2 MB with Stored).
 	Dedup bool
 	// Stored, with Dedup, is asked before a content is analyzed: a report
 	// stored by an earlier run (see StoredFunc) answers the file.

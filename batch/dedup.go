@@ -18,8 +18,13 @@ import (
 type StoredFunc func(ctx context.Context, sha256 string) (*analysis.Report, error)
 
 // dedupCacheBytes bounds the reports kept after their file is done, by the
-// size of the sources they came from (a report is a fraction of it).
-const dedupCacheBytes = 16 << 20
+// size of the sources they came from (in memory, a report takes about as
+// much as its source). With a store that answers (Stored) the cache only
+// bridges the time until the store has the report: it is smaller.
+const (
+	dedupCacheBytes       = 8 << 20
+	dedupCacheBytesStored = 2 << 20
+)
 
 // dedup analyzes each content once (Options.Dedup): a file's bytes are
 // read and hashed first; a file whose bytes another file of the batch is
@@ -31,6 +36,8 @@ const dedupCacheBytes = 16 << 20
 // It is shared by the workers; mu guards the flights and the cache.
 type dedup struct {
 	stored StoredFunc
+
+	limit int64 // of the cache, in source bytes
 
 	mu      sync.Mutex
 	flights map[string]*flight
@@ -60,7 +67,11 @@ type cached struct {
 }
 
 func newDedup(stored StoredFunc) *dedup {
-	return &dedup{stored: stored, flights: map[string]*flight{}, cache: map[string]*list.Element{}, keys: map[string]string{}}
+	d := &dedup{stored: stored, limit: dedupCacheBytes, flights: map[string]*flight{}, cache: map[string]*list.Element{}, keys: map[string]string{}}
+	if stored != nil {
+		d.limit = dedupCacheBytesStored
+	}
+	return d
 }
 
 // wrap reads the file, then either answers it from the same bytes'
@@ -163,7 +174,7 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 // remember keeps rep in the cache, dropping the least recent reports over
 // the bound. d.mu is held.
 func (d *dedup) remember(sha string, size int64, rep *analysis.Report) {
-	if size > dedupCacheBytes/16 {
+	if size > d.limit/16 {
 		return
 	}
 	if _, ok := d.cache[sha]; ok {
@@ -171,7 +182,7 @@ func (d *dedup) remember(sha string, size int64, rep *analysis.Report) {
 	}
 	d.cache[sha] = d.lru.PushFront(&cached{sha, size, rep})
 	d.bytes += size
-	for d.bytes > dedupCacheBytes {
+	for d.bytes > d.limit {
 		old := d.lru.Remove(d.lru.Back()).(*cached)
 		delete(d.cache, old.sha)
 		d.bytes -= old.size
