@@ -147,7 +147,7 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 			d.mu.Lock()
 			delete(d.flights, sha)
 			if fl.rep != nil {
-				d.remember(sha, int64(len(f.Data)), fl.rep)
+				d.remember(sha, fl.rep.Size, fl.rep) // (f.Data is nil when f was known by its Key)
 			}
 			d.mu.Unlock()
 			close(fl.done)
