@@ -42,7 +42,7 @@ type ParquetOptions struct {
 	RowGroupRows  int64
 	// ChunkRecords is the number of files after which the chunk being
 	// written is closed and renamed into place (a commit); 0 means
-	// 100,000. ChunkDelay also closes it once its first record is that
+	// DefaultParquetChunkRecords. ChunkDelay also closes it once its first record is that
 	// old, so that a crash loses at most about that much work; 0 means 5
 	// minutes, negative never.
 	ChunkRecords int
@@ -53,6 +53,9 @@ type ParquetOptions struct {
 	// OnCommit, if set, is told how many records each commit made durable.
 	OnCommit CommitFunc
 }
+
+// DefaultParquetChunkRecords is the number of files of a Parquet chunk.
+const DefaultParquetChunkRecords = 100_000
 
 func (o ParquetOptions) withDefaults() ParquetOptions {
 	if !o.Shard.Sharded() {
@@ -65,7 +68,7 @@ func (o ParquetOptions) withDefaults() ParquetOptions {
 		o.RowGroupRows = 1 << 20
 	}
 	if o.ChunkRecords <= 0 {
-		o.ChunkRecords = 100_000
+		o.ChunkRecords = DefaultParquetChunkRecords
 	}
 	if o.ChunkDelay == 0 {
 		o.ChunkDelay = 5 * time.Minute

@@ -113,6 +113,7 @@ func parseSize(flag, s string) (int64, error) {
 type analyzeFlags struct {
 	runFlags
 	output, format        string
+	parquetChunk          int
 	include, exclude      []string
 	extendExclude         []string
 	noIgnore, hidden      bool
@@ -154,6 +155,7 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.StringVarP(&f.output, "output", "o", DefaultOutput, "a SQLite database, a JSON Lines file (*.jsonl, *.ndjson), a Parquet directory (*.parquet, or --format parquet), or - for JSON Lines on stdout")
 	fs.StringVar(&f.format, "format", "", "output format: sqlite, jsonl or parquet (default: from the output's name)")
 	f.runFlags.add(fs, "")
+	fs.IntVar(&f.parquetChunk, "parquet-chunk-files", store.DefaultParquetChunkRecords, "Parquet: files per chunk, each committed (renamed into place) when full; a crash loses at most the chunk being written")
 	fs.BoolVar(&f.noResume, "no-resume", false, "analyze every file again instead of skipping those unchanged since the last run (SQLite), replace a JSON Lines file instead of resuming it")
 	fs.StringArrayVar(&f.include, "include", nil, "files to analyze, as .gitignore patterns (\"*.py\" at any depth, \"/src/*.py\" anchored at the PATH); repeatable; default *.py and *.ipynb")
 	fs.StringArrayVar(&f.exclude, "exclude", nil, "files or directories to leave out, as .gitignore patterns (\"tests\" at any depth, \"/build\" anchored, \"gen/\" directories only); repeatable; replaces the configured list")
@@ -249,6 +251,14 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		}
 		if f.format == "parquet" && !fs.Changed("output") {
 			f.output = DefaultParquetOutput
+		}
+	}
+	if fs.Changed("parquet-chunk-files") {
+		if f.parquetChunk < 1 {
+			return usage("--parquet-chunk-files must be at least 1 (got %d)", f.parquetChunk)
+		}
+		if outputFormat(f) != "parquet" {
+			return usage("--parquet-chunk-files applies to a Parquet output (--format parquet)")
 		}
 	}
 	if fs.Changed("recycle-after") && !f.isolate {
@@ -625,7 +635,7 @@ func openOutput(ctx context.Context, f *analyzeFlags, shard store.Shard, stdout 
 		// Each of the four tables holds a row group in memory at a time:
 		// together at most an eighth of the budget.
 		p, err := store.OpenParquet(ctx, f.output, store.ParquetOptions{Shard: shard, Resume: !f.noResume, OptionsHash: optsHash,
-			ToolVersion: batch.Version, Options: runOptions(f), RowGroupBytes: min(max(budget/32, 1<<20), 64<<20)})
+			ToolVersion: batch.Version, Options: runOptions(f), RowGroupBytes: min(max(budget/32, 1<<20), 64<<20), ChunkRecords: f.parquetChunk})
 		if err != nil {
 			return nil, nil, err
 		}
