@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/pybatch/pybatch/analysis/internal/raw"
+	"github.com/pybatch/pybatch/notebook"
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/python/source"
@@ -33,14 +34,30 @@ type Options struct {
 // Docstrings (module, class, function) are what CPython 3.14's
 // ast.get_docstring returns: the first statement's string constant, cleaned
 // by inspect.cleandoc.
+//
+// A path ending in .ipynb says that src is a notebook's joined code cells
+// (package notebook; batch.ProcessFile passes them so): text that Jupyter
+// compiles as a string, so a coding declaration in its first lines is not
+// honoured, as IPython does not honour it.
 func Analyze(path string, src []byte, opts Options) *Report {
-	text, info, derr := source.Decode(src)
+	text, info, derr := decode(path, src)
 	var mod *ast.Module
 	var perr error
 	if derr == nil {
 		mod, perr = parser.Parse(text, parser.Options{})
 	}
 	return build(path, src, text, info, derr, mod, perr, opts)
+}
+
+// decode is source.Decode, but for a notebook's joined source (valid UTF-8
+// with "\n" newlines, see Analyze), which is the text itself. One with a
+// NUL byte or a byte order mark goes through source.Decode, which says
+// what CPython says of them.
+func decode(path string, src []byte) ([]byte, source.Info, error) {
+	if notebook.IsNotebook(path) && utf8.Valid(src) && bytes.IndexByte(src, 0) < 0 && !bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) && bytes.IndexByte(src, '\r') < 0 {
+		return src, source.Info{Encoding: "utf-8"}, nil
+	}
+	return source.Decode(src)
 }
 
 // lineStartsPool recycles the line offset tables of build.

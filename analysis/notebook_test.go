@@ -270,3 +270,27 @@ func statementStarts(src []byte) []int {
 		after = false
 	}
 }
+
+// TestNotebookCodingCookie: a coding declaration in a cell is a comment,
+// as in Jupyter (cells are compiled as strings): the UTF-8 text stays as
+// it is. The same bytes as a .py file are read as declared.
+func TestNotebookCodingCookie(t *testing.T) {
+	raw, err := json.Marshal(map[string]any{"nbformat": 4, "metadata": map[string]any{}, "cells": []any{
+		map[string]any{"cell_type": "code", "source": "# -*- coding: latin-1 -*-\ndef café():\n    \"\"\"Où.\"\"\"\n"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := AnalyzeNotebook("c.ipynb", raw, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.SyntaxError != nil || len(r.Definitions) != 1 || r.Definitions[0].Name != "café" || *r.Definitions[0].Docstring != "Où." || r.Encoding != "utf-8" {
+		t.Errorf("%+v %+v", r, r.Definitions)
+	}
+	// NUL bytes are CPython's error, in a notebook too.
+	raw, _ = json.Marshal(map[string]any{"nbformat": 4, "cells": []any{map[string]any{"cell_type": "code", "source": "x = 1\x00\n"}}})
+	if r, err := AnalyzeNotebook("n.ipynb", raw, Options{}); err != nil || r.SyntaxError == nil {
+		t.Errorf("a NUL byte: %v %+v", err, r)
+	}
+}
