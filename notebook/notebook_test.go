@@ -230,6 +230,7 @@ func TestInvalid(t *testing.T) {
 		`{"nbformat": 4, "metadata": [], "cells": []}`,
 		"{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"x = '\xff'\"}]}", // not UTF-8
 		`{"nbformat": 4, "cells": []} trailing`,
+		`{"nbformat": 4, "cells": [], "metadata": {"x": ` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + `}}`, // nesting past encoding/json's limit
 	} {
 		_, err := Decode([]byte(in))
 		var e *Error
