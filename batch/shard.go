@@ -81,7 +81,11 @@ func planShards(ctx context.Context, walks []*walk, sh store.Shard) (*ShardPlan,
 	for _, w := range walks {
 		so := w.so
 		so.ListOnly, so.ListStat, so.Unchanged, so.UnchangedReady, so.OmitUnchanged = true, true, nil, nil, false
+		maxSize := so.MaxSize
 		so.Tally = func(p string, size int64) {
+			if maxSize > 0 && size > maxSize {
+				size = 0 // skipped at once (too_large): no work
+			}
 			rel := w.Rel(p)
 			k := store.ShardOf(rel, n)
 			mu.Lock()

@@ -61,6 +61,7 @@ if [[ $WHAT == balance || $WHAT == all ]]; then
   REAL="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
   echo
   echo "balance: $REAL in $N shards"
+  rm -rf "$TMP/real"
   for ((k = 0; k < N; k++)); do
     "$PB" analyze -q --progress none -j "$JOBS" --shard "$k/$N" -o "$TMP/real" "$REAL" || true
   done
@@ -80,6 +81,7 @@ fi
 if [[ $WHAT == tree || $WHAT == all ]]; then
   echo
   [[ -d $TMP/tree ]] || python3 bench/gentree.py "$TMP/tree" "$FILES" >/dev/null
+  rm -rf "$TMP/parts" "$TMP"/single.db* "$TMP"/merged.db*
   echo "tree: $FILES files (bench/gentree.py) in $N shards, $PAR at a time"
   "$TMP/measure" -name "single run" -- "$PB" analyze -q --progress none -j "$JOBS" -o "$TMP/single.db" "$TMP/tree" 2>"$TMP/m.single" || true
   grep MEASURE "$TMP/m.single"

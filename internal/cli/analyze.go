@@ -486,7 +486,8 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		end.noFiles = fmt.Sprintf("no Python file found under %s", strings.Join(f.paths, ", "))
 	}
 	if shard.Sharded() {
-		end.next = "pybatch merge -o OUT " + shellQuote(part.Dir) + " (once every shard is done)"
+		end.next = "pybatch merge -o OUT " + shellQuote(part.Dir)
+		end.nextLine = "once every shard is done, " + end.next + " joins them"
 	} else if f.output != "-" {
 		end.next = "pybatch report " + shellQuote(f.output)
 	}

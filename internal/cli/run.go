@@ -106,6 +106,7 @@ type runEnd struct {
 	extra      string // a line before the summary
 	noFiles    string // the warning when no Python file was found
 	next       string // the command that shows the results
+	nextLine   string // what to do next, in words, instead of "NEXT shows them"
 	quiet      bool
 }
 
@@ -202,7 +203,11 @@ func (e *engine) end(stderr io.Writer, r runEnd) int {
 	case warning != "":
 		fmt.Fprintf(stderr, "%s: warning: %s (exit status %d)\n", r.command, warning, code)
 	case code != ExitError && r.next != "":
-		fmt.Fprintf(stderr, "pybatch: results in %s; %s shows them\n", r.output, r.next)
+		if r.nextLine != "" {
+			fmt.Fprintf(stderr, "pybatch: results in %s; %s\n", r.output, r.nextLine)
+		} else {
+			fmt.Fprintf(stderr, "pybatch: results in %s; %s shows them\n", r.output, r.next)
+		}
 	}
 	return code
 }
