@@ -109,9 +109,11 @@ func ParseShard(text string) (Shard, error) {
 // ShardFromEnv is the shard the environment (getenv) gives a task of a
 // batch system: a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with the
 // number of shards from shards (when > 0) or PYBATCH_SHARDS; else a Slurm
-// job array's SLURM_ARRAY_TASK_ID, counted from SLURM_ARRAY_TASK_MIN, of
-// SLURM_ARRAY_TASK_COUNT tasks. The error says which variable is missing
-// or wrong.
+// job array's SLURM_ARRAY_TASK_ID: of shards or PYBATCH_SHARDS when one
+// is given (the task id is then the shard, so that a retried task, an
+// array of one, keeps its shard), else counted from SLURM_ARRAY_TASK_MIN,
+// of SLURM_ARRAY_TASK_COUNT tasks. The error says which variable is
+// missing or wrong.
 func ShardFromEnv(getenv func(string) string, shards int) (Shard, error) {
 	num := func(name string) (int, error) {
 		v := strings.TrimSpace(getenv(name))
@@ -146,6 +148,20 @@ func ShardFromEnv(getenv func(string) string, shards int) (Shard, error) {
 		if err != nil {
 			return Shard{}, err
 		}
+		// With the number of shards given, the task id is the shard: an
+		// array of one task (--array=3) runs shard 3 again.
+		if shards <= 0 && getenv("PYBATCH_SHARDS") != "" {
+			if shards, err = num("PYBATCH_SHARDS"); err != nil {
+				return Shard{}, err
+			}
+		}
+		if shards > 0 {
+			s := Shard{Index: id, Count: shards}
+			if err := s.Validate(); err != nil {
+				return Shard{}, fmt.Errorf("--shard auto: SLURM_ARRAY_TASK_ID: %w (the array's task ids are the shards: --array=0-%d)", err, shards-1)
+			}
+			return s, nil
+		}
 		if getenv("SLURM_ARRAY_TASK_COUNT") == "" {
 			return Shard{}, errors.New("--shard auto: SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT")
 		}
@@ -158,9 +174,6 @@ func ShardFromEnv(getenv func(string) string, shards int) (Shard, error) {
 			if lo, err = num("SLURM_ARRAY_TASK_MIN"); err != nil {
 				return Shard{}, err
 			}
-		}
-		if shards > 0 && shards != n {
-			return Shard{}, fmt.Errorf("--shard auto: --shards %d, but the Slurm array has %d tasks", shards, n)
 		}
 		s := Shard{Index: id - lo, Count: n}
 		if err := s.Validate(); err != nil {

@@ -102,7 +102,10 @@ func TestShardFromEnv(t *testing.T) {
 		{map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "2"}, 0, Shard{3, 4}, ""},
 		{map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "4"}, 0, Shard{}, "contiguous"},
 		{map[string]string{"SLURM_ARRAY_TASK_ID": "1"}, 0, Shard{}, "SLURM_ARRAY_TASK_COUNT"},
-		{map[string]string{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4"}, 8, Shard{}, "--shards 8, but the Slurm array has 4"},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4"}, 8, Shard{1, 8}, ""},
+		// A retried task: an array of one, the shard from its id.
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "1", "SLURM_ARRAY_TASK_MIN": "3", "PYBATCH_SHARDS": "8"}, 0, Shard{3, 8}, ""},
+		{map[string]string{"SLURM_ARRAY_TASK_ID": "8", "SLURM_ARRAY_TASK_COUNT": "1", "PYBATCH_SHARDS": "8"}, 0, Shard{}, "--array=0-7"},
 		{map[string]string{}, 0, Shard{}, "neither JOB_COMPLETION_INDEX"},
 	} {
 		got, err := ShardFromEnv(func(k string) string { return c.env[k] }, c.shards)

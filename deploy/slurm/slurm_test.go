@@ -174,47 +174,70 @@ func TestJobArrayMergesToTheSingleRun(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	start := time.Now()
-	sb := exec.CommandContext(ctx, "sbatch", append([]string{"--wait", "--parsable", fmt.Sprintf("--array=0-%d", tasks-1), "--chdir=" + dir, script, tree}, flags...)...)
-	sb.Env = append(env, "PARTS="+parts, "PYBATCH="+pybatch)
-	out, err := sb.CombinedOutput()
-	wall := time.Since(start)
-	job := strings.TrimSpace(string(out))
-	t.Logf("sbatch --array=0-%d %s %s %s: job %s, %v wall", tasks-1, filepath.Base(script), tree, strings.Join(flags, " "), job, wall.Round(time.Millisecond))
-	// Every task of the array, as Slurm saw it.
-	sc := exec.Command("scontrol", "show", "job", "-o", job)
-	sc.Env = env
-	show, _ := sc.Output()
-	for _, l := range strings.Split(strings.TrimSpace(string(show)), "\n") {
-		var keep []string
-		for _, f := range strings.Fields(l) {
-			for _, k := range []string{"JobId=", "ArrayTaskId=", "JobState=", "ExitCode=", "RunTime=", "NodeList="} {
-				if strings.HasPrefix(f, k) {
-					keep = append(keep, f)
+	// submit runs the array (or one task of it) and waits for it.
+	submit := func(array string) string {
+		t.Helper()
+		start := time.Now()
+		sb := exec.CommandContext(ctx, "sbatch", append([]string{"--wait", "--parsable", "--array=" + array, "--chdir=" + dir, script, tree}, flags...)...)
+		sb.Env = append(env, "PARTS="+parts, "PYBATCH="+pybatch, fmt.Sprintf("PYBATCH_SHARDS=%d", tasks))
+		out, err := sb.CombinedOutput()
+		wall := time.Since(start)
+		job := strings.TrimSpace(string(out))
+		t.Logf("PYBATCH_SHARDS=%d sbatch --array=%s %s %s %s: job %s, %v wall", tasks, array, filepath.Base(script), tree, strings.Join(flags, " "), job, wall.Round(time.Millisecond))
+		// Every task of the array, as Slurm saw it.
+		sc := exec.Command("scontrol", "show", "job", "-o", job)
+		sc.Env = env
+		show, _ := sc.Output()
+		for _, l := range strings.Split(strings.TrimSpace(string(show)), "\n") {
+			var keep []string
+			for _, f := range strings.Fields(l) {
+				for _, k := range []string{"JobId=", "ArrayJobId=", "ArrayTaskId=", "JobState=", "ExitCode=", "RunTime=", "NodeList="} {
+					if strings.HasPrefix(f, k) {
+						keep = append(keep, f)
+					}
 				}
 			}
+			t.Logf("  %s", strings.Join(keep, " "))
 		}
-		t.Logf("  %s", strings.Join(keep, " "))
-	}
-	logs, _ := filepath.Glob(filepath.Join(dir, "pybatch-*.log"))
-	if err != nil {
+		logs, _ := filepath.Glob(filepath.Join(dir, "pybatch-"+job+"_*.log"))
+		if err != nil {
+			for _, l := range logs {
+				b, _ := os.ReadFile(l)
+				t.Logf("%s:\n%s", l, b)
+			}
+			for _, l := range []string{"slurmctld.log", "slurmd.log"} {
+				b, _ := os.ReadFile(filepath.Join(dir, l))
+				t.Logf("%s:\n%s", l, b)
+			}
+			t.Fatalf("sbatch: %v\n%s", err, out)
+		}
 		for _, l := range logs {
 			b, _ := os.ReadFile(l)
-			t.Logf("%s:\n%s", l, b)
+			if !strings.Contains(string(b), "pybatch-array: job "+job+" task ") {
+				t.Errorf("%s does not name job %s:\n%s", l, job, b)
+			}
 		}
-		for _, l := range []string{"slurmctld.log", "slurmd.log"} {
-			b, _ := os.ReadFile(filepath.Join(dir, l))
-			t.Logf("%s:\n%s", l, b)
-		}
-		t.Fatalf("sbatch: %v\n%s", err, out)
+		return job
 	}
-	if len(logs) != tasks {
+	job := submit(fmt.Sprintf("0-%d", tasks-1))
+	if logs, _ := filepath.Glob(filepath.Join(dir, "pybatch-"+job+"_*.log")); len(logs) != tasks {
 		t.Errorf("%d task logs, want %d: %v", len(logs), tasks, logs)
 	}
-	for _, l := range logs {
-		b, _ := os.ReadFile(l)
-		if !strings.Contains(string(b), "pybatch-array: job "+job+" task ") {
-			t.Errorf("%s does not name job %s:\n%s", l, job, b)
+	// Task 2 again, alone: its part is replaced, the others stay.
+	mtimes := map[string]time.Time{}
+	partsNow, _ := filepath.Glob(filepath.Join(parts, "part-*-of-*.db"))
+	for _, p := range partsNow {
+		st, _ := os.Stat(p)
+		mtimes[p] = st.ModTime()
+	}
+	if len(partsNow) != tasks {
+		t.Fatalf("%d parts after the array: %v", len(partsNow), partsNow)
+	}
+	retry := submit("2")
+	for _, p := range partsNow {
+		st, _ := os.Stat(p)
+		if changed := !st.ModTime().Equal(mtimes[p]); changed != strings.Contains(p, "part-00002-of-") {
+			t.Errorf("after task 2 ran again (job %s), %s changed: %v", retry, filepath.Base(p), changed)
 		}
 	}
 

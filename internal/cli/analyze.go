@@ -170,7 +170,7 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.StringVar(&f.config, "config", "", "take settings from the [tool.pybatch] table of this pyproject.toml (default: the closest one above the first PATH, else above the working directory)")
 	fs.BoolVar(&f.noConfig, "no-config", false, "ignore every pyproject.toml")
 	fs.StringVar(&f.shard, "shard", "", "analyze only shard K of N (K/N, 0 <= K < N; auto: from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID) into the part DIR/part-KKKKK-of-NNNNN.db (or .jsonl; Parquet: DIR/TABLE/part-KKKKK-of-NNNNN-cCCCC.parquet) of -o DIR")
-	fs.IntVar(&f.shards, "shards", 0, "with --shard auto under a Kubernetes Indexed Job: the number of shards (default $PYBATCH_SHARDS)")
+	fs.IntVar(&f.shards, "shards", 0, "with --shard auto: the number of shards (default $PYBATCH_SHARDS); needed under a Kubernetes Indexed Job; under a Slurm array it makes the task id the shard (so a retried task, --array=3, keeps shard 3)")
 	fs.BoolVar(&f.archives, "archives", false, "also read the archives found in directories (tar, tar.gz/tgz, tar.bz2, tar.xz, tar.zst, zip, whl), each as a source of its own; an archive given as a PATH is always read")
 	fs.StringVar(&f.maxArchiveBytes, "max-archive-bytes", "auto", "stop reading an archive after this many decompressed bytes (a compression bomb); auto: the larger of 1GB and 100 times the archive's size; 0: no limit")
 	f.sources.add(fs)
