@@ -3,42 +3,64 @@ package store
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"os"
+	"time"
 
+	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
+	"github.com/pybatch/pybatch/scan"
 )
 
-// recordsPage is how many files Records names per query.
+// recordsPage is how many files Records reads per query.
 const recordsPage = 1000
 
 // Records yields every file the database holds, record and report as
 // Record reads them back, ordered by source and path. It reads a page of
-// names at a time: memory does not grow with the database. A gone file
+// files at a time: memory does not grow with the database. A gone file
 // comes back with status gone.
 func (db *DB) Records(ctx context.Context) iter.Seq2[*result.Record, error] {
 	return func(yield func(*result.Record, error) bool) {
+		rr, err := db.reportReader(ctx, false)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		type row struct {
+			rec     *result.Record
+			content sql.NullInt64
+		}
 		var lastSource, lastPath string
 		first := true
 		for {
-			rows, err := db.sql.QueryContext(ctx, `SELECT s.name, f.path FROM files f JOIN sources s ON s.id = f.source_id
+			rows, err := db.sql.QueryContext(ctx, `SELECT s.name, f.path, f.size, f.mtime_ns, f.status, f.skip_reason, f.error_class, f.error,
+				f.attempts, f.duration_ns, f.content_id FROM files f JOIN sources s ON s.id = f.source_id
 				WHERE ? OR (s.name, f.path) > (?, ?) ORDER BY s.name, f.path LIMIT ?`, first, lastSource, lastPath, recordsPage)
 			if err != nil {
 				yield(nil, describe(db.path, "reading", err))
 				return
 			}
-			var names [][2]string
+			var page []row
 			for rows.Next() {
-				var n [2]string
-				if err := rows.Scan(&n[0], &n[1]); err != nil {
+				var (
+					r                row
+					mtime, dur       int64
+					status           string
+					skip, class, msg sql.NullString
+				)
+				r.rec = &result.Record{}
+				if err := rows.Scan(&r.rec.Source, &r.rec.Path, &r.rec.Size, &mtime, &status, &skip, &class, &msg, &r.rec.Attempts, &dur, &r.content); err != nil {
 					rows.Close()
 					yield(nil, describe(db.path, "reading", err))
 					return
 				}
-				names = append(names, n)
+				r.rec.ModTime, r.rec.Duration, r.rec.Status = fromUnixNano(mtime), time.Duration(dur), result.Status(status)
+				r.rec.SkipReason, r.rec.ErrClass, r.rec.Err = scan.SkipReason(skip.String), recovery.Class(class.String), msg.String
+				page = append(page, r)
 			}
 			err = rows.Err()
 			rows.Close()
@@ -46,16 +68,24 @@ func (db *DB) Records(ctx context.Context) iter.Seq2[*result.Record, error] {
 				yield(nil, describe(db.path, "reading", err))
 				return
 			}
-			for _, n := range names {
-				rec, err := db.Record(ctx, n[0], n[1])
-				if !yield(rec, err) || err != nil {
+			for _, r := range page {
+				if r.content.Valid {
+					rep, _, err := rr.read(ctx, rr.byID, r.content.Int64)
+					if err != nil {
+						yield(nil, fmt.Errorf("store: %s: %w", r.rec.Path, err))
+						return
+					}
+					rep.Path = r.rec.Path
+					r.rec.Report = rep
+				}
+				if !yield(r.rec, nil) {
 					return
 				}
 			}
-			if len(names) < recordsPage {
+			if len(page) < recordsPage {
 				return
 			}
-			first, lastSource, lastPath = false, names[len(names)-1][0], names[len(names)-1][1]
+			first, lastSource, lastPath = false, page[len(page)-1].rec.Source, page[len(page)-1].rec.Path
 		}
 	}
 }
