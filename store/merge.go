@@ -151,6 +151,27 @@ func PartRecords(ctx context.Context, p Part) iter.Seq2[*result.Record, error] {
 					return
 				}
 			}
+		case "parquet":
+			chunks, err := ParquetChunks(p.Files.Part)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			sh, found := p.Stats.ShardOf(), false
+			for _, c := range chunks {
+				if c.Shard != sh.Index || c.Shards != sh.Count {
+					continue
+				}
+				found = true
+				for rec, err := range c.Records(ctx) {
+					if !yield(rec, err) || err != nil {
+						return
+					}
+				}
+			}
+			if !found && p.Stats.Files > 0 {
+				yield(nil, fmt.Errorf("store: %s holds no chunk of shard %s, whose statistics count %d files: the part was removed", p.Files.Part, sh, p.Stats.Files))
+			}
 		default:
 			yield(nil, fmt.Errorf("store: %s: cannot read parts of format %q", p.Files.Part, p.Stats.Format))
 		}

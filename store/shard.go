@@ -268,7 +268,7 @@ type PlacedFile struct {
 type PartFiles struct {
 	Dir    string
 	Shard  Shard
-	Part   string // DIR/part-00003-of-00008.db (or .jsonl)
+	Part   string // DIR/part-00003-of-00008.db (or .jsonl; Parquet: DIR, whose TABLE/part-00003-of-00008-cCCCC.parquet are the part)
 	Stats  string // DIR/part-00003-of-00008.json
 	Marker string // DIR/_SUCCESS.part-00003-of-00008
 }
@@ -457,7 +457,13 @@ func FindParts(args []string) ([]Part, error) {
 		if _, err := os.Stat(pf.Marker); err != nil {
 			return nil, fmt.Errorf("store: %s (shard %s) is incomplete: no completion marker %s; run shard %s again", sh.PartName(), sh, pf.Marker, sh)
 		}
-		if _, err := os.Stat(pf.Part); err != nil {
+		if st.Format == "parquet" {
+			// The shard's chunks are in the tables' directories of dir.
+			pf.Part = dir
+			if !IsParquetDir(dir) {
+				return nil, fmt.Errorf("store: %s (shard %s): %s is not a pybatch Parquet output (no _schema.json)", sh.PartName(), sh, dir)
+			}
+		} else if _, err := os.Stat(pf.Part); err != nil {
 			return nil, fmt.Errorf("store: %s (shard %s): %w", sh.PartName(), sh, err)
 		}
 		parts = append(parts, Part{Files: pf, Stats: st})

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,9 +27,10 @@ func (a *app) mergeCommand() *cobra.Command {
 	var o mergeFlags
 	cmd := &cobra.Command{
 		Use:   "merge -o OUT [flags] PART|DIR...",
-		Short: "Merge the parts of a sharded run (analyze --shard) into one database or JSON Lines file",
-		Long: "Merge the parts that pybatch analyze --shard K/N wrote (SQLite databases or JSON Lines files,\n" +
-			"named part-KKKKK-of-NNNNN, or the directories that hold them) into one output, the same as one\n" +
+		Short: "Merge the parts of a sharded run (analyze --shard) into one database, JSON Lines file or Parquet directory",
+		Long: "Merge the parts that pybatch analyze --shard K/N wrote (SQLite databases or JSON Lines files\n" +
+			"named part-KKKKK-of-NNNNN, or the directories that hold them, Parquet ones included) into one\n" +
+			"output of any format, the same as one\n" +
 			"machine's run of the whole tree would have written. Every shard of the run must be there once\n" +
 			"and complete (its _SUCCESS marker and statistics beside it); a missing, duplicated, incomplete\n" +
 			"or foreign part is refused, named. OUT is written under a temporary name and replaces any\n" +
@@ -43,8 +45,8 @@ func (a *app) mergeCommand() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&o.output, "output", "o", "", "the merged output: a SQLite database, or a JSON Lines file (*.jsonl, *.ndjson)")
-	fs.StringVar(&o.format, "format", "", "output format: sqlite or jsonl (default: from the output's name)")
+	fs.StringVarP(&o.output, "output", "o", "", "the merged output: a SQLite database, a JSON Lines file (*.jsonl, *.ndjson) or a Parquet directory (*.parquet)")
+	fs.StringVar(&o.format, "format", "", "output format: sqlite, jsonl or parquet (default: from the output's name)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	return cmd
 }
@@ -58,7 +60,7 @@ func (a *app) runMerge(cmd *cobra.Command, o *mergeFlags) int {
 		return a.usage(cmd, "-o -: merge writes a file (name a database or a .jsonl file)")
 	}
 	if fs.Changed("format") {
-		if err := oneOf("--format", o.format, "sqlite", "jsonl"); err != nil {
+		if err := oneOf("--format", o.format, "sqlite", "jsonl", "parquet"); err != nil {
 			return a.usage(cmd, "%v", err)
 		}
 	}
@@ -77,20 +79,34 @@ func (a *app) runMerge(cmd *cobra.Command, o *mergeFlags) int {
 	format := o.format
 	if format == "" {
 		format = "sqlite"
-		if ext := strings.ToLower(filepath.Ext(o.output)); ext == ".jsonl" || ext == ".ndjson" {
+		switch ext := strings.ToLower(filepath.Ext(o.output)); {
+		case ext == ".jsonl", ext == ".ndjson":
 			format = "jsonl"
+		case ext == ".parquet", store.IsParquetDir(o.output):
+			format = "parquet"
 		}
 	}
 	ctx := context.WithoutCancel(a.ctx) // (an interruption is checked between records)
 	tmp := filepath.Join(filepath.Dir(o.output), fmt.Sprintf(".%s.merge-%d", filepath.Base(o.output), os.Getpid()))
 	removeOutput(tmp)
 	defer removeOutput(tmp)
+	if format == "parquet" {
+		_ = os.RemoveAll(tmp)
+		defer os.RemoveAll(tmp)
+	}
 	first := parts[0].Stats
 	var (
 		out     store.Output
 		release func()
 	)
 	switch format {
+	case "parquet":
+		p, err := store.OpenParquet(ctx, tmp, store.ParquetOptions{OptionsHash: first.OptionsHash, ToolVersion: first.ToolVersion,
+			Options: map[string]any{"merged_from": first.Run, "roots": first.Roots}})
+		if err != nil {
+			return fail("%s", plainError(err))
+		}
+		out, release = p, func() { _ = p.Close() }
 	case "jsonl":
 		s, err := store.OpenJSONLFile(ctx, tmp, store.JSONLFileOptions{OptionsHash: first.OptionsHash, ToolVersion: first.ToolVersion})
 		if err != nil {
@@ -145,6 +161,14 @@ func (a *app) runMerge(cmd *cobra.Command, o *mergeFlags) int {
 		if err := store.CompleteJSONLFile(ctx, tmp); err != nil {
 			return fail("%s", plainError(err))
 		}
+	}
+	if format == "parquet" {
+		// A directory: the earlier one is moved aside, then removed.
+		old := tmp + ".old"
+		if err := os.Rename(o.output, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fail("%s", plainError(err))
+		}
+		defer os.RemoveAll(old)
 	}
 	if err := os.Rename(tmp, o.output); err != nil {
 		return fail("%s", plainError(err))

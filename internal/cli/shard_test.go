@@ -84,15 +84,36 @@ func TestShardsMergeToTheSingleRun(t *testing.T) {
 	for k := range n {
 		analyze("--shard", store.Shard{Index: k, Count: n}.String(), "-o", "sq")
 		analyze("--shard", store.Shard{Index: k, Count: n}.String(), "-o", "jl", "--format", "jsonl")
+		analyze("--shard", store.Shard{Index: k, Count: n}.String(), "-o", "pq", "--format", "parquet")
 	}
 	want := storetest.DumpDB(t, filepath.Join(work, "single.db"))
 	if !strings.Contains(want, "bad/syntax.py") || !strings.Contains(want, "/email|") {
 		t.Fatalf("the single run lacks files:\n%s", want)
 	}
 	wantJSONL := normalJSONL(t, filepath.Join(work, "single.jsonl"))
-	for _, c := range []struct{ parts, out string }{{"sq", "m1.db"}, {"jl", "m2.db"}, {"sq", "m3.jsonl"}, {"jl", "m4.jsonl"}} {
+	for _, c := range []struct{ parts, out string }{
+		{"sq", "m1.db"}, {"jl", "m2.db"}, {"pq", "m3.db"},
+		{"sq", "m4.jsonl"}, {"jl", "m5.jsonl"}, {"pq", "m6.jsonl"},
+		{"sq", "m7.parquet"}, {"pq", "m8.parquet"},
+	} {
 		merge("-o", c.out, c.parts)
 		got := filepath.Join(work, c.out)
+		if strings.HasSuffix(c.out, ".parquet") {
+			// Read back, as JSON Lines.
+			var b []byte
+			for rec, err := range store.ReadParquet(t.Context(), got) {
+				if err != nil {
+					t.Fatalf("%s: %v", got, err)
+				}
+				if b, err = store.AppendLine(b, rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got += ".jsonl"
+			if err := os.WriteFile(got, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if strings.HasSuffix(c.out, ".db") {
 			if d := storetest.DumpDB(t, got); d != want {
 				t.Errorf("%s merged into %s differs from the single run: %s", c.parts, c.out, storetest.Diff(d, want))
@@ -148,8 +169,8 @@ func TestShardsMergeToTheSingleRun(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
-	merge("-o", "m5.db", "sq")
-	if d := storetest.DumpDB(t, filepath.Join(work, "m5.db")); d != want {
+	merge("-o", "m9.db", "sq")
+	if d := storetest.DumpDB(t, filepath.Join(work, "m9.db")); d != want {
 		t.Errorf("after shard 1 ran again: %s", storetest.Diff(d, want))
 	}
 
