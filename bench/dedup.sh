@@ -30,7 +30,7 @@ run() {
   shift 3
   "$TMP/measure" -name "$name" -- "$TMP/pybatch" analyze --progress none -o "$out" "$@" "$root" 2>"$TMP/err" >/dev/null || true
   grep '^MEASURE' "$TMP/err" | sed 's/^MEASURE //' | tr '\n' ' '
-  grep -o '[0-9]* answered from an identical file' "$TMP/err" | awk '{ printf "reused %s", $1 }'
+  { grep -o '[0-9]* answered from an identical file' "$TMP/err" || true; } | awk '{ printf "reused %s", $1 }'
   echo
 }
 
