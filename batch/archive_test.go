@@ -315,3 +315,67 @@ func put(t *testing.T, dir, name, content string) {
 	}
 	write(t, dir, name, content)
 }
+
+// Hostile member names are recorded as given, through SQLite and JSON
+// Lines alike, and nothing is written anywhere but the output.
+func TestArchiveHostileNamesStored(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	names := []string{"../../escape.py", "/etc/abs.py", "nul\x00byte.py", "bad\xff\xfe.py", "a/./b/../c.py"}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range names {
+		w, _ := zw.Create(n)
+		w.Write([]byte("x = 1\n"))
+	}
+	zw.Close()
+	arc := filepath.Join(dir, "hostile.zip")
+	os.WriteFile(arc, buf.Bytes(), 0o644)
+	so := scan.DefaultOptions()
+
+	var jsonl bytes.Buffer
+	if _, err := Run(ctx, Config{Roots: []string{arc}, Scan: so, Output: store.NewJSONL(&jsonl, store.JSONLOptions{})}); err != nil {
+		t.Fatal(err)
+	}
+	var fromJSONL []string
+	for r, err := range store.ReadJSONL(&jsonl) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromJSONL = append(fromJSONL, r.Path)
+	}
+	db, err := store.Open(ctx, filepath.Join(dir, "out.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: Version, OptionsHash: OptionsHash(so)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, Config{Roots: []string{arc}, Scan: so, Output: out}); err != nil {
+		t.Fatal(err)
+	}
+	var fromDB []string
+	for r, err := range db.Records(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromDB = append(fromDB, r.Path)
+	}
+	want := slices.Sorted(slices.Values(names))
+	slices.Sort(fromJSONL)
+	slices.Sort(fromDB)
+	if !slices.Equal(fromJSONL, want) || !slices.Equal(fromDB, want) {
+		t.Errorf("names:\n jsonl %q\n db    %q\n want  %q", fromJSONL, fromDB, want)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), "hostile.zip") && !strings.HasPrefix(e.Name(), "out.db") {
+			t.Errorf("%s appeared beside the archive", e.Name())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "escape.py")); err == nil {
+		t.Errorf("../../escape.py was written")
+	}
+}
