@@ -312,3 +312,15 @@ func notFiles(sources []string) []string {
 	}
 	return out
 }
+
+// archiveRootsOf names archive roots as RunSummary.Roots lists them: the
+// archive as its own source, all of it (Prefix "").
+func archiveRootsOf(inputs []*ArchiveInput) []Root {
+	var out []Root
+	for _, a := range inputs {
+		if src, err := ArchiveSource(a.Path); err == nil {
+			out = append(out, Root{Given: a.Path, Source: src})
+		}
+	}
+	return out
+}

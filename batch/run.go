@@ -135,7 +135,8 @@ func (l FileList) Files(ctx context.Context) iter.Seq[File] {
 // RunSummary is what a run did.
 type RunSummary struct {
 	Summary
-	// Roots are the roots as the run named them.
+	// Roots are the roots as the run named them (an archive root is its
+	// own Source, with Prefix "", after the directories and files).
 	Roots []Root
 	// Kept and Touched count the files that an earlier run of the Output
 	// already did: not analyzed again, or (same content, new mtime) only
@@ -368,7 +369,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	if err != nil {
 		return rs, err
 	}
-	rs.Roots = roots
+	rs.Roots = append(slices.Clip(roots), archiveRootsOf(archives)...)
 	// A source the output held inside a new one becomes part of it.
 	isHeld := map[string]bool{}
 	for _, h := range held {
