@@ -321,7 +321,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	if err := so.Validate(); err != nil {
 		return usage("%s", strings.TrimPrefix(err.Error(), "scan: "))
 	}
-	inputs, paths, err := f.sources.inputs(f.paths, so)
+	inputs, paths, err := f.sources.inputs(fs, f.paths, so)
 	if err != nil {
 		return usage("%s", plainError(err))
 	}

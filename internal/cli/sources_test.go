@@ -2,9 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,6 +101,50 @@ func TestAnalyzeRev(t *testing.T) {
 		}
 		if args[1] != "" && len(args) == 3 && !strings.Contains(stderr, args[1]) && !strings.Contains(stderr, "repository") {
 			t.Errorf("%q: %q does not name the revision", args, stderr)
+		}
+	}
+}
+
+func TestAnalyzeDataset(t *testing.T) {
+	dir := t.TempDir()
+	data := `{"path": "a.py", "content": "def f():\n    pass\n"}` + "\n" +
+		`{"path": "b.py", "content": null}` + "\n" +
+		`{"path": "c.txt", "content": "x"}` + "\n"
+	ds := filepath.Join(dir, "d.jsonl")
+	if err := os.WriteFile(ds, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runHere("analyze", "--progress", "none", "-o", "-", "--dataset", ds)
+	if code != ExitFailures {
+		t.Fatalf("exit %d, want %d (a row without content)\n%s", code, ExitFailures, stderr)
+	}
+	real, _ := filepath.EvalSymlinks(ds)
+	var got []string
+	for line := range strings.Lines(stdout) {
+		var rec struct{ Source, Path, Status, ErrorClass string }
+		var raw map[string]any
+		if err := json.Unmarshal([]byte(line), &raw); err != nil {
+			t.Fatal(err)
+		}
+		json.Unmarshal([]byte(line), &rec)
+		if rec.Source != real {
+			t.Errorf("source %q, want %q", rec.Source, real)
+		}
+		got = append(got, rec.Path+" "+rec.Status+" "+fmt.Sprint(raw["error_class"]))
+	}
+	slices.Sort(got)
+	if want := []string{"a.py analyzed <nil>", "b.py failed invalid_row"}; !slices.Equal(got, want) {
+		t.Errorf("records %v, want %v", got, want)
+	}
+	for _, args := range [][]string{
+		{"--dataset", filepath.Join(dir, "nope.parquet")},
+		{"--dataset", ""},
+		{"--dataset", ds, "--content-column", ""},
+		{"--content-column", "text", dir},
+	} {
+		code, _, stderr := runHere(append([]string{"analyze", "--progress", "none", "-o", "-"}, args...)...)
+		if code != ExitUsage || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%q: exit %d, want %d and one line\n%s", args, code, ExitUsage, stderr)
 		}
 	}
 }
