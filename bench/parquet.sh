@@ -10,9 +10,9 @@
 # Prints per format and round: wall and CPU time (user+sys), peak RSS
 # (bench/measure), bytes on disk; per query the engines' in-process times
 # (sqlite3's ".timer on" real time, DuckDB's around runAndReadAll), median
-# of ROUNDS runs, and the row counts (which must agree). Environment:
-# ROUNDS (default 3), JOBS (workers, default all CPUs), KEEP=1 keeps the
-# temp dir.
+# of QREPS runs, and the row counts (which must agree). Environment:
+# ROUNDS (default 3), QREPS (default 10), JOBS (workers, default all CPUs),
+# KEEP=1 keeps the temp dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -30,6 +30,8 @@ else
   ROOTS=("$@")
 fi
 ROUNDS="${ROUNDS:-3}"
+QREPS="${QREPS:-10}"
+export QREPS
 JOBS="${JOBS:-$(nproc)}"
 TMP=$(mktemp -d /tmp/pybatch-parquet.XXXXXX)
 if [[ "${KEEP:-0}" != 1 ]]; then trap 'rm -rf "$TMP"' EXIT; fi
@@ -56,16 +58,17 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 echo "parquet parts: $(find "$TMP/out.parquet" -name '*.parquet' | wc -l) files; $(du -sb "$TMP/out.parquet"/* | awk '{ printf "%s %s; ", $2, $1 }' | sed "s#$TMP/out.parquet/##g")"
 
-# The queries: sqlite3 with .timer on, ROUNDS times in one session.
+# The queries: sqlite3 with .timer on, each QREPS times in a row in one
+# session.
 mapfile -t QUERIES < <(grep -v '^--' internal/duckdb/readme_queries.sql | grep -v '^$')
 {
   echo ".timer on"
-  for ((r = 1; r <= ROUNDS; r++)); do
-    for q in "${QUERIES[@]}"; do echo "$q;"; done
+  for q in "${QUERIES[@]}"; do
+    for ((r = 1; r <= QREPS; r++)); do echo "$q;"; done
   done
 } | sqlite3 -readonly "$TMP/out.db" >"$TMP/sqlite.out" 2>&1
 # DuckDB: the same queries, each FROM naming the Parquet table
-# (internal/duckdb.ForParquet), ROUNDS runs each.
+# (internal/duckdb.ForParquet), QREPS runs each.
 python3 - "$TMP/out.parquet" "${QUERIES[@]}" >"$TMP/duck.json" <<'PY'
 import json, re, sys
 d = sys.argv[1]
@@ -74,12 +77,12 @@ def table(m):
     t = "files" if t == "file_results" else t
     return "FROM read_parquet('%s/%s/*.parquet')" % (d, t)
 qs = [re.sub(r"\bFROM (file_results|files|definitions|imports|syntax_errors|runs)\b", table, q) for q in sys.argv[2:]]
-print(json.dumps({"queries": qs, "repeat": int(__import__("os").environ.get("ROUNDS", "3"))}))
+print(json.dumps({"queries": qs, "repeat": int(__import__("os").environ["QREPS"])}))
 PY
 (cd internal/duckdb && node query.mjs <"$TMP/duck.json" >"$TMP/duck.out")
-python3 - "$TMP/sqlite.out" "$TMP/duck.out" "$ROUNDS" "${QUERIES[@]}" <<'PY'
+python3 - "$TMP/sqlite.out" "$TMP/duck.out" "$QREPS" "${QUERIES[@]}" <<'PY'
 import json, re, statistics, sys
-sq, dk, rounds, qs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+sq, dk, reps, qs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 lines = open(sq).read().splitlines()
 # Each statement prints its rows, then "Run Time: real R user U sys S".
 times, rows, cur = [], [], 0
@@ -90,10 +93,14 @@ for l in lines:
     else:
         cur += 1
 duck = json.load(open(dk))
-print("\n%-4s %12s %12s %7s %7s  %s" % ("q", "sqlite3_ms", "duckdb_ms", "ratio", "rows", "query"))
+print("\n(medians of %d runs; sqlite3 times have 1 ms steps)" % reps)
+print("%-4s %12s %12s %12s %7s  %s" % ("q", "sqlite3_ms", "duckdb_ms", "duck_first", "rows", "query"))
+tot_s = tot_d = 0
 for i, q in enumerate(qs):
-    s = statistics.median(times[i::len(qs)][:rounds])
+    s = statistics.median(times[i * reps:(i + 1) * reps])
     d = statistics.median(duck[i]["ms"])
-    n_s, n_d = rows[i], len(duck[i]["rows"])
-    print("%-4d %12.1f %12.1f %7.2f %3d/%-3d  %s" % (i + 1, s, d, d / s if s else float("nan"), n_s, n_d, q[:70]))
+    tot_s, tot_d = tot_s + s, tot_d + d
+    n_s, n_d = rows[i * reps], len(duck[i]["rows"])
+    print("%-4d %12.1f %12.1f %12.1f %3d/%-3d  %s" % (i + 1, s, d, duck[i]["ms"][0], n_s, n_d, q[:70]))
+print("all  %12.1f %12.1f   duckdb/sqlite3 = %.2f" % (tot_s, tot_d, tot_d / tot_s if tot_s else float("nan")))
 PY

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
@@ -751,9 +752,12 @@ func (p *Parquet) Walked(context.Context, string, string) (int64, error) { retur
 
 var _ Output = (*Parquet)(nil)
 
-// parquetRows turns a record into its rows.
+// parquetRows turns a record into its rows (see parquetFile on text that
+// is not UTF-8).
 func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinition, []parquetImport, *parquetSyntaxError) {
-	f := parquetFile{Source: r.Source, Path: r.Path, Size: r.Size, MtimeNs: unixNano(r.ModTime), Status: string(r.Status),
+	src, path := validUTF8(r.Source), validUTF8(r.Path)
+	f := parquetFile{Source: src, SourceBytes: rawBytes(r.Source), Path: path, PathBytes: rawBytes(r.Path), Size: r.Size,
+		MtimeNs: unixNano(r.ModTime), Status: validUTF8(string(r.Status)),
 		SkipReason: optString(string(r.SkipReason)), ErrorClass: optString(string(r.ErrClass)), Error: optString(r.Err),
 		Attempts: int64(r.Attempts), DurationNs: int64(r.Duration), RunID: runID}
 	rep := r.Report
@@ -761,10 +765,10 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 		return f, nil, nil, nil
 	}
 	l := rep.Lines
-	f.SHA256, f.Encoding, f.BOM = new(rep.SHA256), new(rep.Encoding), new(rep.BOM)
+	f.SHA256, f.Encoding, f.BOM = new(validUTF8(rep.SHA256)), new(validUTF8(rep.Encoding)), new(rep.BOM)
 	f.LOC, f.LLOC, f.SLOC = new(int64(l.LOC)), new(int64(l.LLOC)), new(int64(l.SLOC))
 	f.Comments, f.SingleComments, f.Multi, f.Blank = new(int64(l.Comments)), new(int64(l.SingleComments)), new(int64(l.Multi)), new(int64(l.Blank))
-	f.ReportSchema, f.LinesError, f.Docstring = new(int64(rep.SchemaVersion)), optString(rep.LinesError), rep.Docstring
+	f.ReportSchema, f.LinesError, f.Docstring = new(int64(rep.SchemaVersion)), optString(rep.LinesError), optValid(rep.Docstring)
 	if len(rep.All) > 0 {
 		f.AllNames = new(listText(rep.All))
 	}
@@ -772,9 +776,9 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 	defs := make([]parquetDefinition, len(rep.Definitions))
 	for i := range rep.Definitions {
 		d := &rep.Definitions[i]
-		pd := parquetDefinition{Source: r.Source, Path: r.Path, Seq: int64(i), Qualname: d.QualName, Name: d.Name, Kind: d.Kind,
+		pd := parquetDefinition{Source: src, Path: path, Seq: int64(i), Qualname: validUTF8(d.QualName), Name: validUTF8(d.Name), Kind: validUTF8(d.Kind),
 			Line: int64(d.Line), Col: int64(d.Col), EndLine: int64(d.EndLine), EndCol: int64(d.EndCol),
-			Returns: optString(d.Returns), Docstring: d.Docstring, Complexity: int64(d.Complexity), Rank: d.Rank}
+			Returns: optString(d.Returns), Docstring: optValid(d.Docstring), Complexity: int64(d.Complexity), Rank: validUTF8(d.Rank)}
 		if len(d.Decorators) > 0 {
 			pd.Decorators = new(listText(d.Decorators))
 		}
@@ -782,28 +786,55 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 			pd.Bases = new(listText(d.Bases))
 		}
 		if len(d.Params) > 0 {
-			pd.Params = new(encodeParams(d.Params))
+			pd.Params = new(validUTF8(encodeParams(d.Params)))
 		}
 		defs[i] = pd
 	}
 	imps := make([]parquetImport, len(rep.Imports))
 	for i := range rep.Imports {
 		im := &rep.Imports[i]
-		imps[i] = parquetImport{Source: r.Source, Path: r.Path, Seq: int64(i), Module: im.Module, Names: encodeNames(im.Names),
-			Level: int64(im.Level), IsFrom: im.From, Line: int64(im.Line), Scope: im.Where}
+		imps[i] = parquetImport{Source: src, Path: path, Seq: int64(i), Module: validUTF8(im.Module), Names: validUTF8(encodeNames(im.Names)),
+			Level: int64(im.Level), IsFrom: im.From, Line: int64(im.Line), Scope: validUTF8(im.Where)}
 	}
 	var serr *parquetSyntaxError
 	if se := rep.SyntaxError; se != nil {
-		serr = &parquetSyntaxError{Source: r.Source, Path: r.Path, Kind: se.Kind, Msg: se.Msg,
+		serr = &parquetSyntaxError{Source: src, Path: path, Kind: validUTF8(se.Kind), Msg: validUTF8(se.Msg),
 			Line: int64(se.Line), Col: int64(se.Col), EndLine: int64(se.EndLine), EndCol: int64(se.EndCol)}
 	}
 	return f, defs, imps, serr
 }
 
-// optString is s, or nil (NULL) when s is empty.
+// validUTF8 is s with each byte that is not part of valid UTF-8 replaced
+// by U+FFFD, as encoding/json writes it.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// optValid is *s made valid UTF-8, or nil.
+func optValid(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	return new(validUTF8(*s))
+}
+
+// optString is s made valid UTF-8, or nil (NULL) when s is empty.
 func optString(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return &s
+	return new(validUTF8(s))
 }

@@ -72,6 +72,12 @@ func TestParquetDuckDBAnswersAsSQLite(t *testing.T) {
 		t.Fatalf("only %d of the standard library's packages found under %s", copied, stdlib)
 	}
 	os.WriteFile(filepath.Join(tree, "huge.py"), []byte("x = 1\n"+strings.Repeat("# padding\n", 200_000)), 0o644)
+	// A name that is not UTF-8: DuckDB refuses a table with an invalid
+	// string, so the tables hold U+FFFD for the byte (and the files table
+	// the exact bytes beside).
+	if err := os.WriteFile(filepath.Join(tree, "latin\xe9.py"), []byte("x = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	so := scan.DefaultOptions()
 	so.MaxSize = 1 << 20
 	// And one file whose analysis fails.

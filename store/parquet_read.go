@@ -195,13 +195,13 @@ func cmp(a, b error) error {
 // assemble builds the record of a files row from the next rows of the
 // facts tables, which hold the file's facts in the same order.
 func assemble(f *parquetFile, defs *rowStream[parquetDefinition], imps *rowStream[parquetImport], errs *rowStream[parquetSyntaxError]) (*result.Record, error) {
-	rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: fromUnixNano(f.MtimeNs), Status: result.Status(f.Status),
+	rec := &result.Record{Source: orBytes(f.Source, f.SourceBytes), Path: orBytes(f.Path, f.PathBytes), Size: f.Size, ModTime: fromUnixNano(f.MtimeNs), Status: result.Status(f.Status),
 		SkipReason: scan.SkipReason(deref(f.SkipReason)), ErrClass: recovery.Class(deref(f.ErrorClass)), Err: deref(f.Error),
 		Attempts: int(f.Attempts), Duration: time.Duration(f.DurationNs)}
 	if f.SHA256 == nil {
 		return rec, nil
 	}
-	rep := &analysis.Report{SchemaVersion: int(derefInt(f.ReportSchema)), Path: f.Path, Size: f.Size, SHA256: *f.SHA256,
+	rep := &analysis.Report{SchemaVersion: int(derefInt(f.ReportSchema)), Path: rec.Path, Size: f.Size, SHA256: *f.SHA256,
 		Encoding: deref(f.Encoding), BOM: f.BOM != nil && *f.BOM, Docstring: f.Docstring, LinesError: deref(f.LinesError),
 		Imports: []analysis.Import{}, Definitions: []analysis.Definition{},
 		Lines: analysis.LineMetrics{LOC: int(derefInt(f.LOC)), LLOC: int(derefInt(f.LLOC)), SLOC: int(derefInt(f.SLOC)),

@@ -25,11 +25,17 @@ var ParquetTables = []string{"files", "definitions", "imports", "syntax_errors",
 // runs table, less the database's own row ids (id, source_id,
 // seen_run_id, content_id, file_id): a file is named by (source, path),
 // which is what to join on. Columns that are NULL in SQLite are optional
-// here; 0/1 integers (bom, is_from) are booleans.
+// here; 0/1 integers (bom, is_from) are booleans. Every text is valid
+// UTF-8, as data tools require (DuckDB refuses a table with one invalid
+// string): an invalid byte is written as U+FFFD, as JSON Lines write it,
+// and the files table also keeps the exact bytes of a source or path that
+// is not UTF-8 (source_bytes, path_bytes), which ReadParquet gives back.
 
 type parquetFile struct {
 	Source         string  `parquet:"source,dict"`
+	SourceBytes    []byte  `parquet:"source_bytes,optional"`
 	Path           string  `parquet:"path"`
+	PathBytes      []byte  `parquet:"path_bytes,optional"`
 	Size           int64   `parquet:"size"`
 	MtimeNs        int64   `parquet:"mtime_ns"`
 	SHA256         *string `parquet:"sha256,optional"`
@@ -123,8 +129,10 @@ var parquetDocs = map[string]struct {
 	columns map[string]string
 }{
 	"files": {parquetFile{}, "one row per file: the SQLite view file_results", map[string]string{
-		"source":          "the analyzed tree: its absolute root directory",
-		"path":            "the file, slash-separated, relative to source",
+		"source":          "the analyzed tree: its absolute root directory (U+FFFD for each byte of a name that is not UTF-8)",
+		"source_bytes":    "the source's exact bytes, when they are not valid UTF-8",
+		"path":            "the file, slash-separated, relative to source (U+FFFD for each byte of a name that is not UTF-8)",
+		"path_bytes":      "the path's exact bytes, when they are not valid UTF-8",
 		"size":            "bytes on disk when scanned",
 		"mtime_ns":        "modification time, Unix nanoseconds",
 		"sha256":          "hex SHA-256 of the bytes (analyzed files)",

@@ -136,6 +136,50 @@ func TestParquetRoundTrip(t *testing.T) {
 	}
 }
 
+// Text that is not UTF-8 comes back as JSON Lines give it back: U+FFFD
+// for each invalid byte, except a source or path, which keep their bytes.
+func TestParquetTextIsUTF8AsInJSONLines(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	doc := "caf\xe9"
+	rec := &result.Record{Source: "/s\xff", Path: "d\xfe/x.py", Status: result.Analyzed, Attempts: 1, Err: "",
+		Report: &analysis.Report{SchemaVersion: 1, Path: "d\xfe/x.py", SHA256: strings.Repeat("1", 64), Encoding: "latin-1", Docstring: &doc,
+			Imports:     []analysis.Import{{Module: "m\xe9", Names: []analysis.ImportName{{Name: "a\xe9"}}, Line: 1, Where: "module"}},
+			Definitions: []analysis.Definition{{QualName: "f\xe9", Name: "f\xe9", Kind: "function", Line: 2, Docstring: &doc, Complexity: 1, Rank: "A"}}}}
+	failed := &result.Record{Source: "/s\xff", Path: "e.py", Status: result.Failed, ErrClass: "io", Err: "read d\xfe: I/O error", Attempts: 1}
+	p, err := OpenParquet(ctx, dir, ParquetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*result.Record{rec, failed} {
+		if err := p.Write(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+	var want []*result.Record
+	for _, r := range []*result.Record{rec, failed} {
+		b, err := AppendLine(nil, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := DecodeLine(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, back)
+	}
+	if want[0].Path != rec.Path || *want[0].Report.Docstring != "caf\uFFFD" {
+		t.Fatalf("JSON Lines gave back %q, %q", want[0].Path, *want[0].Report.Docstring)
+	}
+	// (The report's own copy of the path keeps its bytes, as in SQLite:
+	// JSON Lines have no bytes field for it.)
+	want[0].Report.Path = rec.Path
+	sameRecords(t, readAll(t, dir), want)
+}
+
 func TestParquetRowGroupsAreBounded(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
