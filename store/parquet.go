@@ -38,7 +38,8 @@ type ParquetOptions struct {
 	Options                  any
 	// RowGroupBytes bounds the row group each table holds in memory
 	// before it is written (estimated before compression); 0 means 16
-	// MiB. RowGroupRows bounds its rows; 0 means 1<<20.
+	// MiB. RowGroupRows bounds its rows; 0 means 122,880, DuckDB's own
+	// row group size: a row group is the unit a reader scans in parallel.
 	RowGroupBytes int64
 	RowGroupRows  int64
 	// ChunkRecords is the number of files after which the chunk being
@@ -66,7 +67,7 @@ func (o ParquetOptions) withDefaults() ParquetOptions {
 		o.RowGroupBytes = 16 << 20
 	}
 	if o.RowGroupRows <= 0 {
-		o.RowGroupRows = 1 << 20
+		o.RowGroupRows = 122_880
 	}
 	if o.ChunkRecords <= 0 {
 		o.ChunkRecords = DefaultParquetChunkRecords
