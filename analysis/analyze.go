@@ -115,6 +115,7 @@ func syntaxError(err error) *SyntaxError {
 			Kind: se.Kind, Msg: se.Msg,
 			Line: int(se.Start.Line), Col: int(se.Start.Col),
 			EndLine: int(se.End.Line), EndCol: int(se.End.Col),
+			NoStart: se.NoStart, NoEnd: se.NoEnd,
 		}
 	}
 	return &SyntaxError{Kind: "SyntaxError", Msg: err.Error()}

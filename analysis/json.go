@@ -36,20 +36,8 @@ func (r *Report) AppendJSON(dst []byte) []byte {
 	b = append(b, `,"bom":`...)
 	b = strconv.AppendBool(b, r.BOM)
 	if se := r.SyntaxError; se != nil {
-		b = append(b, `,"syntax_error":{"kind":`...)
-		b = appendJSONString(b, se.Kind)
-		b = append(b, `,"msg":`...)
-		b = appendJSONString(b, se.Msg)
-		b = append(b, `,"line":`...)
-		b = strconv.AppendInt(b, int64(se.Line), 10)
-		b = append(b, `,"col":`...)
-		b = strconv.AppendInt(b, int64(se.Col), 10)
-		b = append(b, `,"end_line":`...)
-		b = strconv.AppendInt(b, int64(se.EndLine), 10)
-		b = append(b, `,"end_col":`...)
-		b = strconv.AppendInt(b, int64(se.EndCol), 10)
-		b = appendCells(b, se.Cell, se.CellLine, se.EndCell, se.EndCellLine)
-		b = append(b, '}')
+		b = append(b, `,"syntax_error":`...)
+		b = appendSyntaxError(b, se)
 	}
 	if r.Docstring != nil {
 		b = append(b, `,"docstring":`...)
@@ -329,4 +317,30 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// appendSyntaxError appends se's JSON object; an unknown position is null.
+func appendSyntaxError(b []byte, se *SyntaxError) []byte {
+	b = append(b, `{"kind":`...)
+	b = appendJSONString(b, se.Kind)
+	b = append(b, `,"msg":`...)
+	b = appendJSONString(b, se.Msg)
+	if se.NoStart {
+		b = append(b, `,"line":null,"col":null`...)
+	} else {
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, int64(se.Line), 10)
+		b = append(b, `,"col":`...)
+		b = strconv.AppendInt(b, int64(se.Col), 10)
+	}
+	if se.NoEnd {
+		b = append(b, `,"end_line":null,"end_col":null`...)
+	} else {
+		b = append(b, `,"end_line":`...)
+		b = strconv.AppendInt(b, int64(se.EndLine), 10)
+		b = append(b, `,"end_col":`...)
+		b = strconv.AppendInt(b, int64(se.EndCol), 10)
+	}
+	b = appendCells(b, se.Cell, se.CellLine, se.EndCell, se.EndCellLine)
+	return append(b, '}')
 }

@@ -61,6 +61,21 @@ func TestAppendJSONEveryField(t *testing.T) {
 	empty := ""
 	checkAppendJSON(t, "empty docstrings", &Report{Docstring: &empty, Definitions: []Definition{{Docstring: &empty}}})
 	checkAppendJSON(t, "zero syntax error", &Report{SyntaxError: &SyntaxError{Line: -1, Col: -2}})
+	for _, se := range []SyntaxError{
+		{Kind: "SyntaxError", Msg: "source code string cannot contain null bytes", NoStart: true, NoEnd: true},
+		{Kind: "SyntaxError", Msg: "unknown encoding: x", Line: 0, Col: -2, NoEnd: true},
+		{Kind: "SyntaxError", Msg: "m", Line: 3, Col: 4, EndLine: 3, EndCol: -1},
+	} {
+		checkAppendJSON(t, se.Msg, &Report{SyntaxError: &se})
+		b := (&Report{SyntaxError: &se}).AppendJSON(nil)
+		var back Report
+		if err := json.Unmarshal(b, &back); err != nil || back.SyntaxError == nil || *back.SyntaxError != se {
+			t.Errorf("%s: read back from %s as %+v (%v), want %+v", se.Msg, b, back.SyntaxError, err, se)
+		}
+		if se.NoStart != bytes.Contains(b, []byte(`"line":null,"col":null`)) || se.NoEnd != bytes.Contains(b, []byte(`"end_line":null,"end_col":null`)) {
+			t.Errorf("%s: unknown positions are not null in %s", se.Msg, b)
+		}
+	}
 	if got := string((*Report)(nil).AppendJSON(nil)); got != "null" {
 		t.Fatalf("nil Report: %q", got)
 	}

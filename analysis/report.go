@@ -1,10 +1,13 @@
 package analysis
 
+import "encoding/json"
+
 // SchemaVersion is written into every Report as schema_version. Bump it when
 // the JSON form changes incompatibly, and update schema/report.schema.json.
 // Version 2 names fields as the SQLite views do: all_names, and is_from and
-// scope of an import (were all, from and where).
-const SchemaVersion = 2
+// scope of an import (were all, from and where). Version 3: a syntax
+// error's unknown positions are null (were 0).
+const SchemaVersion = 3
 
 // Report is everything pybatch knows about one Python file. A file with a
 // syntax error is a normal Report with SyntaxError set; the fields that need
@@ -54,8 +57,15 @@ type NotebookCell struct {
 	Lines int `json:"lines"` // how many lines it has
 }
 
-// SyntaxError is where and why the file does not parse. Lines are 1-based,
-// columns 0-based UTF-8 byte offsets, as CPython's ast positions.
+// SyntaxError is where and why the file does not parse, as CPython 3.14's
+// SyntaxError says it: Line and EndLine are lineno and end_lineno, Col and
+// EndCol are offset - 1 and end_offset - 1 (0-based, counted in characters
+// of the line, as CPython counts its offsets). Where CPython gives no end
+// column, EndCol is -1 (end_offset 0) or -2 (end_offset -1). NoStart and
+// NoEnd say that CPython leaves lineno and offset, or end_lineno and
+// end_offset, None (a null byte in the source; the end of a decoding error):
+// the JSON form then has null for those fields and the SQLite view NULL, and
+// Line/Col or EndLine/EndCol are 0.
 type SyntaxError struct {
 	Kind    string `json:"kind"` // SyntaxError, IndentationError or TabError
 	Msg     string `json:"msg"`
@@ -65,6 +75,53 @@ type SyntaxError struct {
 	EndCol  int    `json:"end_col"`
 	// In a notebook: the cells (1-based) and the lines in those cells of
 	// Line and EndLine; 0 elsewhere.
+	Cell        int  `json:"cell,omitempty"`
+	CellLine    int  `json:"cell_line,omitempty"`
+	EndCell     int  `json:"end_cell,omitempty"`
+	EndCellLine int  `json:"end_cell_line,omitempty"`
+	NoStart     bool `json:"-"`
+	NoEnd       bool `json:"-"`
+}
+
+// UnmarshalJSON reads the JSON form, where an unknown position is null.
+func (e *SyntaxError) UnmarshalJSON(b []byte) error {
+	var v syntaxErrorJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*e = SyntaxError{Kind: v.Kind, Msg: v.Msg, NoStart: v.Line == nil, NoEnd: v.EndLine == nil,
+		Cell: v.Cell, CellLine: v.CellLine, EndCell: v.EndCell, EndCellLine: v.EndCellLine}
+	if v.Line != nil && v.Col != nil {
+		e.Line, e.Col = *v.Line, *v.Col
+	}
+	if v.EndLine != nil && v.EndCol != nil {
+		e.EndLine, e.EndCol = *v.EndLine, *v.EndCol
+	}
+	return nil
+}
+
+// MarshalJSON writes the JSON form, where an unknown position is null (the
+// form AppendJSON writes by hand).
+func (e SyntaxError) MarshalJSON() ([]byte, error) {
+	v := syntaxErrorJSON{Kind: e.Kind, Msg: e.Msg, Cell: e.Cell, CellLine: e.CellLine, EndCell: e.EndCell, EndCellLine: e.EndCellLine}
+	if !e.NoStart {
+		v.Line, v.Col = &e.Line, &e.Col
+	}
+	if !e.NoEnd {
+		v.EndLine, v.EndCol = &e.EndLine, &e.EndCol
+	}
+	return json.Marshal(v)
+}
+
+// syntaxErrorJSON is SyntaxError's JSON form.
+type syntaxErrorJSON struct {
+	Kind    string `json:"kind"`
+	Msg     string `json:"msg"`
+	Line    *int   `json:"line"`
+	Col     *int   `json:"col"`
+	EndLine *int   `json:"end_line"`
+	EndCol  *int   `json:"end_col"`
+
 	Cell        int `json:"cell,omitempty"`
 	CellLine    int `json:"cell_line,omitempty"`
 	EndCell     int `json:"end_cell,omitempty"`

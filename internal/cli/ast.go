@@ -24,7 +24,9 @@ func (a *app) astCommand() *cobra.Command {
 		Long: "Print ast.dump(ast.parse(FILE's bytes), include_attributes=True, show_empty=True, indent=N)\n" +
 			"exactly as CPython 3.14 does. FILE - reads stdin. With several FILEs each dump follows a\n" +
 			"line \"==> FILE <==\", as head(1) prints them. A syntax error is printed on stderr as\n" +
-			"FILE:LINE:COL: SyntaxError: message.\n\n" +
+			"FILE:LINE:COL:{LINE:COL-END_LINE:END_COL}: SyntaxError: message, with CPython's lineno,\n" +
+			"offset, end_lineno and end_offset (the span as clang prints one; positions CPython\n" +
+			"leaves None are left out).\n\n" +
 			"Exit status: 0 all parsed, 1 a syntax error, 2 usage error, 3 a file could not be read.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -73,8 +75,7 @@ func (a *app) runAST(files []string, indent int) int {
 		if err != nil {
 			var se *token.SyntaxError
 			if errors.As(err, &se) {
-				// Columns are 1-based here, as CPython's SyntaxError.offset.
-				fmt.Fprintf(a.stderr, "%s:%d:%d: %s: %s\n", name, se.Start.Line, se.Start.Col+1, se.Kind, se.Msg)
+				fmt.Fprintf(a.stderr, "%s%s: %s: %s\n", name, syntaxErrorPlace(se), se.Kind, se.Msg)
 			} else {
 				fmt.Fprintf(a.stderr, "%s: %v\n", name, err)
 			}
@@ -84,4 +85,22 @@ func (a *app) runAST(files []string, indent int) int {
 		fmt.Fprintln(a.stdout, ast.Dump(mod, ast.DumpOptions{Indent: indent}))
 	}
 	return code
+}
+
+// syntaxErrorPlace is where se is, as pybatch ast prints it after the file
+// name: ":LINE:COL" with COL 1-based (CPython's offset), followed by the
+// span as clang prints source ranges, ":{LINE:COL-END_LINE:END_COL}"
+// (END_COL is CPython's end_offset, the column after the last character),
+// so that editors reading FILE:LINE:COL: still find the start. Positions
+// CPython leaves None (or its line 0 of a decoding error) are left out:
+// "" when the start is unknown, no span when the end is.
+func syntaxErrorPlace(se *token.SyntaxError) string {
+	if se.NoStart || se.Start.Line < 1 {
+		return ""
+	}
+	s := fmt.Sprintf(":%d:%d", se.Start.Line, se.Start.Col+1)
+	if !se.NoEnd && se.End.Line >= 1 && se.End.Col >= 0 {
+		s += fmt.Sprintf(":{%d:%d-%d:%d}", se.Start.Line, se.Start.Col+1, se.End.Line, se.End.Col+1)
+	}
+	return s
 }

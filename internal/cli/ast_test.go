@@ -53,6 +53,19 @@ func TestASTCommandErrors(t *testing.T) {
 	if code != ExitFailures || stdout.Len() != 0 || !strings.HasPrefix(stderr.String(), bad+":2:5: SyntaxError: ") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
+	// The span where CPython has one, nothing where it has None.
+	for _, c := range []struct{ src, want string }{
+		{"print 'hi'\n", ":1:1:{1:1-1:11}: SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?\n"},
+		{"x = 1\n\x00\n", ": SyntaxError: source code string cannot contain null bytes\n"},
+	} {
+		if err := os.WriteFile(bad, []byte(c.src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stderr.Reset()
+		if code := Run(context.Background(), []string{"ast", bad}, &stdout, &stderr); code != ExitFailures || stderr.String() != bad+c.want {
+			t.Errorf("%q: exit %d, stderr %q, want %q", c.src, code, stderr.String(), bad+c.want)
+		}
+	}
 	stderr.Reset()
 	if code := Run(context.Background(), []string{"ast", filepath.Join(dir, "missing.py")}, &stdout, &stderr); code != ExitError {
 		t.Errorf("missing file: exit %d, stderr %q", code, stderr.String())
