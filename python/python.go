@@ -28,3 +28,17 @@ func ParseFile(raw []byte) (*ast.Module, source.Info, error) {
 	}
 	return mod, info, nil
 }
+
+// ParseFileVersion is ParseFile giving CPython 3.v's verdict (see
+// parser.Options.Version): syntax of a later version is a syntax error.
+func ParseFileVersion(raw []byte, v parser.Version) (*ast.Module, source.Info, error) {
+	src, info, err := source.Decode(raw)
+	if err != nil {
+		return nil, info, err
+	}
+	mod, err := parser.Parse(src, parser.Options{Version: v})
+	if err != nil {
+		return nil, info, err
+	}
+	return mod, info, nil
+}

@@ -66,6 +66,29 @@ for line in open("/mnt" + sys.argv[1], encoding="utf-8"):
     sys.stdout.write(json.dumps(r) + "\n")
 `
 
+// errorScript is corpusScript without the dump: each file's verdict and,
+// for an error, its class, message and positions. It runs on every CPython
+// from 3.10 (ast.dump's show_empty is 3.13's).
+const errorScript = `
+import ast, json, sys, warnings
+warnings.simplefilter("ignore")
+sys.setrecursionlimit(100000)
+root = sys.argv[2]
+for line in open("/mnt" + sys.argv[1], encoding="utf-8"):
+    rel = line.rstrip("\n")
+    r = {"p": rel}
+    try:
+        raw = open("/mnt" + root + "/" + rel, "rb").read()
+        ast.parse(raw)
+    except SyntaxError as e:
+        r.update(ok=False, kind=type(e).__name__, msg=e.msg, lineno=e.lineno, offset=e.offset, end_lineno=e.end_lineno, end_offset=e.end_offset)
+    except Exception as e:
+        r.update(ok=False, kind=type(e).__name__, msg=str(e))
+    else:
+        r["ok"] = True
+    sys.stdout.write(json.dumps(r) + "\n")
+`
+
 // CorpusFiles lists the .py files under root, as sorted '/'-separated
 // relative paths.
 func CorpusFiles(root string) ([]string, error) {
@@ -89,9 +112,9 @@ func CorpusFiles(root string) ([]string, error) {
 
 // corpusKey identifies a corpus's content and the oracle's version: the
 // pyodide version and every file's relative path and SHA-256.
-func (e Env) corpusKey(root string, files []string) (string, error) {
+func (e Env) corpusKey(script, root string, files []string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "pyodide %s\n%s", e.PyodideVers, corpusScript)
+	fmt.Fprintf(h, "pyodide %s\n%s", e.PyodideVers, script)
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
 		if err != nil {
@@ -121,11 +144,22 @@ func DefaultCacheDir() string {
 // of the pyodide version and the files' contents, so a second run over an
 // unchanged corpus costs nothing. cached reports a cache hit.
 func (e Env) CPythonVerdicts(ctx context.Context, root string, files []string, cacheDir string) (path string, cached bool, err error) {
+	return e.verdicts(ctx, corpusScript, root, files, cacheDir)
+}
+
+// CPythonErrors is CPythonVerdicts without the dumps (Verdict.Dump is
+// empty): only whether each file parses and, if not, CPython's error. It
+// runs on every CPython FindVersion finds.
+func (e Env) CPythonErrors(ctx context.Context, root string, files []string, cacheDir string) (path string, cached bool, err error) {
+	return e.verdicts(ctx, errorScript, root, files, cacheDir)
+}
+
+func (e Env) verdicts(ctx context.Context, script, root string, files []string, cacheDir string) (path string, cached bool, err error) {
 	root, err = filepath.Abs(root)
 	if err != nil {
 		return "", false, err
 	}
-	key, err := e.corpusKey(root, files)
+	key, err := e.corpusKey(script, root, files)
 	if err != nil {
 		return "", false, err
 	}
@@ -158,7 +192,7 @@ func (e Env) CPythonVerdicts(ctx context.Context, root string, files []string, c
 	for i := range shards {
 		lo, hi := i*len(files)/shards, (i+1)*len(files)/shards
 		g.Go(func() error {
-			p, err := e.runShard(gctx, dir, key, root, files[lo:hi])
+			p, err := e.runShard(gctx, script, dir, key, root, files[lo:hi])
 			parts[i] = p
 			return err
 		})
@@ -194,7 +228,7 @@ func (e Env) CPythonVerdicts(ctx context.Context, root string, files []string, c
 }
 
 // runShard runs corpusScript over files and returns the path of its output.
-func (e Env) runShard(ctx context.Context, dir, key, root string, files []string) (string, error) {
+func (e Env) runShard(ctx context.Context, script, dir, key, root string, files []string) (string, error) {
 	list, err := os.CreateTemp(dir, "list-*.txt")
 	if err != nil {
 		return "", err
@@ -213,7 +247,7 @@ func (e Env) runShard(ctx context.Context, dir, key, root string, files []string
 	}
 	w := bufio.NewWriterSize(out, 1<<20)
 	listAbs, _ := filepath.Abs(list.Name())
-	runErr := e.RunTo(ctx, w, "/", corpusScript, filepath.ToSlash(listAbs), filepath.ToSlash(root))
+	runErr := e.RunTo(ctx, w, "/", script, filepath.ToSlash(listAbs), filepath.ToSlash(root))
 	if err := w.Flush(); err != nil && runErr == nil {
 		runErr = err
 	}

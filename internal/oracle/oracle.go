@@ -1,6 +1,9 @@
 // Package oracle runs the real CPython 3.14 — the npm package pyodide, CPython
 // compiled to WebAssembly, under Node.js — so that tests can compare pybatch's
-// pure-Go Python front end with the reference implementation.
+// pure-Go Python front end with the reference implementation. FindVersion
+// runs an older CPython (3.10 to 3.13) from the pyodide release that embeds
+// it, installed beside the current one under an npm alias (package.json:
+// "pyodide-3.12": "npm:pyodide@0.26.4"), for the target-version tests.
 //
 // The Node.js side is the script run.mjs next to this file: it loads pyodide
 // once, mounts a host directory at /mnt (NODEFS) and runs one Python script.
@@ -20,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,24 +36,52 @@ type Env struct {
 	Node        string // path of the node executable
 	ModulesDir  string // the node_modules directory holding pyodide
 	RunScript   string // path of run.mjs
-	PyodideDir  string // node_modules/pyodide
+	Package     string // the npm package (or alias) run.mjs loads: "pyodide", "pyodide-3.12"
+	Python      string // the CPython version it embeds, major.minor: "3.14", "3.12"
+	PyodideDir  string // node_modules/<Package>
 	PyodideVers string // pyodide's package version, e.g. "314.0.7"
+}
+
+// Versions are the CPython versions FindVersion can run, oldest first.
+var Versions = []string{"3.10", "3.11", "3.12", "3.13", "3.14"}
+
+// packageFor is the npm package (or alias) that embeds CPython py.
+func packageFor(py string) string {
+	if py == "3.14" {
+		return "pyodide"
+	}
+	return "pyodide-" + py
 }
 
 // ErrUnavailable is wrapped by Find's error when Node.js or pyodide is missing.
 var ErrUnavailable = errors.New("oracle unavailable")
 
+type found struct {
+	env Env
+	err error
+}
+
 var (
-	findOnce sync.Once
-	findEnv  Env
-	findErr  error
+	findMu sync.Mutex
+	finds  = map[string]found{}
 )
 
-// Find locates node and node_modules/pyodide, walking up from the working
-// directory and from this package's source directory. The result is cached.
-func Find() (Env, error) {
-	findOnce.Do(func() { findEnv, findErr = find() })
-	return findEnv, findErr
+// Find locates node and node_modules/pyodide (CPython 3.14), walking up from
+// the working directory and from this package's source directory. The
+// result is cached.
+func Find() (Env, error) { return FindVersion("3.14") }
+
+// FindVersion is Find for CPython py, one of Versions: 3.14 is the npm
+// package pyodide, the others its aliases pyodide-3.10 ... pyodide-3.13.
+func FindVersion(py string) (Env, error) {
+	findMu.Lock()
+	defer findMu.Unlock()
+	f, ok := finds[py]
+	if !ok {
+		f.env, f.err = find(py)
+		finds[py] = f
+	}
+	return f.env, f.err
 }
 
 func packageDir() string {
@@ -60,8 +92,12 @@ func packageDir() string {
 	return filepath.Dir(file)
 }
 
-func find() (Env, error) {
+func find(py string) (Env, error) {
 	var e Env
+	if !slices.Contains(Versions, py) {
+		return e, fmt.Errorf("%w: no oracle for Python %q (have %s)", ErrUnavailable, py, strings.Join(Versions, ", "))
+	}
+	e.Python, e.Package = py, packageFor(py)
 	node, err := exec.LookPath("node")
 	if err != nil {
 		return e, fmt.Errorf("%w: node (Node.js) not found in PATH", ErrUnavailable)
@@ -82,9 +118,9 @@ func find() (Env, error) {
 	for _, s := range starts {
 		for dir := s; ; {
 			cand := filepath.Join(dir, "node_modules")
-			if st, err := os.Stat(filepath.Join(cand, "pyodide", "package.json")); err == nil && !st.IsDir() {
+			if st, err := os.Stat(filepath.Join(cand, e.Package, "package.json")); err == nil && !st.IsDir() {
 				e.ModulesDir = cand
-				e.PyodideDir = filepath.Join(cand, "pyodide")
+				e.PyodideDir = filepath.Join(cand, e.Package)
 				e.PyodideVers = readVersion(filepath.Join(e.PyodideDir, "package.json"))
 				return e, nil
 			}
@@ -95,7 +131,7 @@ func find() (Env, error) {
 			dir = parent
 		}
 	}
-	return e, fmt.Errorf("%w: node_modules/pyodide not found above %s (run `npm ci` at the repository root)", ErrUnavailable, strings.Join(starts, " or "))
+	return e, fmt.Errorf("%w: node_modules/%s not found above %s (run `npm ci` at the repository root)", ErrUnavailable, e.Package, strings.Join(starts, " or "))
 }
 
 func readVersion(pkgJSON string) string {
@@ -124,8 +160,14 @@ func readVersion(pkgJSON string) string {
 // or pyodide is missing; under CI=true it fails the test instead.
 func Require(t testing.TB) Env {
 	t.Helper()
-	e, err := Find()
-	testenv.Require(t, "the CPython oracle (pyodide under Node.js)", err)
+	return RequireVersion(t, "3.14")
+}
+
+// RequireVersion is Require for CPython py (see FindVersion).
+func RequireVersion(t testing.TB, py string) Env {
+	t.Helper()
+	e, err := FindVersion(py)
+	testenv.Require(t, "the CPython "+py+" oracle (pyodide under Node.js)", err)
 	return e
 }
 
@@ -172,6 +214,7 @@ func (e Env) RunTo(ctx context.Context, w interface{ Write([]byte) (int, error) 
 	}
 	cmd := exec.CommandContext(ctx, e.Node, append([]string{e.RunScript, abs, f.Name()}, args...)...)
 	cmd.Dir = filepath.Dir(e.ModulesDir) // so that run.mjs resolves this node_modules
+	cmd.Env = append(os.Environ(), "PYBATCH_PYODIDE="+e.Package)
 	var stderr bytes.Buffer
 	cmd.Stdout = w
 	cmd.Stderr = &stderr

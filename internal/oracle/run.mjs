@@ -10,20 +10,26 @@
 //
 // Loading pyodide costs a few seconds, so scripts are meant to do a whole
 // batch of work per run.
+//
+// PYBATCH_PYODIDE names the npm package to load (default "pyodide"), e.g.
+// "pyodide-3.12", an alias of an older pyodide release that embeds CPython
+// 3.12 (see package.json).
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 
 const require = createRequire(import.meta.url);
 
+const pkg = process.env.PYBATCH_PYODIDE || "pyodide";
+
 function findPyodide() {
   // Resolve from the working directory upwards, then from this file.
   for (const base of [process.cwd(), path.dirname(new URL(import.meta.url).pathname)]) {
     try {
-      return require.resolve("pyodide", { paths: [base] });
+      return require.resolve(pkg, { paths: [base] });
     } catch {}
   }
-  return require.resolve("pyodide");
+  return require.resolve(pkg);
 }
 
 const [hostDir, scriptPath, ...args] = process.argv.slice(2);

@@ -1,25 +1,22 @@
 package parser
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/pybatch/pybatch/internal/mutation"
 	"github.com/pybatch/pybatch/internal/oracle"
 	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python/source"
 	"github.com/pybatch/pybatch/python/token"
-	"github.com/pybatch/pybatch/python/tokenizer"
 )
 
 // mutationScript prints, for each file named on the command line, "OK" or
@@ -77,97 +74,6 @@ func errorLine(src []byte, report string) string {
 	return strings.TrimSpace(lines[n-1])
 }
 
-// mutation is one edit of a real source file.
-type mutation struct {
-	file, kind string
-	src        []byte
-}
-
-// mutate returns n edited copies of files drawn from srcs: one token
-// deleted, duplicated, swapped with the next or replaced by another token of
-// the file; one character deleted or duplicated; one line's indentation
-// changed.
-func mutate(r *rand.Rand, names []string, srcs [][]byte, n int) []mutation {
-	var out []mutation
-	for len(out) < n {
-		i := r.IntN(len(srcs))
-		src := srcs[i]
-		var toks []token.Token
-		tz := tokenizer.New(src, tokenizer.Options{})
-		for {
-			t, err := tz.Next()
-			if err != nil || t.Kind == token.ENDMARKER {
-				break
-			}
-			if t.EndOff > t.Off {
-				toks = append(toks, t)
-			}
-		}
-		if len(toks) < 2 {
-			continue
-		}
-		edit := func(off, end int, repl []byte) []byte {
-			b := make([]byte, 0, len(src)+len(repl))
-			b = append(b, src[:off]...)
-			b = append(b, repl...)
-			return append(b, src[end:]...)
-		}
-		k := r.IntN(len(toks) - 1)
-		t, u := toks[k], toks[k+1]
-		var m mutation
-		switch kind := r.IntN(8); kind {
-		case 0:
-			m = mutation{kind: "delete token", src: edit(int(t.Off), int(t.EndOff), nil)}
-		case 1:
-			m = mutation{kind: "duplicate token", src: edit(int(t.Off), int(t.Off), append(slices.Clone(t.Text(src)), ' '))}
-		case 2:
-			if u.Off < t.EndOff {
-				continue
-			}
-			swapped := slices.Concat(u.Text(src), src[t.EndOff:u.Off], t.Text(src))
-			m = mutation{kind: "swap tokens", src: edit(int(t.Off), int(u.EndOff), swapped)}
-		case 3:
-			o := toks[r.IntN(len(toks))]
-			m = mutation{kind: "replace token", src: edit(int(t.Off), int(t.EndOff), o.Text(src))}
-		case 4, 5:
-			p := r.IntN(len(src))
-			for p > 0 && src[p]&0xC0 == 0x80 {
-				p--
-			}
-			q := p + 1
-			for q < len(src) && src[q]&0xC0 == 0x80 {
-				q++
-			}
-			if kind == 4 {
-				m = mutation{kind: "delete char", src: edit(p, q, nil)}
-			} else {
-				m = mutation{kind: "duplicate char", src: edit(p, p, src[p:q])}
-			}
-		default:
-			lines := bytes.SplitAfter(src, []byte("\n"))
-			l := r.IntN(len(lines))
-			off := 0
-			for _, ln := range lines[:l] {
-				off += len(ln)
-			}
-			switch r.IntN(3) {
-			case 0:
-				m = mutation{kind: "indent +1", src: edit(off, off, []byte(" "))}
-			case 1:
-				if len(lines[l]) == 0 || (lines[l][0] != ' ' && lines[l][0] != '\t') {
-					continue
-				}
-				m = mutation{kind: "indent -1", src: edit(off, off+1, nil)}
-			default:
-				m = mutation{kind: "indent tab", src: edit(off, off, []byte("\t"))}
-			}
-		}
-		m.file = names[i]
-		out = append(out, m)
-	}
-	return out
-}
-
 // TestOracleMutations compares pybatch's syntax errors, message and four
 // positions, with CPython 3.14's on one-token and one-character edits of
 // real standard-library files (see mutate), drawn with a logged seed
@@ -189,33 +95,16 @@ func TestOracleMutations(t *testing.T) {
 		t.Skip("set PYBATCH_ORACLE_MUTATIONS=N (or CI=true) to compare syntax errors on mutated stdlib files with CPython")
 	}
 	env := oracle.Require(t)
-	dir := testenv.Stdlib(t)
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.py"))
-	sort.Strings(paths)
-	var names []string
-	var srcs [][]byte
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil || len(raw) > 32<<10 {
-			continue
-		}
-		// UTF-8 sources only, so that an edit stays text.
-		if text, _, err := source.Decode(raw); err != nil || !bytes.Equal(text, raw) {
-			continue
-		}
-		names = append(names, filepath.Base(p))
-		srcs = append(srcs, raw)
-	}
-	if len(srcs) == 0 {
-		t.Fatalf("no sources under %s", dir)
-	}
 	r := testenv.FixedRand(t, 17)
-	muts := mutate(r, names, srcs, n)
+	muts, err := mutation.Corpus(testenv.Stdlib(t), r, n)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tmp := t.TempDir()
 	var files []string
 	for i, m := range muts {
 		name := fmt.Sprintf("m%05d.py", i)
-		if err := os.WriteFile(filepath.Join(tmp, name), m.src, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(tmp, name), m.Src, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, name)
@@ -230,16 +119,16 @@ func TestOracleMutations(t *testing.T) {
 	}
 	invalid, same, verdicts := 0, 0, 0
 	type diff struct {
-		m         mutation
+		m         mutation.Mutation
 		want, got string
 	}
 	byMsg := map[string][]diff{}
 	quoted := regexp.MustCompile(`'[^']*'|line \d+`)
 	for i, m := range muts {
-		w, g := want[i], errorReport(m.src)
+		w, g := want[i], errorReport(m.Src)
 		if (w == "OK") != (g == "OK") {
 			verdicts++
-			t.Errorf("%s (%s of %s): verdict differs: CPython %q, pybatch %q", files[i], m.kind, m.file, w, g)
+			t.Errorf("%s (%s of %s): verdict differs: CPython %q, pybatch %q", files[i], m.Kind, m.File, w, g)
 			continue
 		}
 		if w == "OK" {
@@ -252,7 +141,7 @@ func TestOracleMutations(t *testing.T) {
 		}
 		if d := os.Getenv("PYBATCH_MUTATION_DUMP"); d != "" {
 			// Keep the differing files for a closer look.
-			os.WriteFile(filepath.Join(d, files[i]), m.src, 0o644)
+			os.WriteFile(filepath.Join(d, files[i]), m.Src, 0o644)
 		}
 		msg, _, _ := strings.Cut(w, "\n")
 		key := quoted.ReplaceAllString(msg, "…")
@@ -268,7 +157,7 @@ func TestOracleMutations(t *testing.T) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%d × CPython %s", len(ds), k)
 		for _, d := range ds[:min(3, len(ds))] {
-			fmt.Fprintf(&b, "\n  %s of %s: %q\n    CPython %s\n    pybatch %s", d.m.kind, d.m.file, errorLine(d.m.src, d.want),
+			fmt.Fprintf(&b, "\n  %s of %s: %q\n    CPython %s\n    pybatch %s", d.m.Kind, d.m.File, errorLine(d.m.Src, d.want),
 				strings.ReplaceAll(d.want, "\n", " "), strings.ReplaceAll(d.got, "\n", " "))
 		}
 		t.Log(b.String())

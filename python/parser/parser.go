@@ -54,6 +54,11 @@ type Options struct {
 	// returns, as long as the raw bytes it decoded are not modified either:
 	// the text may be those bytes).
 	ShareSource bool
+	// Version is the Python whose verdict Parse gives (zero: Latest): a
+	// tree that uses syntax of a later version is refused with the syntax
+	// error that version's CPython raises, at the line it gives (the
+	// message may be 3.14's). See Features for what is checked.
+	Version Version
 }
 
 // maxDepth bounds the nesting of recursive constructs, like CPython's
@@ -100,7 +105,13 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 		err = cpythonColumns(src, se, !b.tok, curLine)
 		p.release()
 	}()
-	return p.file(), nil
+	mod = p.file()
+	if v := opts.Version; v != 0 && v < Latest {
+		if se := versionError(mod, src, v); se != nil {
+			return nil, se
+		}
+	}
+	return mod, nil
 }
 
 // bailout carries a syntax error up to Parse.

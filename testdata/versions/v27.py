@@ -1,0 +1,2 @@
+x = [f"{a["b"]}" for c in d
+ if e]

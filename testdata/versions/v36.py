@@ -1,0 +1,2 @@
+if 1:
+  def f[T](x: T): pass

@@ -1,0 +1,1 @@
+type X[T=int] = list[T]

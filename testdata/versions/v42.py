@@ -1,0 +1,2 @@
+x = 1
+class C[*Ts, **P]: pass
