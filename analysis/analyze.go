@@ -24,6 +24,10 @@ type Options struct {
 	// NoAssert is radon cc's --no-assert: assert statements do not add to
 	// the cyclomatic complexity.
 	NoAssert bool
+	// PythonVersion is the Python whose verdict the file gets (zero: 3.14,
+	// see parser.Options.Version): syntax of a later version is a syntax
+	// error, as that version's CPython reports it.
+	PythonVersion parser.Version
 }
 
 // Analyze reads one Python file: src is the file's raw bytes, path is only
@@ -44,7 +48,7 @@ func Analyze(path string, src []byte, opts Options) *Report {
 	var mod *ast.Module
 	var perr error
 	if derr == nil {
-		mod, perr = parser.Parse(text, parser.Options{})
+		mod, perr = parser.Parse(text, parser.Options{Version: opts.PythonVersion})
 	}
 	return build(path, src, text, info, derr, mod, perr, opts)
 }

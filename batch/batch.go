@@ -39,6 +39,7 @@ import (
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/notebook"
 	"github.com/pybatch/pybatch/parallel"
+	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
@@ -90,6 +91,17 @@ type AnalyzeFunc func(path string, src []byte) *analysis.Report
 // pybatch analyze runs on every file.
 func DefaultAnalyze(path string, src []byte) *analysis.Report {
 	return analysis.Analyze(path, src, analysis.Options{})
+}
+
+// AnalyzeFor is DefaultAnalyze giving Python 3.v's verdict (see
+// analysis.Options.PythonVersion); AnalyzeFor(0) is DefaultAnalyze.
+func AnalyzeFor(v parser.Version) AnalyzeFunc {
+	if v == 0 || v == parser.Latest {
+		return DefaultAnalyze
+	}
+	return func(path string, src []byte) *analysis.Report {
+		return analysis.Analyze(path, src, analysis.Options{PythonVersion: v})
+	}
 }
 
 // DefaultMaxSize is the read limit when Options.MaxSize is 0.

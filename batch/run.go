@@ -18,6 +18,7 @@ import (
 	"github.com/pybatch/pybatch/archive"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
+	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
@@ -277,10 +278,17 @@ func below(root, p string) (string, bool) {
 // OptionsHash identifies the options under which the files of a run are
 // selected and analyzed, with the tool version: a stored result made under
 // another hash is analyzed again.
-func OptionsHash(so scan.Options) string {
+func OptionsHash(so scan.Options) string { return OptionsHashFor(so, 0) }
+
+// OptionsHashFor is OptionsHash for files analyzed with the verdict of
+// Python 3.py (AnalyzeFor); 0 and 3.14 give OptionsHash's.
+func OptionsHashFor(so scan.Options, py parser.Version) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00include=%q\x00exclude=%q\x00noignore=%v\x00hidden=%v\x00follow=%v\x00stubs=%v\x00shebang=%v\x00max=%d\x00skipdirs=%q\x00venvs=%v",
 		Version, so.Include, so.Exclude, so.NoIgnore, so.Hidden, so.FollowSymlinks, so.Stubs, so.Shebang, so.MaxSize, so.SkipDirs, so.Virtualenvs)
+	if py != 0 && py != parser.Latest {
+		fmt.Fprintf(h, "\x00python=%s", py)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 

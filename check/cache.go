@@ -95,7 +95,7 @@ func queryCached(ctx context.Context, q *sql.DB, source string, want func(string
 			rep := &analysis.Report{Path: rec.Path}
 			if seKind.Valid {
 				rep.SyntaxError = &analysis.SyntaxError{Kind: seKind.String, Msg: seMsg.String, Line: int(seLine.Int64),
-					Col: int(seCol.Int64), EndLine: int(seEndLine.Int64), EndCol: int(seEndCol.Int64)}
+					Col: int(seCol.Int64), EndLine: int(seEndLine.Int64), EndCol: int(seEndCol.Int64), NoStart: !seLine.Valid, NoEnd: !seEndLine.Valid}
 			}
 			if defsJSON.Valid {
 				defs = defs[:0]

@@ -37,6 +37,7 @@ import (
 
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/batch"
+	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/result"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
@@ -64,6 +65,11 @@ type Options struct {
 	MaxAverageNum                       *float64
 	// FailOnSyntaxError makes every file that does not parse a violation.
 	FailOnSyntaxError bool
+	// PythonVersion, when set, checks that the files parse as that Python
+	// parses them (see analysis.Options.PythonVersion): a file it cannot
+	// parse, such as one using syntax of a later version, is a violation
+	// (FailOnSyntaxError implied).
+	PythonVersion parser.Version
 	// NoAssert is xenon's (and radon's) --no-assert: assert statements do
 	// not add to the complexity.
 	NoAssert bool
@@ -238,10 +244,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Batch:    batch.Options{Workers: opts.Workers},
 		OnRecord: func(rec *result.Record) { take(rec, false) },
 	}
-	optionsHash := batch.OptionsHash(so)
+	optionsHash := batch.OptionsHashFor(so, opts.PythonVersion)
+	cfg.Batch.Analyze = batch.AnalyzeFor(opts.PythonVersion)
 	if opts.NoAssert {
 		cfg.Batch.Analyze = func(path string, src []byte) *analysis.Report {
-			return analysis.Analyze(path, src, analysis.Options{NoAssert: true})
+			return analysis.Analyze(path, src, analysis.Options{NoAssert: true, PythonVersion: opts.PythonVersion})
 		}
 		// Results made with asserts counted are not the same results.
 		sum := sha256.Sum256([]byte(optionsHash + "\x00no-assert"))
@@ -258,7 +265,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		defer db.Close()
 		wctx := context.WithoutCancel(ctx)
 		run, err := db.BeginRun(wctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: optionsHash,
-			Options: map[string]any{"command": "check", "paths": opts.Paths, "include": so.Include, "exclude": so.Exclude, "no_assert": opts.NoAssert}})
+			Options: map[string]any{"command": "check", "paths": opts.Paths, "include": so.Include, "exclude": so.Exclude, "no_assert": opts.NoAssert, "python_version": opts.PythonVersion.String()}})
 		if err != nil {
 			return nil, err
 		}
@@ -294,7 +301,7 @@ func judge(res *Result, files []*fileFacts, opts Options) {
 		res.Files++
 		if f.syntax != nil {
 			res.SyntaxErrors++
-			if opts.FailOnSyntaxError {
+			if opts.FailOnSyntaxError || opts.PythonVersion != 0 {
 				res.Violations = append(res.Violations, *f.syntax)
 			} else {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("%s:%d:%d: cannot parse: %s", f.path, f.syntax.Line, f.syntax.Col, f.syntax.Message))

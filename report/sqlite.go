@@ -221,7 +221,7 @@ func readFacts(ctx context.Context, q *sql.DB, a *aggregator, files map[int64]fi
 }
 
 func readSyntaxErrors(ctx context.Context, q *sql.DB, a *aggregator) error {
-	rows, err := q.QueryContext(ctx, `SELECT f.source, f.path, s.kind, s.msg, s.line, s.col
+	rows, err := q.QueryContext(ctx, `SELECT f.source, f.path, s.kind, s.msg, coalesce(s.line, 0), coalesce(s.col, 0)
 		FROM syntax_errors s JOIN file_results f ON f.id = s.file_id WHERE f.status != 'gone'`)
 	if err != nil {
 		return fmt.Errorf("report: reading syntax_errors: %w", err)

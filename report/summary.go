@@ -286,7 +286,7 @@ func summaryFromDB(ctx context.Context, q *sql.DB, name string, top int) (*Summa
 			return err
 		}
 		var list []SumSyntaxEr
-		err := rows(`SELECT source, path, line, col, kind, msg FROM syntax_errors ORDER BY source, path LIMIT ?`, []any{top}, func(r *sql.Rows) error {
+		err := rows(`SELECT source, path, coalesce(line, 0), coalesce(col, 0), kind, msg FROM syntax_errors ORDER BY source, path LIMIT ?`, []any{top}, func(r *sql.Rows) error {
 			var e SumSyntaxEr
 			var src string
 			err := r.Scan(&src, &e.Path, &e.Line, &e.Col, &e.Kind, &e.Msg)

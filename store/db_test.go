@@ -176,6 +176,11 @@ func TestRoundTripAndIdempotence(t *testing.T) {
 		{Source: "src", Path: "bad.py", Size: 3, ModTime: time.Unix(5, 6), Status: result.Analyzed, Attempts: 1, Report: se},
 		{Source: "src", Path: "big.bin", Size: 1 << 30, ModTime: time.Unix(7, 8), Status: result.Skipped, SkipReason: "too_large"},
 		{Source: "src", Path: "gone.py", Size: 10, ModTime: time.Unix(9, 10), Status: result.Failed, ErrClass: "not_found", Err: "open gone.py: no such file", Attempts: 1},
+		// Positions CPython leaves None are NULL, and read back as such.
+		{Source: "src", Path: "nul.py", Size: 4, ModTime: time.Unix(11, 12), Status: result.Analyzed, Attempts: 1, Report: &analysis.Report{SchemaVersion: 1, Path: "nul.py", Size: 4, SHA256: strings.Repeat("cd", 32), Encoding: "utf-8",
+			SyntaxError: &analysis.SyntaxError{Kind: "SyntaxError", Msg: "source code string cannot contain null bytes", NoStart: true, NoEnd: true}}},
+		{Source: "src", Path: "enc.py", Size: 5, ModTime: time.Unix(13, 14), Status: result.Analyzed, Attempts: 1, Report: &analysis.Report{SchemaVersion: 1, Path: "enc.py", Size: 5, SHA256: strings.Repeat("ef", 32), Encoding: "nope",
+			SyntaxError: &analysis.SyntaxError{Kind: "SyntaxError", Msg: "unknown encoding: nope", Line: 0, Col: -2, NoEnd: true}}},
 	}
 	for _, r := range recs {
 		if err := run.Write(ctx, r); err != nil {
@@ -202,6 +207,9 @@ func TestRoundTripAndIdempotence(t *testing.T) {
 	}
 	if n := count(t, db, "SELECT count(*) FROM files"); n != len(recs) {
 		t.Fatalf("%d file rows, want %d", n, len(recs))
+	}
+	if n := count(t, db, "SELECT count(*) FROM syntax_errors WHERE line IS NULL AND col IS NULL AND end_line IS NULL AND end_col IS NULL"); n != 1 {
+		t.Fatalf("%d syntax errors without any position, want 1 (nul.py)", n)
 	}
 	if n := count(t, db, "SELECT count(*) FROM definitions"); n != 3*36 {
 		t.Fatalf("%d definitions, want %d", n, 3*36)

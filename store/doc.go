@@ -27,7 +27,7 @@
 // The schema lives in migrations/*.sql (embedded; PRAGMA user_version is the
 // number of the last applied file, see SchemaVersion; Open applies the
 // missing ones, each in its own transaction, and refuses a newer database).
-// Tables (schema version 9):
+// Tables (schema version 10):
 //
 //	sources        id, name (unique): one row per analyzed tree, named by
 //	               its absolute root directory
@@ -52,7 +52,9 @@
 //	content_imports id (as above), module (texts id), names ("join as j,
 //	               exists"), level, is_from, line, scope (0 module ..
 //	               5 function)
-//	content_syntax_errors content_id, kind, msg, line, col, end_line, end_col
+//	content_syntax_errors content_id, kind, msg, line, col, end_line, end_col:
+//	               CPython's lineno, offset - 1, end_lineno, end_offset - 1
+//	               (columns in characters); NULL where CPython has None
 //	texts          id, text: what repeats, stored once
 //
 // And views, which give the facts per file under the names of the JSON

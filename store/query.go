@@ -319,10 +319,13 @@ func (rr *reportReader) facts(ctx context.Context, content int64, rep *analysis.
 		return err
 	}
 	var se analysis.SyntaxError
+	var line, col, endLine, endCol sql.NullInt64
 	err = rr.syntax.QueryRowContext(ctx, content).
-		Scan(&se.Kind, &se.Msg, &se.Line, &se.Col, &se.EndLine, &se.EndCol)
+		Scan(&se.Kind, &se.Msg, &line, &col, &endLine, &endCol)
 	switch {
 	case err == nil:
+		se.Line, se.Col, se.NoStart = int(line.Int64), int(col.Int64), !line.Valid
+		se.EndLine, se.EndCol, se.NoEnd = int(endLine.Int64), int(endCol.Int64), !endLine.Valid
 		rep.SyntaxError = &se
 	case !errors.Is(err, sql.ErrNoRows):
 		return err

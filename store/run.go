@@ -786,7 +786,14 @@ func (f *facts) facts(ctx context.Context, id int64, rep *analysis.Report) error
 		}
 	}
 	if se := rep.SyntaxError; se != nil {
-		if _, err := f.tx.ExecContext(ctx, insertSyntaxError, id, se.Kind, se.Msg, se.Line, se.Col, se.EndLine, se.EndCol); err != nil {
+		var line, col, endLine, endCol any = se.Line, se.Col, se.EndLine, se.EndCol
+		if se.NoStart {
+			line, col = nil, nil
+		}
+		if se.NoEnd {
+			endLine, endCol = nil, nil
+		}
+		if _, err := f.tx.ExecContext(ctx, insertSyntaxError, id, se.Kind, se.Msg, line, col, endLine, endCol); err != nil {
 			return err
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
+	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/scan"
 	"github.com/pybatch/pybatch/store"
 )
@@ -128,6 +129,7 @@ type analyzeFlags struct {
 	shards                int
 	archives              bool
 	maxArchiveBytes       string
+	python                string
 	paths                 []string
 	sources               sourceFlags
 }
@@ -174,6 +176,7 @@ func (a *app) analyzeCommand() *cobra.Command {
 	fs.BoolVar(&f.archives, "archives", false, "also read the archives found in directories (tar, tar.gz/tgz, tar.bz2, tar.xz, tar.zst, zip, whl), each as a source of its own; an archive given as a PATH is always read")
 	fs.StringVar(&f.maxArchiveBytes, "max-archive-bytes", "auto", "stop reading an archive after this many decompressed bytes (a compression bomb); auto: the larger of 1GB and 100 times the archive's size; 0: no limit")
 	f.sources.add(fs)
+	addPythonVersion(fs, &f.python)
 	return cmd
 }
 
@@ -401,9 +404,13 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		}
 		return ExitNoFiles
 	}
+	py, err := parsePythonVersion(f.python)
+	if err != nil {
+		return usage("%v", err)
+	}
 	e, err := newEngine(a.ctx, runSettings{
 		workers: f.workers, isolate: f.isolate, timeout: f.timeout, retries: f.retries,
-		recycleAfter: f.recycleAfter, maxSize: maxSize, budget: budget,
+		recycleAfter: f.recycleAfter, maxSize: maxSize, budget: budget, python: py,
 	}, a.analyze, f.progressMode(fs), f.progressEvery, a.stderr)
 	if err != nil {
 		if errors.As(err, new(usageError)) {
@@ -434,7 +441,7 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 		}
 		noteStaleLock(a.stderr, "pybatch analyze", lockOf, f.quiet)
 	}
-	out, closeOut, err := openOutput(context.WithoutCancel(a.ctx), f, shard, a.stdout, batch.OptionsHash(so), e.sizes.StoreBatch, e.mm.Budget())
+	out, closeOut, err := openOutput(context.WithoutCancel(a.ctx), f, shard, a.stdout, batch.OptionsHashFor(so, py), e.sizes.StoreBatch, e.mm.Budget())
 	if err != nil {
 		return fail(ExitError, "%s", plainError(err))
 	}
@@ -470,9 +477,9 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 	if shard.Sharded() {
 		switch {
 		case parquetParts && runErr == nil && !rs.Interrupted:
-			runErr = part.Mark(partStats(shard, f.format, so, rs, started))
+			runErr = part.Mark(partStats(shard, f.format, so, f.python, rs, started))
 		case runErr == nil && !rs.Interrupted:
-			runErr = part.Commit(f.output, partStats(shard, f.format, so, rs, started))
+			runErr = part.Commit(f.output, partStats(shard, f.format, so, f.python, rs, started))
 		}
 		if (runErr != nil || rs.Interrupted) && !parquetParts {
 			removeOutput(f.output)
@@ -495,16 +502,17 @@ func (a *app) runAnalyze(cmd *cobra.Command, f *analyzeFlags) int {
 }
 
 // partStats are the statistics of a shard's part.
-func partStats(sh store.Shard, format string, so scan.Options, rs batch.RunSummary, started time.Time) store.PartStats {
+func partStats(sh store.Shard, format string, so scan.Options, python string, rs batch.RunSummary, started time.Time) store.PartStats {
 	roots := make([]string, len(rs.Roots))
 	for i, r := range rs.Roots {
 		roots[i] = filepath.ToSlash(r.OSPath())
 	}
 	host, _ := os.Hostname()
-	hash := batch.OptionsHash(so)
+	py, _ := parsePythonVersion(python) // (checked by runAnalyze)
+	hash, tool := batch.OptionsHashFor(so, py), toolVersion(python)
 	st := store.PartStats{
-		Run: store.ShardRunID(batch.Version, hash, sh.Count, roots), Shard: sh.Index, Shards: sh.Count,
-		Format: format, ToolVersion: batch.Version, OptionsHash: hash,
+		Run: store.ShardRunID(tool, hash, sh.Count, roots), Shard: sh.Index, Shards: sh.Count,
+		Format: format, ToolVersion: tool, OptionsHash: hash,
 		Files: rs.Files, Analyzed: rs.Analyzed, SyntaxErrors: rs.SyntaxErrors, Skipped: rs.Skipped, Failed: rs.Failed,
 		Bytes: rs.Bytes, ElapsedS: rs.Elapsed.Seconds(), Host: host,
 		StartedAt: started.UTC().Format(time.RFC3339Nano), EndedAt: time.Now().UTC().Format(time.RFC3339Nano),
@@ -615,7 +623,7 @@ func openOutput(ctx context.Context, f *analyzeFlags, shard store.Shard, stdout 
 			s := store.NewJSONL(stdout, store.JSONLOptions{BatchSize: min(batchSize, 64)})
 			return s, func() { _ = s.Close() }, nil
 		}
-		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{JSONLOptions: store.JSONLOptions{BatchSize: batchSize}, Resume: !f.noResume, OptionsHash: optsHash, ToolVersion: batch.Version})
+		s, err := store.OpenJSONLFile(ctx, f.output, store.JSONLFileOptions{JSONLOptions: store.JSONLOptions{BatchSize: batchSize}, Resume: !f.noResume, OptionsHash: optsHash, ToolVersion: toolVersion(f.python)})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -626,7 +634,7 @@ func openOutput(ctx context.Context, f *analyzeFlags, shard store.Shard, stdout 
 		if err != nil {
 			return nil, nil, err
 		}
-		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: batch.Version, OptionsHash: optsHash, Options: runOptions(f)})
+		run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: toolVersion(f.python), OptionsHash: optsHash, Options: runOptions(f)})
 		if err != nil {
 			db.Close()
 			return nil, nil, err
@@ -636,7 +644,7 @@ func openOutput(ctx context.Context, f *analyzeFlags, shard store.Shard, stdout 
 		// Each of the four tables holds a row group in memory at a time:
 		// together at most an eighth of the budget.
 		p, err := store.OpenParquet(ctx, f.output, store.ParquetOptions{Shard: shard, Resume: !f.noResume, OptionsHash: optsHash,
-			ToolVersion: batch.Version, Options: runOptions(f), RowGroupBytes: min(max(budget/32, 1<<20), 64<<20), ChunkRecords: f.parquetChunk})
+			ToolVersion: toolVersion(f.python), Options: runOptions(f), RowGroupBytes: min(max(budget/32, 1<<20), 64<<20), ChunkRecords: f.parquetChunk})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -667,6 +675,35 @@ func runOptions(f *analyzeFlags) map[string]any {
 		"paths": f.paths, "include": f.include, "exclude": append(append([]string(nil), f.exclude...), f.extendExclude...), "no_ignore": f.noIgnore,
 		"hidden": f.hidden, "follow_symlinks": f.followSymlinks, "stubs": f.stubs, "shebang": f.shebang,
 		"max_size": f.maxSize, "max_memory": f.maxMemory, "retries": f.retries, "isolate": f.isolate, "workers": f.workers, "timeout": f.timeout.String(),
-		"recycle_after": f.recycleAfter,
+		"recycle_after": f.recycleAfter, "python_version": f.python,
 	}
+}
+
+// addPythonVersion declares --python-version.
+func addPythonVersion(fs *pflag.FlagSet, v *string) {
+	fs.StringVar(v, "python-version", "3.14", "give this Python's verdict: 3.10, 3.11, 3.12, 3.13 or 3.14 (syntax of a later version is a syntax error, at the line that version's CPython reports)")
+}
+
+// pythonVersions are the values of --python-version: those whose verdicts
+// are proved against that CPython.
+var pythonVersions = []string{"3.10", "3.11", "3.12", "3.13", "3.14"}
+
+// parsePythonVersion reads --python-version.
+func parsePythonVersion(s string) (parser.Version, error) {
+	if err := oneOf("--python-version", s, pythonVersions...); err != nil {
+		return 0, err
+	}
+	return parser.ParseVersion(s)
+}
+
+// toolVersion is the analysis a run records (runs.tool_version, the JSON
+// Lines checkpoint): pybatch's version, and the Python whose verdict it
+// gives when that is not 3.14. A database keeps one analysis per distinct
+// content, so a content analyzed under another version is analyzed again
+// and replaced, as after an upgrade of pybatch.
+func toolVersion(python string) string {
+	if python == "" || python == "3.14" {
+		return batch.Version
+	}
+	return batch.Version + " python" + python
 }

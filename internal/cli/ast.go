@@ -10,6 +10,7 @@ import (
 
 	"github.com/pybatch/pybatch/python"
 	"github.com/pybatch/pybatch/python/ast"
+	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/python/token"
 )
 
@@ -18,15 +19,17 @@ import (
 // print(ast.dump(ast.parse(open(FILE, "rb").read()), include_attributes=True, show_empty=True, indent=N)).
 func (a *app) astCommand() *cobra.Command {
 	var indent int
+	var py string
 	cmd := &cobra.Command{
-		Use:   "ast [--indent N] FILE...",
+		Use:   "ast [--indent N] [--python-version 3.N] FILE...",
 		Short: "Print a Python file's AST exactly as CPython 3.14's ast.dump does",
 		Long: "Print ast.dump(ast.parse(FILE's bytes), include_attributes=True, show_empty=True, indent=N)\n" +
 			"exactly as CPython 3.14 does. FILE - reads stdin. With several FILEs each dump follows a\n" +
 			"line \"==> FILE <==\", as head(1) prints them. A syntax error is printed on stderr as\n" +
 			"FILE:LINE:COL:{LINE:COL-END_LINE:END_COL}: SyntaxError: message, with CPython's lineno,\n" +
 			"offset, end_lineno and end_offset (the span as clang prints one; positions CPython\n" +
-			"leaves None are left out).\n\n" +
+			"leaves None are left out). With --python-version, syntax of a later Python is a syntax\n" +
+			"error, at the line that version's CPython reports.\n\n" +
 			"Exit status: 0 all parsed, 1 a syntax error, 2 usage error, 3 a file could not be read.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -35,15 +38,21 @@ func (a *app) astCommand() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a.code = a.runAST(args, indent)
+			v, err := parsePythonVersion(py)
+			if err != nil {
+				a.code = a.usage(cmd, "%v", err)
+				return nil
+			}
+			a.code = a.runAST(args, indent, v)
 			return nil
 		},
 	}
 	cmd.Flags().IntVar(&indent, "indent", -1, "indent as ast.dump's indent (negative: one line, like indent=None)")
+	addPythonVersion(cmd.Flags(), &py)
 	return cmd
 }
 
-func (a *app) runAST(files []string, indent int) int {
+func (a *app) runAST(files []string, indent int, py parser.Version) int {
 	code := ExitOK
 	stdinUsed := false
 	for i, name := range files {
@@ -71,7 +80,7 @@ func (a *app) runAST(files []string, indent int) int {
 			}
 			fmt.Fprintf(a.stdout, "==> %s <==\n", name)
 		}
-		mod, _, err := python.ParseFile(raw)
+		mod, _, err := python.ParseFileVersion(raw, py)
 		if err != nil {
 			var se *token.SyntaxError
 			if errors.As(err, &se) {

@@ -42,6 +42,7 @@ func (a *app) checkCommand() *cobra.Command {
 		extendExclude    []string
 		avgNum           optionalFloat
 		quiet            bool
+		python           string
 	)
 	cmd := &cobra.Command{
 		Use:   "check [flags] PATH...",
@@ -56,6 +57,14 @@ func (a *app) checkCommand() *cobra.Command {
 			o.Scan = scan.DefaultOptions()
 			o.Scan.Include = include
 			o.Scan.Exclude = append(append([]string(nil), exclude...), extendExclude...)
+			if cmd.Flags().Changed("python-version") {
+				v, err := parsePythonVersion(python)
+				if err != nil {
+					a.code = a.usage(cmd, "%v", err)
+					return nil
+				}
+				o.PythonVersion = v
+			}
 			a.code = a.runCheck(cmd, o, format, quiet)
 			return nil
 		},
@@ -67,6 +76,7 @@ func (a *app) checkCommand() *cobra.Command {
 	fs.Var(&avgNum, "max-average-num", "fail when the average complexity of all blocks is above this number")
 	fs.BoolVar(&o.NoAssert, "no-assert", false, "assert statements do not add to the complexity (radon's and xenon's --no-assert)")
 	fs.BoolVar(&o.FailOnSyntaxError, "fail-on-syntax-error", false, "a file that does not parse is a violation (else a warning, as in xenon)")
+	fs.StringVar(&python, "python-version", "", "fail files that this Python (3.10 to 3.14) cannot parse, such as those using syntax of a later version")
 	fs.StringVar(&format, "format", "text", "output: "+strings.Join(check.Formats, ", "))
 	fs.StringVar(&o.Cache, "cache", "", "a pybatch SQLite database keeping results between runs: unchanged files are not analyzed again")
 	fs.IntVarP(&o.Workers, "workers", "j", 0, "files analyzed at once (default: the CPUs this process may use)")

@@ -125,25 +125,15 @@ func (a *app) root() *cobra.Command {
 				fmt.Fprint(a.stdout, buildinfo.Read(Version))
 			},
 		},
-		&cobra.Command{
-			Use:    workerCommandName,
-			Short:  "(internal) an isolated analysis worker, started by analyze --isolate",
-			Hidden: true,
-			Run: func(*cobra.Command, []string) {
-				analyze := a.analyze
-				if analyze == nil {
-					analyze = analyzeFile
-				}
-				a.code = workerMain(a.ctx, a.stdout, a.stderr, analyze)
-			},
-		},
+		a.workerCommand(),
 	)
 	// Every subcommand: usage errors in one line, the flags sorted as
 	// declared (related flags together), the values of enumerated flags
 	// completed by the shell.
 	values := map[string][]string{
-		"progress":     {"auto", "bar", "plain", "json", "none"},
-		"input-format": {"sqlite", "jsonl", "parquet"},
+		"progress":       {"auto", "bar", "plain", "json", "none"},
+		"python-version": pythonVersions,
+		"input-format":   {"sqlite", "jsonl", "parquet"},
 	}
 	formats := map[string][]string{
 		"analyze": {"sqlite", "jsonl", "parquet"},

@@ -164,7 +164,7 @@ func (a *app) runRetry(cmd *cobra.Command, rf *runFlags, args []string) int {
 	}
 
 	run, err := db.BeginRun(sinkCtx, store.RunInfo{
-		ToolVersion: batch.Version,
+		ToolVersion: toolVersion(settings.python.String()),
 		// The repeated run's options hash: the records are the ones that
 		// run would have made, so the next incremental analyze with the
 		// same options keeps them.
@@ -210,6 +210,8 @@ type storedOptions struct {
 	Timeout   string `json:"timeout"`
 	// RecycleAfter is recorded by newer versions of analyze only.
 	RecycleAfter *int `json:"recycle_after"`
+	// PythonVersion is analyze's --python-version (newer versions only).
+	PythonVersion string `json:"python_version"`
 }
 
 // settings are the run settings of the run being repeated.
@@ -232,6 +234,11 @@ func (so storedOptions) settings() (runSettings, error) {
 	}
 	if so.RecycleAfter != nil {
 		s.recycleAfter = max(*so.RecycleAfter, 0)
+	}
+	if so.PythonVersion != "" {
+		if s.python, err = parsePythonVersion(so.PythonVersion); err != nil {
+			return s, fmt.Errorf("python_version %q: %v", so.PythonVersion, err)
+		}
 	}
 	return s, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pybatch/pybatch/batch"
 	"github.com/pybatch/pybatch/memory"
 	"github.com/pybatch/pybatch/progress"
+	"github.com/pybatch/pybatch/python/parser"
 	"github.com/pybatch/pybatch/recovery"
 )
 
@@ -27,6 +28,7 @@ type runSettings struct {
 	recycleAfter int
 	maxSize      int64 // 0: no limit
 	budget       int64 // --max-memory
+	python       parser.Version
 }
 
 // engine is the machinery of one run that the flags choose: the memory
@@ -58,6 +60,13 @@ func newEngine(ctx context.Context, s runSettings, analyze batch.AnalyzeFunc, pr
 	}
 	e.sizes = memory.BatchSizes(e.mm.Budget(), memory.SizingOptions{})
 	setRuntime(e.mm)
+	var workerArgs []string
+	if s.python != 0 && s.python != parser.Latest {
+		// Another verdict than 3.14's: the analysis that gives it, here
+		// and in the worker processes.
+		analyze = batch.AnalyzeFor(s.python)
+		workerArgs = []string{"--python-version", s.python.String()}
+	}
 	e.bo = batch.Options{
 		InFlight:     e.sizes.ChunkFiles,
 		Analyze:      analyze,
@@ -77,7 +86,7 @@ func newEngine(ctx context.Context, s runSettings, analyze batch.AnalyzeFunc, pr
 		if err != nil {
 			return nil, fmt.Errorf("--isolate: cannot find my own executable: %w", err)
 		}
-		e.bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, workerCommandName) }
+		e.bo.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, append([]string{workerCommandName}, workerArgs...)...) }
 	}
 	e.renderer = renderer
 	e.tracker = progress.NewTracker(progress.Options{Renderer: renderer, Interrupted: func() bool { return ctx.Err() != nil }})

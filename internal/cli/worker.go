@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"os"
 
@@ -27,4 +28,34 @@ func workerMain(ctx context.Context, stdout, stderr io.Writer, analyze batch.Ana
 		return ExitError
 	}
 	return ExitOK
+}
+
+// workerCommand is the hidden subcommand of isolated workers; analyze
+// passes its --python-version on.
+func (a *app) workerCommand() *cobra.Command {
+	var py string
+	cmd := &cobra.Command{
+		Use:    workerCommandName,
+		Short:  "(internal) an isolated analysis worker, started by analyze --isolate",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		Run: func(*cobra.Command, []string) {
+			analyze := a.analyze
+			if analyze == nil {
+				analyze = analyzeFile
+			}
+			if py != "" {
+				v, err := parsePythonVersion(py)
+				if err != nil {
+					fmt.Fprintln(a.stderr, "pybatch worker:", err)
+					a.code = ExitUsage
+					return
+				}
+				analyze = batch.AnalyzeFor(v)
+			}
+			a.code = workerMain(a.ctx, a.stdout, a.stderr, analyze)
+		},
+	}
+	cmd.Flags().StringVar(&py, "python-version", "", "the verdict of this Python")
+	return cmd
 }
