@@ -44,7 +44,9 @@
 //	contents       id, sha256 (32 bytes, unique), size, run_id (the run that
 //	               analyzed it), report_schema, encoding, bom, loc, lloc, sloc,
 //	               comments, single_comments, multi, blank, lines_error,
-//	               docstring, all_names (JSON), definitions and imports (counts)
+//	               docstring, all_names (JSON), definitions and imports (counts);
+//	               for a notebook (schema 11), nbformat, notebook_cells (cells
+//	               of every type) and masked_lines, NULL for a Python file
 //	content_definitions  id (content id << 24 | position), qualname, kind
 //	               (0 class .. 4 async_method), line, col, end_line, end_col,
 //	               decorators, returns, bases (texts ids), params ("self, a,
@@ -55,6 +57,8 @@
 //	content_syntax_errors content_id, kind, msg, line, col, end_line, end_col:
 //	               CPython's lineno, offset - 1, end_lineno, end_offset - 1
 //	               (columns in characters); NULL where CPython has None
+//	content_cells  content_id, line, cell, lines: where each code cell of a
+//	               notebook's content lies in its joined source (schema 11)
 //	texts          id, text: what repeats, stored once
 //
 // And views, which give the facts per file under the names of the JSON
@@ -64,10 +68,17 @@
 //	               figures
 //	definitions    source, path, file_id, content_id, seq, qualname, name,
 //	               kind, line, col, end_line, end_col, decorators (JSON),
-//	               params, returns, bases (JSON), docstring, complexity, rank
+//	               params, returns, bases (JSON), docstring, complexity, rank,
+//	               cell, cell_line, end_cell, end_cell_line
 //	imports        source, path, file_id, content_id, seq, module, names,
-//	               level, is_from, line, scope
-//	syntax_errors  source, path, file_id, kind, msg, line, col, end_line, end_col
+//	               level, is_from, line, scope, cell, cell_line
+//	syntax_errors  source, path, file_id, kind, msg, line, col, end_line,
+//	               end_col, cell, cell_line, end_cell, end_cell_line
+//	notebook_cells source, path, file_id, content_id, cell, line, lines
+//
+// (The cell columns place a line of a notebook's joined code in its cell,
+// from content_cells; they are NULL for a Python file. A report read back
+// gets them from the same cells: analysis.Report.LocateCells.)
 //	last_run_failures the failed files of the latest run
 //
 // The same bytes under many paths (copies, vendored packages, releases)

@@ -147,12 +147,12 @@ func (r *Run) StoredReport(ctx context.Context, sha256 string) (*analysis.Report
 // for concurrent use): a report is several queries, and preparing them
 // once instead of for every file makes reading one much cheaper.
 type reportReader struct {
-	bySHA, byID, defs, imps, syntax *sql.Stmt
+	bySHA, byID, defs, imps, syntax, cells *sql.Stmt
 }
 
 const contentSelect = `SELECT c.id, c.sha256, c.size, c.encoding, c.bom, c.docstring, c.all_names,
 	c.loc, c.lloc, c.sloc, c.comments, c.single_comments, c.multi, c.blank, c.report_schema, c.lines_error,
-	c.definitions, c.imports, r.tool_version
+	c.definitions, c.imports, r.tool_version, c.nbformat, c.notebook_cells, c.masked_lines
 	FROM contents c LEFT JOIN runs r ON r.id = c.run_id WHERE `
 
 // reportReader returns db's report reader on the read-write connection,
@@ -197,6 +197,7 @@ func newReportReader(ctx context.Context, db *sql.DB) (*reportReader, error) {
 		{&rr.imps, `SELECT t.text, i.names, i.level, i.is_from, i.line, i.scope
 		FROM content_imports i JOIN texts t ON t.id = i.module WHERE i.id BETWEEN ? AND ? ORDER BY i.id`},
 		{&rr.syntax, `SELECT kind, msg, line, col, end_line, end_col FROM content_syntax_errors WHERE content_id = ?`},
+		{&rr.cells, `SELECT cell, line, lines FROM content_cells WHERE content_id = ? ORDER BY line`},
 	} {
 		st, err := db.PrepareContext(ctx, p.q)
 		if err != nil {
@@ -210,7 +211,7 @@ func newReportReader(ctx context.Context, db *sql.DB) (*reportReader, error) {
 
 // Close closes the statements.
 func (rr *reportReader) Close() {
-	for _, st := range []*sql.Stmt{rr.bySHA, rr.byID, rr.defs, rr.imps, rr.syntax} {
+	for _, st := range []*sql.Stmt{rr.bySHA, rr.byID, rr.defs, rr.imps, rr.syntax, rr.cells} {
 		if st != nil {
 			st.Close()
 		}
@@ -228,10 +229,12 @@ func (rr *reportReader) read(ctx context.Context, st *sql.Stmt, key any) (*analy
 		bom, schema, csize                 sql.NullInt64
 		loc, lloc, sloc, com, single, mult sql.NullInt64
 		blank                              sql.NullInt64
+		nbformat, nbCells, masked          sql.NullInt64
 	)
 	err := st.QueryRowContext(ctx, key).Scan(
 		&id, &sha, &csize, &enc, &bom, &doc, &all,
-		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr, &ndefs, &nimps, &tool)
+		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr, &ndefs, &nimps, &tool,
+		&nbformat, &nbCells, &masked)
 	if err != nil {
 		return nil, "", err
 	}
@@ -253,7 +256,32 @@ func (rr *reportReader) read(ctx context.Context, st *sql.Stmt, key any) (*analy
 	if err := rr.facts(ctx, id, rep); err != nil {
 		return nil, "", err
 	}
+	if nbformat.Valid {
+		rep.Notebook = &analysis.Notebook{Format: int(nbformat.Int64), Cells: int(nbCells.Int64), MaskedLines: int(masked.Int64)}
+		if err := rr.readCells(ctx, id, rep.Notebook); err != nil {
+			return nil, "", err
+		}
+		rep.LocateCells()
+	}
 	return rep, tool.String, nil
+}
+
+// readCells reads the code cells of a notebook's content into nb.
+func (rr *reportReader) readCells(ctx context.Context, content int64, nb *analysis.Notebook) error {
+	rows, err := rr.cells.QueryContext(ctx, content)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	nb.CodeCells = []analysis.NotebookCell{}
+	for rows.Next() {
+		var c analysis.NotebookCell
+		if err := rows.Scan(&c.Cell, &c.Line, &c.Lines); err != nil {
+			return err
+		}
+		nb.CodeCells = append(nb.CodeCells, c)
+	}
+	return rows.Err()
 }
 
 // facts reads the definitions, imports and syntax error of a content

@@ -424,7 +424,8 @@ const (
 	decorators, params, returns, bases, docstring, complexity) VALUES `
 	insertImports        = `INSERT INTO content_imports (id, module, names, level, is_from, line, scope) VALUES `
 	insertSyntaxError    = `INSERT INTO content_syntax_errors (content_id, kind, msg, line, col, end_line, end_col) VALUES (?, ?, ?, ?, ?, ?, ?)`
-	contentColumns       = `size, run_id, report_schema, encoding, bom, loc, lloc, sloc, comments, single_comments, multi, blank, lines_error, docstring, all_names, definitions, imports`
+	insertCells          = `INSERT INTO content_cells (content_id, line, cell, lines) VALUES `
+	contentColumns       = `size, run_id, report_schema, encoding, bom, loc, lloc, sloc, comments, single_comments, multi, blank, lines_error, docstring, all_names, definitions, imports, nbformat, notebook_cells, masked_lines`
 	touchFile            = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
 	chunkFiles           = 256 // rows per statement: 13 × 256 bound values
 	chunkDefinitions     = 256 // 13 × 256
@@ -683,7 +684,7 @@ func (f *facts) contents(ctx context.Context, reps []*analysis.Report) (map[stri
 		}
 		f.r.orphans = true
 	}
-	const contentChunk = 100 // rows per INSERT: 18 × 100 bound values
+	const contentChunk = 100 // rows per INSERT: 21 × 100 bound values
 	for chunk := range slices.Chunk(fresh, contentChunk) {
 		var args []any
 		for _, rep := range chunk {
@@ -737,9 +738,14 @@ func (f *facts) contentValues(rep *analysis.Report) ([]any, error) {
 		}
 		all = string(b)
 	}
+	var nbformat, cells, masked any
+	if nb := rep.Notebook; nb != nil {
+		nbformat, cells, masked = nb.Format, nb.Cells, nb.MaskedLines
+	}
 	l := rep.Lines
 	return []any{rep.Size, f.r.id, rep.SchemaVersion, rep.Encoding, boolInt(rep.BOM), l.LOC, l.LLOC, l.SLOC,
-		l.Comments, l.SingleComments, l.Multi, l.Blank, nullString(rep.LinesError), doc, all, len(rep.Definitions), len(rep.Imports)}, nil
+		l.Comments, l.SingleComments, l.Multi, l.Blank, nullString(rep.LinesError), doc, all, len(rep.Definitions), len(rep.Imports),
+		nbformat, cells, masked}, nil
 }
 
 // facts queues the definitions and imports of content id and writes its
@@ -795,6 +801,19 @@ func (f *facts) facts(ctx context.Context, id int64, rep *analysis.Report) error
 		}
 		if _, err := f.tx.ExecContext(ctx, insertSyntaxError, id, se.Kind, se.Msg, line, col, endLine, endCol); err != nil {
 			return err
+		}
+	}
+	if nb := rep.Notebook; nb != nil {
+		// A notebook's code cells; the positions' cells follow from them.
+		const chunk = 256 // 4 × 256 bound values
+		for cells := range slices.Chunk(nb.CodeCells, chunk) {
+			args := make([]any, 0, 4*len(cells))
+			for _, c := range cells {
+				args = append(args, id, c.Line, c.Cell, c.Lines)
+			}
+			if _, err := f.tx.ExecContext(ctx, insertCells+rowsOf(4, len(cells)), args...); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -889,8 +908,8 @@ const (
 	maxSeq  = 1<<seqBits - 1
 )
 
-// deleteFacts deletes the definitions, imports and syntax error of the
-// content id.
+// deleteFacts deletes the definitions, imports, syntax error and notebook
+// cells of the content id.
 func deleteFacts(ctx context.Context, tx execer, id int64) error {
 	lo, hi := id<<seqBits, id<<seqBits|maxSeq
 	for _, q := range []string{`DELETE FROM content_definitions WHERE id BETWEEN ? AND ?`, `DELETE FROM content_imports WHERE id BETWEEN ? AND ?`} {
@@ -898,8 +917,12 @@ func deleteFacts(ctx context.Context, tx execer, id int64) error {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM content_syntax_errors WHERE content_id = ?`, id)
-	return err
+	for _, q := range []string{`DELETE FROM content_syntax_errors WHERE content_id = ?`, `DELETE FROM content_cells WHERE content_id = ?`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // removeOrphans deletes the contents no file points to, with their facts,
