@@ -101,6 +101,11 @@ type Violation struct {
 	Col     int `json:"col"`
 	EndLine int `json:"end_line,omitempty"`
 	EndCol  int `json:"end_col,omitempty"`
+	// Cell and CellLine, in a notebook, are the cell (1-based among all its
+	// cells) and the line in that cell of Line, which is a line of the
+	// notebook's joined code cells; 0 elsewhere.
+	Cell     int `json:"cell,omitempty"`
+	CellLine int `json:"cell_line,omitempty"`
 	// Kind and Name name a block ("method", "C.m"); empty otherwise.
 	Kind string `json:"kind,omitempty"`
 	Name string `json:"name,omitempty"`
@@ -112,6 +117,15 @@ type Violation struct {
 	// Blocks is how many blocks an average is over.
 	Blocks  int    `json:"blocks,omitempty"`
 	Message string `json:"message"`
+}
+
+// Where is the violation's place as editors read it: path:line:col, or in
+// a notebook path:cell N:line:col (the line in the cell), as ruff writes it.
+func (v *Violation) Where() string {
+	if v.Cell > 0 {
+		return fmt.Sprintf("%s:cell %d:%d:%d", v.Path, v.Cell, v.CellLine, v.Col)
+	}
+	return fmt.Sprintf("%s:%d:%d", v.Path, v.Line, v.Col)
 }
 
 // Result is what a check found.
@@ -152,6 +166,7 @@ type fileFacts struct {
 type blockFact struct {
 	kind, name      string
 	line, col       int
+	cell, cellLine  int
 	endLine, endCol int
 	complexity      int
 }
@@ -225,13 +240,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				endCol = se.EndCol + 1
 			}
 			f.syntax = &Violation{Rule: RuleSyntaxError, Path: p, Line: max(se.Line, 1), Col: se.Col + 1,
-				EndLine: se.EndLine, EndCol: endCol, Message: se.Kind + ": " + se.Msg}
+				EndLine: se.EndLine, EndCol: endCol, Cell: se.Cell, CellLine: se.CellLine, Message: se.Kind + ": " + se.Msg}
 		}
 		for _, b := range Blocks(rec.Report) {
 			d := b.Def
 			// Definitions start at their indentation: byte and character
 			// columns are the same.
-			f.blocks = append(f.blocks, blockFact{kind: b.Kind, name: b.Name, line: d.Line, col: d.Col + 1,
+			f.blocks = append(f.blocks, blockFact{kind: b.Kind, name: b.Name, line: d.Line, col: d.Col + 1, cell: d.Cell, cellLine: d.CellLine,
 				endLine: d.EndLine, endCol: d.EndCol + 1, complexity: d.Complexity})
 		}
 		files = append(files, f)
@@ -304,7 +319,7 @@ func judge(res *Result, files []*fileFacts, opts Options) {
 			if opts.FailOnSyntaxError || opts.PythonVersion != 0 {
 				res.Violations = append(res.Violations, *f.syntax)
 			} else {
-				res.Warnings = append(res.Warnings, fmt.Sprintf("%s:%d:%d: cannot parse: %s", f.path, f.syntax.Line, f.syntax.Col, f.syntax.Message))
+				res.Warnings = append(res.Warnings, fmt.Sprintf("%s: cannot parse: %s", f.syntax.Where(), f.syntax.Message))
 			}
 			continue
 		}
@@ -313,7 +328,7 @@ func judge(res *Result, files []*fileFacts, opts Options) {
 			moduleCC += float64(b.complexity)
 			if r := RankOf(float64(b.complexity)); over(r, opts.MaxAbsolute) {
 				res.Violations = append(res.Violations, Violation{
-					Rule: RuleAbsolute, Path: f.path, Line: b.line, Col: b.col, EndLine: b.endLine, EndCol: b.endCol,
+					Rule: RuleAbsolute, Path: f.path, Line: b.line, Col: b.col, EndLine: b.endLine, EndCol: b.endCol, Cell: b.cell, CellLine: b.cellLine,
 					Kind: b.kind, Name: b.name, Complexity: float64(b.complexity), Rank: r, Limit: opts.MaxAbsolute,
 					Message: fmt.Sprintf("%s %q has a rank of %s (complexity %d), over --max-absolute %s", b.kind, b.name, r, b.complexity, opts.MaxAbsolute),
 				})

@@ -16,7 +16,8 @@ import (
 var Formats = []string{"text", "json", "github", "sarif"}
 
 // Write prints the result's violations in format: "text" (one line per
-// violation, path:line:col: message, the form editors and CI parse), "json"
+// violation, path:line:col: message, the form editors and CI parse; in a
+// notebook path:cell N:line:col: message, as ruff writes it), "json"
 // (the Result), "github" (workflow commands, which annotate the files of a
 // GitHub Actions run) or "sarif" (SARIF 2.1.0, for code scanning).
 func Write(w io.Writer, format string, res *Result) error {
@@ -25,7 +26,7 @@ func Write(w io.Writer, format string, res *Result) error {
 	switch format {
 	case "text", "":
 		for _, v := range res.Violations {
-			fmt.Fprintf(bw, "%s:%d:%d: %s\n", v.Path, v.Line, v.Col, v.Message)
+			fmt.Fprintf(bw, "%s: %s\n", v.Where(), v.Message)
 		}
 	case "json":
 		enc := json.NewEncoder(bw)
@@ -44,6 +45,17 @@ func Write(w io.Writer, format string, res *Result) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// located is the message, which in a notebook says the cell and the line
+// in it: the formats that place a violation by the file's lines (GitHub,
+// SARIF) are given the line of the joined code cells, which is not a line
+// of the .ipynb file.
+func (v *Violation) located() string {
+	if v.Cell > 0 {
+		return fmt.Sprintf("%s (cell %d, line %d)", v.Message, v.Cell, v.CellLine)
+	}
+	return v.Message
 }
 
 // writeGitHub prints one ::error workflow command per violation. Values
@@ -66,7 +78,7 @@ func writeGitHub(w io.Writer, res *Result) {
 				loc += fmt.Sprintf(",endColumn=%d", v.EndCol) // only meaningful on one line
 			}
 		}
-		fmt.Fprintf(w, "::error %s,title=%s::%s\n", loc, prop.Replace(title), data.Replace(v.Message))
+		fmt.Fprintf(w, "::error %s,title=%s::%s\n", loc, prop.Replace(title), data.Replace(v.located()))
 	}
 }
 
@@ -120,7 +132,7 @@ func SARIF(res *Result) any {
 			"ruleId":    string(v.Rule),
 			"ruleIndex": index[v.Rule],
 			"level":     "error",
-			"message":   obj{"text": v.Message},
+			"message":   obj{"text": v.located()},
 		}
 		region := obj{"startLine": v.Line, "startColumn": v.Col}
 		if v.EndLine >= v.Line && v.EndLine > 0 {
