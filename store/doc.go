@@ -75,11 +75,11 @@
 //	syntax_errors  source, path, file_id, kind, msg, line, col, end_line,
 //	               end_col, cell, cell_line, end_cell, end_cell_line
 //	notebook_cells source, path, file_id, content_id, cell, line, lines
+//	last_run_failures the failed files of the latest run
 //
 // (The cell columns place a line of a notebook's joined code in its cell,
 // from content_cells; they are NULL for a Python file. A report read back
 // gets them from the same cells: analysis.Report.LocateCells.)
-//	last_run_failures the failed files of the latest run
 //
 // The same bytes under many paths (copies, vendored packages, releases)
 // are stored once. An incremental run looks each file up by (source,
