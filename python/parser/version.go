@@ -99,7 +99,7 @@ func features(mod *ast.Module, src []byte, below Version) []Feature {
 			c.lineStarts = append(c.lineStarts, i+1)
 		}
 	}
-	ast.Inspect(mod, c.visit)
+	c.walk(mod)
 	return c.out
 }
 
@@ -110,6 +110,8 @@ type featureCollector struct {
 	toks       []token.Token // the whole file's tokens with comments, once an f-string needs them
 	tokErr     bool
 	out        []Feature
+	scope      scopeState
+	fstr       int // f-strings around
 }
 
 // off is the byte offset of a position.
@@ -132,13 +134,18 @@ func end(l *ast.Loc) token.Pos   { return token.Pos{Line: l.EndLineno, Col: l.En
 // add records a feature of version v at p, rejected by older versions with
 // msg over [s, e).
 func (c *featureCollector) add(name string, v Version, p token.Pos, msg string, s, e token.Pos) {
-	if v <= c.below {
+	if v <= c.below || c.fstr > 0 && c.below != 0 {
+		// In an f-string only for the lowest version: the verdicts of
+		// older versions check an f-string as a whole.
 		return
 	}
 	c.out = append(c.out, Feature{Name: name, Version: v, Pos: p, msg: msg, start: s, end: e, at: c.off(s.Line, s.Col)})
 }
 
 func (c *featureCollector) visit(n ast.Node) bool {
+	if c.below < 10 {
+		c.visitOld(n)
+	}
 	switch n := n.(type) {
 	case *ast.TypeAlias:
 		c.add("type statement (PEP 695)", 12, start(&n.Loc), "invalid syntax", start(n.Name.Location()), end(n.Name.Location()))
@@ -168,10 +175,22 @@ func (c *featureCollector) visit(n ast.Node) bool {
 		c.add("t-string (PEP 750)", 14, start(&n.Loc), "invalid syntax", c.pos(i), c.pos(i+1))
 		return false
 	case *ast.JoinedStr:
-		if c.below < 12 {
-			c.fstring(n)
+		if c.fstr == 0 {
+			if c.below < 12 {
+				c.fstring(n)
+			}
+			if c.below != 0 {
+				return false // the f-string's own check covers what it holds
+			}
+			c.feat(FeatFString, 6, start(&n.Loc))
 		}
-		return false // the f-string's own check covers what it holds
+		c.fstringEq(n)
+		c.fstr++
+		for ch := range ast.Children(n) {
+			c.walk(ch)
+		}
+		c.fstr--
+		return false
 	case *ast.Subscript:
 		if s := starredIn(n.Slice); s != nil {
 			c.add("starred expression in a subscript (PEP 646)", 11, start(&s.Loc), "invalid syntax", start(&s.Loc), token.Pos{Line: s.Lineno, Col: s.ColOffset + 1})
