@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -135,6 +136,7 @@ func analyzeModule(r *Report, mod *ast.Module, text []byte, defsHint int, starts
 	r.Definitions = make([]Definition, 0, defsHint)
 	r.Docstring = docstring(mod.Body)
 	r.All = dunderAll(mod.Body)
+	versions(r, mod, text)
 	w.stmts(mod.Body, &scope{kind: scopeModule}, ctxModule)
 }
 
@@ -777,3 +779,28 @@ func dunderAll(body []ast.Stmt) []string {
 	}
 	return all
 }
+
+// versions fills the lowest version and the features that force it.
+func versions(r *Report, mod *ast.Module, text []byte) {
+	fs := parser.Features(mod, text)
+	r.LowestVersion = versionName(parser.Lowest(fs))
+	if len(fs) == 0 {
+		return
+	}
+	r.VersionFeatures = make([]VersionFeature, len(fs))
+	for i, f := range fs {
+		r.VersionFeatures[i] = VersionFeature{Feature: f.Name, Version: versionName(f.Version),
+			Line: int(f.Pos.Line), Col: int(f.Pos.Col)}
+	}
+}
+
+// versionNames are "3.0" to "3.14", by minor version.
+var versionNames = func() (n [parser.Latest + 1]string) {
+	for i := range n {
+		n[i] = "3." + strconv.Itoa(i)
+	}
+	return n
+}()
+
+// versionName is "3.N" (3.0 for Version 0).
+func versionName(v parser.Version) string { return versionNames[v] }

@@ -47,6 +47,30 @@ func (r *Report) AppendJSON(dst []byte) []byte {
 		b = append(b, `,"all_names":`...)
 		b = appendJSONStrings(b, r.All)
 	}
+	if r.LowestVersion != "" {
+		b = append(b, `,"lowest_version":`...)
+		b = appendJSONString(b, r.LowestVersion)
+	}
+	if len(r.VersionFeatures) > 0 {
+		b = append(b, `,"version_features":[`...)
+		for i := range r.VersionFeatures {
+			f := &r.VersionFeatures[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"feature":`...)
+			b = appendJSONString(b, f.Feature)
+			b = append(b, `,"version":`...)
+			b = appendJSONString(b, f.Version)
+			b = append(b, `,"line":`...)
+			b = strconv.AppendInt(b, int64(f.Line), 10)
+			b = append(b, `,"col":`...)
+			b = strconv.AppendInt(b, int64(f.Col), 10)
+			b = appendCells(b, f.Cell, f.CellLine, 0, 0)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"imports":`...)
 	if r.Imports == nil {
 		b = append(b, "null"...)

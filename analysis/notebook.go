@@ -65,6 +65,10 @@ func (r *Report) LocateCells() {
 		im := &r.Imports[i]
 		im.Cell, im.CellLine = at(im.Line)
 	}
+	for i := range r.VersionFeatures {
+		f := &r.VersionFeatures[i]
+		f.Cell, f.CellLine = at(f.Line)
+	}
 	if se := r.SyntaxError; se != nil {
 		se.Cell, se.CellLine = at(se.Line)
 		se.EndCell, se.EndCellLine = at(se.EndLine)

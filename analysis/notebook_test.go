@@ -42,6 +42,12 @@ func withoutCells(r *Report, py []byte) *Report {
 	for i := range c.Imports {
 		c.Imports[i].Cell, c.Imports[i].CellLine = 0, 0
 	}
+	if r.VersionFeatures != nil {
+		c.VersionFeatures = slices.Clone(r.VersionFeatures)
+		for i := range c.VersionFeatures {
+			c.VersionFeatures[i].Cell, c.VersionFeatures[i].CellLine = 0, 0
+		}
+	}
 	if r.SyntaxError != nil {
 		se := *r.SyntaxError
 		se.Cell, se.CellLine, se.EndCell, se.EndCellLine = 0, 0, 0, 0

@@ -6,8 +6,9 @@ import "encoding/json"
 // the JSON form changes incompatibly, and update schema/report.schema.json.
 // Version 2 names fields as the SQLite views do: all_names, and is_from and
 // scope of an import (were all, from and where). Version 3: a syntax
-// error's unknown positions are null (were 0).
-const SchemaVersion = 3
+// error's unknown positions are null (were 0). Version 4: lowest_version
+// and version_features.
+const SchemaVersion = 4
 
 // Report is everything pybatch knows about one Python file. A file with a
 // syntax error is a normal Report with SyntaxError set; the fields that need
@@ -24,6 +25,14 @@ type Report struct {
 
 	Docstring *string  `json:"docstring,omitempty"` // the module docstring, as CPython 3.14's ast.get_docstring (inspect.cleandoc) gives it
 	All       []string `json:"all_names,omitempty"` // __all__ when it is a literal list or tuple of strings
+
+	// LowestVersion is, for a file that parses, the lowest Python version
+	// ("3.0" to "3.14") whose grammar accepts it, and VersionFeatures the
+	// syntax that needs a version later than 3.0 (the first use of each
+	// kind, in source order; see parser.Features). Empty for a file that
+	// does not parse.
+	LowestVersion   string           `json:"lowest_version,omitempty"`
+	VersionFeatures []VersionFeature `json:"version_features,omitempty"`
 
 	Imports     []Import     `json:"imports"`
 	Definitions []Definition `json:"definitions"`
@@ -178,6 +187,19 @@ type Definition struct {
 	CellLine    int `json:"cell_line,omitempty"`
 	EndCell     int `json:"end_cell,omitempty"`
 	EndCellLine int `json:"end_cell_line,omitempty"`
+}
+
+// VersionFeature is syntax that needs a Python version later than 3.0:
+// its first use in the file.
+type VersionFeature struct {
+	Feature string `json:"feature"` // e.g. "match statement (PEP 634)"
+	Version string `json:"version"` // the first version whose grammar accepts it, "3.10"
+	Line    int    `json:"line"`
+	Col     int    `json:"col"` // 0-based, in UTF-8 bytes as ast col_offset
+	// In a notebook: the cell (1-based) and the line in that cell of Line;
+	// 0 elsewhere.
+	Cell     int `json:"cell,omitempty"`
+	CellLine int `json:"cell_line,omitempty"`
 }
 
 // Param is one parameter of a function.
