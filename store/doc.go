@@ -46,7 +46,9 @@
 //	               comments, single_comments, multi, blank, lines_error,
 //	               docstring, all_names (JSON), definitions and imports (counts);
 //	               for a notebook (schema 11), nbformat, notebook_cells (cells
-//	               of every type) and masked_lines, NULL for a Python file
+//	               of every type) and masked_lines, NULL for a Python file;
+//	               lowest_version (schema 12): "3.0" to "3.14" for a content
+//	               that parses, NULL otherwise
 //	content_definitions  id (content id << 24 | position), qualname, kind
 //	               (0 class .. 4 async_method), line, col, end_line, end_col,
 //	               decorators, returns, bases (texts ids), params ("self, a,
@@ -59,13 +61,16 @@
 //	               (columns in characters); NULL where CPython has None
 //	content_cells  content_id, line, cell, lines: where each code cell of a
 //	               notebook's content lies in its joined source (schema 11)
+//	content_version_features content_id, seq, feature, version, line, col:
+//	               the syntax that needs a version later than 3.0, first use
+//	               of each kind in source order (schema 12)
 //	texts          id, text: what repeats, stored once
 //
 // And views, which give the facts per file under the names of the JSON
 // Lines records:
 //
 //	file_results   files with their source's name, sha256 (hex) and content
-//	               figures
+//	               figures, lowest_version
 //	definitions    source, path, file_id, content_id, seq, qualname, name,
 //	               kind, line, col, end_line, end_col, decorators (JSON),
 //	               params, returns, bases (JSON), docstring, complexity, rank,
@@ -75,6 +80,8 @@
 //	syntax_errors  source, path, file_id, kind, msg, line, col, end_line,
 //	               end_col, cell, cell_line, end_cell, end_cell_line
 //	notebook_cells source, path, file_id, content_id, cell, line, lines
+//	version_features source, path, file_id, content_id, seq, feature,
+//	               version, line, col, cell, cell_line
 //	last_run_failures the failed files of the latest run
 //
 // (The cell columns place a line of a notebook's joined code in its cell,

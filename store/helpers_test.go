@@ -25,6 +25,11 @@ func synthRecord(source string, i int) *result.Record {
 		All:           []string{fmt.Sprintf("f%d", i), "Klass"},
 		Lines:         analysis.LineMetrics{LOC: 300 + i%50, LLOC: 200, SLOC: 250, Comments: 20, SingleComments: 15, Multi: 10, Blank: 40},
 	}
+	rep.LowestVersion = fmt.Sprintf("3.%d", i%15)
+	for j := range i % 4 {
+		rep.VersionFeatures = append(rep.VersionFeatures, analysis.VersionFeature{
+			Feature: fmt.Sprintf("feature %d of %d", j, i), Version: rep.LowestVersion, Line: 3 + j, Col: j % 3})
+	}
 	for j := range 12 {
 		rep.Imports = append(rep.Imports, analysis.Import{
 			Module: fmt.Sprintf("mod%d.sub%d", j, i%5),

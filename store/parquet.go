@@ -132,6 +132,7 @@ type chunk struct {
 	defs    *tableWriter[parquetDefinition]
 	imps    *tableWriter[parquetImport]
 	errs    *tableWriter[parquetSyntaxError]
+	feats   *tableWriter[parquetVersionFeature]
 }
 
 // tableWriter writes one table's part of a chunk to a temporary file.
@@ -510,7 +511,9 @@ func (p *Parquet) openChunk() error {
 	if c.files, err = newTableWriter[parquetFile](p, "files", c.n); err == nil {
 		if c.defs, err = newTableWriter[parquetDefinition](p, "definitions", c.n); err == nil {
 			if c.imps, err = newTableWriter[parquetImport](p, "imports", c.n); err == nil {
-				c.errs, err = newTableWriter[parquetSyntaxError](p, "syntax_errors", c.n)
+				if c.errs, err = newTableWriter[parquetSyntaxError](p, "syntax_errors", c.n); err == nil {
+					c.feats, err = newTableWriter[parquetVersionFeature](p, "version_features", c.n)
+				}
 			}
 		}
 	}
@@ -528,6 +531,7 @@ func (c *chunk) abandon() {
 	c.defs.abandon()
 	c.imps.abandon()
 	c.errs.abandon()
+	c.feats.abandon()
 }
 
 // commit closes the open chunk and renames its parts into place, the files
@@ -538,16 +542,16 @@ func (p *Parquet) commit() error {
 		return nil
 	}
 	p.cur = nil
-	err := errors.Join(c.defs.finish(), c.imps.finish(), c.errs.finish(), c.files.finish())
+	err := errors.Join(c.defs.finish(), c.imps.finish(), c.errs.finish(), c.feats.finish(), c.files.finish())
 	if err == nil {
-		for _, tw := range []interface{ rename() error }{c.defs, c.imps, c.errs} {
+		for _, tw := range []interface{ rename() error }{c.defs, c.imps, c.errs, c.feats} {
 			if err = tw.rename(); err != nil {
 				break
 			}
 		}
 	}
 	if err == nil {
-		for _, t := range []string{"definitions", "imports", "syntax_errors"} {
+		for _, t := range parquetFactTables {
 			syncDir(filepath.Join(p.dir, t))
 		}
 		err = c.files.rename()
@@ -555,7 +559,7 @@ func (p *Parquet) commit() error {
 	}
 	if err != nil {
 		c.abandon()
-		for _, t := range []string{"definitions", "imports", "syntax_errors"} {
+		for _, t := range parquetFactTables {
 			os.Remove(p.partPath(t, c.n))
 		}
 		return fmt.Errorf("store: writing chunk %d of %s (%d records not committed): %w", c.n, p.dir, c.records, err)
@@ -583,7 +587,7 @@ func (p *Parquet) Write(ctx context.Context, r *result.Record) error {
 		}
 	}
 	c := p.cur
-	file, defs, imps, serr := parquetRows(r, p.runID)
+	file, defs, imps, serr, feats := parquetRows(r, p.runID)
 	lim := p.opts.RowGroupBytes
 	err := c.files.write([]parquetFile{file}, lim)
 	if err == nil {
@@ -594,6 +598,9 @@ func (p *Parquet) Write(ctx context.Context, r *result.Record) error {
 	}
 	if err == nil && serr != nil {
 		err = c.errs.write([]parquetSyntaxError{*serr}, lim)
+	}
+	if err == nil && len(feats) > 0 {
+		err = c.feats.write(feats, lim)
 	}
 	if err != nil {
 		c.abandon()
@@ -755,7 +762,7 @@ var _ Output = (*Parquet)(nil)
 
 // parquetRows turns a record into its rows (see parquetFile on text that
 // is not UTF-8).
-func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinition, []parquetImport, *parquetSyntaxError) {
+func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinition, []parquetImport, *parquetSyntaxError, []parquetVersionFeature) {
 	src, path := validUTF8(r.Source), validUTF8(r.Path)
 	f := parquetFile{Source: src, SourceBytes: rawBytes(r.Source), Path: path, PathBytes: rawBytes(r.Path), Size: r.Size,
 		MtimeNs: unixNano(r.ModTime), Status: validUTF8(string(r.Status)),
@@ -763,7 +770,7 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 		Attempts: int64(r.Attempts), DurationNs: int64(r.Duration), RunID: runID}
 	rep := r.Report
 	if rep == nil {
-		return f, nil, nil, nil
+		return f, nil, nil, nil, nil
 	}
 	l := rep.Lines
 	f.SHA256, f.Encoding, f.BOM = new(validUTF8(rep.SHA256)), new(validUTF8(rep.Encoding)), new(rep.BOM)
@@ -774,6 +781,7 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 		f.AllNames = new(listText(rep.All))
 	}
 	f.Definitions, f.Imports = new(int64(len(rep.Definitions))), new(int64(len(rep.Imports)))
+	f.LowestVersion = optString(rep.LowestVersion)
 	defs := make([]parquetDefinition, len(rep.Definitions))
 	for i := range rep.Definitions {
 		d := &rep.Definitions[i]
@@ -802,7 +810,16 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 		serr = &parquetSyntaxError{Source: src, Path: path, Kind: validUTF8(se.Kind), Msg: validUTF8(se.Msg),
 			Line: int64(se.Line), Col: int64(se.Col), EndLine: int64(se.EndLine), EndCol: int64(se.EndCol)}
 	}
-	return f, defs, imps, serr
+	var feats []parquetVersionFeature
+	if len(rep.VersionFeatures) > 0 {
+		feats = make([]parquetVersionFeature, len(rep.VersionFeatures))
+		for i := range rep.VersionFeatures {
+			v := &rep.VersionFeatures[i]
+			feats[i] = parquetVersionFeature{Source: src, Path: path, Seq: int64(i), Feature: validUTF8(v.Feature), Version: validUTF8(v.Version),
+				Line: int64(v.Line), Col: int64(v.Col)}
+		}
+	}
+	return f, defs, imps, serr, feats
 }
 
 // validUTF8 is s with each byte that is not part of valid UTF-8 replaced

@@ -68,7 +68,7 @@ func ParquetChunks(dir string) ([]ParquetChunk, error) {
 		if !tables["files"] {
 			continue // facts of an uncommitted chunk, or a runs part
 		}
-		for _, t := range []string{"definitions", "imports", "syntax_errors"} {
+		for _, t := range parquetFactTables {
 			if !tables[t] {
 				c := ParquetChunk{k.shard, k.shards, k.chunk, dir}
 				return nil, fmt.Errorf("store: %s: %s has no %s part beside it (%s): the output was damaged", dir, c.Path("files"), t, c.Path(t))
@@ -153,6 +153,12 @@ func (c ParquetChunk) Records(ctx context.Context) iter.Seq2[*result.Record, err
 			return
 		}
 		defer errs.close()
+		feats, err := openRowStream[parquetVersionFeature](c.Path("version_features"))
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		defer feats.close()
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
@@ -161,7 +167,7 @@ func (c ParquetChunk) Records(ctx context.Context) iter.Seq2[*result.Record, err
 			f, ok, err := files.next()
 			if err == nil && !ok {
 				// Every fact belongs to a file: one left over is damage.
-				for _, s := range []interface{ left() (bool, error) }{defs, imps, errs} {
+				for _, s := range []interface{ left() (bool, error) }{defs, imps, errs, feats} {
 					if more, lerr := s.left(); lerr != nil || more {
 						err = cmp(lerr, fmt.Errorf("store: %s: rows without a file in the chunk's files part", c.Path("files")))
 						break
@@ -173,7 +179,7 @@ func (c ParquetChunk) Records(ctx context.Context) iter.Seq2[*result.Record, err
 			}
 			var rec *result.Record
 			if err == nil {
-				rec, err = assemble(f, defs, imps, errs)
+				rec, err = assemble(f, defs, imps, errs, feats)
 				if err != nil {
 					err = fmt.Errorf("store: %s: %s: %w", c.Path("files"), f.Path, err)
 				}
@@ -194,7 +200,7 @@ func cmp(a, b error) error {
 
 // assemble builds the record of a files row from the next rows of the
 // facts tables, which hold the file's facts in the same order.
-func assemble(f *parquetFile, defs *rowStream[parquetDefinition], imps *rowStream[parquetImport], errs *rowStream[parquetSyntaxError]) (*result.Record, error) {
+func assemble(f *parquetFile, defs *rowStream[parquetDefinition], imps *rowStream[parquetImport], errs *rowStream[parquetSyntaxError], feats *rowStream[parquetVersionFeature]) (*result.Record, error) {
 	rec := &result.Record{Source: orBytes(f.Source, f.SourceBytes), Path: orBytes(f.Path, f.PathBytes), Size: f.Size, ModTime: fromUnixNano(f.MtimeNs), Status: result.Status(f.Status),
 		SkipReason: scan.SkipReason(deref(f.SkipReason)), ErrClass: recovery.Class(deref(f.ErrorClass)), Err: deref(f.Error),
 		Attempts: int(f.Attempts), Duration: time.Duration(f.DurationNs)}
@@ -202,7 +208,7 @@ func assemble(f *parquetFile, defs *rowStream[parquetDefinition], imps *rowStrea
 		return rec, nil
 	}
 	rep := &analysis.Report{SchemaVersion: int(derefInt(f.ReportSchema)), Path: rec.Path, Size: f.Size, SHA256: *f.SHA256,
-		Encoding: deref(f.Encoding), BOM: f.BOM != nil && *f.BOM, Docstring: f.Docstring, LinesError: deref(f.LinesError),
+		Encoding: deref(f.Encoding), BOM: f.BOM != nil && *f.BOM, Docstring: f.Docstring, LinesError: deref(f.LinesError), LowestVersion: deref(f.LowestVersion),
 		Imports: []analysis.Import{}, Definitions: []analysis.Definition{},
 		Lines: analysis.LineMetrics{LOC: int(derefInt(f.LOC)), LLOC: int(derefInt(f.LLOC)), SLOC: int(derefInt(f.SLOC)),
 			Comments: int(derefInt(f.Comments)), SingleComments: int(derefInt(f.SingleComments)), Multi: int(derefInt(f.Multi)), Blank: int(derefInt(f.Blank))}}
@@ -267,6 +273,17 @@ func assemble(f *parquetFile, defs *rowStream[parquetDefinition], imps *rowStrea
 	if ok && se.Source == f.Source && se.Path == f.Path {
 		rep.SyntaxError = &analysis.SyntaxError{Kind: se.Kind, Msg: se.Msg, Line: int(se.Line), Col: int(se.Col), EndLine: int(se.EndLine), EndCol: int(se.EndCol)}
 		errs.i++
+	}
+	for {
+		v, ok, err := feats.peek()
+		if err != nil {
+			return nil, err
+		}
+		if !ok || v.Source != f.Source || v.Path != f.Path || v.Seq != int64(len(rep.VersionFeatures)) {
+			break
+		}
+		rep.VersionFeatures = append(rep.VersionFeatures, analysis.VersionFeature{Feature: v.Feature, Version: v.Version, Line: int(v.Line), Col: int(v.Col)})
+		feats.i++
 	}
 	rec.Report = rep
 	return rec, nil

@@ -14,11 +14,15 @@ import (
 // ("pybatch.schema_version"); a change of any column's name, type or
 // meaning takes a new version, and a directory of another version is
 // refused instead of mixed.
-const ParquetSchemaVersion = 1
+// Version 2: files.lowest_version and the version_features table.
+const ParquetSchemaVersion = 2
 
 // ParquetTables are the tables of a Parquet output, each a directory of
 // parts under the output directory.
-var ParquetTables = []string{"files", "definitions", "imports", "syntax_errors", "runs"}
+var ParquetTables = []string{"files", "definitions", "imports", "syntax_errors", "version_features", "runs"}
+
+// parquetFactTables are the tables of a chunk beside files.
+var parquetFactTables = []string{"definitions", "imports", "syntax_errors", "version_features"}
 
 // The rows of the Parquet tables. Column names are those of the SQLite
 // views (file_results, definitions, imports, syntax_errors) and of the
@@ -61,6 +65,7 @@ type parquetFile struct {
 	AllNames       *string `parquet:"all_names,optional"`
 	Definitions    *int64  `parquet:"definitions,optional"`
 	Imports        *int64  `parquet:"imports,optional"`
+	LowestVersion  *string `parquet:"lowest_version,optional,dict"`
 }
 
 type parquetDefinition struct {
@@ -104,6 +109,16 @@ type parquetSyntaxError struct {
 	Col     int64  `parquet:"col"`
 	EndLine int64  `parquet:"end_line"`
 	EndCol  int64  `parquet:"end_col"`
+}
+
+type parquetVersionFeature struct {
+	Source  string `parquet:"source,dict"`
+	Path    string `parquet:"path,dict"`
+	Seq     int64  `parquet:"seq"`
+	Feature string `parquet:"feature,dict"`
+	Version string `parquet:"version,dict"`
+	Line    int64  `parquet:"line"`
+	Col     int64  `parquet:"col"`
 }
 
 type parquetRun struct {
@@ -158,6 +173,7 @@ var parquetDocs = map[string]struct {
 		"all_names":       "__all__, a JSON array of strings",
 		"definitions":     "how many rows of definitions the file has",
 		"imports":         "how many rows of imports the file has",
+		"lowest_version":  `the lowest Python version whose grammar accepts the file, "3.0" to "3.14" (files that parse)`,
 	}},
 	"definitions": {parquetDefinition{}, "classes, functions and methods, in source order: the SQLite view definitions", map[string]string{
 		"source":     "as in files",
@@ -198,6 +214,15 @@ var parquetDocs = map[string]struct {
 		"col":      "0-based column, UTF-8 bytes",
 		"end_line": "end line",
 		"end_col":  "end column",
+	}},
+	"version_features": {parquetVersionFeature{}, "the syntax that needs a Python version later than 3.0, first use of each kind in source order: the SQLite view version_features", map[string]string{
+		"source":  "as in files",
+		"path":    "as in files",
+		"seq":     "the position in the file's list, from 0",
+		"feature": `what it is, e.g. "match statement (PEP 634)"`,
+		"version": `the first version whose grammar accepts it, "3.10"`,
+		"line":    "1-based line of its first use",
+		"col":     "0-based column, UTF-8 bytes",
 	}},
 	"runs": {parquetRun{}, "one row per run that wrote to a shard, written when it ended: the SQLite table runs", map[string]string{
 		"id":           "the run's number within its shard, from 1",

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +123,7 @@ func TestParquetRoundTrip(t *testing.T) {
 	// Row groups are bounded: the definitions of 7 synthetic files take
 	// several of 8 KiB.
 	meta, err := parquetMeta(chunks[0].Path("definitions"))
-	if err != nil || meta["pybatch.schema_version"] != "1" || meta["pybatch.table"] != "definitions" || meta["pybatch.shard"] != "0/1" {
+	if err != nil || meta["pybatch.schema_version"] != strconv.Itoa(ParquetSchemaVersion) || meta["pybatch.table"] != "definitions" || meta["pybatch.shard"] != "0/1" {
 		t.Fatalf("metadata %v (%v)", meta, err)
 	}
 	runs, err := ParquetRuns(dir)

@@ -147,12 +147,12 @@ func (r *Run) StoredReport(ctx context.Context, sha256 string) (*analysis.Report
 // for concurrent use): a report is several queries, and preparing them
 // once instead of for every file makes reading one much cheaper.
 type reportReader struct {
-	bySHA, byID, defs, imps, syntax, cells *sql.Stmt
+	bySHA, byID, defs, imps, syntax, cells, feats *sql.Stmt
 }
 
 const contentSelect = `SELECT c.id, c.sha256, c.size, c.encoding, c.bom, c.docstring, c.all_names,
 	c.loc, c.lloc, c.sloc, c.comments, c.single_comments, c.multi, c.blank, c.report_schema, c.lines_error,
-	c.definitions, c.imports, r.tool_version, c.nbformat, c.notebook_cells, c.masked_lines
+	c.definitions, c.imports, r.tool_version, c.nbformat, c.notebook_cells, c.masked_lines, c.lowest_version
 	FROM contents c LEFT JOIN runs r ON r.id = c.run_id WHERE `
 
 // reportReader returns db's report reader on the read-write connection,
@@ -198,6 +198,7 @@ func newReportReader(ctx context.Context, db *sql.DB) (*reportReader, error) {
 		FROM content_imports i JOIN texts t ON t.id = i.module WHERE i.id BETWEEN ? AND ? ORDER BY i.id`},
 		{&rr.syntax, `SELECT kind, msg, line, col, end_line, end_col FROM content_syntax_errors WHERE content_id = ?`},
 		{&rr.cells, `SELECT cell, line, lines FROM content_cells WHERE content_id = ? ORDER BY line`},
+		{&rr.feats, `SELECT feature, version, line, col FROM content_version_features WHERE content_id = ? ORDER BY seq`},
 	} {
 		st, err := db.PrepareContext(ctx, p.q)
 		if err != nil {
@@ -211,7 +212,7 @@ func newReportReader(ctx context.Context, db *sql.DB) (*reportReader, error) {
 
 // Close closes the statements.
 func (rr *reportReader) Close() {
-	for _, st := range []*sql.Stmt{rr.bySHA, rr.byID, rr.defs, rr.imps, rr.syntax, rr.cells} {
+	for _, st := range []*sql.Stmt{rr.bySHA, rr.byID, rr.defs, rr.imps, rr.syntax, rr.cells, rr.feats} {
 		if st != nil {
 			st.Close()
 		}
@@ -226,6 +227,7 @@ func (rr *reportReader) read(ctx context.Context, st *sql.Stmt, key any) (*analy
 		id, ndefs, nimps                   int64
 		sha                                []byte
 		enc, doc, all, linesErr, tool      sql.NullString
+		lowest                             sql.NullString
 		bom, schema, csize                 sql.NullInt64
 		loc, lloc, sloc, com, single, mult sql.NullInt64
 		blank                              sql.NullInt64
@@ -234,13 +236,13 @@ func (rr *reportReader) read(ctx context.Context, st *sql.Stmt, key any) (*analy
 	err := st.QueryRowContext(ctx, key).Scan(
 		&id, &sha, &csize, &enc, &bom, &doc, &all,
 		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr, &ndefs, &nimps, &tool,
-		&nbformat, &nbCells, &masked)
+		&nbformat, &nbCells, &masked, &lowest)
 	if err != nil {
 		return nil, "", err
 	}
 	rep := &analysis.Report{
 		SchemaVersion: int(schema.Int64), Size: csize.Int64, SHA256: hex.EncodeToString(sha), Encoding: enc.String,
-		BOM: bom.Int64 == 1, LinesError: linesErr.String,
+		BOM: bom.Int64 == 1, LinesError: linesErr.String, LowestVersion: lowest.String,
 		Imports: make([]analysis.Import, 0, nimps), Definitions: make([]analysis.Definition, 0, ndefs),
 		Lines: analysis.LineMetrics{LOC: int(loc.Int64), LLOC: int(lloc.Int64), SLOC: int(sloc.Int64),
 			Comments: int(com.Int64), SingleComments: int(single.Int64), Multi: int(mult.Int64), Blank: int(blank.Int64)},
@@ -255,6 +257,11 @@ func (rr *reportReader) read(ctx context.Context, st *sql.Stmt, key any) (*analy
 	}
 	if err := rr.facts(ctx, id, rep); err != nil {
 		return nil, "", err
+	}
+	if lowest.Valid {
+		if err := rr.readFeatures(ctx, id, rep); err != nil {
+			return nil, "", err
+		}
 	}
 	if nbformat.Valid {
 		rep.Notebook = &analysis.Notebook{Format: int(nbformat.Int64), Cells: int(nbCells.Int64), MaskedLines: int(masked.Int64)}
@@ -389,4 +396,21 @@ func (db *DB) LastResultRun(ctx context.Context) (StoredRun, error) {
 	}
 	r.Options, r.Outcome = json.RawMessage(opts), Outcome(outcome)
 	return r, nil
+}
+
+// readFeatures reads the version features of a content into rep.
+func (rr *reportReader) readFeatures(ctx context.Context, content int64, rep *analysis.Report) error {
+	rows, err := rr.feats.QueryContext(ctx, content)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f analysis.VersionFeature
+		if err := rows.Scan(&f.Feature, &f.Version, &f.Line, &f.Col); err != nil {
+			return err
+		}
+		rep.VersionFeatures = append(rep.VersionFeatures, f)
+	}
+	return rows.Err()
 }

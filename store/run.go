@@ -425,11 +425,13 @@ const (
 	insertImports        = `INSERT INTO content_imports (id, module, names, level, is_from, line, scope) VALUES `
 	insertSyntaxError    = `INSERT INTO content_syntax_errors (content_id, kind, msg, line, col, end_line, end_col) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	insertCells          = `INSERT INTO content_cells (content_id, line, cell, lines) VALUES `
-	contentColumns       = `size, run_id, report_schema, encoding, bom, loc, lloc, sloc, comments, single_comments, multi, blank, lines_error, docstring, all_names, definitions, imports, nbformat, notebook_cells, masked_lines`
+	insertVersionFeats   = `INSERT INTO content_version_features (content_id, seq, feature, version, line, col) VALUES `
+	contentColumns       = `size, run_id, report_schema, encoding, bom, loc, lloc, sloc, comments, single_comments, multi, blank, lines_error, docstring, all_names, definitions, imports, nbformat, notebook_cells, masked_lines, lowest_version`
 	touchFile            = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
 	chunkFiles           = 256 // rows per statement: 13 × 256 bound values
 	chunkDefinitions     = 256 // 13 × 256
 	chunkImports         = 512 // 7 × 512
+	chunkVersionFeats    = 512 // 6 × 512
 	maxInternedTextsKept = 1 << 16
 )
 
@@ -506,10 +508,11 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 	// The full chunks' statements are prepared once per run, before the
 	// transaction takes the one connection.
 	fw := &facts{r: r, texts: newTexts,
-		defs: rowWriter{r: r, prefix: insertDefinitions, cols: 13, chunk: chunkDefinitions},
-		imps: rowWriter{r: r, prefix: insertImports, cols: 7, chunk: chunkImports}}
+		defs:  rowWriter{r: r, prefix: insertDefinitions, cols: 13, chunk: chunkDefinitions},
+		imps:  rowWriter{r: r, prefix: insertImports, cols: 7, chunk: chunkImports},
+		feats: rowWriter{r: r, prefix: insertVersionFeats, cols: 6, chunk: chunkVersionFeats}}
 	files := rowWriter{r: r, cols: 13, chunk: chunkFiles, make: upsertFiles}
-	for _, w := range []*rowWriter{&fw.defs, &fw.imps, &files} {
+	for _, w := range []*rowWriter{&fw.defs, &fw.imps, &fw.feats, &files} {
 		if _, err := r.stmt(ctx, w.sql(w.chunk)); err != nil {
 			return err
 		}
@@ -519,7 +522,7 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 		return err
 	}
 	defer tx.Rollback()
-	fw.tx, fw.defs.tx, fw.imps.tx, files.tx = tx, tx, tx, tx
+	fw.tx, fw.defs.tx, fw.imps.tx, fw.feats.tx, files.tx = tx, tx, tx, tx, tx
 	source := func(name string) (int64, error) {
 		if id, ok := newSources[name]; ok {
 			return id, nil
@@ -596,6 +599,7 @@ type facts struct {
 	tx         *sql.Tx
 	texts      map[string]int64 // interned in this transaction
 	defs, imps rowWriter
+	feats      rowWriter // version features
 }
 
 // lookupChunk is how many keys one lookup statement asks about.
@@ -719,7 +723,7 @@ func (f *facts) contents(ctx context.Context, reps []*analysis.Report) (map[stri
 			return nil, fmt.Errorf("%s: %w", rep.Path, err)
 		}
 	}
-	if err := errors.Join(f.defs.flush(ctx), f.imps.flush(ctx)); err != nil {
+	if err := errors.Join(f.defs.flush(ctx), f.imps.flush(ctx), f.feats.flush(ctx)); err != nil {
 		return nil, err
 	}
 	return ids, nil
@@ -745,7 +749,7 @@ func (f *facts) contentValues(rep *analysis.Report) ([]any, error) {
 	l := rep.Lines
 	return []any{rep.Size, f.r.id, rep.SchemaVersion, rep.Encoding, boolInt(rep.BOM), l.LOC, l.LLOC, l.SLOC,
 		l.Comments, l.SingleComments, l.Multi, l.Blank, nullString(rep.LinesError), doc, all, len(rep.Definitions), len(rep.Imports),
-		nbformat, cells, masked}, nil
+		nbformat, cells, masked, nullString(rep.LowestVersion)}, nil
 }
 
 // facts queues the definitions and imports of content id and writes its
@@ -788,6 +792,12 @@ func (f *facts) facts(ctx context.Context, id int64, rep *analysis.Report) error
 			return err
 		}
 		if err := f.imps.add(ctx, id<<seqBits|int64(i), f.texts[im.Module], encodeNames(im.Names), im.Level, boolInt(im.From), im.Line, scope); err != nil {
+			return err
+		}
+	}
+	for i := range rep.VersionFeatures {
+		v := &rep.VersionFeatures[i]
+		if err := f.feats.add(ctx, id, i, v.Feature, v.Version, v.Line, v.Col); err != nil {
 			return err
 		}
 	}
@@ -917,7 +927,8 @@ func deleteFacts(ctx context.Context, tx execer, id int64) error {
 			return err
 		}
 	}
-	for _, q := range []string{`DELETE FROM content_syntax_errors WHERE content_id = ?`, `DELETE FROM content_cells WHERE content_id = ?`} {
+	for _, q := range []string{`DELETE FROM content_syntax_errors WHERE content_id = ?`, `DELETE FROM content_cells WHERE content_id = ?`,
+		`DELETE FROM content_version_features WHERE content_id = ?`} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return err
 		}
