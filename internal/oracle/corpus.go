@@ -37,6 +37,17 @@ type Verdict struct {
 	Offset    *int   `json:"offset,omitempty"`
 	EndLineno *int   `json:"end_lineno,omitempty"`
 	EndOffset *int   `json:"end_offset,omitempty"`
+	// Warnings are the warnings ast.parse emitted, in order (CPythonWarnings
+	// only).
+	Warnings []Warning `json:"w,omitempty"`
+}
+
+// Warning is one warning ast.parse emitted: its class, message and line
+// (warnings.WarningMessage's category, message and lineno).
+type Warning struct {
+	Category string `json:"c"`
+	Msg      string `json:"m"`
+	Line     int    `json:"l"`
 }
 
 // corpusScript parses every file listed (one host path per line) in the
@@ -86,6 +97,32 @@ for line in open("/mnt" + sys.argv[1], encoding="utf-8"):
         r.update(ok=False, kind=type(e).__name__, msg=str(e))
     else:
         r["ok"] = True
+    sys.stdout.write(json.dumps(r) + "\n")
+`
+
+// warningScript is errorScript that also records, for each file, the
+// warnings ast.parse emits (every one: the "always" filter).
+const warningScript = `
+import ast, json, sys, warnings
+sys.setrecursionlimit(100000)
+root = sys.argv[2]
+for line in open("/mnt" + sys.argv[1], encoding="utf-8"):
+    rel = line.rstrip("\n")
+    r = {"p": rel}
+    with open("/mnt" + root + "/" + rel, "rb") as f:
+        raw = f.read()
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        try:
+            ast.parse(raw)
+        except SyntaxError as e:
+            r.update(ok=False, kind=type(e).__name__, msg=e.msg, lineno=e.lineno, offset=e.offset, end_lineno=e.end_lineno, end_offset=e.end_offset)
+        except Exception as e:
+            r.update(ok=False, kind=type(e).__name__, msg=str(e))
+        else:
+            r["ok"] = True
+    if ws:
+        r["w"] = [{"c": w.category.__name__, "m": str(w.message), "l": w.lineno} for w in ws]
     sys.stdout.write(json.dumps(r) + "\n")
 `
 
@@ -152,6 +189,12 @@ func (e Env) CPythonVerdicts(ctx context.Context, root string, files []string, c
 // runs on every CPython FindVersion finds.
 func (e Env) CPythonErrors(ctx context.Context, root string, files []string, cacheDir string) (path string, cached bool, err error) {
 	return e.verdicts(ctx, errorScript, root, files, cacheDir)
+}
+
+// CPythonWarnings is CPythonErrors that also gives the warnings ast.parse
+// emits for each file (Verdict.Warnings), in the order emitted.
+func (e Env) CPythonWarnings(ctx context.Context, root string, files []string, cacheDir string) (path string, cached bool, err error) {
+	return e.verdicts(ctx, warningScript, root, files, cacheDir)
 }
 
 func (e Env) verdicts(ctx context.Context, script, root string, files []string, cacheDir string) (path string, cached bool, err error) {

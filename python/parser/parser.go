@@ -36,8 +36,10 @@
 package parser
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"unsafe"
 
 	"github.com/pybatch/pybatch/python/ast"
@@ -80,11 +82,30 @@ const lookBehind = 128
 // Parse parses a module. src must be UTF-8 with newlines normalized to "\n"
 // (what python/source.Decode returns). The error, if any, is a
 // *token.SyntaxError.
-func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
+func Parse(src []byte, opts Options) (*ast.Module, error) {
+	mod, _, err := parse(src, opts, false)
+	return mod, err
+}
+
+// ParseWarnings is Parse that also returns the warnings CPython 3.14's
+// ast.parse emits for src (SyntaxWarnings: invalid escape sequences, numbers
+// glued to a keyword), in the order CPython emits them; see token.Warning.
+// They are 3.14's whatever opts.Version says. With a syntax error they are
+// the ones CPython emits before raising it, as far as the tokens read
+// before the error tell (a best effort: CPython's error pass may read
+// further).
+func ParseWarnings(src []byte, opts Options) (*ast.Module, []token.Warning, error) {
+	return parse(src, opts, true)
+}
+
+func parse(src []byte, opts Options, wantWarn bool) (mod *ast.Module, warns []token.Warning, err error) {
 	p := newParser(src, opts.ShareSource)
 	defer func() {
 		r := recover()
 		if r == nil {
+			if wantWarn {
+				warns = p.warnings(-1, -1)
+			}
 			p.release()
 			return
 		}
@@ -95,8 +116,18 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 		}
 		mod, err = nil, b.err
 		se := b.err
+		limit := int32(0)
+		if p.fill > 0 {
+			limit = p.toks[p.fill-1].eoff
+		}
+		tokLimit := limit
 		if !b.tok && !b.noRest && se.Kind != "MemoryError" && se.Kind != "RecursionError" {
 			se = p.checkRest(se)
+			// CPython's tokenizer warns as it reads the rest.
+			tokLimit = -1
+		}
+		if wantWarn {
+			warns = p.warnings(limit, tokLimit)
 		}
 		curLine := int32(0)
 		if p.fill > 0 {
@@ -108,10 +139,36 @@ func Parse(src []byte, opts Options) (mod *ast.Module, err error) {
 	mod = p.file()
 	if v := opts.Version; v != 0 && v < Latest {
 		if se := versionError(mod, src, v); se != nil {
-			return nil, se
+			return nil, warns, se
 		}
 	}
-	return mod, nil
+	return mod, warns, nil
+}
+
+// warnings returns the tokenizer's and the string literals' warnings in
+// CPython's order, without the repeats backtracking made: those of string
+// literals emitted before offset limit and of tokens before tokLimit (-1:
+// all).
+func (p *parser) warnings(limit, tokLimit int32) []token.Warning {
+	tw := p.tz.Warnings()
+	if len(p.warns) == 0 && len(tw) == 0 {
+		return nil
+	}
+	before := func(ws []token.Warning, limit int32) []token.Warning {
+		if limit < 0 {
+			return ws
+		}
+		return slices.DeleteFunc(slices.Clone(ws), func(w token.Warning) bool { return w.At >= limit })
+	}
+	all := append(slices.Clip(before(p.warns, limit)), before(tw, tokLimit)...)
+	slices.SortStableFunc(all, func(a, b token.Warning) int {
+		return cmp.Or(cmp.Compare(a.At, b.At), cmp.Compare(a.Off, b.Off))
+	})
+	all = slices.Compact(all)
+	if len(all) == 0 {
+		return nil
+	}
+	return all
 }
 
 // bailout carries a syntax error up to Parse.
@@ -294,6 +351,13 @@ type parser struct {
 	barry   bool // from __future__ import barry_as_FLUFL seen
 
 	escBody string // the literal body being unescaped (for error positions)
+	// escBad and escOctal: the first invalid escape of the literal unescape
+	// last decoded (see unescape).
+	escBad   int
+	escOctal bool
+	// warns are the SyntaxWarnings of string literals, in no order and
+	// possibly repeated by backtracking (see warnings).
+	warns []token.Warning
 
 	// pins are the marks that may still be reset to (open backtracking
 	// points); tokens before the lowest pin, and more than lookBehind
@@ -354,6 +418,7 @@ func newParser(src []byte, share bool) *parser {
 // release returns p to the pool, dropping every reference to this parse.
 func (p *parser) release() {
 	p.src, p.srcStr, p.escBody = nil, "", ""
+	p.warns = nil   // handed to the caller
 	p.names.reset() // its strings belong to this tree
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
+	"github.com/pybatch/pybatch/python/tokenizer"
 )
 
 // strPiece is one element of a string concatenation before merging: a
@@ -20,6 +21,11 @@ type strPiece struct {
 	loc   ast.Loc
 	kindU bool // from a u-prefixed literal
 	fresh bool // str is a new string (unescaped), not a piece of the source
+	// An f-string's literal part with an invalid escape, warned about when
+	// the f-string ends: bad is the index plus one of its backslash in the
+	// middle token at tokOff (0: none), octal says it is an octal escape.
+	bad, tokOff int32
+	octal       bool
 }
 
 // strings parses (fstring|string)+ | tstring+ and concatenates as CPython's
@@ -182,12 +188,42 @@ func (p *parser) decodeString(t tok) (v string, fresh, isBytes, u bool) {
 	if raw || strings.IndexByte(body, '\\') < 0 {
 		return body, false, isBytes, u
 	}
-	return p.unescape(body, isBytes, t), true, isBytes, u
+	v = p.unescape(body, isBytes, t)
+	if p.escBad >= 0 {
+		pre := strings.IndexAny(text, `'"`)
+		bodyOff := int(t.off) + pre + (len(text)-len(body)-pre)/2
+		p.warnEscape(bodyOff, body, t.start.Line, t.off)
+	}
+	return v, true, isBytes, u
+}
+
+// warnEscape records CPython's SyntaxWarning for the first invalid escape
+// (p.escBad, set by unescape) of the literal text body at source offset
+// bodyOff: CPython's line is line, where body starts, plus the newlines
+// before the escape; at is the offset of the token whose parsing emits it.
+func (p *parser) warnEscape(bodyOff int, body string, line int32, at int32) {
+	i := p.escBad
+	seq := body[i+1 : i+2]
+	if p.escOctal {
+		seq = body[i+1 : i+4]
+	}
+	line += int32(strings.Count(body[:i], "\n"))
+	off := bodyOff + i
+	ls := strings.LastIndexByte(p.srcStr[:off], '\n') + 1
+	col := int32(utf8.RuneCountInString(p.srcStr[ls:off])) + 1
+	if int(line) != 1+strings.Count(p.srcStr[:off], "\n") {
+		col = 0 // counted from another line (see token.Warning)
+	}
+	p.warns = append(p.warns, token.Warning{Kind: "SyntaxWarning", Msg: tokenizer.EscapeWarning(seq), Line: line, Col: col, Off: int32(off), At: at})
 }
 
 // unescape processes backslash escapes as Python's str and bytes literals do.
+// p.escBad is set to the index in s of the backslash of the first
+// invalid escape, which CPython warns about (-1: none), p.escOctal to
+// whether it is an octal escape above \377.
 func (p *parser) unescape(s string, isBytes bool, t tok) string {
 	p.escBody = s
+	bad, octal := -1, false
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -235,6 +271,9 @@ func (p *parser) unescape(s string, isBytes bool, t tok) string {
 				v = v*8 + int(s[i]-'0')
 				i++
 			}
+			if v > 0o377 && bad < 0 {
+				bad, octal = i-4, true
+			}
 			if isBytes {
 				b.WriteByte(byte(v))
 			} else {
@@ -253,6 +292,9 @@ func (p *parser) unescape(s string, isBytes bool, t tok) string {
 			}
 		case 'u', 'U', 'N':
 			if isBytes {
+				if bad < 0 {
+					bad = i - 2
+				}
 				b.WriteByte('\\')
 				b.WriteByte(c)
 				continue
@@ -292,11 +334,17 @@ func (p *parser) unescape(s string, isBytes bool, t tok) string {
 				writeWTF8(&b, r)
 			}
 		default:
-			// Invalid escape: kept as is (CPython only warns).
+			// Invalid escape: kept as is (CPython only warns). A backslash
+			// before a non-ASCII character is no escape to CPython (it
+			// decodes the character as \UXXXXXXXX).
+			if bad < 0 && c < utf8.RuneSelf {
+				bad = i - 2
+			}
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		}
 	}
+	p.escBad, p.escOctal = bad, octal
 	return b.String()
 }
 
@@ -474,6 +522,7 @@ func (p *parser) fstring(pieces []strPiece, tstr bool) []strPiece {
 		mid, end = tTMIDDLE, tTEND
 	}
 	p.enter()
+	first := len(pieces)
 	for {
 		t := *p.peek()
 		switch t.kind {
@@ -486,6 +535,14 @@ func (p *parser) fstring(pieces []strPiece, tstr bool) []strPiece {
 			continue
 		case end:
 			p.skip()
+			// CPython decodes the literal parts when the f-string ends,
+			// counting lines from the closing quote's.
+			for _, pc := range pieces[first:] {
+				if pc.bad > 0 {
+					p.escBad, p.escOctal = int(pc.bad-1), pc.octal
+					p.warnEscape(int(pc.tokOff), p.srcStr[pc.tokOff:], t.start.Line, t.off)
+				}
+			}
 		default:
 			p.fail()
 		}
@@ -505,7 +562,13 @@ func (p *parser) middlePiece(t tok, raw bool) strPiece {
 	if raw || strings.IndexByte(s, '\\') < 0 {
 		return strPiece{str: s, loc: p.middleLoc(t)}
 	}
-	return strPiece{str: p.unescape(s, false, t), loc: p.middleLoc(t), fresh: true}
+	pc := strPiece{str: p.unescape(s, false, t), loc: p.middleLoc(t), fresh: true}
+	// CPython's tokenizer has warned already about \{ and \} (and its
+	// parser then looks no further in this part).
+	if i := p.escBad; i >= 0 && s[i+1] != '{' && s[i+1] != '}' {
+		pc.bad, pc.tokOff, pc.octal = int32(i)+1, t.off, p.escOctal
+	}
+	return pc
 }
 
 // replacementField parses '{' annotated_rhs ['='] ['!' NAME] [':' spec] '}'.
@@ -591,7 +654,13 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 			t := *p.peek()
 			if t.kind == mid {
 				p.skip()
-				specPieces = append(specPieces, p.middlePiece(t, raw))
+				pc := p.middlePiece(t, raw)
+				if pc.bad > 0 {
+					// A format spec's part is decoded as it is parsed.
+					p.escBad, p.escOctal = int(pc.bad-1), pc.octal
+					p.warnEscape(int(t.off), p.srcStr[t.off:t.eoff], t.start.Line, t.off)
+				}
+				specPieces = append(specPieces, pc)
 				continue
 			}
 			if t.kind == tLBRACE {

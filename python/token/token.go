@@ -196,3 +196,36 @@ type SyntaxError struct {
 func (e *SyntaxError) Error() string {
 	return "line " + e.Start.String() + ": " + e.Msg
 }
+
+// Warning is a warning CPython 3.14's tokenizer or parser emits while
+// ast.parse builds the tree: a SyntaxWarning for an invalid escape sequence
+// in a string, bytes, f-string or t-string literal (only the first of each
+// literal, or of each literal part of an f-string, as CPython warns), for an
+// invalid octal escape above \377, or for a number glued to a keyword
+// ("invalid decimal literal" for 1if). CPython's warnings carry a message
+// and a line, no column.
+type Warning struct {
+	// Kind is CPython's warning class: "SyntaxWarning".
+	Kind string
+	// Msg is CPython's message, e.g. `"\d" is an invalid escape sequence.
+	// Such sequences will not work in the future. Did you mean "\\d"? A raw
+	// string is also an option.`
+	Msg string
+	// Line is the line CPython's warning gives (WarningMessage.lineno).
+	// For a literal part of a multi-line f-string or t-string CPython
+	// counts from the line of the closing quote, so Line may lie past the
+	// text warned about (even past the end of the file).
+	Line int32
+	// Col is the 1-based column, in characters, of the text warned about
+	// (the backslash of an escape, the first digit of a number) on Line;
+	// 0 where that text is not on Line (see Line). CPython gives none: it
+	// is pybatch's.
+	Col int32
+	// Off is the byte offset of the text warned about in the source.
+	Off int32
+	// At is the byte offset of the token whose reading or parsing makes
+	// CPython emit the warning (a string's own token, the end of an
+	// f-string for its literal parts): warnings come in CPython's order
+	// when sorted by At, then Off.
+	At int32
+}

@@ -144,6 +144,8 @@ type Tokenizer struct {
 	finished     bool // ENDMARKER returned
 	endTok       token.Token
 	skippedBrace bool // the last token was a middle ending before a doubled brace's second half
+
+	warns []token.Warning // CPython's SyntaxWarnings, in the order emitted (see Warnings)
 }
 
 // New returns a Tokenizer over src. src is not modified and must not be
@@ -1183,6 +1185,9 @@ func (t *Tokenizer) fstringMode() (token.Kind, int, int) {
 				peek = t.nextc()
 			}
 			if peek == '{' || peek == '}' {
+				if !m.raw && !t.opts.Comments {
+					t.warn(t.p-2, EscapeWarning(string(rune(peek))))
+				}
 				t.backup(peek)
 				continue
 			}
@@ -1436,7 +1441,9 @@ func (t *Tokenizer) verifyEndOfNumber(c int, kind string) bool {
 		r = t.lookahead("ot")
 	}
 	if r {
-		return true // a SyntaxWarning in CPython, not an error
+		// A SyntaxWarning in CPython, not an error.
+		t.warn(t.start, "invalid "+kind+" literal")
+		return true
 	}
 	if c >= 0 && c < 128 && isPotentialIdentifierChar(c) {
 		t.backup(c)
@@ -1444,6 +1451,30 @@ func (t *Tokenizer) verifyEndOfNumber(c int, kind string) bool {
 		return false
 	}
 	return true
+}
+
+// warn records a SyntaxWarning about the text at offset off (on the
+// current line) while reading the token that starts at t.start.
+func (t *Tokenizer) warn(off int, msg string) {
+	col := int32(utf8.RuneCount(t.buf[t.lineStart:off])) + 1
+	t.warns = append(t.warns, token.Warning{Kind: "SyntaxWarning", Msg: msg, Line: t.line, Col: col, Off: int32(off), At: int32(t.start)})
+}
+
+// Warnings returns the SyntaxWarnings CPython's tokenizer emits for the
+// tokens read so far (numbers glued to a keyword, as in 1if; "\{" in an
+// f-string), in order. The parser stream only (none with Options.Comments).
+func (t *Tokenizer) Warnings() []token.Warning { return t.warns }
+
+// EscapeWarning is CPython's message for the invalid escape sequence
+// backslash-seq: seq is the character after the backslash, or the three
+// digits of an octal escape above \377 (then octal is implied by a first
+// digit from 4 to 7).
+func EscapeWarning(seq string) string {
+	kind := "an invalid escape sequence"
+	if len(seq) == 3 && seq[0] >= '4' && seq[0] <= '7' {
+		kind = "an invalid octal escape sequence"
+	}
+	return `"\` + seq + `" is ` + kind + `. Such sequences will not work in the future. Did you mean "\\` + seq + `"? A raw string is also an option.`
 }
 
 // lookahead reports whether the next bytes are test followed by a
