@@ -358,6 +358,9 @@ type parser struct {
 	// warns are the SyntaxWarnings of string literals, in no order and
 	// possibly repeated by backtracking (see warnings).
 	warns []token.Warning
+	// badMiddles are the f-string literal parts to warn about when their
+	// f-string ends (see fstring).
+	badMiddles []badMiddle
 
 	// pins are the marks that may still be reset to (open backtracking
 	// points); tokens before the lowest pin, and more than lookBehind
@@ -418,7 +421,8 @@ func newParser(src []byte, share bool) *parser {
 // release returns p to the pool, dropping every reference to this parse.
 func (p *parser) release() {
 	p.src, p.srcStr, p.escBody = nil, "", ""
-	p.warns = nil   // handed to the caller
+	p.warns = nil // handed to the caller
+	p.badMiddles = p.badMiddles[:0]
 	p.names.reset() // its strings belong to this tree
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]

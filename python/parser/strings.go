@@ -21,11 +21,6 @@ type strPiece struct {
 	loc   ast.Loc
 	kindU bool // from a u-prefixed literal
 	fresh bool // str is a new string (unescaped), not a piece of the source
-	// An f-string's literal part with an invalid escape, warned about when
-	// the f-string ends: bad is the index plus one of its backslash in the
-	// middle token at tokOff (0: none), octal says it is an octal escape.
-	bad, tokOff int32
-	octal       bool
 }
 
 // strings parses (fstring|string)+ | tstring+ and concatenates as CPython's
@@ -522,7 +517,9 @@ func (p *parser) fstring(pieces []strPiece, tstr bool) []strPiece {
 		mid, end = tTMIDDLE, tTEND
 	}
 	p.enter()
-	first := len(pieces)
+	// The literal parts with an invalid escape are p.badMiddles[first:]
+	// (a replacement field's own, and those of a failed attempt, dropped).
+	first := len(p.badMiddles)
 	for {
 		t := *p.peek()
 		switch t.kind {
@@ -531,18 +528,18 @@ func (p *parser) fstring(pieces []strPiece, tstr bool) []strPiece {
 			pieces = append(pieces, p.middlePiece(t, raw))
 			continue
 		case tLBRACE:
+			n := len(p.badMiddles)
 			pieces = p.replacementField(pieces, tstr, raw)
+			p.badMiddles = p.badMiddles[:n]
 			continue
 		case end:
 			p.skip()
 			// CPython decodes the literal parts when the f-string ends,
 			// counting lines from the closing quote's.
-			for _, pc := range pieces[first:] {
-				if pc.bad > 0 {
-					p.escBad, p.escOctal = int(pc.bad-1), pc.octal
-					p.warnEscape(int(pc.tokOff), p.srcStr[pc.tokOff:], t.start.Line, t.off)
-				}
+			for _, m := range p.badMiddles[first:] {
+				p.warnMiddle(m, t.start.Line, t.off)
 			}
+			p.badMiddles = p.badMiddles[:first]
 		default:
 			p.fail()
 		}
@@ -566,9 +563,25 @@ func (p *parser) middlePiece(t tok, raw bool) strPiece {
 	// CPython's tokenizer has warned already about \{ and \} (and its
 	// parser then looks no further in this part).
 	if i := p.escBad; i >= 0 && s[i+1] != '{' && s[i+1] != '}' {
-		pc.bad, pc.tokOff, pc.octal = int32(i)+1, t.off, p.escOctal
+		p.badMiddles = append(p.badMiddles, badMiddle{tok: t, bad: i, octal: p.escOctal})
 	}
 	return pc
+}
+
+// badMiddle is a literal part of an f-string or t-string with an invalid
+// escape: its token, the index of the backslash in it, whether the escape
+// is octal.
+type badMiddle struct {
+	tok   tok
+	bad   int
+	octal bool
+}
+
+// warnMiddle warns about m, CPython's line counted from line; at is the
+// offset of the token whose parsing emits the warning.
+func (p *parser) warnMiddle(m badMiddle, line, at int32) {
+	p.escBad, p.escOctal = m.bad, m.octal
+	p.warnEscape(int(m.tok.off), p.srcStr[m.tok.off:m.tok.eoff], line, at)
 }
 
 // replacementField parses '{' annotated_rhs ['='] ['!' NAME] [':' spec] '}'.
@@ -654,13 +667,13 @@ func (p *parser) replacementField(pieces []strPiece, tstr, raw bool) []strPiece 
 			t := *p.peek()
 			if t.kind == mid {
 				p.skip()
-				pc := p.middlePiece(t, raw)
-				if pc.bad > 0 {
+				n := len(p.badMiddles)
+				specPieces = append(specPieces, p.middlePiece(t, raw))
+				if len(p.badMiddles) > n {
 					// A format spec's part is decoded as it is parsed.
-					p.escBad, p.escOctal = int(pc.bad-1), pc.octal
-					p.warnEscape(int(t.off), p.srcStr[t.off:t.eoff], t.start.Line, t.off)
+					p.warnMiddle(p.badMiddles[n], t.start.Line, t.off)
+					p.badMiddles = p.badMiddles[:n]
 				}
-				specPieces = append(specPieces, pc)
 				continue
 			}
 			if t.kind == tLBRACE {
