@@ -351,16 +351,6 @@ type parser struct {
 	barry   bool // from __future__ import barry_as_FLUFL seen
 
 	escBody string // the literal body being unescaped (for error positions)
-	// escBad and escOctal: the first invalid escape of the literal unescape
-	// last decoded (see unescape).
-	escBad   int
-	escOctal bool
-	// warns are the SyntaxWarnings of string literals, in no order and
-	// possibly repeated by backtracking (see warnings).
-	warns []token.Warning
-	// badMiddles are the f-string literal parts to warn about when their
-	// f-string ends (see fstring).
-	badMiddles []badMiddle
 
 	// pins are the marks that may still be reset to (open backtracking
 	// points); tokens before the lowest pin, and more than lookBehind
@@ -387,6 +377,18 @@ type parser struct {
 	argStack  []*ast.Arg
 
 	slabs slabs
+
+	// Warnings, rarely written: last, so as not to move the hot fields.
+	// escBad and escOctal: the first invalid escape of the literal unescape
+	// last decoded (see unescape).
+	escBad   int
+	escOctal bool
+	// warns are the SyntaxWarnings of string literals, in no order and
+	// possibly repeated by backtracking (see warnings).
+	warns []token.Warning
+	// badMiddles are the f-string literal parts to warn about when their
+	// f-string ends (see fstring).
+	badMiddles []badMiddle
 }
 
 // parserPool recycles parsers: their token window and work stacks. Node slabs
