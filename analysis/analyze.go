@@ -136,7 +136,7 @@ func analyzeModule(r *Report, mod *ast.Module, text []byte, defsHint int, starts
 	r.Definitions = make([]Definition, 0, defsHint)
 	r.Docstring = docstring(mod.Body)
 	r.All = dunderAll(mod.Body)
-	versions(r, mod, text)
+	versions(r, mod, text, starts)
 	w.stmts(mod.Body, &scope{kind: scopeModule}, ctxModule)
 }
 
@@ -781,8 +781,8 @@ func dunderAll(body []ast.Stmt) []string {
 }
 
 // versions fills the lowest version and the features that force it.
-func versions(r *Report, mod *ast.Module, text []byte) {
-	fs := parser.Features(mod, text)
+func versions(r *Report, mod *ast.Module, text []byte, starts []int32) {
+	fs := parser.FeaturesLines(mod, text, starts)
 	r.LowestVersion = versionName(parser.Lowest(fs))
 	if len(fs) == 0 {
 		return

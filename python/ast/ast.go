@@ -204,6 +204,11 @@ func Children(n Node) iter.Seq[Node] {
 	return func(yield func(Node) bool) { children(n, yield) }
 }
 
+// EachChild calls f for each direct child of n in ASDL field order, as
+// Children yields them, until f returns false; it reports whether every
+// call returned true. A walk that keeps one f allocates nothing per node.
+func EachChild(n Node, f func(Node) bool) bool { return children(n, f) }
+
 // Preorder returns an iterator over n and all its descendants, depth first,
 // parents before children. Stopping the iteration early is cheap.
 func Preorder(n Node) iter.Seq[Node] {

@@ -3,6 +3,7 @@ package parser
 import (
 	"testing"
 
+	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/internal/benchcorpus"
 	"github.com/pybatch/pybatch/python/source"
 )
@@ -35,6 +36,22 @@ func benchParse(b *testing.B, opts Options) {
 			if _, err := Parse(src, opts); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// BenchmarkFeatures times Features (a file's lowest version, what analysis
+// adds to every report) over the parsed corpus: compare its ns/op with
+// BenchmarkParse's.
+func BenchmarkFeatures(b *testing.B) {
+	srcs, total := benchCorpus(b)
+	mods := make([]*ast.Module, len(srcs))
+	for i, src := range srcs {
+		mods[i], _ = Parse(src, Options{ShareSource: true})
+	}
+	benchcorpus.Run(b, total, len(srcs), func() {
+		for i, src := range srcs {
+			Features(mods[i], src)
 		}
 	})
 }

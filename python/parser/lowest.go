@@ -31,6 +31,7 @@ import (
 
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/token"
+	"github.com/pybatch/pybatch/python/tokenizer"
 )
 
 // Names of the features of 3.0 to 3.10, as Features gives them.
@@ -83,6 +84,18 @@ type scopeState struct {
 
 // walk visits n and its descendants, tracking the scopes.
 func (c *featureCollector) walk(n ast.Node) {
+	switch n := n.(type) { // the most frequent nodes, first
+	case *ast.Name:
+		return
+	case *ast.Constant:
+		if c.below == 0 {
+			c.constant(n)
+		}
+		return
+	case *ast.Attribute:
+		c.walk(n.Value)
+		return
+	}
 	if !c.visit(n) {
 		return
 	}
@@ -146,9 +159,7 @@ func (c *featureCollector) walk(n ast.Node) {
 		}
 		return
 	}
-	for ch := range ast.Children(n) {
-		c.walk(ch)
-	}
+	ast.EachChild(n, c.each)
 }
 
 func (c *featureCollector) stmts(body []ast.Stmt) {
@@ -347,91 +358,28 @@ func (c *featureCollector) visitOld(n ast.Node) {
 	}
 }
 
-// constant records underscores in a number and the prefixes of the
-// strings that make up a str or bytes constant.
+// constant records underscores in a number and the prefix u or rb of a
+// string (of the first one, when strings are concatenated: the others'
+// are not looked at, which would cost a scan of every string).
 func (c *featureCollector) constant(n *ast.Constant) {
 	s, e := c.off(n.Lineno, n.ColOffset), c.off(n.EndLineno, n.EndColOffset)
 	if s >= e {
 		return
 	}
 	switch n.Value.(type) {
-	case ast.Str, ast.Bytes:
-		c.stringParts(s, e)
+	case ast.Str:
+		if e-s > 2 && c.src[s]|0x20 == 'u' && (c.src[s+1] == '\'' || c.src[s+1] == '"') {
+			c.feat(FeatUPrefix, 3, c.pos(s))
+		}
+	case ast.Bytes:
+		if e-s > 2 && c.src[s]|0x20 == 'r' && c.src[s+1]|0x20 == 'b' {
+			c.feat(FeatRBPrefix, 3, c.pos(s))
+		}
 	default:
 		if b := c.src[s]; b >= '0' && b <= '9' || b == '.' && s+1 < e && c.src[s+1] >= '0' && c.src[s+1] <= '9' {
 			if bytes.IndexByte(c.src[s:e], '_') >= 0 {
 				c.feat(FeatUnderscores, 6, start(&n.Loc))
 			}
-		}
-	}
-}
-
-// stringParts scans the string literals in src[s:e] (implicitly
-// concatenated, with blanks, comments and line continuations between)
-// for the prefixes u (3.3) and rb (3.3; br is 3.0's).
-func (c *featureCollector) stringParts(s, e int) {
-	src := c.src[:e]
-	i := s
-	for i < e {
-		switch b := src[i]; {
-		case b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\\' || b == '(' || b == ')':
-			i++
-			continue
-		case b == '#':
-			j := bytes.IndexByte(src[i:], '\n')
-			if j < 0 {
-				return
-			}
-			i += j
-			continue
-		}
-		p := i
-		for i < e && isLetter(src[i]) {
-			i++
-		}
-		if i >= e || src[i] != '"' && src[i] != '\'' {
-			return
-		}
-		switch pre := src[p:i]; len(pre) {
-		case 1:
-			if pre[0]|0x20 == 'u' {
-				c.feat(FeatUPrefix, 3, c.pos(p))
-			}
-		case 2:
-			if pre[0]|0x20 == 'r' && pre[1]|0x20 == 'b' {
-				c.feat(FeatRBPrefix, 3, c.pos(p))
-			}
-		}
-		q := src[i]
-		triple := i+2 < e && src[i+1] == q && src[i+2] == q
-		if triple {
-			i += 3
-		} else {
-			i++
-		}
-		for {
-			j := bytes.IndexByte(src[i:], q)
-			if j < 0 {
-				return
-			}
-			i += j
-			bs := 0
-			for k := i - 1; k >= s && src[k] == '\\'; k-- {
-				bs++
-			}
-			if bs%2 == 1 {
-				i++
-				continue
-			}
-			if !triple {
-				i++
-				break
-			}
-			if i+2 < len(src) && src[i+1] == q && src[i+2] == q {
-				i += 3
-				break
-			}
-			i++
 		}
 	}
 }
@@ -669,5 +617,48 @@ func (c *featureCollector) fstringEq(n *ast.JoinedStr) {
 			c.feat(FeatFStringEq, 8, start(loc))
 			return
 		}
+	}
+}
+
+// mayBePEP701 says whether f-string n may hold syntax that only PEP 701
+// allows: a replacement field with a quote, a backslash, a '#' or a
+// newline, or format specifications nested more than twice. (A false
+// positive only costs tokenizing n.)
+func (c *featureCollector) mayBePEP701(n *ast.JoinedStr) bool {
+	for _, v := range n.Values {
+		fv, ok := v.(*ast.FormattedValue)
+		if !ok {
+			continue
+		}
+		s, e := c.off(fv.Lineno, fv.ColOffset), c.off(fv.EndLineno, fv.EndColOffset)
+		if s >= e || bytes.ContainsAny(c.src[s:e], "'\"\\#\n") {
+			return true
+		}
+	}
+	return specDepth(n, 0) > 2
+}
+
+// fragmentTokens tokenizes src[s:e] (an f-string and the strings
+// concatenated with it) on its own, in parentheses so that its lines are
+// continuation lines, with the tokens' offsets those of src.
+func (c *featureCollector) fragmentTokens(s, e int) []token.Token {
+	frag := make([]byte, 0, e-s+2)
+	frag = append(append(append(frag, '('), c.src[s:e]...), ')')
+	tz := tokenizer.New(frag, tokenizer.Options{Comments: true})
+	var toks []token.Token
+	for {
+		t, err := tz.Next()
+		if err != nil {
+			return nil
+		}
+		if t.Kind == token.ENDMARKER || t.Kind == token.NEWLINE {
+			return toks
+		}
+		if int(t.Off) == 0 && t.Kind == token.LPAR || int(t.Off) == len(frag)-1 && t.Kind == token.RPAR {
+			continue
+		}
+		t.Off += int32(s - 1)
+		t.EndOff += int32(s - 1)
+		toks = append(toks, t)
 	}
 }

@@ -57,7 +57,7 @@ type Feature struct {
 // accepted: the first feature, in the order CPython's parser meets them,
 // that needs a later version; nil when there is none.
 func versionError(mod *ast.Module, src []byte, v Version) *token.SyntaxError {
-	fs := features(mod, src, v)
+	fs := features(mod, src, v, nil)
 	if len(fs) == 0 {
 		return nil
 	}
@@ -71,7 +71,14 @@ func versionError(mod *ast.Module, src []byte, v Version) *token.SyntaxError {
 // The file's lowest version is the largest of their Versions (3.0 when
 // there is none).
 func Features(mod *ast.Module, src []byte) []Feature {
-	fs := features(mod, src, 0)
+	return FeaturesLines(mod, src, nil)
+}
+
+// FeaturesLines is Features given the offsets where the first lines of
+// src start (line 1 at 0, as far as the caller has them), which it would
+// otherwise find itself.
+func FeaturesLines(mod *ast.Module, src []byte, starts []int32) []Feature {
+	fs := features(mod, src, 0, starts)
 	slices.SortFunc(fs, func(a, b Feature) int {
 		if a.Pos.Line != b.Pos.Line {
 			return int(a.Pos.Line - b.Pos.Line)
@@ -91,13 +98,21 @@ func Features(mod *ast.Module, src []byte) []Feature {
 
 // features finds the syntax of mod that needs a version later than below
 // (every feature when below is 0).
-func features(mod *ast.Module, src []byte, below Version) []Feature {
+func features(mod *ast.Module, src []byte, below Version, starts []int32) []Feature {
 	c := featureCollector{src: src, below: below}
-	c.lineStarts = append(c.lineStarts, 0)
-	for i, b := range src {
-		if b == '\n' {
-			c.lineStarts = append(c.lineStarts, i+1)
+	c.each = func(n ast.Node) bool { c.walk(n); return true }
+	if len(starts) > 0 && starts[0] == 0 {
+		c.lineStarts = starts
+	} else {
+		c.lineStarts = make([]int32, 1, 1+len(src)/32)
+	}
+	for i := int(c.lineStarts[len(c.lineStarts)-1]); ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		c.lineStarts = append(c.lineStarts, int32(i))
 	}
 	c.walk(mod)
 	return c.out
@@ -106,8 +121,9 @@ func features(mod *ast.Module, src []byte, below Version) []Feature {
 type featureCollector struct {
 	src        []byte
 	below      Version
-	lineStarts []int
-	toks       []token.Token // the whole file's tokens with comments, once an f-string needs them
+	lineStarts []int32
+	each       func(ast.Node) bool // c.walk as EachChild's callback
+	toks       []token.Token       // the whole file's tokens with comments, once an f-string needs them
 	tokErr     bool
 	out        []Feature
 	scope      scopeState
@@ -119,13 +135,13 @@ func (c *featureCollector) off(line, col int32) int {
 	if line < 1 || int(line) > len(c.lineStarts) {
 		return len(c.src)
 	}
-	return min(c.lineStarts[line-1]+int(col), len(c.src))
+	return min(int(c.lineStarts[line-1])+int(col), len(c.src))
 }
 
 // pos is the position of a byte offset.
 func (c *featureCollector) pos(off int) token.Pos {
-	l, _ := slices.BinarySearch(c.lineStarts, off+1)
-	return token.Pos{Line: int32(l), Col: int32(off - c.lineStarts[l-1])}
+	l, _ := slices.BinarySearch(c.lineStarts, int32(off+1))
+	return token.Pos{Line: int32(l), Col: int32(off - int(c.lineStarts[l-1]))}
 }
 
 func start(l *ast.Loc) token.Pos { return token.Pos{Line: l.Lineno, Col: l.ColOffset} }
@@ -186,9 +202,7 @@ func (c *featureCollector) visit(n ast.Node) bool {
 		}
 		c.fstringEq(n)
 		c.fstr++
-		for ch := range ast.Children(n) {
-			c.walk(ch)
-		}
+		ast.EachChild(n, c.each)
 		c.fstr--
 		return false
 	case *ast.Subscript:
@@ -314,23 +328,37 @@ func (c *featureCollector) tokens() []token.Token {
 // single-quoted string where it is (unterminated string literal).
 func (c *featureCollector) fstring(n *ast.JoinedStr) {
 	const name = "f-string syntax of PEP 701"
-	toks := c.tokens()
 	s, e := c.off(n.Lineno, n.ColOffset), c.off(n.EndLineno, n.EndColOffset)
+	var toks []token.Token
+	if c.below == 0 {
+		// Only whether it has that syntax counts, not where older
+		// versions report it: most f-strings show they cannot, and the
+		// others are tokenized alone.
+		if !c.mayBePEP701(n) {
+			return
+		}
+		toks = c.fragmentTokens(s, e)
+	} else {
+		toks = c.tokens()
+	}
 	i, _ := slices.BinarySearchFunc(toks, s, func(t token.Token, off int) int { return int(t.Off) - off })
 	j := i
 	for j < len(toks) && int(toks[j].Off) < e {
 		j++
 	}
-	if j >= len(toks) || i >= j {
+	if i >= j {
 		return
 	}
-	after := toks[j]
-	for after.Kind == token.NL || after.Kind == token.COMMENT {
-		j++
-		if j >= len(toks) {
-			return
+	// The token after the strings, where older versions report the error
+	// (nothing: the fragment's end).
+	after := token.Token{Off: int32(e), EndOff: int32(e)}
+	for ; j < len(toks); j++ {
+		if after = toks[j]; after.Kind != token.NL && after.Kind != token.COMMENT {
+			break
 		}
-		after = toks[j]
+	}
+	if j >= len(toks) && c.below != 0 {
+		return
 	}
 	msg := ""
 	at := func(m string) {
