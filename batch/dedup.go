@@ -4,8 +4,11 @@ import (
 	"container/list"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"hash/maphash"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/parallel"
@@ -48,6 +51,11 @@ type dedup struct {
 	// whose Key was met is answered without being read (a blob unchanged
 	// between git revisions); cleared when it reaches maxKeys.
 	keys map[string]string
+	// hashing holds the Keys whose first file is being read and hashed:
+	// a later file with the same Key waits for its hash instead of
+	// reading the same bytes again (the revisions of a git run are read in
+	// parallel).
+	hashing map[string]chan struct{}
 }
 
 // maxKeys bounds dedup.keys (about 150 bytes an entry).
@@ -67,7 +75,7 @@ type cached struct {
 }
 
 func newDedup(stored StoredFunc) *dedup {
-	d := &dedup{stored: stored, limit: dedupCacheBytes, flights: map[string]*flight{}, cache: map[string]*list.Element{}, keys: map[string]string{}}
+	d := &dedup{stored: stored, limit: dedupCacheBytes, flights: map[string]*flight{}, cache: map[string]*list.Element{}, keys: map[string]string{}, hashing: map[string]chan struct{}{}}
 	if stored != nil {
 		d.limit = dedupCacheBytesStored
 	}
@@ -83,9 +91,33 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 		}
 		rec := &result.Record{Source: f.Source, Path: f.Path, Size: f.Size, ModTime: f.ModTime, Attempts: 1}
 		var sha string
-		if f.Key != "" && f.Data == nil {
+		hashed := func() {}
+		if f.Key != "" {
 			d.mu.Lock()
-			sha = d.keys[f.Key] // (then f is read only if it must be analyzed)
+			if f.Data == nil {
+				sha = d.keys[f.Key] // (then f is read only if it must be analyzed)
+				if ch, ok := d.hashing[f.Key]; ok && sha == "" {
+					d.mu.Unlock()
+					select {
+					case <-ch:
+					case <-ctx.Done():
+						return nil, ctx.Err()
+					}
+					d.mu.Lock()
+					sha = d.keys[f.Key] // ("" if that file could not be read)
+				}
+			}
+			if _, ok := d.hashing[f.Key]; sha == "" && !ok {
+				ch := make(chan struct{})
+				d.hashing[f.Key] = ch
+				hashed = sync.OnceFunc(func() {
+					d.mu.Lock()
+					delete(d.hashing, f.Key)
+					d.mu.Unlock()
+					close(ch)
+				})
+				defer hashed()
+			}
 			d.mu.Unlock()
 		}
 		if sha == "" {
@@ -118,6 +150,7 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 				}
 				d.keys[f.Key] = sha
 				d.mu.Unlock()
+				hashed()
 			}
 		}
 
@@ -198,4 +231,47 @@ func reused(rec *result.Record, f File, rep *analysis.Report) *result.Record {
 	rec.Status, rec.Report, rec.Reused = result.Analyzed, &cp, true
 	rec.Size, rec.ModTime = f.Size, f.ModTime
 	return rec
+}
+
+// likelyCopies tells, for the counting walk, whether a file is probably a
+// copy of one counted before it: the same base name and size (a vendored or
+// replicated package, a tree of releases). The progress ETA weighs such
+// bytes as reused (progress.Tracker.CountedLikelyReused). A table of
+// fixed size, safe from every walk goroutine: when it is full, new names
+// are not remembered, so its memory does not grow with the tree.
+type likelyCopies struct {
+	seed  maphash.Seed
+	slots []atomic.Uint64
+}
+
+const likelyCopiesSlots = 1 << 19 // 4 MB
+
+func newLikelyCopies() *likelyCopies {
+	return &likelyCopies{seed: maphash.MakeSeed(), slots: make([]atomic.Uint64, likelyCopiesSlots)}
+}
+
+// seen records (name, size) and says whether it was recorded before.
+func (c *likelyCopies) seen(name string, size int64) bool {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteString(name)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(size))
+	h.Write(b[:])
+	key := h.Sum64() | 1 // 0 marks a free slot
+	mask := uint64(len(c.slots) - 1)
+	for i, probe := key&mask, 0; probe < 32; i, probe = (i+1)&mask, probe+1 {
+		switch v := c.slots[i].Load(); {
+		case v == key:
+			return true
+		case v == 0:
+			if c.slots[i].CompareAndSwap(0, key) {
+				return false
+			}
+			if c.slots[i].Load() == key {
+				return true
+			}
+		}
+	}
+	return false // full around here: not remembered
 }

@@ -318,16 +318,20 @@ func TestGitRevisionsReuseUnchangedBlobs(t *testing.T) {
 		calls.Add(1)
 		return DefaultAnalyze(path, src)
 	}
-	for _, iso := range []bool{false, true} {
+	for _, tc := range []struct {
+		iso     bool
+		workers int
+	}{{false, 3}, {false, 1}, {true, 2}} {
+		iso := tc.iso
 		calls.Store(0)
 		so := isolatedScan(t, scan.DefaultOptions())
 		g, err := OpenGitRevisions(r.dir, ids, so)
 		if err != nil {
 			t.Fatal(err)
 		}
-		bo := Options{Analyze: analyze, Workers: 3}
+		bo := Options{Analyze: analyze, Workers: tc.workers}
 		if iso {
-			bo = Options{Isolate: true, WorkerCommand: workerCommand, Workers: 2}
+			bo = Options{Isolate: true, WorkerCommand: workerCommand, Workers: tc.workers}
 		}
 		recs := pipelineRecords(t, Config{Inputs: []Input{g}, Scan: so, Batch: bo})
 		if want := 20 + 21 + 22 + 23 + 24; len(recs) != want {
@@ -337,7 +341,11 @@ func TestGitRevisionsReuseUnchangedBlobs(t *testing.T) {
 		if !iso && calls.Load() != 24 {
 			t.Errorf("analyzed %d times, want 24 (each distinct blob once)", calls.Load())
 		}
-		if n := g.loads.Load(); n != 0 {
+		// With one worker, files reach it in the walk's order: a blob met
+		// again is never read again. With several, a file can overtake the
+		// first of its blob before that one is read, and reads it itself
+		// (it is still analyzed once).
+		if n := g.loads.Load(); tc.workers == 1 && n != 0 {
 			t.Errorf("%d blobs read again, want 0: each is read once, when first met", n)
 		}
 		byKey := map[string]*result.Record{}
