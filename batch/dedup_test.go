@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -244,5 +245,41 @@ func TestRunDedupJSONL(t *testing.T) {
 	got, want := lines(false), lines(true)
 	if len(got) != 12 || !slices.Equal(got, want) {
 		t.Fatalf("JSON Lines with dedup differ from without:\n%v\n%v", got, want)
+	}
+}
+
+func TestLikelyCopies(t *testing.T) {
+	c := newLikelyCopies()
+	if c.seen("mod.py", 120) {
+		t.Fatal("first mod.py/120 seen before")
+	}
+	if !c.seen("mod.py", 120) {
+		t.Error("second mod.py/120 not seen")
+	}
+	if c.seen("mod.py", 121) || c.seen("other.py", 120) {
+		t.Error("another size or name taken for a copy")
+	}
+	// From many goroutines at once, each (name, size) is new exactly once.
+	var firsts atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i := range 20_000 {
+				if !c.seen("f"+strconv.Itoa(i)+".py", int64(i)) {
+					firsts.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if firsts.Load() != 20_000 {
+		t.Errorf("%d first sightings of 20,000 names", firsts.Load())
+	}
+	// A full table forgets new names instead of growing.
+	for i := range 2 * likelyCopiesSlots {
+		c.seen("g"+strconv.Itoa(i), 1)
+	}
+	if len(c.slots) != likelyCopiesSlots {
+		t.Errorf("table grew to %d slots", len(c.slots))
 	}
 }

@@ -502,7 +502,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				countFiles(countCtx, walks, loaded, tracker)
+				countFiles(countCtx, walks, loaded, tracker, !cfg.NoDedup)
 			}()
 			return done
 		}
@@ -691,8 +691,16 @@ func admit(f *File, mm *memory.Manager, tr *progress.Tracker, first func()) bool
 // of what the run's (bounded, lagging) scan has found so far. Files the
 // output already holds are left out: an incremental run skips most of
 // them.
-func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.Incremental, tr *progress.Tracker) {
-	var files, bytes atomic.Int64
+//
+// With dedup, it also counts the bytes of files named and sized as one
+// counted before them, which the run will likely answer from that one's
+// analysis (likelyCopies), so that the ETA does not weigh them as analyzed.
+func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.Incremental, tr *progress.Tracker, dedup bool) {
+	var files, bytes, copies atomic.Int64
+	var seen *likelyCopies
+	if dedup {
+		seen = newLikelyCopies()
+	}
 	for _, w := range walks {
 		so := w.so
 		so.ListOnly, so.ListStat, so.Unchanged, so.UnchangedReady, so.OmitUnchanged = true, true, nil, nil, false
@@ -709,6 +717,9 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 			if in == nil || !in.Holds(ctx, w.Rel(path)) {
 				files.Add(1)
 				bytes.Add(size)
+				if seen != nil && seen.seen(filepath.Base(path), size) {
+					copies.Add(size)
+				}
 			}
 		}
 		for range scan.Scan(ctx, []string{w.OSPath()}, so) { // (skips only)
@@ -716,5 +727,8 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 	}
 	if ctx.Err() == nil && files.Load() > 0 {
 		tr.Counted(files.Load(), bytes.Load())
+		if seen != nil {
+			tr.CountedLikelyReused(copies.Load())
+		}
 	}
 }

@@ -421,3 +421,64 @@ func TestETAAfterATwentiethOfAKnownTotal(t *testing.T) {
 		t.Errorf("ETA known at %v with a total still growing", s.Elapsed)
 	}
 }
+
+// reusedRec is an analyzed record answered from an identical file's analysis.
+func reusedRec(size int64) *result.Record {
+	r := rec(size, result.Analyzed)
+	r.Reused = true
+	return r
+}
+
+// A tree whose copies come after the originals: 2 MB analyzed at 1 MB/s,
+// then 8 MB of copies answered at 4 MB/s (a reused byte costs a quarter).
+// The counting walk foresaw the copies.
+func TestETAWithLikelyReusedBytes(t *testing.T) {
+	run := func(foresee bool) (early, late time.Duration) {
+		c := newClock()
+		tr := NewTracker(Options{Now: c.Now})
+		tr.Counted(1000, 10_000_000)
+		if foresee {
+			tr.CountedLikelyReused(8_000_000)
+		}
+		feed(tr, c, 100, 10_000, 10*time.Millisecond) // 1 MB in 1 s
+		early = tr.Snapshot().ETA                     // 1 MB + 8 MB of copies left
+		feed(tr, c, 100, 10_000, 10*time.Millisecond)
+		for range 200 { // 2 MB of copies in 0.5 s
+			c.Advance(2500 * time.Microsecond)
+			tr.Record(reusedRec(10_000))
+		}
+		late = tr.Snapshot().ETA // 6 MB of copies left
+		return early, late
+	}
+	early, late := run(true)
+	// Early the cost of a copy is the prior (reusedPrior); later it is
+	// the run's own (a quarter).
+	if want := 1 + 8*reusedPrior; !near(early.Seconds(), want, 0.05) {
+		t.Errorf("ETA with 1 MB to analyze and 8 MB of copies left: %v, want %.2fs", early, want)
+	}
+	if !near(late.Seconds(), 1.5, 0.15) {
+		t.Errorf("ETA with 6 MB of copies left at 4 MB/s: %v, want 1.5s", late)
+	}
+	// Without the forecast the copies look like work to analyze: the
+	// first ETA is 9 s, and after the first copies the remaining are
+	// expected in the share seen so far.
+	early, _ = run(false)
+	if !near(early.Seconds(), 9, 0.05) {
+		t.Errorf("ETA without a forecast: %v, want 9s", early)
+	}
+}
+
+// With one kind of byte the fit is the plain decayed rate.
+func TestReusedCostWithoutReuse(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	tr.Counted(1000, 10_000_000)
+	tr.CountedLikelyReused(0)
+	feed(tr, c, 300, 10_000, 10*time.Millisecond)
+	if s := tr.Snapshot(); !near(s.ETA.Seconds(), 7, 0.02) {
+		t.Errorf("ETA %v, want 7s", s.ETA)
+	}
+	if got := tr.rate.reusedCost(); got != reusedPrior {
+		t.Errorf("reused cost %v with no reused byte seen, want the prior %v", got, reusedPrior)
+	}
+}
