@@ -48,10 +48,28 @@ func Analyze(path string, src []byte, opts Options) *Report {
 	text, info, derr := decode(path, src)
 	var mod *ast.Module
 	var perr error
+	var warns []token.Warning
 	if derr == nil {
-		mod, perr = parser.Parse(text, parser.Options{Version: opts.PythonVersion})
+		mod, warns, perr = parser.ParseWarnings(text, parser.Options{Version: opts.PythonVersion})
 	}
-	return build(path, src, text, info, derr, mod, perr, opts)
+	r := build(path, src, text, info, derr, mod, perr, opts)
+	r.Warnings = warnings(warns)
+	return r
+}
+
+// warnings turns the parser's warnings into the Report's form.
+func warnings(ws []token.Warning) []Warning {
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]Warning, len(ws))
+	for i, w := range ws {
+		out[i] = Warning{Category: w.Kind, Message: w.Msg, Line: int(w.Line)}
+		if w.Col > 0 {
+			out[i].Col = new(int(w.Col) - 1)
+		}
+	}
+	return out
 }
 
 // decode is source.Decode, but for a notebook's joined source (valid UTF-8

@@ -39,6 +39,30 @@ func (r *Report) AppendJSON(dst []byte) []byte {
 		b = append(b, `,"syntax_error":`...)
 		b = appendSyntaxError(b, se)
 	}
+	if len(r.Warnings) > 0 {
+		b = append(b, `,"warnings":[`...)
+		for i := range r.Warnings {
+			w := &r.Warnings[i]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"category":`...)
+			b = appendJSONString(b, w.Category)
+			b = append(b, `,"message":`...)
+			b = appendJSONString(b, w.Message)
+			b = append(b, `,"line":`...)
+			b = strconv.AppendInt(b, int64(w.Line), 10)
+			b = append(b, `,"col":`...)
+			if w.Col == nil {
+				b = append(b, "null"...)
+			} else {
+				b = strconv.AppendInt(b, int64(*w.Col), 10)
+			}
+			b = appendCells(b, w.Cell, w.CellLine, 0, 0)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	if r.Docstring != nil {
 		b = append(b, `,"docstring":`...)
 		b = appendJSONString(b, *r.Docstring)

@@ -57,6 +57,7 @@ func TestAppendJSONEveryField(t *testing.T) {
 	}
 	// zero values: omitempty fields absent, nil slices as null
 	checkAppendJSON(t, "zero Report", &Report{})
+	checkAppendJSON(t, "warning without a column", &Report{Warnings: []Warning{{Category: "SyntaxWarning", Message: "m", Line: 3}}})
 	checkAppendJSON(t, "empty slices", &Report{All: []string{}, Imports: []Import{{Names: []ImportName{}}}, Definitions: []Definition{{Decorators: []string{}, Params: []Param{}, Bases: []string{}}}})
 	empty := ""
 	checkAppendJSON(t, "empty docstrings", &Report{Docstring: &empty, Definitions: []Definition{{Docstring: &empty}}})

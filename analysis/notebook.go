@@ -69,6 +69,10 @@ func (r *Report) LocateCells() {
 		f := &r.VersionFeatures[i]
 		f.Cell, f.CellLine = at(f.Line)
 	}
+	for i := range r.Warnings {
+		w := &r.Warnings[i]
+		w.Cell, w.CellLine = at(w.Line)
+	}
 	if se := r.SyntaxError; se != nil {
 		se.Cell, se.CellLine = at(se.Line)
 		se.EndCell, se.EndCellLine = at(se.EndLine)

@@ -48,6 +48,12 @@ func withoutCells(r *Report, py []byte) *Report {
 			c.VersionFeatures[i].Cell, c.VersionFeatures[i].CellLine = 0, 0
 		}
 	}
+	if r.Warnings != nil {
+		c.Warnings = slices.Clone(r.Warnings)
+		for i := range c.Warnings {
+			c.Warnings[i].Cell, c.Warnings[i].CellLine = 0, 0
+		}
+	}
 	if r.SyntaxError != nil {
 		se := *r.SyntaxError
 		se.Cell, se.CellLine, se.EndCell, se.EndCellLine = 0, 0, 0, 0

@@ -7,8 +7,8 @@ import "encoding/json"
 // Version 2 names fields as the SQLite views do: all_names, and is_from and
 // scope of an import (were all, from and where). Version 3: a syntax
 // error's unknown positions are null (were 0). Version 4: lowest_version
-// and version_features.
-const SchemaVersion = 4
+// and version_features. Version 5: warnings.
+const SchemaVersion = 5
 
 // Report is everything pybatch knows about one Python file. A file with a
 // syntax error is a normal Report with SyntaxError set; the fields that need
@@ -22,6 +22,10 @@ type Report struct {
 	BOM           bool   `json:"bom"`
 
 	SyntaxError *SyntaxError `json:"syntax_error,omitempty"`
+	// Warnings are the SyntaxWarnings CPython 3.14's ast.parse emits for
+	// the file, in its order (also those emitted before a syntax error;
+	// see parser.ParseWarnings). None for a file that cannot be decoded.
+	Warnings []Warning `json:"warnings,omitempty"`
 
 	Docstring *string  `json:"docstring,omitempty"` // the module docstring, as CPython 3.14's ast.get_docstring (inspect.cleandoc) gives it
 	All       []string `json:"all_names,omitempty"` // __all__ when it is a literal list or tuple of strings
@@ -64,6 +68,25 @@ type NotebookCell struct {
 	Cell  int `json:"cell"`  // 1-based among all the notebook's cells
 	Line  int `json:"line"`  // its first line in the joined source
 	Lines int `json:"lines"` // how many lines it has
+}
+
+// Warning is one warning CPython emits while parsing the file, as the
+// warnings module records it: Category is the class ("SyntaxWarning"),
+// Message the text and Line the lineno. Col is pybatch's: the 0-based
+// column, in characters as the syntax error's, of the text warned about
+// (the backslash of an escape, the first digit of a number) on Line; nil
+// (null in JSON, NULL in SQLite and Parquet) where that text is not on Line
+// (CPython gives a literal part of a multi-line f-string or t-string the
+// line of its closing quote, which may lie past the end of the file).
+type Warning struct {
+	Category string `json:"category"`
+	Message  string `json:"message"`
+	Line     int    `json:"line"`
+	Col      *int   `json:"col"`
+	// In a notebook: the cell (1-based) and the line in that cell of Line;
+	// 0 elsewhere.
+	Cell     int `json:"cell,omitempty"`
+	CellLine int `json:"cell_line,omitempty"`
 }
 
 // SyntaxError is where and why the file does not parse, as CPython 3.14's

@@ -54,6 +54,7 @@ func TestReportsMatchSchema(t *testing.T) {
 		"badcoding.py":    []byte("# coding: nope\nx = 1\n"),
 		"badutf8.py":      []byte("x = '\xff'\n"),
 		"unterminated.py": []byte("x = (1,\n"),
+		"warnings.py":     []byte("x = '\\d' if 1if y else f'''a{1}\n\\d\n'''\n"),
 		"everything.py": []byte(`"""Doc."""
 from __future__ import annotations
 import os.path as osp, sys
