@@ -214,6 +214,17 @@ func TestRoundTripAndIdempotence(t *testing.T) {
 	if n := count(t, db, "SELECT count(*) FROM definitions"); n != 3*36 {
 		t.Fatalf("%d definitions, want %d", n, 3*36)
 	}
+	// The warnings view: synthRecord i has i%3 warnings, the second
+	// without a column.
+	if n := count(t, db, "SELECT count(*) FROM warnings"); n != 1+2+1 {
+		t.Fatalf("%d warnings, want 4", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM warnings WHERE source = 'src' AND path = ? AND seq = 1 AND line = 8 AND col IS NULL AND category = 'SyntaxWarning' AND cell IS NULL", recs[1].Path); n != 1 {
+		t.Fatalf("%d warnings without a column, want 1", n)
+	}
+	if n := count(t, db, "SELECT sum(warnings) FROM file_results"); n != 1+2+1 {
+		t.Fatalf("file_results count %d warnings, want 4", n)
+	}
 
 	// Re-analysis of new bytes with a smaller result replaces all the
 	// file's rows (the same bytes under the same version keep their facts).

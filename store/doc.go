@@ -48,7 +48,8 @@
 //	               for a notebook (schema 11), nbformat, notebook_cells (cells
 //	               of every type) and masked_lines, NULL for a Python file;
 //	               lowest_version (schema 12): "3.0" to "3.14" for a content
-//	               that parses, NULL otherwise
+//	               that parses, NULL otherwise; warnings (schema 13): how
+//	               many, NULL for a content stored before
 //	content_definitions  id (content id << 24 | position), qualname, kind
 //	               (0 class .. 4 async_method), line, col, end_line, end_col,
 //	               decorators, returns, bases (texts ids), params ("self, a,
@@ -64,13 +65,17 @@
 //	content_version_features content_id, seq, feature, version, line, col:
 //	               the syntax that needs a version later than 3.0, first use
 //	               of each kind in source order (schema 12)
+//	content_warnings content_id, seq, category, message, line, col: the
+//	               warnings CPython emits while parsing, in its order (line
+//	               CPython's, col pybatch's 0-based in characters, NULL where
+//	               the text is not on line; schema 13)
 //	texts          id, text: what repeats, stored once
 //
 // And views, which give the facts per file under the names of the JSON
 // Lines records:
 //
 //	file_results   files with their source's name, sha256 (hex) and content
-//	               figures, lowest_version
+//	               figures, lowest_version, warnings (the count)
 //	definitions    source, path, file_id, content_id, seq, qualname, name,
 //	               kind, line, col, end_line, end_col, decorators (JSON),
 //	               params, returns, bases (JSON), docstring, complexity, rank,
@@ -82,6 +87,8 @@
 //	notebook_cells source, path, file_id, content_id, cell, line, lines
 //	version_features source, path, file_id, content_id, seq, feature,
 //	               version, line, col, cell, cell_line
+//	warnings       source, path, file_id, content_id, seq, category, message,
+//	               line, col, cell, cell_line
 //	last_run_failures the failed files of the latest run
 //
 // (The cell columns place a line of a notebook's joined code in its cell,

@@ -30,6 +30,13 @@ func synthRecord(source string, i int) *result.Record {
 		rep.VersionFeatures = append(rep.VersionFeatures, analysis.VersionFeature{
 			Feature: fmt.Sprintf("feature %d of %d", j, i), Version: rep.LowestVersion, Line: 3 + j, Col: j % 3})
 	}
+	for j := range i % 3 {
+		w := analysis.Warning{Category: "SyntaxWarning", Message: fmt.Sprintf(`"\\%c" is an invalid escape sequence (file %d)`, 'a'+j, i), Line: 7 + j}
+		if j != 1 {
+			w.Col = new(4 + j)
+		}
+		rep.Warnings = append(rep.Warnings, w)
+	}
 	for j := range 12 {
 		rep.Imports = append(rep.Imports, analysis.Import{
 			Module: fmt.Sprintf("mod%d.sub%d", j, i%5),

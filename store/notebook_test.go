@@ -140,3 +140,40 @@ func TestNotebookRoundTrip(t *testing.T) {
 		t.Errorf("%d cells of deleted contents", n)
 	}
 }
+
+// TestNotebookWarningsView: the warnings view places a notebook's warning
+// in its cell as the report does, and the report comes back with it.
+func TestNotebookWarningsView(t *testing.T) {
+	ctx := context.Background()
+	raw := []byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+{"cell_type": "code", "metadata": {}, "execution_count": null, "outputs": [], "source": ["import re\n", "x = 1\n"]},
+{"cell_type": "markdown", "metadata": {}, "source": ["# t"]},
+{"cell_type": "code", "metadata": {}, "execution_count": null, "outputs": [], "source": ["y = 2\n", "p = re.compile('\\d')"]}]}`)
+	rep, err := analysis.AnalyzeNotebook("w.ipynb", raw, analysis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Cell != 3 || rep.Warnings[0].CellLine != 2 {
+		t.Fatalf("report's warnings %+v", rep.Warnings)
+	}
+	rec := &result.Record{Source: "nbs", Path: "w.ipynb", Size: rep.Size, ModTime: time.Unix(1, 2), Status: result.Analyzed, Attempts: 1, Report: rep}
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{})
+	run := beginTest(t, db, "h")
+	if err := run.Write(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Record(ctx, rec.Source, rec.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := normalize(rec); !reflect.DeepEqual(got, want) {
+		t.Errorf("read back differs:\n got %+v\nwant %+v", got.Report, want.Report)
+	}
+	w := rep.Warnings[0]
+	if n := count(t, db, `SELECT count(*) FROM warnings WHERE path = 'w.ipynb' AND line = ? AND col = ? AND cell = 3 AND cell_line = 2 AND message = ?`, w.Line, *w.Col, w.Message); n != 1 {
+		t.Errorf("warnings view: %d rows for %+v", n, w)
+	}
+}

@@ -147,12 +147,12 @@ func (r *Run) StoredReport(ctx context.Context, sha256 string) (*analysis.Report
 // for concurrent use): a report is several queries, and preparing them
 // once instead of for every file makes reading one much cheaper.
 type reportReader struct {
-	bySHA, byID, defs, imps, syntax, cells, feats *sql.Stmt
+	bySHA, byID, defs, imps, syntax, cells, feats, warns *sql.Stmt
 }
 
 const contentSelect = `SELECT c.id, c.sha256, c.size, c.encoding, c.bom, c.docstring, c.all_names,
 	c.loc, c.lloc, c.sloc, c.comments, c.single_comments, c.multi, c.blank, c.report_schema, c.lines_error,
-	c.definitions, c.imports, r.tool_version, c.nbformat, c.notebook_cells, c.masked_lines, c.lowest_version
+	c.definitions, c.imports, r.tool_version, c.nbformat, c.notebook_cells, c.masked_lines, c.lowest_version, c.warnings
 	FROM contents c LEFT JOIN runs r ON r.id = c.run_id WHERE `
 
 // reportReader returns db's report reader on the read-write connection,
@@ -199,6 +199,7 @@ func newReportReader(ctx context.Context, db *sql.DB) (*reportReader, error) {
 		{&rr.syntax, `SELECT kind, msg, line, col, end_line, end_col FROM content_syntax_errors WHERE content_id = ?`},
 		{&rr.cells, `SELECT cell, line, lines FROM content_cells WHERE content_id = ? ORDER BY line`},
 		{&rr.feats, `SELECT feature, version, line, col FROM content_version_features WHERE content_id = ? ORDER BY seq`},
+		{&rr.warns, `SELECT category, message, line, col FROM content_warnings WHERE content_id = ? ORDER BY seq`},
 	} {
 		st, err := db.PrepareContext(ctx, p.q)
 		if err != nil {
@@ -212,7 +213,7 @@ func newReportReader(ctx context.Context, db *sql.DB) (*reportReader, error) {
 
 // Close closes the statements.
 func (rr *reportReader) Close() {
-	for _, st := range []*sql.Stmt{rr.bySHA, rr.byID, rr.defs, rr.imps, rr.syntax, rr.cells, rr.feats} {
+	for _, st := range []*sql.Stmt{rr.bySHA, rr.byID, rr.defs, rr.imps, rr.syntax, rr.cells, rr.feats, rr.warns} {
 		if st != nil {
 			st.Close()
 		}
@@ -232,11 +233,12 @@ func (rr *reportReader) read(ctx context.Context, st *sql.Stmt, key any) (*analy
 		loc, lloc, sloc, com, single, mult sql.NullInt64
 		blank                              sql.NullInt64
 		nbformat, nbCells, masked          sql.NullInt64
+		nwarns                             sql.NullInt64
 	)
 	err := st.QueryRowContext(ctx, key).Scan(
 		&id, &sha, &csize, &enc, &bom, &doc, &all,
 		&loc, &lloc, &sloc, &com, &single, &mult, &blank, &schema, &linesErr, &ndefs, &nimps, &tool,
-		&nbformat, &nbCells, &masked, &lowest)
+		&nbformat, &nbCells, &masked, &lowest, &nwarns)
 	if err != nil {
 		return nil, "", err
 	}
@@ -260,6 +262,11 @@ func (rr *reportReader) read(ctx context.Context, st *sql.Stmt, key any) (*analy
 	}
 	if lowest.Valid {
 		if err := rr.readFeatures(ctx, id, rep); err != nil {
+			return nil, "", err
+		}
+	}
+	if nwarns.Int64 > 0 {
+		if err := rr.readWarnings(ctx, id, int(nwarns.Int64), rep); err != nil {
 			return nil, "", err
 		}
 	}
@@ -411,6 +418,28 @@ func (rr *reportReader) readFeatures(ctx context.Context, content int64, rep *an
 			return err
 		}
 		rep.VersionFeatures = append(rep.VersionFeatures, f)
+	}
+	return rows.Err()
+}
+
+// readWarnings reads the n warnings of a content into rep.
+func (rr *reportReader) readWarnings(ctx context.Context, content int64, n int, rep *analysis.Report) error {
+	rows, err := rr.warns.QueryContext(ctx, content)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	rep.Warnings = make([]analysis.Warning, 0, n)
+	for rows.Next() {
+		var w analysis.Warning
+		var col sql.NullInt64
+		if err := rows.Scan(&w.Category, &w.Message, &w.Line, &col); err != nil {
+			return err
+		}
+		if col.Valid {
+			w.Col = new(int(col.Int64))
+		}
+		rep.Warnings = append(rep.Warnings, w)
 	}
 	return rows.Err()
 }

@@ -426,12 +426,14 @@ const (
 	insertSyntaxError    = `INSERT INTO content_syntax_errors (content_id, kind, msg, line, col, end_line, end_col) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	insertCells          = `INSERT INTO content_cells (content_id, line, cell, lines) VALUES `
 	insertVersionFeats   = `INSERT INTO content_version_features (content_id, seq, feature, version, line, col) VALUES `
-	contentColumns       = `size, run_id, report_schema, encoding, bom, loc, lloc, sloc, comments, single_comments, multi, blank, lines_error, docstring, all_names, definitions, imports, nbformat, notebook_cells, masked_lines, lowest_version`
+	insertWarnings       = `INSERT INTO content_warnings (content_id, seq, category, message, line, col) VALUES `
+	contentColumns       = `size, run_id, report_schema, encoding, bom, loc, lloc, sloc, comments, single_comments, multi, blank, lines_error, docstring, all_names, definitions, imports, nbformat, notebook_cells, masked_lines, lowest_version, warnings`
 	touchFile            = `UPDATE files SET seen_run_id = ?, size = ?, mtime_ns = ? WHERE source_id = ? AND path = ?`
 	chunkFiles           = 256 // rows per statement: 13 × 256 bound values
 	chunkDefinitions     = 256 // 13 × 256
 	chunkImports         = 512 // 7 × 512
 	chunkVersionFeats    = 512 // 6 × 512
+	chunkWarnings        = 512 // 6 × 512
 	maxInternedTextsKept = 1 << 16
 )
 
@@ -510,9 +512,10 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 	fw := &facts{r: r, texts: newTexts,
 		defs:  rowWriter{r: r, prefix: insertDefinitions, cols: 13, chunk: chunkDefinitions},
 		imps:  rowWriter{r: r, prefix: insertImports, cols: 7, chunk: chunkImports},
-		feats: rowWriter{r: r, prefix: insertVersionFeats, cols: 6, chunk: chunkVersionFeats}}
+		feats: rowWriter{r: r, prefix: insertVersionFeats, cols: 6, chunk: chunkVersionFeats},
+		warns: rowWriter{r: r, prefix: insertWarnings, cols: 6, chunk: chunkWarnings}}
 	files := rowWriter{r: r, cols: 13, chunk: chunkFiles, make: upsertFiles}
-	for _, w := range []*rowWriter{&fw.defs, &fw.imps, &fw.feats, &files} {
+	for _, w := range []*rowWriter{&fw.defs, &fw.imps, &fw.feats, &fw.warns, &files} {
 		if _, err := r.stmt(ctx, w.sql(w.chunk)); err != nil {
 			return err
 		}
@@ -522,7 +525,7 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 		return err
 	}
 	defer tx.Rollback()
-	fw.tx, fw.defs.tx, fw.imps.tx, fw.feats.tx, files.tx = tx, tx, tx, tx, tx
+	fw.tx, fw.defs.tx, fw.imps.tx, fw.feats.tx, fw.warns.tx, files.tx = tx, tx, tx, tx, tx, tx
 	source := func(name string) (int64, error) {
 		if id, ok := newSources[name]; ok {
 			return id, nil
@@ -600,6 +603,7 @@ type facts struct {
 	texts      map[string]int64 // interned in this transaction
 	defs, imps rowWriter
 	feats      rowWriter // version features
+	warns      rowWriter // warnings
 }
 
 // lookupChunk is how many keys one lookup statement asks about.
@@ -688,7 +692,7 @@ func (f *facts) contents(ctx context.Context, reps []*analysis.Report) (map[stri
 		}
 		f.r.orphans = true
 	}
-	const contentChunk = 100 // rows per INSERT: 21 × 100 bound values
+	const contentChunk = 100 // rows per INSERT: 23 × 100 bound values
 	for chunk := range slices.Chunk(fresh, contentChunk) {
 		var args []any
 		for _, rep := range chunk {
@@ -723,7 +727,7 @@ func (f *facts) contents(ctx context.Context, reps []*analysis.Report) (map[stri
 			return nil, fmt.Errorf("%s: %w", rep.Path, err)
 		}
 	}
-	if err := errors.Join(f.defs.flush(ctx), f.imps.flush(ctx), f.feats.flush(ctx)); err != nil {
+	if err := errors.Join(f.defs.flush(ctx), f.imps.flush(ctx), f.feats.flush(ctx), f.warns.flush(ctx)); err != nil {
 		return nil, err
 	}
 	return ids, nil
@@ -749,7 +753,7 @@ func (f *facts) contentValues(rep *analysis.Report) ([]any, error) {
 	l := rep.Lines
 	return []any{rep.Size, f.r.id, rep.SchemaVersion, rep.Encoding, boolInt(rep.BOM), l.LOC, l.LLOC, l.SLOC,
 		l.Comments, l.SingleComments, l.Multi, l.Blank, nullString(rep.LinesError), doc, all, len(rep.Definitions), len(rep.Imports),
-		nbformat, cells, masked, nullString(rep.LowestVersion)}, nil
+		nbformat, cells, masked, nullString(rep.LowestVersion), len(rep.Warnings)}, nil
 }
 
 // facts queues the definitions and imports of content id and writes its
@@ -798,6 +802,16 @@ func (f *facts) facts(ctx context.Context, id int64, rep *analysis.Report) error
 	for i := range rep.VersionFeatures {
 		v := &rep.VersionFeatures[i]
 		if err := f.feats.add(ctx, id, i, v.Feature, v.Version, v.Line, v.Col); err != nil {
+			return err
+		}
+	}
+	for i := range rep.Warnings {
+		w := &rep.Warnings[i]
+		var col any
+		if w.Col != nil {
+			col = *w.Col
+		}
+		if err := f.warns.add(ctx, id, i, w.Category, w.Message, w.Line, col); err != nil {
 			return err
 		}
 	}
@@ -928,7 +942,7 @@ func deleteFacts(ctx context.Context, tx execer, id int64) error {
 		}
 	}
 	for _, q := range []string{`DELETE FROM content_syntax_errors WHERE content_id = ?`, `DELETE FROM content_cells WHERE content_id = ?`,
-		`DELETE FROM content_version_features WHERE content_id = ?`} {
+		`DELETE FROM content_version_features WHERE content_id = ?`, `DELETE FROM content_warnings WHERE content_id = ?`} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return err
 		}
