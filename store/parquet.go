@@ -133,6 +133,7 @@ type chunk struct {
 	imps    *tableWriter[parquetImport]
 	errs    *tableWriter[parquetSyntaxError]
 	feats   *tableWriter[parquetVersionFeature]
+	warns   *tableWriter[parquetWarning]
 }
 
 // tableWriter writes one table's part of a chunk to a temporary file.
@@ -512,7 +513,9 @@ func (p *Parquet) openChunk() error {
 		if c.defs, err = newTableWriter[parquetDefinition](p, "definitions", c.n); err == nil {
 			if c.imps, err = newTableWriter[parquetImport](p, "imports", c.n); err == nil {
 				if c.errs, err = newTableWriter[parquetSyntaxError](p, "syntax_errors", c.n); err == nil {
-					c.feats, err = newTableWriter[parquetVersionFeature](p, "version_features", c.n)
+					if c.feats, err = newTableWriter[parquetVersionFeature](p, "version_features", c.n); err == nil {
+						c.warns, err = newTableWriter[parquetWarning](p, "warnings", c.n)
+					}
 				}
 			}
 		}
@@ -532,6 +535,7 @@ func (c *chunk) abandon() {
 	c.imps.abandon()
 	c.errs.abandon()
 	c.feats.abandon()
+	c.warns.abandon()
 }
 
 // commit closes the open chunk and renames its parts into place, the files
@@ -542,9 +546,9 @@ func (p *Parquet) commit() error {
 		return nil
 	}
 	p.cur = nil
-	err := errors.Join(c.defs.finish(), c.imps.finish(), c.errs.finish(), c.feats.finish(), c.files.finish())
+	err := errors.Join(c.defs.finish(), c.imps.finish(), c.errs.finish(), c.feats.finish(), c.warns.finish(), c.files.finish())
 	if err == nil {
-		for _, tw := range []interface{ rename() error }{c.defs, c.imps, c.errs, c.feats} {
+		for _, tw := range []interface{ rename() error }{c.defs, c.imps, c.errs, c.feats, c.warns} {
 			if err = tw.rename(); err != nil {
 				break
 			}
@@ -587,7 +591,7 @@ func (p *Parquet) Write(ctx context.Context, r *result.Record) error {
 		}
 	}
 	c := p.cur
-	file, defs, imps, serr, feats := parquetRows(r, p.runID)
+	file, defs, imps, serr, feats, warns := parquetRows(r, p.runID)
 	lim := p.opts.RowGroupBytes
 	err := c.files.write([]parquetFile{file}, lim)
 	if err == nil {
@@ -601,6 +605,9 @@ func (p *Parquet) Write(ctx context.Context, r *result.Record) error {
 	}
 	if err == nil && len(feats) > 0 {
 		err = c.feats.write(feats, lim)
+	}
+	if err == nil && len(warns) > 0 {
+		err = c.warns.write(warns, lim)
 	}
 	if err != nil {
 		c.abandon()
@@ -762,7 +769,7 @@ var _ Output = (*Parquet)(nil)
 
 // parquetRows turns a record into its rows (see parquetFile on text that
 // is not UTF-8).
-func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinition, []parquetImport, *parquetSyntaxError, []parquetVersionFeature) {
+func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinition, []parquetImport, *parquetSyntaxError, []parquetVersionFeature, []parquetWarning) {
 	src, path := validUTF8(r.Source), validUTF8(r.Path)
 	f := parquetFile{Source: src, SourceBytes: rawBytes(r.Source), Path: path, PathBytes: rawBytes(r.Path), Size: r.Size,
 		MtimeNs: unixNano(r.ModTime), Status: validUTF8(string(r.Status)),
@@ -770,7 +777,7 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 		Attempts: int64(r.Attempts), DurationNs: int64(r.Duration), RunID: runID}
 	rep := r.Report
 	if rep == nil {
-		return f, nil, nil, nil, nil
+		return f, nil, nil, nil, nil, nil
 	}
 	l := rep.Lines
 	f.SHA256, f.Encoding, f.BOM = new(validUTF8(rep.SHA256)), new(validUTF8(rep.Encoding)), new(rep.BOM)
@@ -782,6 +789,7 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 	}
 	f.Definitions, f.Imports = new(int64(len(rep.Definitions))), new(int64(len(rep.Imports)))
 	f.LowestVersion = optString(rep.LowestVersion)
+	f.Warnings = new(int64(len(rep.Warnings)))
 	defs := make([]parquetDefinition, len(rep.Definitions))
 	for i := range rep.Definitions {
 		d := &rep.Definitions[i]
@@ -819,7 +827,18 @@ func parquetRows(r *result.Record, runID int64) (parquetFile, []parquetDefinitio
 				Line: int64(v.Line), Col: int64(v.Col)}
 		}
 	}
-	return f, defs, imps, serr, feats
+	var warns []parquetWarning
+	if len(rep.Warnings) > 0 {
+		warns = make([]parquetWarning, len(rep.Warnings))
+		for i := range rep.Warnings {
+			w := &rep.Warnings[i]
+			warns[i] = parquetWarning{Source: src, Path: path, Seq: int64(i), Category: validUTF8(w.Category), Message: validUTF8(w.Message), Line: int64(w.Line)}
+			if w.Col != nil {
+				warns[i].Col = new(int64(*w.Col))
+			}
+		}
+	}
+	return f, defs, imps, serr, feats, warns
 }
 
 // validUTF8 is s with each byte that is not part of valid UTF-8 replaced

@@ -159,6 +159,12 @@ func (c ParquetChunk) Records(ctx context.Context) iter.Seq2[*result.Record, err
 			return
 		}
 		defer feats.close()
+		warns, err := openRowStream[parquetWarning](c.Path("warnings"))
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		defer warns.close()
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
@@ -167,7 +173,7 @@ func (c ParquetChunk) Records(ctx context.Context) iter.Seq2[*result.Record, err
 			f, ok, err := files.next()
 			if err == nil && !ok {
 				// Every fact belongs to a file: one left over is damage.
-				for _, s := range []interface{ left() (bool, error) }{defs, imps, errs, feats} {
+				for _, s := range []interface{ left() (bool, error) }{defs, imps, errs, feats, warns} {
 					if more, lerr := s.left(); lerr != nil || more {
 						err = cmp(lerr, fmt.Errorf("store: %s: rows without a file in the chunk's files part", c.Path("files")))
 						break
@@ -179,7 +185,7 @@ func (c ParquetChunk) Records(ctx context.Context) iter.Seq2[*result.Record, err
 			}
 			var rec *result.Record
 			if err == nil {
-				rec, err = assemble(f, defs, imps, errs, feats)
+				rec, err = assemble(f, defs, imps, errs, feats, warns)
 				if err != nil {
 					err = fmt.Errorf("store: %s: %s: %w", c.Path("files"), f.Path, err)
 				}
@@ -200,7 +206,7 @@ func cmp(a, b error) error {
 
 // assemble builds the record of a files row from the next rows of the
 // facts tables, which hold the file's facts in the same order.
-func assemble(f *parquetFile, defs *rowStream[parquetDefinition], imps *rowStream[parquetImport], errs *rowStream[parquetSyntaxError], feats *rowStream[parquetVersionFeature]) (*result.Record, error) {
+func assemble(f *parquetFile, defs *rowStream[parquetDefinition], imps *rowStream[parquetImport], errs *rowStream[parquetSyntaxError], feats *rowStream[parquetVersionFeature], warns *rowStream[parquetWarning]) (*result.Record, error) {
 	rec := &result.Record{Source: orBytes(f.Source, f.SourceBytes), Path: orBytes(f.Path, f.PathBytes), Size: f.Size, ModTime: fromUnixNano(f.MtimeNs), Status: result.Status(f.Status),
 		SkipReason: scan.SkipReason(deref(f.SkipReason)), ErrClass: recovery.Class(deref(f.ErrorClass)), Err: deref(f.Error),
 		Attempts: int(f.Attempts), Duration: time.Duration(f.DurationNs)}
@@ -284,6 +290,21 @@ func assemble(f *parquetFile, defs *rowStream[parquetDefinition], imps *rowStrea
 		}
 		rep.VersionFeatures = append(rep.VersionFeatures, analysis.VersionFeature{Feature: v.Feature, Version: v.Version, Line: int(v.Line), Col: int(v.Col)})
 		feats.i++
+	}
+	for {
+		w, ok, err := warns.peek()
+		if err != nil {
+			return nil, err
+		}
+		if !ok || w.Source != f.Source || w.Path != f.Path || w.Seq != int64(len(rep.Warnings)) {
+			break
+		}
+		rw := analysis.Warning{Category: w.Category, Message: w.Message, Line: int(w.Line)}
+		if w.Col != nil {
+			rw.Col = new(int(*w.Col))
+		}
+		rep.Warnings = append(rep.Warnings, rw)
+		warns.i++
 	}
 	rec.Report = rep
 	return rec, nil

@@ -15,14 +15,15 @@ import (
 // meaning takes a new version, and a directory of another version is
 // refused instead of mixed.
 // Version 2: files.lowest_version and the version_features table.
-const ParquetSchemaVersion = 2
+// Version 3: files.warnings and the warnings table.
+const ParquetSchemaVersion = 3
 
 // ParquetTables are the tables of a Parquet output, each a directory of
 // parts under the output directory.
-var ParquetTables = []string{"files", "definitions", "imports", "syntax_errors", "version_features", "runs"}
+var ParquetTables = []string{"files", "definitions", "imports", "syntax_errors", "version_features", "warnings", "runs"}
 
 // parquetFactTables are the tables of a chunk beside files.
-var parquetFactTables = []string{"definitions", "imports", "syntax_errors", "version_features"}
+var parquetFactTables = []string{"definitions", "imports", "syntax_errors", "version_features", "warnings"}
 
 // The rows of the Parquet tables. Column names are those of the SQLite
 // views (file_results, definitions, imports, syntax_errors) and of the
@@ -66,6 +67,7 @@ type parquetFile struct {
 	Definitions    *int64  `parquet:"definitions,optional"`
 	Imports        *int64  `parquet:"imports,optional"`
 	LowestVersion  *string `parquet:"lowest_version,optional,dict"`
+	Warnings       *int64  `parquet:"warnings,optional"`
 }
 
 type parquetDefinition struct {
@@ -121,6 +123,16 @@ type parquetVersionFeature struct {
 	Col     int64  `parquet:"col"`
 }
 
+type parquetWarning struct {
+	Source   string `parquet:"source,dict"`
+	Path     string `parquet:"path,dict"`
+	Seq      int64  `parquet:"seq"`
+	Category string `parquet:"category,dict"`
+	Message  string `parquet:"message,dict"`
+	Line     int64  `parquet:"line"`
+	Col      *int64 `parquet:"col,optional"`
+}
+
 type parquetRun struct {
 	ID          int64   `parquet:"id"`
 	Shard       int64   `parquet:"shard"`
@@ -174,6 +186,7 @@ var parquetDocs = map[string]struct {
 		"definitions":     "how many rows of definitions the file has",
 		"imports":         "how many rows of imports the file has",
 		"lowest_version":  `the lowest Python version whose grammar accepts the file, "3.0" to "3.14" (files that parse)`,
+		"warnings":        "how many rows of warnings the file has",
 	}},
 	"definitions": {parquetDefinition{}, "classes, functions and methods, in source order: the SQLite view definitions", map[string]string{
 		"source":     "as in files",
@@ -223,6 +236,15 @@ var parquetDocs = map[string]struct {
 		"version": `the first version whose grammar accepts it, "3.10"`,
 		"line":    "1-based line of its first use",
 		"col":     "0-based column, UTF-8 bytes",
+	}},
+	"warnings": {parquetWarning{}, "the warnings CPython 3.14 emits while parsing the file, in its order: the SQLite view warnings", map[string]string{
+		"source":   "as in files",
+		"path":     "as in files",
+		"seq":      "the position in the file's list, from 0",
+		"category": `the warning class, "SyntaxWarning"`,
+		"message":  "CPython's message",
+		"line":     "CPython's line (for a literal part of a multi-line f-string, its closing quote's)",
+		"col":      "0-based column in characters of the text warned about on line (pybatch's); null where it is not on line",
 	}},
 	"runs": {parquetRun{}, "one row per run that wrote to a shard, written when it ended: the SQLite table runs", map[string]string{
 		"id":           "the run's number within its shard, from 1",

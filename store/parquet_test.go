@@ -126,6 +126,35 @@ func TestParquetRoundTrip(t *testing.T) {
 	if err != nil || meta["pybatch.schema_version"] != strconv.Itoa(ParquetSchemaVersion) || meta["pybatch.table"] != "definitions" || meta["pybatch.shard"] != "0/1" {
 		t.Fatalf("metadata %v (%v)", meta, err)
 	}
+	// The warnings table: synthRecord i has i%3 warnings, the second
+	// without a column.
+	warns, noCol := 0, 0
+	for _, c := range chunks {
+		ws, err := openRowStream[parquetWarning](c.Path("warnings"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			w, ok, err := ws.next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok {
+				break
+			}
+			warns++
+			if w.Col == nil {
+				noCol++
+				if w.Seq != 1 || w.Category != "SyntaxWarning" || w.Source != "/src" {
+					t.Errorf("warning row %+v", w)
+				}
+			}
+		}
+		ws.close()
+	}
+	if warns != 39 || noCol != 13 {
+		t.Errorf("%d warning rows, %d without a column: want 39 and 13", warns, noCol)
+	}
 	runs, err := ParquetRuns(dir)
 	if err != nil || len(runs) != 1 || runs[0].Outcome != Completed || runs[0].ID != 1 || !strings.Contains(runs[0].Stats, `"files":44`) {
 		t.Fatalf("runs %+v (%v)", runs, err)

@@ -641,10 +641,10 @@ func openOutput(ctx context.Context, f *analyzeFlags, shard store.Shard, stdout 
 		}
 		return run, func() { _ = run.Close(); _ = db.Close() }, nil
 	case "parquet":
-		// Each of the five tables holds a row group in memory at a time:
+		// Each of the six tables holds a row group in memory at a time:
 		// together at most an eighth of the budget.
 		p, err := store.OpenParquet(ctx, f.output, store.ParquetOptions{Shard: shard, Resume: !f.noResume, OptionsHash: optsHash,
-			ToolVersion: toolVersion(f.python), Options: runOptions(f), RowGroupBytes: min(max(budget/40, 1<<20), 64<<20), ChunkRecords: f.parquetChunk})
+			ToolVersion: toolVersion(f.python), Options: runOptions(f), RowGroupBytes: min(max(budget/48, 1<<20), 64<<20), ChunkRecords: f.parquetChunk})
 		if err != nil {
 			return nil, nil, err
 		}

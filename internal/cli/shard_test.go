@@ -21,9 +21,10 @@ func shardTree(t *testing.T) []string {
 	t.Helper()
 	dir := treeIn(t, t.TempDir(), 60)
 	for name, src := range map[string]string{
-		"bad/syntax.py": "def f(:\n",
-		"bad/binary.py": "x = 1\x00\n",
-		"big/large.py":  "x = 1\n" + strings.Repeat("# padding\n", 400),
+		"bad/syntax.py":  "def f(:\n",
+		"bad/binary.py":  "x = 1\x00\n",
+		"big/large.py":   "x = 1\n" + strings.Repeat("# padding\n", 400),
+		"warn/escape.py": "import re\np = re.compile('\\d+')\nq = f'''a{1}\n\\w\n'''\n",
 	} {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -87,7 +88,7 @@ func TestShardsMergeToTheSingleRun(t *testing.T) {
 		analyze("--shard", store.Shard{Index: k, Count: n}.String(), "-o", "pq", "--format", "parquet")
 	}
 	want := storetest.DumpDB(t, filepath.Join(work, "single.db"))
-	if !strings.Contains(want, "bad/syntax.py") || !strings.Contains(want, "/email|") {
+	if !strings.Contains(want, "bad/syntax.py") || !strings.Contains(want, "/email|") || !strings.Contains(want, "warn/escape.py|1|6||") {
 		t.Fatalf("the single run lacks files:\n%s", want)
 	}
 	wantJSONL := normalJSONL(t, filepath.Join(work, "single.jsonl"))

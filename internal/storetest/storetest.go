@@ -18,12 +18,13 @@ import (
 )
 
 // dumpQueries select, in a fixed order, every file with its result and its
-// definitions and imports: what a run stores, without what says when or in
+// definitions, imports and warnings: what a run stores, without what says when or in
 // which run it was stored.
 var dumpQueries = []string{
 	`SELECT source || '|' || path || '|' || size || '|' || mtime_ns || '|' || coalesce(sha256, '') || '|' || status || '|' || coalesce(loc, '') FROM file_results ORDER BY source, path`,
 	`SELECT f.path || '|' || d.seq || '|' || d.qualname || '|' || d.line FROM definitions d JOIN files f ON f.id = d.file_id ORDER BY f.path, d.seq`,
 	`SELECT f.path || '|' || i.seq || '|' || i.module || '|' || i.names FROM imports i JOIN files f ON f.id = i.file_id ORDER BY f.path, i.seq`,
+	`SELECT w.path || '|' || w.seq || '|' || w.line || '|' || coalesce(w.col, '') || '|' || w.message FROM warnings w ORDER BY w.source, w.path, w.seq`,
 }
 
 // DumpDB opens the pybatch database at path read-only and returns Dump of
@@ -41,8 +42,8 @@ func DumpDB(t testing.TB, path string) string {
 
 // Dump is the content of a pybatch database that must not depend on how
 // many runs made it: every file with its result, then every definition,
-// then every import, each on a line, in order, the three parts ended by
-// "--". Two databases of the same tree compare equal with ==; Diff shows
+// then every import, then every warning, each on a line, in order, the
+// four parts ended by "--". Two databases of the same tree compare equal with ==; Diff shows
 // where they do not.
 func Dump(t testing.TB, db *sql.DB) string {
 	t.Helper()
