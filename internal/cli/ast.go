@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pybatch/pybatch/python"
 	"github.com/pybatch/pybatch/python/ast"
 	"github.com/pybatch/pybatch/python/parser"
+	"github.com/pybatch/pybatch/python/source"
 	"github.com/pybatch/pybatch/python/token"
 )
 
@@ -28,8 +28,11 @@ func (a *app) astCommand() *cobra.Command {
 			"line \"==> FILE <==\", as head(1) prints them. A syntax error is printed on stderr as\n" +
 			"FILE:LINE:COL:{LINE:COL-END_LINE:END_COL}: SyntaxError: message, with CPython's lineno,\n" +
 			"offset, end_lineno and end_offset (the span as clang prints one; positions CPython\n" +
-			"leaves None are left out). With --python-version, syntax of a later Python is a syntax\n" +
-			"error, at the line that version's CPython reports.\n\n" +
+			"leaves None are left out). The warnings CPython emits while parsing (SyntaxWarning) are\n" +
+			"printed on stderr before it, in CPython's order, as FILE:LINE:COL: SyntaxWarning: message\n" +
+			"(COL 1-based; FILE:LINE: where the text warned about is not on CPython's line). With\n" +
+			"--python-version, syntax of a later Python is a syntax error, at the line that version's\n" +
+			"CPython reports.\n\n" +
 			"Exit status: 0 all parsed, 1 a syntax error, 2 usage error, 3 a file could not be read.",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -80,7 +83,10 @@ func (a *app) runAST(files []string, indent int, py parser.Version) int {
 			}
 			fmt.Fprintf(a.stdout, "==> %s <==\n", name)
 		}
-		mod, _, err := python.ParseFileVersion(raw, py)
+		mod, warns, err := parseFileWarnings(raw, py)
+		for _, w := range warns {
+			fmt.Fprintf(a.stderr, "%s%s: %s: %s\n", name, warningPlace(w), w.Kind, w.Msg)
+		}
 		if err != nil {
 			var se *token.SyntaxError
 			if errors.As(err, &se) {
@@ -94,6 +100,26 @@ func (a *app) runAST(files []string, indent int, py parser.Version) int {
 		fmt.Fprintln(a.stdout, ast.Dump(mod, ast.DumpOptions{Indent: indent}))
 	}
 	return code
+}
+
+// parseFileWarnings is python.ParseFileVersion with the warnings CPython
+// emits while parsing (parser.ParseWarnings).
+func parseFileWarnings(raw []byte, v parser.Version) (*ast.Module, []token.Warning, error) {
+	src, _, err := source.Decode(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return parser.ParseWarnings(src, parser.Options{Version: v})
+}
+
+// warningPlace is where w is, as pybatch ast prints it after the file name:
+// ":LINE:COL" with COL 1-based in characters, or ":LINE" (as CPython
+// prints a warning) where the text warned about is not on w.Line.
+func warningPlace(w token.Warning) string {
+	if w.Col < 1 {
+		return fmt.Sprintf(":%d", w.Line)
+	}
+	return fmt.Sprintf(":%d:%d", w.Line, w.Col)
 }
 
 // syntaxErrorPlace is where se is, as pybatch ast prints it after the file

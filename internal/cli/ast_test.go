@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,5 +73,71 @@ func TestASTCommandErrors(t *testing.T) {
 	}
 	if code := Run(context.Background(), []string{"ast"}, &stdout, &stderr); code != ExitUsage {
 		t.Errorf("no file: exit %d", code)
+	}
+}
+
+// TestASTCommandWarningsOracle: pybatch ast prints the warnings CPython
+// emits while parsing, before the dump or the syntax error, as CPython
+// prints them (FILE:LINE: SyntaxWarning: message) with the column added
+// after the line where the text warned about is on it.
+func TestASTCommandWarningsOracle(t *testing.T) {
+	env := oracle.Require(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"ok.py":  "import re\np = re.compile('\\d+')\nx = [0x1for y in z]\nq = f'''a{1}\n\\w\n'''\n",
+		"bad.py": "a = 'é\\q'\nb = (\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := env.Run(context.Background(), dir, `
+import ast, warnings
+for name in ["ok.py", "bad.py"]:
+    with open(name, "rb") as f:
+        raw = f.read()
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        try:
+            ast.parse(raw)
+        except SyntaxError:
+            pass
+    for w in ws:
+        print(f"{name}:{w.lineno}: {w.category.__name__}: {w.message}")
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	var cols []string
+	for _, name := range []string{"ok.py", "bad.py"} {
+		var stdout, stderr bytes.Buffer
+		code := Run(context.Background(), []string{"ast", filepath.Join(dir, name)}, &stdout, &stderr)
+		if want := map[string]int{"ok.py": ExitOK, "bad.py": ExitFailures}[name]; code != want {
+			t.Fatalf("%s: exit %d, want %d: %s", name, code, want, stderr.String())
+		}
+		for l := range strings.Lines(stderr.String()) {
+			l = strings.TrimPrefix(l, dir+string(filepath.Separator))
+			if !strings.Contains(l, ": SyntaxWarning: ") {
+				if !strings.Contains(l, ": SyntaxError: ") {
+					t.Errorf("%s: stderr line %q", name, l)
+				}
+				continue
+			}
+			// FILE:LINE:COL: → FILE:LINE: as CPython prints it.
+			place, rest, _ := strings.Cut(l, ": SyntaxWarning: ")
+			parts := strings.Split(place, ":")
+			cols = append(cols, strings.Join(parts[1:], ":"))
+			got = append(got, parts[0]+":"+parts[1]+": SyntaxWarning: "+rest)
+		}
+	}
+	if g := strings.Join(got, ""); g != string(out) || len(got) < 4 {
+		t.Errorf("warnings differ\npybatch (without columns):\n%sCPython:\n%s", g, out)
+	}
+	// The columns (CPython gives none): 1-based characters of the
+	// backslash or the number, none where the text is not on the line.
+	if want := []string{"2:17", "3:6", "7", "1:7"}; !slices.Equal(cols, want) {
+		t.Errorf("places %q, want %q", cols, want)
 	}
 }
