@@ -49,10 +49,11 @@ func Analyze(path string, src []byte, opts Options) *Report {
 	var mod *ast.Module
 	var perr error
 	var warns []token.Warning
+	var facts parser.Facts
 	if derr == nil {
-		mod, warns, perr = parser.ParseWarnings(text, parser.Options{Version: opts.PythonVersion})
+		mod, warns, perr = parser.ParseWarnings(text, parser.Options{Version: opts.PythonVersion, Facts: &facts})
 	}
-	r := build(path, src, text, info, derr, mod, perr, opts)
+	r := build(path, src, text, info, derr, mod, &facts, perr, opts)
 	r.Warnings = warnings(warns)
 	return r
 }
@@ -87,8 +88,9 @@ func decode(path string, src []byte) ([]byte, source.Info, error) {
 var lineStartsPool = sync.Pool{New: func() any { return new([]int32) }}
 
 // build is everything Analyze does after decoding and parsing (kept apart
-// so that the benchmark can time the two halves).
-func build(path string, src, text []byte, info source.Info, derr error, mod *ast.Module, perr error, opts Options) *Report {
+// so that the benchmark can time the two halves). facts are what Parse
+// saw of mod (see parser.Options.Facts; an empty one walks all of mod).
+func build(path string, src, text []byte, info source.Info, derr error, mod *ast.Module, facts *parser.Facts, perr error, opts Options) *Report {
 	sum := sha256.Sum256(src)
 	r := &Report{
 		SchemaVersion: SchemaVersion,
@@ -126,7 +128,7 @@ func build(path string, src, text []byte, info source.Info, derr error, mod *ast
 		r.SyntaxError = syntaxError(perr)
 		return r
 	}
-	analyzeModule(r, mod, text, x.DefLines, x.LineStarts, opts)
+	analyzeModule(r, mod, facts, text, x.DefLines, x.LineStarts, opts)
 	return r
 }
 
@@ -149,12 +151,12 @@ func syntaxError(err error) *SyntaxError {
 // copied while the slice grows.
 //
 // starts holds the offsets of the first lines of text (raw.Extras.LineStarts).
-func analyzeModule(r *Report, mod *ast.Module, text []byte, defsHint int, starts []int32, opts Options) {
+func analyzeModule(r *Report, mod *ast.Module, facts *parser.Facts, text []byte, defsHint int, starts []int32, opts Options) {
 	w := walker{r: r, text: text, opts: opts, defsHint: defsHint, starts: starts, curLine: 1}
 	r.Definitions = make([]Definition, 0, defsHint)
 	r.Docstring = docstring(mod.Body)
 	r.All = dunderAll(mod.Body)
-	versions(r, mod, text, starts)
+	versions(r, mod, facts, text, starts)
 	w.stmts(mod.Body, &scope{kind: scopeModule}, ctxModule)
 }
 
@@ -799,8 +801,8 @@ func dunderAll(body []ast.Stmt) []string {
 }
 
 // versions fills the lowest version and the features that force it.
-func versions(r *Report, mod *ast.Module, text []byte, starts []int32) {
-	fs := parser.FeaturesLines(mod, text, starts)
+func versions(r *Report, mod *ast.Module, facts *parser.Facts, text []byte, starts []int32) {
+	fs := parser.FeaturesFacts(mod, text, starts, facts)
 	r.LowestVersion = versionName(parser.Lowest(fs))
 	if len(fs) == 0 {
 		return

@@ -49,12 +49,13 @@ func BenchmarkAnalyze(b *testing.B) {
 			var mod *ast.Module
 			var perr error
 			var warns []token.Warning
+			var facts parser.Facts
 			if derr == nil {
-				mod, warns, perr = parser.ParseWarnings(text, parser.Options{})
+				mod, warns, perr = parser.ParseWarnings(text, parser.Options{Facts: &facts})
 			}
 			t1 := time.Now()
 			c1 := cpu()
-			r := build(files[i], src, text, info, derr, mod, perr, Options{})
+			r := build(files[i], src, text, info, derr, mod, &facts, perr, Options{})
 			r.Warnings = warnings(warns)
 			c2 := cpu()
 			analysis += time.Since(t1)

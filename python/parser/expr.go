@@ -114,6 +114,7 @@ func startsExpr(k uint8) bool {
 func (p *parser) starExpression() ast.Expr {
 	if p.at(tSTAR) {
 		start := p.next()
+		p.trigger(start.start)
 		v := p.bitwiseOr()
 		s := &ast.Starred{Value: v, Ctx: ast.Load}
 		s.Loc = p.loc(start)
@@ -126,6 +127,7 @@ func (p *parser) starExpression() ast.Expr {
 func (p *parser) starNamedExpression() ast.Expr {
 	if p.at(tSTAR) {
 		start := p.next()
+		p.trigger(start.start)
 		v := p.bitwiseOr()
 		s := &ast.Starred{Value: v, Ctx: ast.Load}
 		s.Loc = p.loc(start)
@@ -143,6 +145,7 @@ func (p *parser) namedExpression() ast.Expr { return p.namedExpr(true) }
 func (p *parser) namedExpr(eq bool) ast.Expr {
 	if p.isName() && p.peekAt(1).kind == tCOLONEQUAL {
 		start := p.next()
+		p.trigger(start.start)
 		target := p.newName(start, ast.Store)
 		p.skip()
 		v := p.expression()
@@ -557,6 +560,7 @@ func (p *parser) termRest(a ast.Expr, sp token.Pos) ast.Expr {
 			op = ast.Mod
 		case tAT:
 			op = ast.MatMult
+			p.trigger(p.peek().start)
 		default:
 			return a
 		}
@@ -606,6 +610,7 @@ func (p *parser) powerRest(a ast.Expr, sp token.Pos) ast.Expr {
 func (p *parser) awaitPrimary() ast.Expr {
 	if p.at(kwAwait) {
 		start := p.next()
+		p.trigger(start.start)
 		v := p.primary()
 		a := &ast.Await{Value: v}
 		a.Loc = p.loc(start)
@@ -685,6 +690,7 @@ func (p *parser) slices() ast.Expr {
 func (p *parser) sliceOrStarred(_ bool) ast.Expr {
 	if p.at(tSTAR) {
 		start := p.next()
+		p.trigger(start.start)
 		v := p.expression()
 		s := &ast.Starred{Value: v, Ctx: ast.Load}
 		s.Loc = p.loc(start)
@@ -753,6 +759,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			if !p.startsExpression() {
 				p.failLast("SyntaxError", "Invalid star expression") // invalid_starred_expression
 			}
+			p.trigger(t.start)
 			v := p.expression()
 			s := &ast.Starred{Value: v, Ctx: ast.Load}
 			s.Loc = p.loc(t)
@@ -769,6 +776,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			p.pushExpr(s)
 		case t.kind == tDOUBLESTAR:
 			p.skip()
+			p.trigger(t.start)
 			v := p.expression()
 			k := p.slabs.keyword.new(p.slabs.remain / 870)
 			k.Value = v
@@ -897,7 +905,8 @@ func (p *parser) forIfClauses() []*ast.Comprehension {
 	var gens []*ast.Comprehension
 	for p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
 		c := &ast.Comprehension{}
-		if p.accept(kwAsync) {
+		if p.at(kwAsync) {
+			p.trigger(p.next().start)
 			c.IsAsync = 1
 		}
 		p.skipExpect(kwFor)
@@ -1111,6 +1120,7 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 	item := func() {
 		if p.at(tDOUBLESTAR) {
 			st := p.next()
+			p.trigger(st.start)
 			keys = append(keys, nil)
 			values = append(values, p.bitwiseOr())
 			if p.at(kwFor) {
@@ -1147,6 +1157,7 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 // yieldExpr: 'yield' 'from' expression | 'yield' [star_expressions].
 func (p *parser) yieldExpr() ast.Expr {
 	start := p.expect(kwYield)
+	p.trigger(start.start)
 	if p.accept(kwFrom) {
 		v := p.expression()
 		y := &ast.YieldFrom{Value: v}

@@ -84,6 +84,9 @@ type scopeState struct {
 
 // walk visits n and its descendants, tracking the scopes.
 func (c *featureCollector) walk(n ast.Node) {
+	if c.prune && c.fstr == 0 && c.skip(n) {
+		return
+	}
 	switch n := n.(type) { // the most frequent nodes, first
 	case *ast.Name:
 		return

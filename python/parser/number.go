@@ -15,6 +15,7 @@ func (p *parser) number(t tok) ast.Expr {
 	c.Loc = tokLoc(t)
 	text := p.srcStr[t.off:t.eoff]
 	if strings.IndexByte(text, '_') >= 0 {
+		p.trigger(t.start)
 		text = strings.ReplaceAll(text, "_", "")
 	}
 	last := text[len(text)-1]

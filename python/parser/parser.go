@@ -61,6 +61,9 @@ type Options struct {
 	// error that version's CPython raises, at the line it gives (the
 	// message may be 3.14's). See Features for what is checked.
 	Version Version
+	// Facts, when not nil, receives what FeaturesFacts needs to find the
+	// version features of the tree without walking all of it.
+	Facts *Facts
 }
 
 // maxDepth bounds the nesting of recursive constructs, like CPython's
@@ -137,6 +140,9 @@ func parse(src []byte, opts Options, wantWarn bool) (mod *ast.Module, warns []to
 		p.release()
 	}()
 	mod = p.file()
+	if f := opts.Facts; f != nil {
+		f.set(p.trig)
+	}
 	if v := opts.Version; v != 0 && v < Latest {
 		if se := versionError(mod, src, v); se != nil {
 			return nil, warns, se
@@ -389,7 +395,13 @@ type parser struct {
 	// badMiddles are the f-string literal parts to warn about when their
 	// f-string ends (see fstring).
 	badMiddles []badMiddle
+	// trig are the positions of the syntax that expression-level version
+	// features need (see Facts), possibly repeated by backtracking.
+	trig []token.Pos
 }
+
+// trigger records syntax at pos that a version feature may need (Facts).
+func (p *parser) trigger(pos token.Pos) { p.trig = append(p.trig, pos) }
 
 // parserPool recycles parsers: their token window and work stacks. Node slabs
 // are not kept: a chunk shared by two trees would keep the older tree (and,
@@ -425,6 +437,7 @@ func (p *parser) release() {
 	p.src, p.srcStr, p.escBody = nil, "", ""
 	p.warns = nil // handed to the caller
 	p.badMiddles = p.badMiddles[:0]
+	p.trig = p.trig[:0]
 	p.names.reset() // its strings belong to this tree
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]

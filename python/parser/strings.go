@@ -27,6 +27,9 @@ type strPiece struct {
 // _PyPegen_concatenate_strings does.
 func (p *parser) strings() ast.Expr {
 	first := *p.peek()
+	if b := p.src[first.off] | 0x20; b == 'u' || b == 'r' {
+		p.trigger(first.start) // a u or rb prefix
+	}
 	// Fast path: a single plain string literal.
 	if first.kind == tSTRING {
 		if k := p.peekAt(1).kind; k != tSTRING && k != tFSTART && k != tTSTART {
@@ -65,10 +68,12 @@ func (p *parser) strings() ast.Expr {
 			continue
 		case tFSTART:
 			nF++
+			p.trigger(first.start)
 			pieces = p.fstring(pieces, false)
 			continue
 		case tTSTART:
 			nT++
+			p.trigger(first.start)
 			pieces = p.fstring(pieces, true)
 			continue
 		}

@@ -92,6 +92,7 @@ func (p *parser) startsTarget() bool {
 func (p *parser) starTarget() ast.Expr {
 	if p.at(tSTAR) {
 		start := p.next()
+		p.trigger(start.start)
 		if p.at(tSTAR) {
 			p.fail()
 		}
@@ -286,6 +287,9 @@ func (p *parser) parameters(lambda bool) *ast.Arguments {
 		posStart = posEnd
 	}
 	a.Posonlyargs = p.popArgs(am, posStart)
+	if len(a.Posonlyargs) > 0 {
+		p.trigger(start(&a.Posonlyargs[0].Loc))
+	}
 	a.Args = p.popArgs(posStart, kwStart)
 	a.Kwonlyargs = p.popArgs(kwStart, len(p.argStack))
 	clear(p.argStack[am:])

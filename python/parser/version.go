@@ -57,7 +57,7 @@ type Feature struct {
 // accepted: the first feature, in the order CPython's parser meets them,
 // that needs a later version; nil when there is none.
 func versionError(mod *ast.Module, src []byte, v Version) *token.SyntaxError {
-	fs := features(mod, src, v, nil)
+	fs := features(mod, src, v, nil, nil)
 	if len(fs) == 0 {
 		return nil
 	}
@@ -78,7 +78,11 @@ func Features(mod *ast.Module, src []byte) []Feature {
 // src start (line 1 at 0, as far as the caller has them), which it would
 // otherwise find itself.
 func FeaturesLines(mod *ast.Module, src []byte, starts []int32) []Feature {
-	fs := features(mod, src, 0, starts)
+	return featuresSorted(features(mod, src, 0, starts, nil))
+}
+
+// featuresSorted sorts fs by position and keeps the first of each kind.
+func featuresSorted(fs []Feature) []Feature {
 	slices.SortFunc(fs, func(a, b Feature) int {
 		if a.Pos.Line != b.Pos.Line {
 			return int(a.Pos.Line - b.Pos.Line)
@@ -96,10 +100,41 @@ func FeaturesLines(mod *ast.Module, src []byte, starts []int32) []Feature {
 	return out
 }
 
+// Facts is what Parse saw of a tree's syntax (Options.Facts): where the
+// expressions are that may hold a version feature, so that FeaturesFacts
+// walks the statements and only the expressions that lead to those.
+type Facts struct {
+	trig []token.Pos // sorted
+	ok   bool
+}
+
+func (f *Facts) set(trig []token.Pos) {
+	f.trig = append(f.trig[:0], trig...)
+	slices.SortFunc(f.trig, comparePos)
+	f.ok = true
+}
+
+func comparePos(a, b token.Pos) int {
+	if a.Line != b.Line {
+		return int(a.Line - b.Line)
+	}
+	return int(a.Col - b.Col)
+}
+
+// FeaturesFacts is FeaturesLines for a tree Parse gave with facts
+// (Options.Facts); the same result, for less work. Nil facts, or facts
+// Parse did not fill, walk all of the tree.
+func FeaturesFacts(mod *ast.Module, src []byte, starts []int32, facts *Facts) []Feature {
+	return featuresSorted(features(mod, src, 0, starts, facts))
+}
+
 // features finds the syntax of mod that needs a version later than below
 // (every feature when below is 0).
-func features(mod *ast.Module, src []byte, below Version, starts []int32) []Feature {
+func features(mod *ast.Module, src []byte, below Version, starts []int32, facts *Facts) []Feature {
 	c := featureCollector{src: src, below: below}
+	if facts != nil && facts.ok && below == 0 {
+		c.prune, c.trig = true, facts.trig
+	}
 	c.each = func(n ast.Node) bool { c.walk(n); return true }
 	if len(starts) > 0 && starts[0] == 0 {
 		c.lineStarts = starts
@@ -128,6 +163,23 @@ type featureCollector struct {
 	out        []Feature
 	scope      scopeState
 	fstr       int // f-strings around
+	// With prune, an expression outside f-strings is walked only when
+	// one of trig (Facts.trig) is in it.
+	prune bool
+	trig  []token.Pos
+}
+
+// skip says whether the walk can leave out n: an expression that holds no
+// syntax a feature needs.
+func (c *featureCollector) skip(n ast.Node) bool {
+	e, ok := n.(ast.Expr)
+	if !ok {
+		return false
+	}
+	loc := e.(ast.Located).Location()
+	s := token.Pos{Line: loc.Lineno, Col: loc.ColOffset}
+	i, _ := slices.BinarySearchFunc(c.trig, s, comparePos)
+	return i == len(c.trig) || comparePos(c.trig[i], token.Pos{Line: loc.EndLineno, Col: loc.EndColOffset}) > 0
 }
 
 // off is the byte offset of a position.

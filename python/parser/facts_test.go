@@ -1,0 +1,58 @@
+package parser
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/pybatch/pybatch/internal/testenv"
+	"github.com/pybatch/pybatch/python/source"
+)
+
+// TestFeaturesFacts checks that FeaturesFacts, which walks only the
+// expressions Parse's facts lead to, finds what the walk of the whole tree
+// (FeaturesLines) finds: on the per-feature snippets, testdata/versions and
+// the local standard library.
+func TestFeaturesFacts(t *testing.T) {
+	var srcs [][]byte
+	for _, s := range LowestSnippets {
+		srcs = append(srcs, []byte(s.Src))
+	}
+	versions, _ := filepath.Glob("../../testdata/versions/*.py")
+	files := versions
+	if !testing.Short() {
+		files = append(files, testenv.StdlibFiles(t, testenv.Stdlib(t))...)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, _, err := source.Decode(raw)
+		if err == nil {
+			srcs = append(srcs, src)
+		}
+	}
+	checked := 0
+	for i, src := range srcs {
+		var facts Facts
+		mod, err := Parse(src, Options{Facts: &facts})
+		if err != nil {
+			continue
+		}
+		checked++
+		want := FeaturesLines(mod, src, nil)
+		got := FeaturesFacts(mod, src, nil, &facts)
+		if !reflect.DeepEqual(got, want) {
+			name := "snippet"
+			if j := i - len(LowestSnippets); j >= 0 {
+				name = files[j]
+			}
+			t.Errorf("%s (%q...):\nFeaturesFacts %+v\nFeaturesLines %+v", name, src[:min(len(src), 60)], got, want)
+		}
+	}
+	if checked < len(LowestSnippets) {
+		t.Fatalf("only %d sources parsed", checked)
+	}
+}
