@@ -45,6 +45,7 @@ func (p *parser) tryMatch() ast.Stmt {
 		}
 	}
 	p.leave()
+	p.trigger(start.start)
 	m := &ast.Match{Subject: subject, Cases: cases}
 	m.Loc = p.loc(start)
 	return m

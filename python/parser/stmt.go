@@ -108,6 +108,7 @@ func (p *parser) simpleStmt() ast.Stmt {
 		return &ast.Break{Loc: tokLoc(t)}
 	case kwContinue:
 		p.skip()
+		p.trigger(t.start)
 		return &ast.Continue{Loc: tokLoc(t)}
 	case kwDel:
 		p.skip()
@@ -171,6 +172,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 		p.skip()
 		p.skip()
 		target := p.newName(start, ast.Store)
+		p.trigger(start.start)
 		a := &ast.AnnAssign{Target: target, Simple: 1}
 		a.Annotation = p.expression()
 		if p.accept(tEQUAL) {
@@ -236,6 +238,7 @@ func (p *parser) exprOrAssign() ast.Stmt {
 		}
 		p.setContext(e, ast.Store, false)
 		p.skip()
+		p.trigger(start.start)
 		a := &ast.AnnAssign{Target: e, Simple: 0}
 		a.Annotation = p.expression()
 		if p.accept(tEQUAL) {
@@ -251,6 +254,9 @@ func (p *parser) exprOrAssign() ast.Stmt {
 			p.setContext(e, ast.Store, false)
 			p.skip()
 			v := p.annotatedRHS()
+			if op == ast.MatMult {
+				p.trigger(start.start)
+			}
 			a := &ast.AugAssign{Target: e, Op: op, Value: v}
 			a.Loc = p.loc(start)
 			return a
@@ -302,6 +308,7 @@ func augOp(k uint8) (ast.Operator, bool) {
 // typeAlias: "type" NAME [type_params] '=' expression.
 func (p *parser) typeAlias() ast.Stmt {
 	start := p.next()
+	p.trigger(start.start)
 	n := p.expect(tNAME)
 	ta := &ast.TypeAlias{Name: p.newName(n, ast.Store)}
 	ta.TypeParams = p.typeParams()
@@ -313,6 +320,9 @@ func (p *parser) typeAlias() ast.Stmt {
 
 // typeParams: ['[' type_param_seq ']'].
 func (p *parser) typeParams() []ast.TypeParam {
+	if p.at(tLSQB) {
+		p.trigger(p.peek().start)
+	}
 	if !p.accept(tLSQB) {
 		return []ast.TypeParam{}
 	}
@@ -435,6 +445,9 @@ func (p *parser) importFrom() ast.Stmt {
 	im := &ast.ImportFrom{Level: level}
 	if level == 0 || !p.at(kwImport) {
 		im.Module = p.dottedName()
+		if im.Module == "__future__" {
+			p.trigger(start.start)
+		}
 	}
 	p.skipExpect(kwImport)
 	switch {
@@ -552,6 +565,9 @@ func (p *parser) decorated() ast.Stmt {
 
 // funcDef parses a def after an optional 'async' (start is the first token).
 func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
+	if async || len(decos) > 0 {
+		p.trigger(start.start) // decorators are outside the def's location
+	}
 	p.skipExpect(kwDef)
 	n := p.expect(tNAME)
 	name := p.ident(n)
@@ -586,6 +602,9 @@ func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
 
 func (p *parser) classDef(decos []ast.Expr) ast.Stmt {
 	start := p.expect(kwClass)
+	if len(decos) > 0 {
+		p.trigger(start.start) // decorators are outside the class's location
+	}
 	n := p.expect(tNAME)
 	c := &ast.ClassDef{Name: p.ident(n), DecoratorList: decos}
 	c.TypeParams = p.typeParams()
@@ -648,6 +667,9 @@ func (p *parser) whileStmt() ast.Stmt {
 
 // forStmt parses a for statement after 'for' (start is 'for' or 'async').
 func (p *parser) forStmt(start tok, async bool) ast.Stmt {
+	if async {
+		p.trigger(start.start)
+	}
 	target := p.starTargets()
 	p.skipExpect(kwIn)
 	iter := p.starExpressions()
@@ -663,6 +685,7 @@ func (p *parser) forStmt(start tok, async bool) ast.Stmt {
 
 // withStmt parses a with statement after 'with'.
 func (p *parser) withStmt(start tok, async bool) ast.Stmt {
+	p.trigger(start.start)
 	var items []*ast.WithItem
 	parenthesized := p.at(tLPAR) && p.try(func() {
 		p.skip()
@@ -739,6 +762,9 @@ func (p *parser) tryStmt() ast.Stmt {
 					p.failAt(tup.Elts[0], msg)
 				}
 			}
+		}
+		if _, ok := h.Type.(*ast.Tuple); ok || thisStar {
+			p.trigger(t.start)
 		}
 		p.expectColon()
 		h.Body = p.block("'except' statement", t.start.Line)

@@ -27,7 +27,7 @@ type strPiece struct {
 // _PyPegen_concatenate_strings does.
 func (p *parser) strings() ast.Expr {
 	first := *p.peek()
-	if b := p.src[first.off] | 0x20; b == 'u' || b == 'r' {
+	if b := p.src[first.off] | 0x20; b == 'u' || b == 'r' && p.src[first.off+1]|0x20 == 'b' {
 		p.trigger(first.start) // a u or rb prefix
 	}
 	// Fast path: a single plain string literal.

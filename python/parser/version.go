@@ -104,22 +104,21 @@ func featuresSorted(fs []Feature) []Feature {
 // expressions are that may hold a version feature, so that FeaturesFacts
 // walks the statements and only the expressions that lead to those.
 type Facts struct {
-	trig []token.Pos // sorted
+	trig []uint64 // the positions (posKey) of that syntax, sorted
 	ok   bool
 }
 
 func (f *Facts) set(trig []token.Pos) {
-	f.trig = append(f.trig[:0], trig...)
-	slices.SortFunc(f.trig, comparePos)
+	f.trig = f.trig[:0]
+	for _, p := range trig {
+		f.trig = append(f.trig, posKey(p.Line, p.Col))
+	}
+	slices.Sort(f.trig)
 	f.ok = true
 }
 
-func comparePos(a, b token.Pos) int {
-	if a.Line != b.Line {
-		return int(a.Line - b.Line)
-	}
-	return int(a.Col - b.Col)
-}
+// posKey orders positions (line and column, both at least 0) as integers.
+func posKey(line, col int32) uint64 { return uint64(line)<<32 | uint64(uint32(col)) }
 
 // FeaturesFacts is FeaturesLines for a tree Parse gave with facts
 // (Options.Facts); the same result, for less work. Nil facts, or facts
@@ -166,20 +165,19 @@ type featureCollector struct {
 	// With prune, an expression outside f-strings is walked only when
 	// one of trig (Facts.trig) is in it.
 	prune bool
-	trig  []token.Pos
+	trig  []uint64
 }
 
-// skip says whether the walk can leave out n: an expression that holds no
-// syntax a feature needs.
+// skip says whether the walk can leave out n: a node with a location
+// (expression, statement, ...) that holds no syntax a feature needs.
 func (c *featureCollector) skip(n ast.Node) bool {
-	e, ok := n.(ast.Expr)
+	l, ok := n.(ast.Located)
 	if !ok {
 		return false
 	}
-	loc := e.(ast.Located).Location()
-	s := token.Pos{Line: loc.Lineno, Col: loc.ColOffset}
-	i, _ := slices.BinarySearchFunc(c.trig, s, comparePos)
-	return i == len(c.trig) || comparePos(c.trig[i], token.Pos{Line: loc.EndLineno, Col: loc.EndColOffset}) > 0
+	loc := l.Location()
+	i, _ := slices.BinarySearch(c.trig, posKey(loc.Lineno, loc.ColOffset))
+	return i == len(c.trig) || c.trig[i] > posKey(loc.EndLineno, loc.EndColOffset)
 }
 
 // off is the byte offset of a position.
