@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -80,11 +81,18 @@ func TestLowestVersions(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		mod, err := parser.Parse(text, parser.Options{})
+		var facts parser.Facts
+		mod, err := parser.Parse(text, parser.Options{Facts: &facts})
 		if err != nil {
 			continue // a file 3.14 rejects has no lowest version
 		}
-		l := parser.Lowest(parser.Features(mod, text))
+		// As analysis finds them (parse facts), checked against the walk
+		// of the whole tree.
+		fs := parser.FeaturesFacts(mod, text, nil, &facts)
+		if all := parser.Features(mod, text); !reflect.DeepEqual(fs, all) {
+			t.Errorf("%s: FeaturesFacts %v, Features %v", f, names(fs), names(all))
+		}
+		l := parser.Lowest(fs)
 		lowest[f] = l
 		count[l]++
 		at := max(l, 10)
