@@ -749,6 +749,7 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 	var kws []*ast.Keyword
 	seenKeyword := false
 	seenDoubleStar := false
+	seenStar := false
 	first := true
 	for {
 		t := *p.peek()
@@ -759,7 +760,10 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			if !p.startsExpression() {
 				p.failLast("SyntaxError", "Invalid star expression") // invalid_starred_expression
 			}
-			p.trigger(t.start)
+			if seenStar {
+				p.trigger(t.start) // an argument after *iterable (PEP 448)
+			}
+			seenStar = true
 			v := p.expression()
 			s := &ast.Starred{Value: v, Ctx: ast.Load}
 			s.Loc = p.loc(t)
@@ -776,7 +780,9 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			p.pushExpr(s)
 		case t.kind == tDOUBLESTAR:
 			p.skip()
-			p.trigger(t.start)
+			if seenDoubleStar {
+				p.trigger(t.start) // a keyword argument after **mapping (PEP 448)
+			}
 			v := p.expression()
 			k := p.slabs.keyword.new(p.slabs.remain / 870)
 			k.Value = v
@@ -798,6 +804,9 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			k.Arg = p.ident(t)
 			k.Value = v
 			k.Loc = p.loc(t)
+			if seenDoubleStar {
+				p.trigger(t.start) // a keyword argument after **mapping (PEP 448)
+			}
 			kws = append(kws, k)
 			seenKeyword = true
 		default:
@@ -847,6 +856,9 @@ func (p *parser) callArgs(fn ast.Expr, genexp bool, sp token.Pos) *ast.Call {
 			if p.at(kwFor) || (p.at(kwAsync) && p.peekAt(1).kind == kwFor) {
 				gens := p.forIfClauses()
 				p.failRange(e, lastComprehensionItem(gens), "Generator expression must be parenthesized")
+			}
+			if seenStar {
+				p.trigger(t.start) // an argument after *iterable (PEP 448)
 			}
 			p.pushExpr(e)
 		}
@@ -1157,8 +1169,9 @@ func (p *parser) dictRest(open tok, key, value ast.Expr) ast.Expr {
 // yieldExpr: 'yield' 'from' expression | 'yield' [star_expressions].
 func (p *parser) yieldExpr() ast.Expr {
 	start := p.expect(kwYield)
-	p.trigger(start.start)
+	p.yields = append(p.yields, start.start)
 	if p.accept(kwFrom) {
+		p.trigger(start.start)
 		v := p.expression()
 		y := &ast.YieldFrom{Value: v}
 		y.Loc = p.loc(start)

@@ -1,9 +1,11 @@
 package parser
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pybatch/pybatch/internal/testenv"
@@ -13,7 +15,7 @@ import (
 // TestFeaturesFacts checks that FeaturesFacts, which walks only the
 // expressions Parse's facts lead to, finds what the walk of the whole tree
 // (FeaturesLines) finds: on the per-feature snippets, testdata/versions and
-// the local standard library.
+// the local standard library with its site-packages.
 func TestFeaturesFacts(t *testing.T) {
 	var srcs [][]byte
 	for _, s := range LowestSnippets {
@@ -22,7 +24,13 @@ func TestFeaturesFacts(t *testing.T) {
 	versions, _ := filepath.Glob("../../testdata/versions/*.py")
 	files := versions
 	if !testing.Short() {
-		files = append(files, testenv.StdlibFiles(t, testenv.Stdlib(t))...)
+		// The whole tree, site-packages included (more decorated code).
+		filepath.WalkDir(testenv.Stdlib(t), func(path string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() && strings.HasSuffix(path, ".py") {
+				files = append(files, path)
+			}
+			return nil
+		})
 	}
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
@@ -52,6 +60,7 @@ func TestFeaturesFacts(t *testing.T) {
 			t.Errorf("%s (%q...):\nFeaturesFacts %+v\nFeaturesLines %+v", name, src[:min(len(src), 60)], got, want)
 		}
 	}
+	t.Logf("%d sources compared", checked)
 	if checked < len(LowestSnippets) {
 		t.Fatalf("only %d sources parsed", checked)
 	}

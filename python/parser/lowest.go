@@ -84,6 +84,9 @@ type scopeState struct {
 
 // walk visits n and its descendants, tracking the scopes.
 func (c *featureCollector) walk(n ast.Node) {
+	if _, ok := n.(*ast.Name); ok {
+		return
+	}
 	if c.prune && c.fstr == 0 && c.skip(n) {
 		return
 	}

@@ -141,7 +141,7 @@ func parse(src []byte, opts Options, wantWarn bool) (mod *ast.Module, warns []to
 	}()
 	mod = p.file()
 	if f := opts.Facts; f != nil {
-		f.set(p.trig)
+		f.set(p.trig, p.yields, p.async)
 	}
 	if v := opts.Version; v != 0 && v < Latest {
 		if se := versionError(mod, src, v); se != nil {
@@ -398,6 +398,10 @@ type parser struct {
 	// trig are the positions of the syntax that expression-level version
 	// features need (see Facts), possibly repeated by backtracking.
 	trig []token.Pos
+	// yields are the positions of yield expressions, which count (as trig)
+	// only in a file with an async def (async, see Facts).
+	yields []token.Pos
+	async  bool
 }
 
 // trigger records syntax at pos that a version feature may need (Facts).
@@ -437,7 +441,7 @@ func (p *parser) release() {
 	p.src, p.srcStr, p.escBody = nil, "", ""
 	p.warns = nil // handed to the caller
 	p.badMiddles = p.badMiddles[:0]
-	p.trig = p.trig[:0]
+	p.trig, p.yields, p.async = p.trig[:0], p.yields[:0], false
 	p.names.reset() // its strings belong to this tree
 	p.tz.Reset(nil, tokenizer.Options{})
 	p.toks = p.toks[:0]

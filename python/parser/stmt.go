@@ -538,15 +538,27 @@ func (p *parser) block(what string, line int32) []ast.Stmt {
 // or an undecorated definition.
 func (p *parser) decorated() ast.Stmt {
 	var decos []ast.Expr
+	relaxed := false // a decorator PEP 614 allows: not a dotted name, optionally called
+	trig, yields := len(p.trig), len(p.yields)
 	for p.at(tAT) {
 		p.skip()
-		decos = append(decos, p.namedExpression())
+		name := p.at(tNAME)
+		d := p.namedExpression()
+		decos = append(decos, d)
+		if c, ok := d.(*ast.Call); ok {
+			d = c.Func
+		}
+		relaxed = relaxed || !name || !dotted(d)
 		p.skipExpect(tNEWLINE)
 	}
 	if decos == nil {
 		decos = []ast.Expr{}
 	}
 	t := *p.peek()
+	if relaxed || len(p.trig) > trig || len(p.yields) > yields {
+		// The decorators are outside the definition's location.
+		p.trigger(t.start)
+	}
 	switch t.kind {
 	case kwDef:
 		return p.funcDef(t, false, decos)
@@ -565,8 +577,9 @@ func (p *parser) decorated() ast.Stmt {
 
 // funcDef parses a def after an optional 'async' (start is the first token).
 func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
-	if async || len(decos) > 0 {
-		p.trigger(start.start) // decorators are outside the def's location
+	if async {
+		p.trigger(start.start)
+		p.async = true
 	}
 	p.skipExpect(kwDef)
 	n := p.expect(tNAME)
@@ -602,9 +615,6 @@ func (p *parser) funcDef(start tok, async bool, decos []ast.Expr) ast.Stmt {
 
 func (p *parser) classDef(decos []ast.Expr) ast.Stmt {
 	start := p.expect(kwClass)
-	if len(decos) > 0 {
-		p.trigger(start.start) // decorators are outside the class's location
-	}
 	n := p.expect(tNAME)
 	c := &ast.ClassDef{Name: p.ident(n), DecoratorList: decos}
 	c.TypeParams = p.typeParams()
@@ -685,7 +695,7 @@ func (p *parser) forStmt(start tok, async bool) ast.Stmt {
 
 // withStmt parses a with statement after 'with'.
 func (p *parser) withStmt(start tok, async bool) ast.Stmt {
-	p.trigger(start.start)
+	lpar := p.at(tLPAR)
 	var items []*ast.WithItem
 	parenthesized := p.at(tLPAR) && p.try(func() {
 		p.skip()
@@ -699,6 +709,9 @@ func (p *parser) withStmt(start tok, async bool) ast.Stmt {
 	if !parenthesized {
 		items = []*ast.WithItem{p.withItem()}
 		p.moreElems(nil, func() { items = append(items, p.withItem()) })
+	}
+	if async || lpar || len(items) > 1 {
+		p.trigger(start.start)
 	}
 	p.expectColon()
 	body := p.block("'with' statement", start.start.Line)

@@ -108,10 +108,15 @@ type Facts struct {
 	ok   bool
 }
 
-func (f *Facts) set(trig []token.Pos) {
+func (f *Facts) set(trig, yields []token.Pos, async bool) {
 	f.trig = f.trig[:0]
 	for _, p := range trig {
 		f.trig = append(f.trig, posKey(p.Line, p.Col))
+	}
+	if async {
+		for _, p := range yields {
+			f.trig = append(f.trig, posKey(p.Line, p.Col))
+		}
 	}
 	slices.Sort(f.trig)
 	f.ok = true
@@ -166,6 +171,7 @@ type featureCollector struct {
 	// one of trig (Facts.trig) is in it.
 	prune bool
 	trig  []uint64
+	hint  int // an index of trig (see skip)
 }
 
 // skip says whether the walk can leave out n: a node with a location
@@ -176,7 +182,13 @@ func (c *featureCollector) skip(n ast.Node) bool {
 		return false
 	}
 	loc := l.Location()
-	i, _ := slices.BinarySearch(c.trig, posKey(loc.Lineno, loc.ColOffset))
+	// i is the first position at or after the node's start: most often
+	// the one found last, as the walk goes mostly in source order.
+	s, i := posKey(loc.Lineno, loc.ColOffset), c.hint
+	if i > 0 && c.trig[i-1] >= s || i < len(c.trig) && c.trig[i] < s {
+		i, _ = slices.BinarySearch(c.trig, s)
+		c.hint = i
+	}
 	return i == len(c.trig) || c.trig[i] > posKey(loc.EndLineno, loc.EndColOffset)
 }
 
