@@ -42,16 +42,27 @@ func benchParse(b *testing.B, opts Options) {
 
 // BenchmarkFeatures times Features (a file's lowest version, what analysis
 // adds to every report) over the parsed corpus: compare its ns/op with
-// BenchmarkParse's.
+// BenchmarkParse's. Walk walks the whole tree (Features); Facts is what
+// analysis does, FeaturesFacts with the facts Parse recorded.
 func BenchmarkFeatures(b *testing.B) {
 	srcs, total := benchCorpus(b)
 	mods := make([]*ast.Module, len(srcs))
+	facts := make([]Facts, len(srcs))
 	for i, src := range srcs {
-		mods[i], _ = Parse(src, Options{ShareSource: true})
+		mods[i], _ = Parse(src, Options{ShareSource: true, Facts: &facts[i]})
 	}
-	benchcorpus.Run(b, total, len(srcs), func() {
-		for i, src := range srcs {
-			Features(mods[i], src)
-		}
+	b.Run("Walk", func(b *testing.B) {
+		benchcorpus.Run(b, total, len(srcs), func() {
+			for i, src := range srcs {
+				Features(mods[i], src)
+			}
+		})
+	})
+	b.Run("Facts", func(b *testing.B) {
+		benchcorpus.Run(b, total, len(srcs), func() {
+			for i, src := range srcs {
+				FeaturesFacts(mods[i], src, nil, &facts[i])
+			}
+		})
 	})
 }
