@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +53,13 @@ type Summary struct {
 	SyntaxErrors int64         `json:"syntax_errors"`
 	SynErrs      []SumSyntaxEr `json:"syntax_error_list"`
 
+	// Versions are the analyzed files by the lowest Python version whose
+	// grammar accepts them ("3.0" to "3.14", oldest first); Warnings the
+	// SyntaxWarnings CPython 3.14 emits for them, in WarnedFiles files.
+	Versions    []Count `json:"lowest_versions"`
+	Warnings    int64   `json:"warnings"`
+	WarnedFiles int64   `json:"files_with_warnings"`
+
 	TopModules []Count   `json:"most_imported"` // modules by the files that import them (absolute imports)
 	Slowest    []SumFile `json:"slowest"`
 	Largest    []SumFile `json:"largest"`
@@ -60,6 +69,16 @@ type Summary struct {
 	Last     *SumRun    `json:"last_run,omitempty"`
 	Previous *SumRun    `json:"previous_run,omitempty"`
 	Change   *RunChange `json:"change,omitempty"`
+}
+
+// sortVersions orders counts named "3.N" by N, oldest first.
+func sortVersions(cs []Count) []Count {
+	minor := func(c Count) int {
+		n, _ := strconv.Atoi(strings.TrimPrefix(c.Name, "3."))
+		return n
+	}
+	slices.SortFunc(cs, func(a, b Count) int { return cmp.Compare(minor(a), minor(b)) })
+	return cs
 }
 
 // Count is a name with a count.
@@ -235,6 +254,25 @@ func summaryFromDB(ctx context.Context, q *sql.DB, name string, top int) (*Summa
 			FROM files WHERE status = 'analyzed'`).Scan(&files, &distinct, &bytes, &distinctBytes)
 		defer lock()()
 		s.Duplicates, s.DuplicateBytes = files-distinct, bytes-distinctBytes
+		return err
+	})
+	g.Go(func() error { // lowest versions and warnings
+		var vs []Count
+		err := rows(`SELECT lowest_version, count(*) FROM file_results
+			WHERE status = 'analyzed' AND lowest_version IS NOT NULL GROUP BY 1`, nil, func(r *sql.Rows) error {
+			var c Count
+			err := r.Scan(&c.Name, &c.Count)
+			vs = append(vs, c)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		var warns, warned int64
+		err = q.QueryRowContext(ctx, `SELECT coalesce(sum(warnings), 0), coalesce(sum(warnings > 0), 0)
+			FROM file_results WHERE status = 'analyzed'`).Scan(&warns, &warned)
+		defer lock()()
+		s.Versions, s.Warnings, s.WarnedFiles = sortVersions(vs), warns, warned
 		return err
 	})
 	g.Go(func() error { // ranks and the most complex functions
@@ -447,6 +485,7 @@ func summaryFromRecords(ctx context.Context, recs iter.Seq2[*result.Record, erro
 	var slowest, largest []fileRec
 	var worst []funcRec
 	contents := map[string]bool{} // the hashes of the analyzed contents
+	var versions []Count
 	var synErrs []errRec
 	// keep holds the top n of xs by less (a sorted slice: n is small).
 	keepFile := func(xs []fileRec, x fileRec, less func(a, b fileRec) int) []fileRec {
@@ -499,6 +538,13 @@ func summaryFromRecords(ctx context.Context, recs iter.Seq2[*result.Record, erro
 				s.DuplicateBytes += rec.Size
 			}
 			contents[rep.SHA256] = true
+			if rep.LowestVersion != "" {
+				versions = addCount(versions, rep.LowestVersion, 1)
+			}
+			if len(rep.Warnings) > 0 {
+				s.Warnings += int64(len(rep.Warnings))
+				s.WarnedFiles++
+			}
 			for _, d := range rep.Definitions {
 				if d.Kind == "class" {
 					continue
@@ -537,6 +583,7 @@ func summaryFromRecords(ctx context.Context, recs iter.Seq2[*result.Record, erro
 		return p
 	}
 	s.Status, s.SkipReasons, s.FailClasses = sortCounts(status), sortCounts(skips), sortCounts(fails)
+	s.Versions = sortVersions(versions)
 	for m, c := range mods {
 		s.TopModules = append(s.TopModules, Count{m, c})
 	}

@@ -78,6 +78,16 @@ func (s *Summary) WriteText(w io.Writer, o TextOptions) error {
 	if len(s.FailClasses) > 0 {
 		p("  failed:  %s\n", counts(s.FailClasses))
 	}
+	if s.Warnings > 0 {
+		p("  %s in %s (as CPython 3.14's ast.parse emits them)\n", plural(s.Warnings, "SyntaxWarning"), plural(s.WarnedFiles, "file"))
+	}
+	if len(s.Versions) > 0 {
+		var parts []string
+		for _, c := range s.Versions {
+			parts = append(parts, fmt.Sprintf("%s: %s", c.Name, num(c.Count)))
+		}
+		p("  files by the lowest Python version that parses them: %s\n", strings.Join(parts, ", "))
+	}
 
 	head(fmt.Sprintf("Complexity: %s functions and methods by radon rank", num(s.Functions)))
 	var most int64
@@ -217,4 +227,12 @@ func shortDur(d time.Duration) string {
 		return fmt.Sprintf("%.1fms", float64(d)/1e6)
 	}
 	return fmt.Sprintf("%dµs", d.Microseconds())
+}
+
+// plural is n and the noun, with an s unless n is 1.
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return num(n) + " " + noun + "s"
 }

@@ -18,6 +18,9 @@ func TestTerminalReport(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "branchy.py"), []byte("def g(a):\n"+strings.Repeat("    if a: a += 1\n", 12)+"    return a\n"), 0o644)
 	// A copy: its content is analyzed once, and the report says so.
 	os.WriteFile(filepath.Join(dir, "copy.py"), []byte("x = (\n"), 0o644)
+	// A file that needs 3.10, and one with a SyntaxWarning (an invalid escape).
+	os.WriteFile(filepath.Join(dir, "matcher.py"), []byte("match x:\n    case 1:\n        pass\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "escape.py"), []byte("p = '\\d+'\n"), 0o644)
 	work := t.TempDir()
 	db, jl, pq := filepath.Join(work, "r.db"), filepath.Join(work, "r.jsonl"), filepath.Join(work, "r-parquet")
 	for _, out := range [][]string{{"-o", db}, {"-o", jl}, {"--format", "parquet", "-o", pq}} {
@@ -43,11 +46,12 @@ func TestTerminalReport(t *testing.T) {
 	for _, in := range []string{db, jl, pq} {
 		text := report(in)
 		for _, want := range []string{
-			"15 files: 15 analyzed", "2 with syntax errors", "1 of them with the bytes of another file",
+			"17 files: 17 analyzed", "2 with syntax errors", "1 of them with the bytes of another file",
 			"functions and methods by radon rank", "C 11-20",
 			"13 C  branchy.py:1 g",
 			"bad.py:1:5: SyntaxError: '(' was never closed",
 			"Slowest files", "Largest files",
+			"1 SyntaxWarning in 1 file", "files by the lowest Python version that parses them: 3.0: 14, 3.10: 1",
 		} {
 			if !strings.Contains(text, want) {
 				t.Errorf("report %s lacks %q:\n%s", in, want, text)
@@ -57,9 +61,14 @@ func TestTerminalReport(t *testing.T) {
 			t.Errorf("NO_COLOR, yet escapes:\n%s", text)
 		}
 		var s struct {
-			Files   int64 `json:"files"`
-			Dups    int64 `json:"duplicate_files"`
-			Ranks   []int `json:"ranks"`
+			Files int64 `json:"files"`
+			Dups  int64 `json:"duplicate_files"`
+			Ranks []int `json:"ranks"`
+			Warns int64 `json:"warnings"`
+			Vers  []struct {
+				Name  string `json:"name"`
+				Count int64  `json:"count"`
+			} `json:"lowest_versions"`
 			Complex []struct {
 				Path       string `json:"path"`
 				Complexity int    `json:"complexity"`
@@ -68,11 +77,12 @@ func TestTerminalReport(t *testing.T) {
 		if err := json.Unmarshal([]byte(report("--format", "json", "--top", "3", in)), &s); err != nil {
 			t.Fatal(err)
 		}
-		if s.Files != 15 || s.Dups != 1 || len(s.Complex) != 3 || s.Complex[0].Path != "branchy.py" || s.Ranks[2] != 1 {
+		if s.Files != 17 || s.Dups != 1 || len(s.Complex) != 3 || s.Complex[0].Path != "branchy.py" || s.Ranks[2] != 1 ||
+			s.Warns != 1 || len(s.Vers) != 2 || s.Vers[1].Name != "3.10" || s.Vers[1].Count != 1 {
 			t.Errorf("report --format json --top 3 %s: %+v", in, s)
 		}
 	}
-	if text := report(db); !strings.Contains(text, "1 new or changed, 14 unchanged, 0 vanished") || !strings.Contains(text, "previous  #1") {
+	if text := report(db); !strings.Contains(text, "1 new or changed, 16 unchanged, 0 vanished") || !strings.Contains(text, "previous  #1") {
 		t.Errorf("the runs are not compared:\n%s", text)
 	}
 	// analyze's summary says where the results went and this command.
