@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/notebook"
 )
 
@@ -29,15 +30,7 @@ var warningSources = []string{
 // pybatch's own column.
 func TestOracleReportWarnings(t *testing.T) {
 	env := oracle.Require(t)
-	dir := t.TempDir()
-	var files []string
-	for i, s := range warningSources {
-		name := fmt.Sprintf("w%d.py", i)
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, name)
-	}
+	dir, files := testenv.WriteSources(t, "w%d.py", warningSources)
 	path, _, err := env.CPythonWarnings(context.Background(), dir, files, oracle.DefaultCacheDir())
 	if err != nil {
 		t.Fatal(err)

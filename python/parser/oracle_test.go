@@ -2,13 +2,12 @@ package parser
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pybatch/pybatch/internal/oracle"
+	"github.com/pybatch/pybatch/internal/testenv"
 	"github.com/pybatch/pybatch/python/ast"
 )
 
@@ -29,15 +28,7 @@ for name in sys.argv[1:]:
 func oracleDumps(t *testing.T, srcs []string) []string {
 	t.Helper()
 	env := oracle.Require(t)
-	dir := t.TempDir()
-	var names []string
-	for i, s := range srcs {
-		name := fmt.Sprintf("s%d.py", i)
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, name)
-	}
+	dir, names := testenv.WriteSources(t, "s%d.py", srcs)
 	out, err := env.Run(context.Background(), dir, oracleScript, names...)
 	if err != nil {
 		t.Fatal(err)

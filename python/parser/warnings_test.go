@@ -92,15 +92,7 @@ func TestOracleWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	srcs := strings.Split(string(b), "\n#---\n")[1:]
-	dir := t.TempDir()
-	var files []string
-	for i, s := range srcs {
-		name := fmt.Sprintf("s%03d.py", i)
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, name)
-	}
+	dir, files := testenv.WriteSources(t, "s%03d.py", srcs)
 	n, w := compareWarnings(t, dir, files, false)
 	t.Logf("%d snippets, %d warnings", n, w)
 	if w < 50 {
