@@ -27,7 +27,7 @@
 // The schema lives in migrations/*.sql (embedded; PRAGMA user_version is the
 // number of the last applied file, see SchemaVersion; Open applies the
 // missing ones, each in its own transaction, and refuses a newer database).
-// Tables (schema version 10):
+// Tables (schema version 14):
 //
 //	sources        id, name (unique): one row per analyzed tree, named by
 //	               its absolute root directory
@@ -40,7 +40,9 @@
 //	               error_class, error, attempts, duration_ns, run_id (the run
 //	               that produced the result), seen_run_id (the last run that
 //	               wrote or touched the row: a run that skips a file
-//	               unchanged does not rewrite it)
+//	               unchanged does not rewrite it); indexed by directory
+//	               (schema 14: source_id, rtrim(path, replace(path, '/',
+//	               '')), the directory part with its "/")
 //	contents       id, sha256 (32 bytes, unique), size, run_id (the run that
 //	               analyzed it), report_schema, encoding, bom, loc, lloc, sloc,
 //	               comments, single_comments, multi, blank, lines_error,
@@ -96,10 +98,13 @@
 // gets them from the same cells: analysis.Report.LocateCells.)
 //
 // The same bytes under many paths (copies, vendored packages, releases)
-// are stored once. An incremental run looks each file up by (source,
-// path) as the walk meets it, on read-only connections beside the writer,
-// and keeps a bit per stored file for the gone marking: its memory does
-// not grow with the files the database holds.
+// are stored once. An incremental run reads the stored files of each
+// directory as the walk meets it (one lookup of the directory index), on
+// read-only connections beside the writer, keeps a bounded number of these
+// listings, and a bit per stored file for the gone marking: its memory
+// does not grow with the files the database holds. When the walk met every
+// file stored at the start, nothing is gone and the gone marking reads
+// nothing.
 //
 // For example: sqlite3 pybatch.db "SELECT module, count(*) FROM imports
 // GROUP BY module ORDER BY 2 DESC LIMIT 10".

@@ -54,6 +54,26 @@ func (r *Run) markGone(ctx context.Context, source, prefix string) (int64, error
 		return 0, err
 	}
 	in := r.incs[source]
+	if r.fresh[source] {
+		return 0, nil // every file it holds, this run wrote or touched
+	}
+	if in != nil && prefix == "" {
+		select {
+		case <-in.counted:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+		in.mu.Lock()
+		all := in.live == in.metLive
+		in.mu.Unlock()
+		if all {
+			// The walk met every file that was stored and not gone when
+			// the run began, and the files this run stored it wrote or
+			// touched: none is gone. (An unchanged re-run of a million
+			// files would otherwise read them all again here.)
+			return 0, nil
+		}
+	}
 	var total int64
 	after := ""
 	for {

@@ -54,23 +54,36 @@ type sqliteIncremental struct {
 
 	mu               sync.Mutex
 	skipped, touched int
+	// live is how many of the source's stored files were not gone when the
+	// run began (-1: unknown); metLive how many of those the walk met. When
+	// the two are equal, no file is gone and MarkGone need not look (see
+	// markGone). live is counted in the background (counted is closed
+	// then), on the read connections: a write of this run that commits
+	// before the count can only add a file that is not gone, never remove
+	// one, so that the count can only be too high, and MarkGone then looks.
+	live, metLive int64
+	counted       chan struct{}
+	merged        bool // files moved in or out by a merge: live is unknown
 }
 
 // incShared is what the sources of one run share: the statements, the runs
-// table, one bit per stored file (ids are the table's), and the rows of the
-// directories the walk is in. A lookup of one file reads its directory's
-// subtree at once (up to subtreeRows rows), so that an unchanged re-run asks
-// the database about a directory, not about each file. The rows are
-// bounded: past maxCachedRows they start again empty.
+// table, one bit per stored file (ids are the table's), and the listings of
+// the directories the walk is in. A lookup of one file reads the stored
+// files of its directory at once (one lookup of the files_dir index), so
+// that an unchanged re-run asks the database once per directory, reading
+// each stored file once. The
+// listings are bounded: past maxCachedRows the oldest go, and a directory
+// of more than maxDirRows files is looked up file by file.
 type incShared struct {
-	lookup, held, one, subtree *sql.Stmt         // on the database's read connections
-	runs                       map[int64]runInfo // the runs table (small), read once
+	lookup, one, list *sql.Stmt         // on the database's read connections
+	runs              map[int64]runInfo // the runs table (small), read once
 
-	mu       sync.Mutex
-	seen     []uint64 // a bit per files.id: the walk met the file
-	rows     map[rowKey]storedRow
-	complete map[rowKey]bool // a directory ("a/b/") whose whole subtree is in rows
-	big      map[rowKey]bool // a directory whose subtree is larger than subtreeRows
+	mu    sync.Mutex
+	seen  []uint64 // a bit per files.id: the walk met the file
+	dirs  map[rowKey]map[string]storedRow
+	order []rowKey // of dirs, oldest first
+	rows  int      // in dirs
+	big   map[rowKey]bool
 }
 
 // rowKey names a file or directory of a source.
@@ -85,10 +98,9 @@ type storedRow struct {
 	status               result.Status
 }
 
-const (
-	subtreeRows   = 1024
-	maxCachedRows = 1 << 15
-)
+const maxCachedRows = 1 << 15
+
+var maxDirRows = 1 << 13 // (a variable for tests)
 
 type runInfo struct{ hash, version string }
 
@@ -102,8 +114,28 @@ func newSQLiteIncremental(ctx context.Context, run *Run, source string, sid int6
 		}
 		run.incShared = sh
 	}
-	return &sqliteIncremental{run: run, sid: sid, source: source, optionsHash: run.info.OptionsHash,
-		toolVersion: run.info.ToolVersion, sh: run.incShared}, nil
+	in := &sqliteIncremental{run: run, sid: sid, source: source, optionsHash: run.info.OptionsHash,
+		toolVersion: run.info.ToolVersion, sh: run.incShared}
+	in.live, in.counted = -1, make(chan struct{})
+	rd, err := run.db.readers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		defer close(in.counted)
+		// (Both counts are read from indexes: (source_id, path) and status.)
+		var all, gone int64
+		if rd.QueryRowContext(ctx, `SELECT count(*) FROM files WHERE source_id = ?`, sid).Scan(&all) != nil ||
+			rd.QueryRowContext(ctx, `SELECT count(*) FROM files WHERE status = 'gone' AND source_id = ?`, sid).Scan(&gone) != nil {
+			return // (live stays unknown: MarkGone looks)
+		}
+		in.mu.Lock()
+		if !in.merged {
+			in.live = all - gone
+		}
+		in.mu.Unlock()
+	}()
+	return in, nil
 }
 
 func newIncShared(ctx context.Context, db *DB) (*incShared, error) {
@@ -132,9 +164,9 @@ func newIncShared(ctx context.Context, db *DB) (*incShared, error) {
 	}{
 		{&sh.lookup, `SELECT f.id, f.size, f.mtime_ns, f.status, f.run_id, c.sha256
 			FROM files f LEFT JOIN contents c ON c.id = f.content_id WHERE f.source_id = ? AND f.path = ?`},
-		{&sh.held, `SELECT 1 FROM files WHERE source_id = ? AND path = ?`},
 		{&sh.one, `SELECT id, path, size, mtime_ns, status, run_id FROM files WHERE source_id = ? AND path = ?`},
-		{&sh.subtree, `SELECT id, path, size, mtime_ns, status, run_id FROM files WHERE source_id = ? AND path >= ? AND path < ? LIMIT ?`},
+		{&sh.list, `SELECT id, path, size, mtime_ns, status, run_id FROM files
+			WHERE source_id = ? AND rtrim(path, replace(path, '/', '')) = ? LIMIT ?`}, // (files_dir)
 	} {
 		if *q.stmt, err = rd.PrepareContext(ctx, q.query); err != nil {
 			sh.close()
@@ -145,7 +177,7 @@ func newIncShared(ctx context.Context, db *DB) (*incShared, error) {
 }
 
 func (sh *incShared) close() {
-	for _, s := range []*sql.Stmt{sh.lookup, sh.held, sh.one, sh.subtree} {
+	for _, s := range []*sql.Stmt{sh.lookup, sh.one, sh.list} {
 		if s != nil {
 			s.Close()
 		}
@@ -160,24 +192,20 @@ func (sh *incShared) met(id int64) bool {
 }
 
 // row returns what the database holds about the file at path, from its
-// directory's rows when they were read.
+// directory's listing.
 func (in *sqliteIncremental) row(ctx context.Context, path string) (storedRow, bool, error) {
 	sh := in.sh
-	dir := path[:strings.LastIndexByte(path, '/')+1] // "a/b/", or "" at the top
+	cut := strings.LastIndexByte(path, '/') + 1
+	dir := rowKey{in.sid, path[:cut]} // "a/b/", or "" at the top
 	sh.mu.Lock()
-	if row, ok := sh.rows[rowKey{in.sid, path}]; ok {
+	if files, ok := sh.dirs[dir]; ok {
+		row, ok := files[path[cut:]]
 		sh.mu.Unlock()
-		return row, true, nil
+		return row, ok, nil
 	}
-	for d := dir; d != ""; d = d[:strings.LastIndexByte(d[:len(d)-1], '/')+1] {
-		if sh.complete[rowKey{in.sid, d}] {
-			sh.mu.Unlock()
-			return storedRow{}, false, nil
-		}
-	}
-	fetch := dir != "" && !sh.big[rowKey{in.sid, dir}]
+	big := sh.big[dir]
 	sh.mu.Unlock()
-	if !fetch {
+	if big {
 		rows, err := sh.one.QueryContext(ctx, in.sid, path)
 		if err != nil {
 			return storedRow{}, false, describe(in.run.db.path, "reading", err)
@@ -186,34 +214,50 @@ func (in *sqliteIncremental) row(ctx context.Context, path string) (storedRow, b
 		n, err := scanRows(rows, func(_ string, row storedRow) { found = row })
 		return found, n > 0, err
 	}
-	// (Paths sort with "/" before "0": a directory's subtree is the range.)
-	rows, err := sh.subtree.QueryContext(ctx, in.sid, dir, dir[:len(dir)-1]+"0", subtreeRows)
+	files, err := in.list(ctx, dir.path)
 	if err != nil {
 		return storedRow{}, false, describe(in.run.db.path, "reading", err)
 	}
-	got := map[string]storedRow{}
-	n, err := scanRows(rows, func(p string, row storedRow) { got[p] = row })
-	if err != nil {
-		return storedRow{}, false, err
-	}
 	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if n >= subtreeRows {
+	if files == nil {
 		if sh.big == nil || len(sh.big) > maxCachedRows {
 			sh.big = map[rowKey]bool{}
 		}
-		sh.big[rowKey{in.sid, dir}] = true
-	} else {
-		if len(sh.rows)+len(got) > maxCachedRows || sh.rows == nil {
-			sh.rows, sh.complete = make(map[rowKey]storedRow, len(got)), map[rowKey]bool{}
-		}
-		for p, row := range got {
-			sh.rows[rowKey{in.sid, p}] = row
-		}
-		sh.complete[rowKey{in.sid, dir}] = true
+		sh.big[dir] = true
+		sh.mu.Unlock()
+		return in.row(ctx, path)
 	}
-	row, ok := got[path]
+	defer sh.mu.Unlock()
+	if _, ok := sh.dirs[dir]; !ok { // (another walker may have listed it meanwhile)
+		if sh.dirs == nil {
+			sh.dirs = map[rowKey]map[string]storedRow{}
+		}
+		for sh.rows+len(files) > maxCachedRows && len(sh.order) > 0 {
+			sh.rows -= len(sh.dirs[sh.order[0]])
+			delete(sh.dirs, sh.order[0])
+			sh.order = sh.order[1:]
+		}
+		sh.dirs[dir] = files
+		sh.order = append(sh.order, dir)
+		sh.rows += len(files)
+	}
+	row, ok := files[path[cut:]]
 	return row, ok, nil
+}
+
+// list returns the stored files directly in dir ("a/b/", or "" for the
+// top), by name; nil when there are more than maxDirRows.
+func (in *sqliteIncremental) list(ctx context.Context, dir string) (map[string]storedRow, error) {
+	rows, err := in.sh.list.QueryContext(ctx, in.sid, dir, maxDirRows+1)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]storedRow{}
+	n, err := scanRows(rows, func(path string, row storedRow) { files[path[len(dir):]] = row })
+	if err != nil || n > maxDirRows {
+		return nil, err
+	}
+	return files, nil
 }
 
 // scanRows calls f for each row of a query of (id, path, size, mtime_ns,
@@ -267,8 +311,16 @@ func (in *sqliteIncremental) Skip(ctx context.Context, path string, size int64, 
 	for int(id>>6) >= len(sh.seen) {
 		sh.seen = append(sh.seen, make([]uint64, len(sh.seen)+64)...)
 	}
+	first := sh.seen[id>>6]&(1<<(id&63)) == 0
 	sh.seen[id>>6] |= 1 << (id & 63)
 	sh.mu.Unlock()
+	// A file this run wrote before the walk met it (run) does not count: it
+	// may not have been stored when the run began.
+	if first && row.status != Gone && row.run != in.run.id {
+		in.mu.Lock()
+		in.metLive++
+		in.mu.Unlock()
+	}
 	if !st.Unchanged(size, mtime, in.optionsHash, in.toolVersion) {
 		return false, nil
 	}
@@ -279,8 +331,8 @@ func (in *sqliteIncremental) Skip(ctx context.Context, path string, size int64, 
 }
 
 func (in *sqliteIncremental) Holds(ctx context.Context, path string) bool {
-	var one int
-	return in.sh.held.QueryRowContext(ctx, in.sid, path).Scan(&one) == nil
+	_, ok, err := in.row(ctx, path)
+	return ok && err == nil
 }
 
 func (in *sqliteIncremental) Write(ctx context.Context, rec *result.Record) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -228,5 +229,175 @@ func TestIncrementalLooksUpEachFile(t *testing.T) {
 	known, _ := db.Known(ctx, "src")
 	if known[recs[39].Path].Status != Gone || !known[b.Path].Unchanged(b.Size, b.ModTime, "h", "v1") {
 		t.Fatalf("after the run: %+v %+v", known[recs[39].Path], known[b.Path])
+	}
+}
+
+// TestMarkGoneWhenCountsAgree: MarkGone answers "none gone" without
+// reading the files when the walk met every file stored at the start; each
+// case here has the same number of files met as stored, or a file written
+// before it was met, and must still find the one that is gone.
+func TestMarkGoneWhenCountsAgree(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, run *Run, in Incremental, recs []*result.Record)
+		gone []int // of recs
+	}{
+		{"all met", func(t *testing.T, run *Run, in Incremental, recs []*result.Record) {
+			for _, r := range recs[:9] {
+				in.Skip(ctx, r.Path, r.Size, r.ModTime)
+			}
+		}, nil},
+		{"one vanished, one new", func(t *testing.T, run *Run, in Incremental, recs []*result.Record) {
+			for _, r := range recs[:8] {
+				in.Skip(ctx, r.Path, r.Size, r.ModTime)
+			}
+			if err := in.Write(ctx, synthRecord("src", 100)); err != nil {
+				t.Fatal(err)
+			}
+		}, []int{8}},
+		{"written before it was met", func(t *testing.T, run *Run, in Incremental, recs []*result.Record) {
+			for _, r := range recs[:7] {
+				in.Skip(ctx, r.Path, r.Size, r.ModTime)
+			}
+			n := synthRecord("src", 100)
+			if err := in.Write(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+			if err := run.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			in.Skip(ctx, n.Path, n.Size, n.ModTime)
+			in.Skip(ctx, recs[8].Path, recs[8].Size, recs[8].ModTime)
+		}, []int{7}},
+		{"the gone one back, another vanished", func(t *testing.T, run *Run, in Incremental, recs []*result.Record) {
+			for _, r := range recs[1:] {
+				if skip, _ := in.Skip(ctx, r.Path, r.Size, r.ModTime); skip != (r != recs[9]) {
+					t.Fatalf("%s: skip %v", r.Path, skip)
+				}
+			}
+			if err := in.Write(ctx, recs[9]); err != nil {
+				t.Fatal(err)
+			}
+		}, []int{0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 2})
+			run := beginTest(t, db, "h")
+			var recs []*result.Record
+			for i := range 10 {
+				recs = append(recs, synthRecord("src", i))
+				run.Write(ctx, recs[i])
+			}
+			run.Finish(ctx, Completed, nil)
+			run = beginTest(t, db, "h") // recs[9] vanishes
+			in, _ := run.Resume(ctx, "src")
+			for _, r := range recs[:9] {
+				in.Skip(ctx, r.Path, r.Size, r.ModTime)
+			}
+			if n, err := run.MarkGone(ctx, "src", ""); err != nil || n != 1 {
+				t.Fatalf("first re-run: %d gone (%v), want 1", n, err)
+			}
+			run.Finish(ctx, Completed, nil)
+
+			run = beginTest(t, db, "h")
+			in, err := run.Resume(ctx, "src")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.run(t, run, in, recs)
+			n, err := run.MarkGone(ctx, "src", "")
+			if err != nil || n != int64(len(tc.gone)) {
+				t.Fatalf("%d gone (%v), want %d", n, err, len(tc.gone))
+			}
+			run.Finish(ctx, Completed, nil)
+			known, _ := db.Known(ctx, "src")
+			for _, i := range tc.gone {
+				if known[recs[i].Path].Status != Gone {
+					t.Errorf("%s: %s, want gone", recs[i].Path, known[recs[i].Path].Status)
+				}
+			}
+		})
+	}
+}
+
+// TestMarkGoneFreshSource: a source the database did not hold when the run
+// met it has nothing gone, and MarkGone keeps what the run wrote.
+func TestMarkGoneFreshSource(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 2})
+	run := beginTest(t, db, "h")
+	if in, err := run.Resume(ctx, "src"); in != nil || err != nil {
+		t.Fatalf("resume of an empty database: %v, %v", in, err)
+	}
+	for i := range 5 {
+		run.Write(ctx, synthRecord("src", i))
+	}
+	if n, err := run.MarkGone(ctx, "src", ""); n != 0 || err != nil {
+		t.Fatalf("%d gone (%v)", n, err)
+	}
+	run.Finish(ctx, Completed, nil)
+	if n := count(t, db, "SELECT count(*) FROM files WHERE status = 'analyzed'"); n != 5 {
+		t.Fatalf("%d analyzed files, want 5", n)
+	}
+}
+
+// TestIncrementalDirectoryListings: Skip finds each stored file from its
+// directory's listing, past subdirectories that sort between its files,
+// across chunks of the listing, and file by file in a directory too large
+// to list; a file the database does not hold is not skipped.
+func TestIncrementalDirectoryListings(t *testing.T) {
+	ctx := context.Background()
+	defer func(n int) { maxDirRows = n }(maxDirRows)
+	maxDirRows = 600
+	paths := []string{"a.py", "a-b.py", "a/b.py", "a/b-c.py", "a/b/c.py", "a/b/d/e.py", "a/b0.py", "a0.py", "z.py", "é/ü.py"}
+	for i := range 520 { // subdirectories among the files of a directory
+		paths = append(paths, fmt.Sprintf("d/f%04d.py", i))
+		if i%100 == 50 {
+			paths = append(paths, fmt.Sprintf("d/f%04d/sub.py", i))
+		}
+	}
+	for i := range maxDirRows + 10 {
+		paths = append(paths, fmt.Sprintf("big/g%04d.py", i))
+	}
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 500})
+	run := beginTest(t, db, "h")
+	var recs []*result.Record
+	for i, p := range paths {
+		r := synthRecord("src", i)
+		r.Path, r.Report = p, nil
+		r.Status, r.SkipReason = result.Skipped, "binary"
+		recs = append(recs, r)
+		if err := run.Write(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run.Finish(ctx, Completed, nil)
+
+	run = beginTest(t, db, "h")
+	in, err := run.Resume(ctx, "src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"a/x.py", "a/b/x.py", "q/r.py", "d/f0050.py/x", "x.py", "big/new.py"} {
+		if skip, err := in.Skip(ctx, p, 1, time.Unix(0, 0)); skip || err != nil || in.Holds(ctx, p) {
+			t.Fatalf("%s: skip %v (%v), or held", p, skip, err)
+		}
+	}
+	for i := len(recs) - 1; i >= 0; i-- { // (subdirectories first, as a parallel walk may)
+		r := recs[i]
+		if !in.Holds(ctx, r.Path) {
+			t.Fatalf("%s: not held", r.Path)
+		}
+		if skip, err := in.Skip(ctx, r.Path, r.Size, r.ModTime); !skip || err != nil {
+			t.Fatalf("%s: skip %v (%v), want true", r.Path, skip, err)
+		}
+	}
+	if n, err := run.MarkGone(ctx, "src", ""); n != 0 || err != nil {
+		t.Fatalf("%d gone (%v)", n, err)
+	}
+	run.Finish(ctx, Completed, nil)
+	if !in.(*sqliteIncremental).sh.big[rowKey{in.(*sqliteIncremental).sid, "big/"}] {
+		t.Error("big/ was listed, not looked up file by file")
 	}
 }

@@ -86,6 +86,12 @@ func (r *Run) Resume(ctx context.Context, source string) (Incremental, error) {
 	var sid int64
 	err := r.db.sql.QueryRowContext(ctx, `SELECT s.id FROM sources s WHERE s.name = ? AND EXISTS (SELECT 1 FROM files f WHERE f.source_id = s.id)`, source).Scan(&sid)
 	if errors.Is(err, sql.ErrNoRows) {
+		r.mu.Lock()
+		if r.fresh == nil {
+			r.fresh = map[string]bool{}
+		}
+		r.fresh[source] = true // (every row it gets, this run writes: none is gone)
+		r.mu.Unlock()
 		return nil, nil
 	}
 	if err != nil {
@@ -115,6 +121,16 @@ func (r *Run) Merge(ctx context.Context, inner, outer, prefix string) error {
 		return describe(r.db.path, fmt.Sprintf("merging source %s into %s in", inner, outer), err)
 	}
 	r.orphans = true
+	// outer now holds files this run neither wrote nor counted, inner lost
+	// some: MarkGone must look at them.
+	delete(r.fresh, outer)
+	for _, src := range []string{inner, outer} {
+		if in := r.incs[src]; in != nil {
+			in.mu.Lock()
+			in.live, in.merged = -1, true
+			in.mu.Unlock()
+		}
+	}
 	return nil
 }
 

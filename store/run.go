@@ -95,6 +95,7 @@ type Run struct {
 	// state (incs) remembers which it saw, for MarkGone.
 	incs      map[string]*sqliteIncremental // source → the state that skips its files
 	incShared *incShared                    // what they share
+	fresh     map[string]bool               // sources that held no file when the run met them
 
 	// Used by the commit in flight only (the background goroutine).
 	texts    map[string]int64 // interned texts committed (a bounded cache)
