@@ -9,6 +9,7 @@ import (
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pybatch/pybatch/analysis"
 	"github.com/pybatch/pybatch/parallel"
@@ -98,11 +99,13 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 				sha = d.keys[f.Key] // (then f is read only if it must be analyzed)
 				if ch, ok := d.hashing[f.Key]; ok && sha == "" {
 					d.mu.Unlock()
+					waitStart := time.Now()
 					select {
 					case <-ch:
 					case <-ctx.Done():
 						return nil, ctx.Err()
 					}
+					rec.Waited += time.Since(waitStart)
 					d.mu.Lock()
 					sha = d.keys[f.Key] // ("" if that file could not be read)
 				}
@@ -157,11 +160,13 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 		d.mu.Lock()
 		if fl, ok := d.flights[sha]; ok {
 			d.mu.Unlock()
+			waitStart := time.Now()
 			select {
 			case <-fl.done:
 			case <-ctx.Done():
 				return nil, ctx.Err()
 			}
+			rec.Waited += time.Since(waitStart)
 			if fl.rep != nil {
 				return reused(rec, f, fl.rep), nil
 			}

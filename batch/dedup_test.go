@@ -82,9 +82,23 @@ func TestDedupAnalyzesEachContentOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The files that waited for the held analysis say how long, within
+	// their duration (the ETA counts the rest as their cost).
+	waited := 0
+	for _, r := range with {
+		if r.Waited > r.Duration {
+			t.Errorf("%s: waited %v of %v", r.Path, r.Waited, r.Duration)
+		}
+		if r.Waited >= 20*time.Millisecond {
+			waited++
+		}
+	}
+	if waited == 0 {
+		t.Error("no record says it waited for the analysis of its bytes")
+	}
 	for i := range with {
 		w, o := *with[i], *without[i]
-		w.Duration, o.Duration, w.Reused = 0, 0, false
+		w.Duration, o.Duration, w.Reused, w.Waited = 0, 0, false, 0
 		if !reflect.DeepEqual(w, o) {
 			t.Fatalf("%s: with dedup\n%+v\nwithout\n%+v", paths[i], w.Report, o.Report)
 		}

@@ -599,6 +599,9 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	// A complete walk saw every file still there: the others are gone.
 	if out != nil && writeErr == nil && ctx.Err() == nil {
 		for _, w := range walks {
+			if !isHeld[w.Source] {
+				continue // (it held nothing when the run began: every file it holds, this run wrote)
+			}
 			var gone int64
 			if gone, writeErr = out.Walked(sinkCtx, w.Source, w.Prefix); writeErr != nil {
 				break
@@ -696,7 +699,7 @@ func admit(f *File, mm *memory.Manager, tr *progress.Tracker, first func()) bool
 // counted before them, which the run will likely answer from that one's
 // analysis (likelyCopies), so that the ETA does not weigh them as analyzed.
 func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.Incremental, tr *progress.Tracker, dedup bool) {
-	var files, bytes, copies atomic.Int64
+	var files, bytes, copies, copyFiles atomic.Int64
 	var seen *likelyCopies
 	if dedup {
 		seen = newLikelyCopies()
@@ -719,6 +722,7 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 				bytes.Add(size)
 				if seen != nil && seen.seen(filepath.Base(path), size) {
 					copies.Add(size)
+					copyFiles.Add(1)
 				}
 			}
 		}
@@ -728,7 +732,7 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 	if ctx.Err() == nil && files.Load() > 0 {
 		tr.Counted(files.Load(), bytes.Load())
 		if seen != nil {
-			tr.CountedLikelyReused(copies.Load())
+			tr.CountedLikelyReused(copyFiles.Load(), copies.Load())
 		}
 	}
 }

@@ -96,15 +96,18 @@ type Tracker struct {
 	discBytes    atomic.Int64
 	discDone     atomic.Bool
 	discSkip     atomic.Int64 // bytes of files announced as skipped (DiscoveredSkipped)
+	discSkipN    atomic.Int64 // and how many
 	counted      atomic.Pointer[counted]
 	likelyReused atomic.Int64 // counted bytes expected to be answered from an identical file (CountedLikelyReused)
+	likelyFiles  atomic.Int64 // and how many files
 	likelyKnown  atomic.Bool  // CountedLikelyReused was called
 	// input read to find files (see ExpectInput)
 	inExpect, inRead, inFound atomic.Int64
 
 	// owned by the owner goroutine
 	filesDone, bytesDone, workBytes   int64
-	reusedBytes                       int64 // bytes of analyzed records answered from an identical file (Record.Reused)
+	reusedBytes, reusedFiles          int64 // analyzed records answered from an identical file (Record.Reused)
+	workFiles                         int64 // analyzed or failed records
 	skipBytes                         int64 // bytes of skipped records
 	analyzed, syntaxErrs, skip, failN int64
 	rate                              decayedRate
@@ -166,6 +169,7 @@ func (t *Tracker) DiscoveredSkipped(size int64) {
 	t.discFiles.Add(1)
 	t.discBytes.Add(max(size, 0))
 	t.discSkip.Add(max(size, 0))
+	t.discSkipN.Add(1)
 }
 
 // counted is what a counting walk found.
@@ -190,7 +194,8 @@ func (t *Tracker) Counted(files, bytes int64) {
 // by as much as their share. Safe from any goroutine.
 // Without it, the remaining bytes are expected to be reused in the share
 // the run has shown so far.
-func (t *Tracker) CountedLikelyReused(bytes int64) {
+func (t *Tracker) CountedLikelyReused(files, bytes int64) {
+	t.likelyFiles.Store(max(files, 0))
 	t.likelyReused.Store(max(bytes, 0))
 	t.likelyKnown.Store(true)
 }
@@ -220,11 +225,13 @@ func (t *Tracker) Record(r *result.Record) {
 			t.syntaxErrs++
 		}
 		t.workBytes += size
+		t.workFiles++
 		if r.Reused {
 			t.reusedBytes += size
-			t.rate.pendReused(size)
+			t.reusedFiles++
+			t.rate.pendWork(size, r.Duration-r.Waited, true)
 		} else {
-			t.rate.pend(size)
+			t.rate.pendWork(size, r.Duration-r.Waited, false)
 		}
 	case result.Skipped:
 		t.skip++
@@ -233,7 +240,8 @@ func (t *Tracker) Record(r *result.Record) {
 	default: // Failed, or an unknown status: count it as a failure, never drop it
 		t.failN++
 		t.workBytes += size
-		t.rate.pend(size)
+		t.workFiles++
+		t.rate.pendWork(size, r.Duration, false)
 	}
 	t.stats.add(r)
 	if !t.working {
@@ -242,9 +250,8 @@ func (t *Tracker) Record(r *result.Record) {
 		// flight) does not recur, and counted as time without work it made
 		// every ETA of a short run too long.
 		t.working = true
-		t.rate.pendBytes, t.rate.pendFiles, t.rate.pendReusedBytes = 0, 0, 0
+		t.rate.pendBytes, t.rate.pendFiles, t.rate.pendWorkSecs = 0, 0, 0
 		t.rate.last = t.now()
-		t.rate.lastFold = t.rate.last
 		t.workStart = t.rate.last
 	}
 	if t.untilClock--; t.untilClock > 0 {
@@ -316,7 +323,7 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 		Failed:       t.failN,
 		Final:        t.finished,
 	}
-	discSkip := t.discSkip.Load()
+	discSkip, discSkipN := t.discSkip.Load(), t.discSkipN.Load()
 	if c := t.counted.Load(); c != nil && !s.TotalFinal {
 		s.TotalCounted = true
 		s.FilesTotal = max(s.FilesTotal, c.files)
@@ -328,8 +335,8 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 	s.BytesPerSec, s.FilesPerSec = t.rate.rates()
 	// remaining work: what is not done, less the announced skips not yet
 	// recorded (they will take no time)
-	remaining := s.BytesTotal - s.BytesDone - max(discSkip-t.skipBytes, 0)
-	remaining = max(remaining, 0)
+	remaining := max(s.BytesTotal-s.BytesDone-max(discSkip-t.skipBytes, 0), 0)
+	remFiles := max(s.FilesTotal-s.FilesDone-max(discSkipN-t.skip, 0), 0)
 	switch {
 	case s.TotalFinal && s.FilesDone >= s.FilesTotal:
 		s.ETA, s.ETAKnown = 0, true
@@ -337,17 +344,20 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 		now.Sub(t.workStart) < t.warmup && !((s.TotalFinal || s.TotalCounted) && t.workBytes*20 >= s.BytesTotal):
 		// estimating
 	default:
-		// Of the remaining bytes, those expected to be answered from an
-		// identical file's analysis are weighed by what such a byte costs
-		// against an analyzed one (see decayedRate.reusedCost).
-		var reusedRem int64
+		// Of the remaining files, those expected to be answered from an
+		// identical file's analysis cost what such files have cost.
+		var reusedF, reusedB int64
 		if t.likelyKnown.Load() {
-			reusedRem = min(max(t.likelyReused.Load()-t.reusedBytes, 0), remaining)
-		} else if t.workBytes > 0 {
-			reusedRem = int64(float64(remaining) * float64(t.reusedBytes) / float64(t.workBytes))
+			reusedB = min(max(t.likelyReused.Load()-t.reusedBytes, 0), remaining)
+			reusedF = min(max(t.likelyFiles.Load()-t.reusedFiles, 0), remFiles)
+		} else if t.workFiles > 0 {
+			reusedB = int64(float64(remaining) * float64(t.reusedBytes) / float64(max(t.workBytes, 1)))
+			reusedF = int64(float64(remFiles) * float64(t.reusedFiles) / float64(t.workFiles))
 		}
-		rho := t.rate.reusedCost()
-		eta := (float64(remaining-reusedRem) + rho*float64(reusedRem)) * t.rate.secsPerWork(rho)
+		eta, ok := t.rate.eta(remFiles-reusedF, remaining-reusedB, reusedF, reusedB)
+		if !ok { // (no durations: the decayed rate of bytes)
+			eta = float64(remaining) / s.BytesPerSec
+		}
 		if eta < maxETA.Seconds() {
 			s.ETA, s.ETAKnown = time.Duration(eta*float64(time.Second)), true
 		}
@@ -396,26 +406,73 @@ func (t *Tracker) RenderErr() error { return t.renderErr }
 // both decay with time constant tau, and the rate is their ratio. At the
 // start it is the plain average; a change of speed is followed within a few
 // tau; a stall (time without bytes) lowers it smoothly.
+//
+// The ETA comes from what the files cost: each record's duration (the
+// worker's time on it, less what it waited for another file's analysis of
+// the same bytes) is fitted, with the same decay, to α + β·size, for
+// analyzed files and for those answered from an identical file's analysis
+// apart. A file costs something whatever its size (opening, reading,
+// hashing, its row), so a byte-only rate is short when the small files come
+// last, as they do in a walk that meets a package's modules before the
+// many small files of its subpackages; and a reused file costs a fraction
+// of an analyzed one. The worker time of the remaining files so estimated
+// becomes wall time at the run's recent ratio of the two (the workers in
+// parallel, and whatever else the run does).
 type decayedRate struct {
 	last                 time.Time
 	bytes, files, secs   float64 // decayed sums
-	reused               float64 // decayed sum of the bytes answered from an identical file (included in bytes)
 	pendBytes, pendFiles float64 // not yet folded in
-	pendReusedBytes      float64 // of pendBytes, those reused
-	lastFold             time.Time
 
-	// The cost of a reused byte against an analyzed one, fitted over the
-	// intervals between folds that did work: a decayed least-squares fit
-	// of an interval's seconds to a·analyzed + b·reused bytes, weighted by
-	// 1/(bytes of the interval) (so that with one kind of byte it is the
-	// plain ratio of sums), with a weak pull of b/a toward reusedPrior.
-	sff, srr, sfr, sft, srt float64
-	gap                     float64 // seconds since the last fold that did work
+	work, pendWorkSecs float64    // decayed worker seconds of the records
+	fits, pendFits     [2]costFit // analyzed [0] and reused [1] records
 }
 
-// reusedPrior is what a reused byte costs against an analyzed one before
-// the run has shown it: bench/dedup.sh's run whose 116,590 files were all
-// answered from stored reports took 0.55 of the wall time of analyzing
+// costFit holds the decayed sums of a weighted least-squares fit of a
+// record's duration d to α + β·s (s its size).
+type costFit struct{ n, s, ss, d, ds float64 }
+
+func (c *costFit) add(s, d float64) {
+	c.n++
+	c.s += s
+	c.ss += s * s
+	c.d += d
+	c.ds += d * s
+}
+
+func (c *costFit) decay(k float64, p costFit) {
+	c.n, c.s, c.ss, c.d, c.ds = c.n*k+p.n, c.s*k+p.s, c.ss*k+p.ss, c.d*k+p.d, c.ds*k+p.ds
+}
+
+// minFit is how many records (decayed) a fit needs.
+const minFit = 8
+
+// fit returns α (seconds per file) and β (seconds per byte), both at least
+// 0. When the sizes hardly vary the two cannot be told apart, and the cost
+// is taken as all per byte (a file far larger than those seen then costs
+// in proportion); when the fit makes one negative, the other alone.
+func (c costFit) fit() (alpha, beta float64, ok bool) {
+	if c.n < minFit || c.d <= 0 {
+		return 0, 0, false
+	}
+	if den := c.n*c.ss - c.s*c.s; den > 1e-6*c.n*c.ss {
+		beta = (c.n*c.ds - c.s*c.d) / den
+		alpha = (c.d - beta*c.s) / c.n
+		switch {
+		case alpha >= 0 && beta >= 0:
+			return alpha, beta, true
+		case beta < 0: // (bigger files did not take longer)
+			return c.d / c.n, 0, true
+		}
+	}
+	if c.s <= 0 {
+		return c.d / c.n, 0, true
+	}
+	return 0, c.d / c.s, true
+}
+
+// reusedPrior is what a reused file costs against an analyzed one before
+// the run has shown both: bench/dedup.sh's run whose 116,590 files were
+// all answered from stored reports took 0.55 of the wall time of analyzing
 // them (53.5 s against 97.0 s, SQLite, 2 CPUs). Reading, hashing and
 // writing each file's record remain.
 const reusedPrior = 0.5
@@ -430,9 +487,21 @@ func (d *decayedRate) pend(bytes int64) {
 	d.pendFiles++
 }
 
-func (d *decayedRate) pendReused(bytes int64) {
+// pendWork counts a record that took work: size bytes in dur, reused or
+// analyzed.
+func (d *decayedRate) pendWork(bytes int64, dur time.Duration, reused bool) {
 	d.pend(bytes)
-	d.pendReusedBytes += float64(bytes)
+	if dur > 0 {
+		d.pendWorkSecs += dur.Seconds()
+		d.pendFits[boolIndex(reused)].add(float64(bytes), dur.Seconds())
+	}
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (d *decayedRate) fold(now time.Time, tau float64) {
@@ -442,54 +511,36 @@ func (d *decayedRate) fold(now time.Time, tau float64) {
 	}
 	k := math.Exp(-dt / tau)
 	d.bytes = d.bytes*k + d.pendBytes
-	d.reused = d.reused*k + d.pendReusedBytes
 	d.files = d.files*k + d.pendFiles
 	d.secs = d.secs*k + dt
-	d.gap += dt
-	if d.pendBytes > 0 {
-		f, r, t := d.pendBytes-d.pendReusedBytes, d.pendReusedBytes, d.gap
-		w := 1 / d.pendBytes
-		d.sff = d.sff*k + w*f*f
-		d.srr = d.srr*k + w*r*r
-		d.sfr = d.sfr*k + w*f*r
-		d.sft = d.sft*k + w*f*t
-		d.srt = d.srt*k + w*r*t
-		d.gap = 0
-	} else {
-		d.sff, d.srr, d.sfr, d.sft, d.srt = d.sff*k, d.srr*k, d.sfr*k, d.sft*k, d.srt*k
+	d.work = d.work*k + d.pendWorkSecs
+	for i := range d.fits {
+		d.fits[i].decay(k, d.pendFits[i])
 	}
-	d.pendBytes, d.pendFiles, d.pendReusedBytes = 0, 0, 0
+	d.pendBytes, d.pendFiles, d.pendWorkSecs, d.pendFits = 0, 0, 0, [2]costFit{}
 	d.last = now
 }
 
-// reusedCost is what a byte answered from an identical file's analysis
-// costs against an analyzed byte: the ratio b/a of the fit (see
-// decayedRate), reusedPrior while the run has not shown both kinds.
-func (d *decayedRate) reusedCost() float64 {
-	const p = reusedPrior
-	lambda := 1e-3 * (d.sff + d.srr)
-	// minimize Σ w(t - a·f - b·r)² + λ(b - p·a)²
-	a11, a12, a22 := d.sff+lambda*p*p, d.sfr-lambda*p, d.srr+lambda
-	det := a11*a22 - a12*a12
-	if lambda <= 0 || det <= 0 {
-		return p
+// eta estimates the seconds that newFiles files of newBytes to analyze and
+// reusedFiles of reusedBytes to answer from identical files will take;
+// false when the run has no durations to go by.
+func (d *decayedRate) eta(newFiles, newBytes, reusedFiles, reusedBytes int64) (float64, bool) {
+	an, bn, okN := d.fits[0].fit()
+	ar, br, okR := d.fits[1].fit()
+	switch {
+	case !okN && !okR:
+		return 0, false
+	case !okN:
+		an, bn = ar/reusedPrior, br/reusedPrior
+	case !okR:
+		ar, br = an*reusedPrior, bn*reusedPrior
 	}
-	a := (d.sft*a22 - a12*d.srt) / det
-	b := (a11*d.srt - a12*d.sft) / det
-	if a <= 0 || b <= 0 {
-		return p
+	if d.work <= 0 {
+		return 0, false
 	}
-	return min(max(b/a, 0.01), 10)
-}
-
-// secsPerWork is the seconds an analyzed byte takes when a reused one
-// costs rho of it: the decayed seconds over the decayed bytes so weighed.
-func (d *decayedRate) secsPerWork(rho float64) float64 {
-	w := d.bytes - d.reused + rho*d.reused
-	if w <= 0 {
-		return math.Inf(1)
-	}
-	return d.secs / w
+	work := an*float64(max(newFiles, 0)) + bn*float64(max(newBytes, 0)) +
+		ar*float64(max(reusedFiles, 0)) + br*float64(max(reusedBytes, 0))
+	return work * d.secs / d.work, true
 }
 
 func (d *decayedRate) rates() (bytesPerSec, filesPerSec float64) {

@@ -429,23 +429,37 @@ func reusedRec(size int64) *result.Record {
 	return r
 }
 
+// workRec is an analyzed record that took d of a worker's time.
+func workRec(size int64, d time.Duration, reused bool) *result.Record {
+	r := rec(size, result.Analyzed)
+	r.Duration, r.Reused = d, reused
+	return r
+}
+
 // A tree whose copies come after the originals: 2 MB analyzed at 1 MB/s,
-// then 8 MB of copies answered at 4 MB/s (a reused byte costs a quarter).
-// The counting walk foresaw the copies.
+// then 8 MB of copies answered at 4 MB/s (a reused file costs a quarter).
+// The counting walk foresaw the copies. One worker: the durations are the
+// wall time.
 func TestETAWithLikelyReusedBytes(t *testing.T) {
 	run := func(foresee bool) (early, late time.Duration) {
 		c := newClock()
 		tr := NewTracker(Options{Now: c.Now})
 		tr.Counted(1000, 10_000_000)
 		if foresee {
-			tr.CountedLikelyReused(8_000_000)
+			tr.CountedLikelyReused(800, 8_000_000)
 		}
-		feed(tr, c, 100, 10_000, 10*time.Millisecond) // 1 MB in 1 s
-		early = tr.Snapshot().ETA                     // 1 MB + 8 MB of copies left
-		feed(tr, c, 100, 10_000, 10*time.Millisecond)
+		for range 100 { // 1 MB in 1 s
+			c.Advance(10 * time.Millisecond)
+			tr.Record(workRec(10_000, 10*time.Millisecond, false))
+		}
+		early = tr.Snapshot().ETA // 1 MB + 8 MB of copies left
+		for range 100 {
+			c.Advance(10 * time.Millisecond)
+			tr.Record(workRec(10_000, 10*time.Millisecond, false))
+		}
 		for range 200 { // 2 MB of copies in 0.5 s
 			c.Advance(2500 * time.Microsecond)
-			tr.Record(reusedRec(10_000))
+			tr.Record(workRec(10_000, 2500*time.Microsecond, true))
 		}
 		late = tr.Snapshot().ETA // 6 MB of copies left
 		return early, late
@@ -456,7 +470,7 @@ func TestETAWithLikelyReusedBytes(t *testing.T) {
 	if want := 1 + 8*reusedPrior; !near(early.Seconds(), want, 0.05) {
 		t.Errorf("ETA with 1 MB to analyze and 8 MB of copies left: %v, want %.2fs", early, want)
 	}
-	if !near(late.Seconds(), 1.5, 0.15) {
+	if !near(late.Seconds(), 1.5, 0.05) {
 		t.Errorf("ETA with 6 MB of copies left at 4 MB/s: %v, want 1.5s", late)
 	}
 	// Without the forecast the copies look like work to analyze: the
@@ -468,17 +482,68 @@ func TestETAWithLikelyReusedBytes(t *testing.T) {
 	}
 }
 
-// With one kind of byte the fit is the plain decayed rate.
-func TestReusedCostWithoutReuse(t *testing.T) {
+// A copy that waited for the analysis of its bytes cost only its own
+// work: the wait was another file's analysis, already counted.
+func TestETAWaitsAreNotCost(t *testing.T) {
 	c := newClock()
 	tr := NewTracker(Options{Now: c.Now})
 	tr.Counted(1000, 10_000_000)
-	tr.CountedLikelyReused(0)
-	feed(tr, c, 300, 10_000, 10*time.Millisecond)
+	tr.CountedLikelyReused(800, 8_000_000)
+	for range 200 {
+		c.Advance(10 * time.Millisecond)
+		tr.Record(workRec(10_000, 10*time.Millisecond, false))
+	}
+	for range 200 {
+		c.Advance(2500 * time.Microsecond)
+		r := workRec(10_000, 2500*time.Microsecond+40*time.Millisecond, true)
+		r.Waited = 40 * time.Millisecond
+		tr.Record(r)
+	}
+	if s := tr.Snapshot(); !near(s.ETA.Seconds(), 1.5, 0.05) {
+		t.Errorf("ETA %v with 600 copies left at 2.5 ms each, want 1.5s", s.ETA)
+	}
+}
+
+// A file costs something whatever its size: when the small files come
+// last (a package's modules, then the many small files of its
+// subpackages), the ETA is what they cost, not their bytes at the big
+// files' rate. Each file takes 2 ms plus 1 µs a byte, on two workers
+// (wall time is half the worker time).
+func TestETAPerFileCost(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	tr.Counted(1100, 100*50_000+1000*1000)
+	cost := func(size int64) time.Duration { return 2*time.Millisecond + time.Duration(size)*time.Microsecond }
+	for range 100 {
+		c.Advance(cost(50_000) / 2)
+		tr.Record(workRec(50_000, cost(50_000), false))
+	}
+	for range 20 {
+		c.Advance(cost(1000) / 2)
+		tr.Record(workRec(1000, cost(1000), false))
+	}
+	s := tr.Snapshot()
+	want := 980 * cost(1000).Seconds() / 2
+	if !near(s.ETA.Seconds(), want, 0.05*want) {
+		t.Errorf("ETA %v with 980 files of 1 kB left, want %.2fs", s.ETA, want)
+	}
+	// (What the bytes alone would have said: 0.98 MB at the rate so far.)
+	if byBytes := float64(980*1000) / s.BytesPerSec; near(byBytes, want, 0.5*want) {
+		t.Errorf("the byte rate alone gives %.2fs: the test does not tell the two apart", byBytes)
+	}
+}
+
+// Without durations (records from a source that does not time them) the
+// ETA is the decayed rate of bytes.
+func TestETAWithoutDurations(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	tr.Counted(1000, 10_000_000)
+	for range 300 {
+		c.Advance(10 * time.Millisecond)
+		tr.Record(workRec(10_000, 0, false))
+	}
 	if s := tr.Snapshot(); !near(s.ETA.Seconds(), 7, 0.02) {
 		t.Errorf("ETA %v, want 7s", s.ETA)
-	}
-	if got := tr.rate.reusedCost(); got != reusedPrior {
-		t.Errorf("reused cost %v with no reused byte seen, want the prior %v", got, reusedPrior)
 	}
 }

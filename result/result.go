@@ -46,4 +46,8 @@ type Record struct {
 	// earlier analysis of the same bytes (see batch.Options.Dedup); the
 	// report is the same either way.
 	Reused bool
+	// Waited is the part of Duration the worker spent waiting for another
+	// file's analysis of the same bytes (not stored: the progress ETA
+	// counts what a file costs, not what it waited for).
+	Waited time.Duration
 }
