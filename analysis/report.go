@@ -53,6 +53,14 @@ type Report struct {
 	// syntax error) also says its cell and its line in that cell. Size
 	// and SHA256 are those of the notebook's bytes.
 	Notebook *Notebook `json:"notebook,omitempty"`
+
+	// Partial marks a report read back from a store without its facts
+	// (store.ReportStore.StoredSummary): its hash, size, encoding, line
+	// metrics, syntax error, lowest version and warnings are there, its
+	// definitions, imports, version features and docstrings are not. Only
+	// the store it came from may write it, by its hash; other outputs
+	// refuse it.
+	Partial bool `json:"-"`
 }
 
 // Notebook is what a Report of a notebook knows about its cells.

@@ -205,12 +205,34 @@ func TestRunDedupSQLite(t *testing.T) {
 	sameRecords(t, "with dedup", records(t, with, resolved(a)), want)
 
 	// Another source with the same bytes: every file answered from the
-	// store.
-	rs = runInto(t, with, Config{Roots: []string{b}})
-	if rs.Reused != 12 {
-		t.Errorf("second tree: %d of 12 files answered from the store", rs.Reused)
+	// store, with the stored summary (what the database needs), the syntax
+	// errors included.
+	partial, syntaxErrs := 0, 0
+	rs = runInto(t, with, Config{Roots: []string{b}, OnRecord: func(r *result.Record) {
+		if r.Report != nil && r.Report.Partial && r.Reused && len(r.Report.Definitions) == 0 {
+			partial++
+		}
+		if r.Report != nil && r.Report.SyntaxError != nil {
+			syntaxErrs++
+		}
+	}})
+	if rs.Reused != 12 || partial != 12 || syntaxErrs != 4 || rs.SyntaxErrors != 4 {
+		t.Errorf("second tree: %d of 12 files answered from the store, %d with a summary, %d (%d) syntax errors, want 4",
+			rs.Reused, partial, syntaxErrs, rs.SyntaxErrors)
 	}
 	sameRecords(t, "answered from the store", records(t, with, resolved(b)), want)
+	// A caller that reads the facts gets the whole stored reports.
+	c := filepath.Join(base, "c")
+	dupTree(t, c)
+	whole := 0
+	runInto(t, with, Config{Roots: []string{c}, WholeReports: true, OnRecord: func(r *result.Record) {
+		if r.Reused && !r.Report.Partial && (len(r.Report.Definitions) > 0 || r.Report.SyntaxError != nil) {
+			whole++
+		}
+	}})
+	if whole != 12 {
+		t.Errorf("WholeReports: %d of 12 files answered with their whole report", whole)
+	}
 	// Rescan analyzes again: nothing taken from the store.
 	rs = runInto(t, with, Config{Roots: []string{b}, Rescan: true})
 	if rs.Reused != 9 {

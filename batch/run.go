@@ -81,6 +81,12 @@ type Config struct {
 	// OnRecord, when set, is given every record after it was written, on
 	// the goroutine that called Run.
 	OnRecord func(*result.Record)
+	// WholeReports says that OnRecord needs every analyzed record's whole
+	// report. Without it, a file whose bytes the output already holds
+	// (store.ReportStore) gets only the stored summary (its report is
+	// analysis.Report.Partial: no definitions, imports or docstrings), which
+	// is all the output needs and costs a fraction of reading the facts back.
+	WholeReports bool
 	// Shard, when set, keeps only the files of one shard of a run spread
 	// over machines: the roots are walked first (a stat per file) and
 	// split by a ShardPlan (by the hash of each file's path below its
@@ -349,7 +355,10 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 		// Stored reports were made by the default analysis.
 		// Rescan asks for every file to be analyzed again.
 		if rs, ok := cfg.Output.(store.ReportStore); ok && bo.Analyze == nil && !cfg.Rescan {
-			bo.Stored = rs.StoredReport
+			bo.Stored = rs.StoredSummary
+			if cfg.WholeReports {
+				bo.Stored = rs.StoredReport
+			}
 		}
 	}
 	if _, err := bo.normalize(); err != nil {

@@ -258,6 +258,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		Scan:     so,
 		Batch:    batch.Options{Workers: opts.Workers},
 		OnRecord: func(rec *result.Record) { take(rec, false) },
+		// (take reads the definitions)
+		WholeReports: true,
 	}
 	optionsHash := batch.OptionsHashFor(so, opts.PythonVersion)
 	cfg.Batch.Analyze = batch.AnalyzeFor(opts.PythonVersion)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -399,5 +400,49 @@ func TestIncrementalDirectoryListings(t *testing.T) {
 	run.Finish(ctx, Completed, nil)
 	if !in.(*sqliteIncremental).sh.big[rowKey{in.(*sqliteIncremental).sid, "big/"}] {
 		t.Error("big/ was listed, not looked up file by file")
+	}
+}
+
+// A report read back without its facts (a summary) points a file at the
+// stored content; where that content is not stored it cannot be written,
+// and no other output takes it.
+func TestPartialReportsOnlyWhereStored(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 1})
+	run := beginTest(t, db, "h")
+	a := synthRecord("src", 1)
+	if err := run.Write(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := run.StoredSummary(ctx, a.Report.SHA256)
+	if err != nil || sum == nil || !sum.Partial || len(sum.Definitions) != 0 || sum.Lines != a.Report.Lines {
+		t.Fatalf("summary %+v (%v)", sum, err)
+	}
+	copyRec := *a
+	copyRec.Path, copyRec.Report = "copy/of/a.py", sum
+	if err := run.Write(ctx, &copyRec); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Record(ctx, "src", "copy/of/a.py")
+	if err != nil || len(got.Report.Definitions) != len(a.Report.Definitions) || got.Report.SHA256 != a.Report.SHA256 {
+		t.Fatalf("the copy's record: %+v (%v)", got, err)
+	}
+	// A summary of bytes the database does not hold.
+	lost := synthRecord("src", 2)
+	lostSum := *sum
+	lostSum.SHA256 = lost.Report.SHA256
+	lost.Report = &lostSum
+	run.Write(ctx, lost)
+	if err := run.Flush(ctx); err == nil || !strings.Contains(err.Error(), "no longer in the database") {
+		t.Fatalf("writing a summary of bytes not stored: %v", err)
+	}
+	if _, err := AppendLine(nil, &copyRec); err == nil {
+		t.Error("a JSON Lines record was made of a summary")
 	}
 }

@@ -70,7 +70,7 @@ func (db *DB) Records(ctx context.Context) iter.Seq2[*result.Record, error] {
 			}
 			for _, r := range page {
 				if r.content.Valid {
-					rep, _, err := rr.read(ctx, rr.byID, r.content.Int64)
+					rep, _, err := rr.read(ctx, rr.byID, r.content.Int64, true)
 					if err != nil {
 						yield(nil, fmt.Errorf("store: %s: %w", r.rec.Path, err))
 						return

@@ -113,6 +113,18 @@ func TestNotebookRoundTrip(t *testing.T) {
 	if want := *recs[0].Report; stored == nil || stored.Notebook == nil || !reflect.DeepEqual(*stored, func() analysis.Report { want.Path = ""; return want }()) {
 		t.Errorf("stored report differs:\n got %+v\nwant %+v", stored, recs[0].Report)
 	}
+	// The summary: the same but for the facts, with the cells (a syntax
+	// error's cell comes from them).
+	sum, err := run.StoredSummary(ctx, recs[0].Report.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := *recs[0].Report; sum == nil || !sum.Partial || !reflect.DeepEqual(*sum, func() analysis.Report {
+		want.Path, want.Partial, want.Definitions, want.Imports, want.VersionFeatures, want.Docstring, want.All = "", true, nil, nil, nil, nil, nil
+		return want
+	}()) {
+		t.Errorf("stored summary:\n got %+v\nwant the report less its facts", sum)
+	}
 	if err := run.Finish(ctx, Completed, nil); err != nil {
 		t.Fatal(err)
 	}

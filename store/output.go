@@ -53,6 +53,10 @@ type ReportStore interface {
 	// SHA-256 is sha256 (hex), analyzed by this tool version; nil when
 	// there is none. Safe for concurrent use.
 	StoredReport(ctx context.Context, sha256 string) (*analysis.Report, error)
+	// StoredSummary is StoredReport without the facts (Report.Partial):
+	// what a run writing into this store needs of a file whose bytes it
+	// holds, at a fraction of the cost.
+	StoredSummary(ctx context.Context, sha256 string) (*analysis.Report, error)
 }
 
 var (

@@ -579,6 +579,9 @@ func (tw *tableWriter[T]) rename() error { return os.Rename(tw.tmp, tw.final) }
 
 // Write implements Sink.
 func (p *Parquet) Write(ctx context.Context, r *result.Record) error {
+	if r.Report != nil && r.Report.Partial {
+		return errPartial(r)
+	}
 	if p.err != nil {
 		return p.err
 	}

@@ -39,6 +39,13 @@ type Line struct {
 
 // rawBytes is s's bytes when s is not valid UTF-8 (JSON cannot hold it as a
 // string), else nil.
+// errPartial refuses a record whose report was read back without its
+// facts (analysis.Report.Partial): only the database it came from can
+// store it.
+func errPartial(r *result.Record) error {
+	return fmt.Errorf("store: %s: its report was read back from a database without its facts, and can only be written there", r.Path)
+}
+
 func rawBytes(s string) []byte {
 	if utf8.ValidString(s) {
 		return nil
@@ -112,6 +119,9 @@ func (l Line) Record() *result.Record {
 // analysis.Report.AppendJSON (no reflection); the report is Line's last
 // member, so the two splice into json.Marshal's bytes.
 func AppendLine(dst []byte, r *result.Record) ([]byte, error) {
+	if r.Report != nil && r.Report.Partial {
+		return dst, errPartial(r)
+	}
 	l := LineOf(r)
 	l.Report = nil // omitted (omitempty): appended below
 	b, err := json.Marshal(l)

@@ -660,6 +660,9 @@ func (f *facts) contents(ctx context.Context, reps []*analysis.Report) (map[stri
 		done[rep.SHA256] = true
 		st, ok := have[rep.SHA256]
 		if !ok {
+			if rep.Partial { // (its facts were not read: they cannot be written)
+				return nil, fmt.Errorf("%s: the stored content %s it was answered with is no longer in the database", rep.Path, rep.SHA256)
+			}
 			fresh = append(fresh, rep)
 			continue
 		}
@@ -669,6 +672,9 @@ func (f *facts) contents(ctx context.Context, reps []*analysis.Report) (map[stri
 				return nil, err
 			}
 			if st.schema != int64(rep.SchemaVersion) || tool != f.r.info.ToolVersion {
+				if rep.Partial {
+					return nil, fmt.Errorf("%s: the stored content %s it was answered with was analyzed by another version", rep.Path, rep.SHA256)
+				}
 				replaced = append(replaced, rep)
 			}
 		}
