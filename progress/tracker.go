@@ -204,6 +204,15 @@ func (t *Tracker) CountedLikelyReused(files, bytes int64) {
 // goroutine.
 func (t *Tracker) DiscoveryDone() { t.discDone.Store(true) }
 
+// sinceWork is the seconds from the first record to the last clock reading
+// (Record reads the clock every few records), 0 before.
+func (t *Tracker) sinceWork() float64 {
+	if !t.working || t.lastClock.Before(t.workStart) {
+		return 0
+	}
+	return t.lastClock.Sub(t.workStart).Seconds()
+}
+
 // Record counts one finished file. Owner goroutine only. Skipped records
 // complete their bytes without counting as work (they took no time), so a
 // skipped 100 MB file does not inflate the rate.
@@ -229,9 +238,9 @@ func (t *Tracker) Record(r *result.Record) {
 		if r.Reused {
 			t.reusedBytes += size
 			t.reusedFiles++
-			t.rate.pendWork(size, r.Duration-r.Waited, true)
+			t.rate.pendWork(size, r.Duration-r.Waited, true, t.sinceWork())
 		} else {
-			t.rate.pendWork(size, r.Duration-r.Waited, false)
+			t.rate.pendWork(size, r.Duration-r.Waited, false, t.sinceWork())
 		}
 	case result.Skipped:
 		t.skip++
@@ -241,7 +250,7 @@ func (t *Tracker) Record(r *result.Record) {
 		t.failN++
 		t.workBytes += size
 		t.workFiles++
-		t.rate.pendWork(size, r.Duration, false)
+		t.rate.pendWork(size, r.Duration, false, t.sinceWork())
 	}
 	t.stats.add(r)
 	if !t.working {
@@ -354,7 +363,7 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 			reusedB = int64(float64(remaining) * float64(t.reusedBytes) / float64(max(t.workBytes, 1)))
 			reusedF = int64(float64(remFiles) * float64(t.reusedFiles) / float64(t.workFiles))
 		}
-		eta, ok := t.rate.eta(remFiles-reusedF, remaining-reusedB, reusedF, reusedB)
+		eta, ok := t.rate.eta(remFiles-reusedF, remaining-reusedB, reusedF, reusedB, now.Sub(t.workStart).Seconds())
 		if !ok { // (no durations: the decayed rate of bytes)
 			eta = float64(remaining) / s.BytesPerSec
 		}
@@ -425,22 +434,61 @@ type decayedRate struct {
 
 	work, pendWorkSecs float64    // decayed worker seconds of the records
 	fits, pendFits     [2]costFit // analyzed [0] and reused [1] records
+	// trends are fits like fits with a third of their time constant: the
+	// trend of the cost follows the last part of the run (the first
+	// seconds, while the first copies of everything are analyzed, cost
+	// more for reasons that pass, and would hide a cost that rises).
+	trends [2]costFit
 }
 
 // costFit holds the decayed sums of a weighted least-squares fit of a
-// record's duration d to α + β·s (s its size).
-type costFit struct{ n, s, ss, d, ds float64 }
+// record's duration d to α + β·s (s its size), and of the trend of what
+// remains of d over the time t the record came (see trend).
+type costFit struct{ n, s, ss, d, ds, t, tt, td, ts float64 }
 
-func (c *costFit) add(s, d float64) {
+func (c *costFit) add(s, d, t float64) {
 	c.n++
 	c.s += s
 	c.ss += s * s
 	c.d += d
 	c.ds += d * s
+	c.t += t
+	c.tt += t * t
+	c.td += t * d
+	c.ts += t * s
 }
 
 func (c *costFit) decay(k float64, p costFit) {
 	c.n, c.s, c.ss, c.d, c.ds = c.n*k+p.n, c.s*k+p.s, c.ss*k+p.ss, c.d*k+p.d, c.ds*k+p.ds
+	c.t, c.tt, c.td, c.ts = c.t*k+p.t, c.tt*k+p.tt, c.td*k+p.td, c.ts*k+p.ts
+}
+
+// trend returns γ, how much a file's cost (beyond α + β·size) grows per
+// second of the run, never below 0: a run into a database costs more per file as its tables
+// and indexes outgrow the page cache (the cost of an answered copy rose by
+// a third over a minute's run), and an ETA from the cost so far is short by
+// as much. 0 until the records span a few seconds.
+func (c costFit) trend(beta float64) float64 {
+	if c.n < minFit {
+		return 0
+	}
+	mean := c.t / c.n
+	vt := c.tt/c.n - mean*mean
+	if vt < 4 { // (a spread of 2 s)
+		return 0
+	}
+	cd := c.td/c.n - mean*c.d/c.n
+	cs := c.ts/c.n - mean*c.s/c.n
+	return max((cd-beta*cs)/vt, 0)
+}
+
+// meanTime is when the records of the fit came, on average: α + β·size
+// is the cost then.
+func (c costFit) meanTime() float64 {
+	if c.n <= 0 {
+		return 0
+	}
+	return c.t / c.n
 }
 
 // minFit is how many records (decayed) a fit needs.
@@ -470,6 +518,9 @@ func (c costFit) fit() (alpha, beta float64, ok bool) {
 	return 0, c.d / c.s, true
 }
 
+// maxRise bounds what the trend of the cost adds to the ETA.
+const maxRise = 1.25
+
 // reusedPrior is what a reused file costs against an analyzed one before
 // the run has shown both: bench/dedup.sh's run whose 116,590 files were
 // all answered from stored reports took 0.55 of the wall time of analyzing
@@ -489,11 +540,12 @@ func (d *decayedRate) pend(bytes int64) {
 
 // pendWork counts a record that took work: size bytes in dur, reused or
 // analyzed.
-func (d *decayedRate) pendWork(bytes int64, dur time.Duration, reused bool) {
+// at is when (seconds into the run).
+func (d *decayedRate) pendWork(bytes int64, dur time.Duration, reused bool, at float64) {
 	d.pend(bytes)
 	if dur > 0 {
 		d.pendWorkSecs += dur.Seconds()
-		d.pendFits[boolIndex(reused)].add(float64(bytes), dur.Seconds())
+		d.pendFits[boolIndex(reused)].add(float64(bytes), dur.Seconds(), at)
 	}
 }
 
@@ -514,33 +566,46 @@ func (d *decayedRate) fold(now time.Time, tau float64) {
 	d.files = d.files*k + d.pendFiles
 	d.secs = d.secs*k + dt
 	d.work = d.work*k + d.pendWorkSecs
+	k3 := math.Exp(-3 * dt / tau)
 	for i := range d.fits {
 		d.fits[i].decay(k, d.pendFits[i])
+		d.trends[i].decay(k3, d.pendFits[i])
 	}
 	d.pendBytes, d.pendFiles, d.pendWorkSecs, d.pendFits = 0, 0, 0, [2]costFit{}
 	d.last = now
 }
 
 // eta estimates the seconds that newFiles files of newBytes to analyze and
-// reusedFiles of reusedBytes to answer from identical files will take;
-// false when the run has no durations to go by.
-func (d *decayedRate) eta(newFiles, newBytes, reusedFiles, reusedBytes int64) (float64, bool) {
+// reusedFiles of reusedBytes to answer from identical files will take,
+// now seconds into the run; false when the run has no durations to go by.
+//
+// With each kind's cost α + β·size + γ·(t - its mean time) (see trend), the
+// remaining files cost A + G·R/2 of worker time over the R seconds they
+// take (A their cost now, G = Σ γ·files), and R is that times the ratio of
+// wall to worker time: R = ratio·A / (1 - ratio·G/2), at most maxRise
+// times what the cost now gives (an extrapolation).
+func (d *decayedRate) eta(newFiles, newBytes, reusedFiles, reusedBytes int64, now float64) (float64, bool) {
 	an, bn, okN := d.fits[0].fit()
 	ar, br, okR := d.fits[1].fit()
+	gn, tn := d.trends[0].trend(bn), d.fits[0].meanTime()
+	gr, tr := d.trends[1].trend(br), d.fits[1].meanTime()
 	switch {
 	case !okN && !okR:
 		return 0, false
 	case !okN:
-		an, bn = ar/reusedPrior, br/reusedPrior
+		an, bn, gn, tn = ar/reusedPrior, br/reusedPrior, gr/reusedPrior, tr
 	case !okR:
-		ar, br = an*reusedPrior, bn*reusedPrior
+		ar, br, gr, tr = an*reusedPrior, bn*reusedPrior, gn*reusedPrior, tn
 	}
 	if d.work <= 0 {
 		return 0, false
 	}
-	work := an*float64(max(newFiles, 0)) + bn*float64(max(newBytes, 0)) +
-		ar*float64(max(reusedFiles, 0)) + br*float64(max(reusedBytes, 0))
-	return work * d.secs / d.work, true
+	nf, nb := float64(max(newFiles, 0)), float64(max(newBytes, 0))
+	rf, rb := float64(max(reusedFiles, 0)), float64(max(reusedBytes, 0))
+	a := an*nf + bn*nb + gn*nf*max(now-tn, 0) + ar*rf + br*rb + gr*rf*max(now-tr, 0)
+	g := gn*nf + gr*rf
+	ratio := d.secs / d.work
+	return ratio * a / max(1-ratio*g/2, 1/maxRise), true
 }
 
 func (d *decayedRate) rates() (bytesPerSec, filesPerSec float64) {

@@ -547,3 +547,39 @@ func TestETAWithoutDurations(t *testing.T) {
 		t.Errorf("ETA %v, want 7s", s.ETA)
 	}
 }
+
+// A run whose files cost more as it goes (a database outgrowing its page
+// cache): 1 ms each, a sixtieth more each second, on one worker. At a
+// third of the files the ETA foresees the rise; the cost so far alone
+// would be short by a sixth.
+func TestETARisingCost(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	const total = 30_000
+	tr.Counted(total, total*1000)
+	elapsed := time.Duration(0)
+	cost := func() time.Duration {
+		return time.Duration(float64(time.Millisecond) * (1 + elapsed.Seconds()/60))
+	}
+	step := func() {
+		d := cost()
+		elapsed += d
+		c.Advance(d)
+		tr.Record(workRec(1000, d, false))
+	}
+	for range total / 3 {
+		step()
+	}
+	s := tr.Snapshot()
+	now, costNow := elapsed, cost()
+	for range total - total/3 {
+		step()
+	}
+	want := (elapsed - now).Seconds()
+	if !near(s.ETA.Seconds(), want, 0.05*want) {
+		t.Errorf("ETA %v at a third, want %.2fs", s.ETA, want)
+	}
+	if flat := float64(total-total/3) * costNow.Seconds(); near(flat, want, 0.1*want) {
+		t.Errorf("the cost so far gives %.2fs: the test does not tell the two apart", flat)
+	}
+}
