@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -85,4 +86,18 @@ func stdlib(t *testing.T) string {
 		return ""
 	}
 	return p.Stdlib
+}
+
+// writeSynth writes synthRecord(source, 0..n-1) through run and returns
+// them.
+func writeSynth(t *testing.T, run *Run, source string, n int) []*result.Record {
+	t.Helper()
+	var recs []*result.Record
+	for i := range n {
+		recs = append(recs, synthRecord(source, i))
+		if err := run.Write(context.Background(), recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return recs
 }

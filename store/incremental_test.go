@@ -285,11 +285,7 @@ func TestMarkGoneWhenCountsAgree(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 2})
 			run := beginTest(t, db, "h")
-			var recs []*result.Record
-			for i := range 10 {
-				recs = append(recs, synthRecord("src", i))
-				run.Write(ctx, recs[i])
-			}
+			recs := writeSynth(t, run, "src", 10)
 			run.Finish(ctx, Completed, nil)
 			run = beginTest(t, db, "h") // recs[9] vanishes
 			in, _ := run.Resume(ctx, "src")

@@ -150,11 +150,7 @@ func TestUnchangedFilesAreNotRewritten(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 7})
 	run := beginTest(t, db, "h")
-	var recs []*result.Record
-	for i := range 50 {
-		recs = append(recs, synthRecord("src", i))
-		run.Write(ctx, recs[i])
-	}
+	recs := writeSynth(t, run, "src", 50)
 	run.Write(ctx, synthRecord("other", 1))
 	if err := run.Finish(ctx, Completed, nil); err != nil {
 		t.Fatal(err)
