@@ -98,7 +98,7 @@ type storedRow struct {
 	status               result.Status
 }
 
-const maxCachedRows = 1 << 15
+const maxCachedRows = 1 << 13
 
 var maxDirRows = 1 << 13 // (a variable for tests)
 
