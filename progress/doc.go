@@ -2,10 +2,14 @@
 // live progress with an ETA while it runs, and run statistics at the end.
 //
 // A Tracker counts discovered files (the total grows while the scanner walks)
-// and finished result.Records; it estimates the ETA from bytes, not files
-// (file sizes vary by orders of magnitude), with an exponentially decayed
-// rate so that it follows changes in speed without jumping, and says
-// "estimating…" until enough bytes and time have gone by. Every number is
+// and finished result.Records; it estimates the ETA from what the remaining
+// files will cost: each record's worker time fitted, with exponentially
+// decayed weights, to a cost per file plus a cost per byte (file sizes vary
+// by orders of magnitude, and a small file still costs its opening and its
+// row), for analyzed files and for copies answered from an identical file
+// apart, with a bounded trend for a cost that rises as the run goes; it
+// shows a decayed rate of bytes and files, and says "estimating…" until
+// enough bytes and time have gone by (see decayedRate). Every number is
 // computed on an injectable clock, so the arithmetic is tested on a simulated
 // one.
 //
