@@ -46,13 +46,13 @@ echo "corpus: $CORPUS -> $NFILES .py files, $SRCBYTES bytes; $JOBS workers; $(np
 field() { awk -v k="$1" '/^MEASURE/ { for (i = 1; i <= NF; i++) if ($i == k) { v = $(i + 1); sub(/s$/, "", v); print v; exit } }' "$2"; }
 rss() { awk '/^MEASURE/ { for (i = 1; i <= NF; i++) { if ($i == "tree" && $(i+1) == "RSS") t = $(i+2); if ($i == "anon" && $(i+1) == "RSS") a = $(i+2) } print t " " a; exit }' "$1"; }
 
-# The README's five questions.
+# Five of the README's questions, as the README writes them.
 QUERIES=(
-  "most complex functions|SELECT path, line, qualname, complexity FROM definitions ORDER BY complexity DESC LIMIT 20"
+  "most complex functions|SELECT path, line, qualname, complexity, rank FROM definitions ORDER BY complexity DESC, path, line, qualname LIMIT 20"
   "files with syntax errors|SELECT path, line, msg FROM syntax_errors ORDER BY path"
-  "who imports json|SELECT DISTINCT path FROM imports WHERE module = 'json'"
-  "largest files|SELECT path, size FROM file_results ORDER BY size DESC LIMIT 10"
-  "definitions per file|SELECT path, definitions FROM file_results ORDER BY definitions DESC LIMIT 10"
+  "who imports json|SELECT DISTINCT path FROM imports WHERE module = 'json' ORDER BY path"
+  "largest files|SELECT path, size FROM file_results ORDER BY size DESC, path LIMIT 10"
+  "definitions per file|SELECT path, definitions FROM file_results ORDER BY definitions DESC, path LIMIT 10"
 )
 
 printf '\n%-9s %-7s %-7s %9s %9s %10s %10s %9s\n' files format run wall_s cpu_s rss_MB anon_MB out/src
