@@ -583,3 +583,30 @@ func TestETARisingCost(t *testing.T) {
 		t.Errorf("the cost so far gives %.2fs: the test does not tell the two apart", flat)
 	}
 }
+
+// A counting walk that runs alongside the first records shares the CPUs
+// with the workers: each file takes twice as long until it ends. Once its
+// total comes in, the ETA is what the files cost without it, not a mix
+// weighted by the 30 s time constant (which would keep it too long by
+// about half).
+func TestETAAfterTheCountEnds(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	const total, n = 40_000, 5_000
+	for range n { // 10 s of files at 2 ms, the walk discovering them
+		tr.Discovered(1000)
+		c.Advance(2 * time.Millisecond)
+		tr.Record(workRec(1000, 2*time.Millisecond, false))
+	}
+	tr.Counted(total, total*1000)
+	for range 1000 { // 1 s at 1 ms
+		tr.Discovered(1000)
+		c.Advance(time.Millisecond)
+		tr.Record(workRec(1000, time.Millisecond, false))
+	}
+	s := tr.Snapshot()
+	want := float64(total-n-1000) * time.Millisecond.Seconds()
+	if !near(s.ETA.Seconds(), want, 0.1*want) {
+		t.Errorf("ETA %v a second after the count ended, want %.1fs", s.ETA, want)
+	}
+}
