@@ -9,9 +9,9 @@
 // row), for analyzed files and for copies answered from an identical file
 // apart, with a bounded trend for a cost that rises as the run goes, and
 // what came while a counting walk shared the CPUs weighing little once it
-// has ended; it
-// shows a decayed rate of bytes and files, and says "estimating…" until
-// enough bytes and time have gone by (see decayedRate). Every number is
+// has ended; it shows a decayed rate of bytes and files, and says
+// "estimating…" until enough bytes and time have gone by (see
+// decayedRate). Every number is
 // computed on an injectable clock, so the arithmetic is tested on a simulated
 // one.
 //

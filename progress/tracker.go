@@ -488,10 +488,10 @@ func (c *costFit) decay(k float64, p costFit) {
 }
 
 // trend returns γ, how much a file's cost (beyond α + β·size) grows per
-// second of the run, never below 0: a run into a database costs more per file as its tables
-// and indexes outgrow the page cache (the cost of an answered copy rose by
-// a third over a minute's run), and an ETA from the cost so far is short by
-// as much. 0 until the records span a few seconds.
+// second of the run, never below 0: a run into a database costs more per
+// file as its tables and indexes outgrow the page cache (the cost of an
+// answered copy rose by a third over a minute's run), and an ETA from the
+// cost so far is short by as much. 0 until the records span a few seconds.
 func (c costFit) trend(beta float64) float64 {
 	if c.n < minFit {
 		return 0
@@ -563,8 +563,7 @@ func (d *decayedRate) pend(bytes int64) {
 }
 
 // pendWork counts a record that took work: size bytes in dur, reused or
-// analyzed.
-// at is when (seconds into the run).
+// analyzed, at seconds into the run.
 func (d *decayedRate) pendWork(bytes int64, dur time.Duration, reused bool, at float64) {
 	d.pend(bytes)
 	if dur > 0 {
