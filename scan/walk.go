@@ -45,8 +45,9 @@ import (
 // root that does not exist yields SkipNotFound.
 //
 // The walk runs on Options.Workers goroutines and yields as it goes, in no
-// particular order unless Options.Sorted (directories are taken in a random
-// order, see randomFrontier); memory is bounded by the directories waiting to
+// particular order unless Options.Sorted (directories are taken at random,
+// each followed by a run of its neighbours, see randomFrontier and
+// depthShare); memory is bounded by the directories waiting to
 // be walked (at most randomFrontier plus a depth-first walk's), never by the
 // size of the tree. Breaking out
 // of the loop, or cancelling ctx, stops the walk and waits for its goroutines; a
