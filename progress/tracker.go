@@ -542,7 +542,7 @@ func (c costFit) fit() (alpha, beta float64, ok bool) {
 	return 0, c.d / c.s, true
 }
 
-// maxRise bounds what the trend of the cost adds to the ETA.
+// maxRise bounds what the trend of the cost adds to the ETA: a factor.
 const maxRise = 1.25
 
 // reusedPrior is what a reused file costs against an analyzed one before
@@ -616,8 +616,10 @@ func (d *decayedRate) fold(now time.Time, tau float64) {
 // With each kind's cost α + β·size + γ·(t - its mean time) (see trend), the
 // remaining files cost A + G·R/2 of worker time over the R seconds they
 // take (A their cost now, G = Σ γ·files), and R is that times the ratio of
-// wall to worker time: R = ratio·A / (1 - ratio·G/2), at most maxRise
-// times what the cost now gives (an extrapolation).
+// wall to worker time: R = ratio·A / (1 - ratio·G/2). The trend is an
+// extrapolation, and noisy where the walk takes runs of one subtree (see
+// scan's depthShare): R is at most maxRise times what α + β·size alone
+// give.
 func (d *decayedRate) eta(newFiles, newBytes, reusedFiles, reusedBytes int64, now float64) (float64, bool) {
 	an, bn, okN := d.fits[0].fit()
 	ar, br, okR := d.fits[1].fit()
@@ -636,10 +638,11 @@ func (d *decayedRate) eta(newFiles, newBytes, reusedFiles, reusedBytes int64, no
 	}
 	nf, nb := float64(max(newFiles, 0)), float64(max(newBytes, 0))
 	rf, rb := float64(max(reusedFiles, 0)), float64(max(reusedBytes, 0))
-	a := an*nf + bn*nb + gn*nf*max(now-tn, 0) + ar*rf + br*rb + gr*rf*max(now-tr, 0)
+	a := an*nf + bn*nb + ar*rf + br*rb
+	lag := gn*nf*max(now-tn, 0) + gr*rf*max(now-tr, 0)
 	g := gn*nf + gr*rf
 	ratio := d.secs / d.work
-	return ratio * a / max(1-ratio*g/2, 1/maxRise), true
+	return ratio * min((a+lag)/max(1-ratio*g/2, 1/maxRise), a*maxRise), true
 }
 
 func (d *decayedRate) rates() (bytesPerSec, filesPerSec float64) {

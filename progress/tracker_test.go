@@ -584,6 +584,37 @@ func TestETARisingCost(t *testing.T) {
 	}
 }
 
+// A run of costlier files late in a steady run (the walk's run through one
+// slow subtree) looks like a steep rise to the trend: the ETA it extends
+// stays within maxRise of what the files have cost (1 ms each for 60 s,
+// then 5 s rising to 3 ms), where extrapolating the rise would double it.
+func TestETARiseIsBounded(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	const total = 200_000
+	tr.Counted(total, total*1000)
+	elapsed, done := time.Duration(0), 0
+	record := func(d time.Duration) {
+		elapsed += d
+		done++
+		c.Advance(d)
+		tr.Record(workRec(1000, d, false))
+	}
+	for elapsed < 60*time.Second {
+		record(time.Millisecond)
+	}
+	start := elapsed
+	for elapsed-start < 5*time.Second {
+		frac := (elapsed - start).Seconds() / 5
+		record(time.Duration(float64(time.Millisecond) * (1 + 2*frac)))
+	}
+	s := tr.Snapshot()
+	steady := float64(total-done) * 1e-3 // seconds, at 1 ms a file
+	if got := s.ETA.Seconds(); got > steady*maxRise*1.1 || got < steady {
+		t.Errorf("ETA %.1fs after the costly run, want between %.1fs (1 ms a file) and %.1fs", got, steady, steady*maxRise*1.1)
+	}
+}
+
 // A counting walk that runs alongside the first records shares the CPUs
 // with the workers: each file takes twice as long until it ends. Once its
 // total comes in, the ETA is what the files cost without it, not a mix
