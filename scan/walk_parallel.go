@@ -49,12 +49,12 @@ const randomFrontier = 4096
 // so far), which keeps to the subtree it landed in. Its files then come in
 // runs of neighbouring paths, and the store's path indexes, far larger than
 // its page cache in a large tree, take their keys a page at a time instead
-// of one page per file: over a million files, the files per second of a
-// first run's last tenth went from 74% of its second tenth's to 88% with a
-// depth-first walk (bench/NOTES.md). The runs grow with the walk, so a
-// small tree is still taken almost one directory at a time, and any share
-// of a large one still holds hundreds of random picks: the sample the ETA
-// needs.
+// of one page per file: over a million files, a first run's last tenth
+// went at 76% of its fourth tenth's files per second with every directory
+// taken at random, at 78-113% with these runs (bench/NOTES.md). The runs
+// grow with the walk, so a small tree is still taken almost one directory
+// at a time, and any share of a large one still holds hundreds of random
+// picks: the sample the ETA needs.
 const depthShare = 256
 
 // walkSeed seeds each parallel walk's random order: fresh seeds in a run,
