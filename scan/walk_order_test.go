@@ -13,7 +13,7 @@ import (
 // second half in runs inside one package (the store's path indexes take
 // neighbouring keys together). A depth-first walk sees about a tenth of the
 // packages in the first tenth; with every directory up to randomFrontier
-// taken at random (before depthShare) the first tenth came from 114-125
+// taken at random (before depthShare) the first tenth came from 125
 // packages and the second half changed package at 35% of its directories;
 // with depthShare 256, from 110-123 and at about 1%.
 func TestWalkOrder(t *testing.T) {
