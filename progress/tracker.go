@@ -116,7 +116,7 @@ type Tracker struct {
 	stats                             collector
 	finished                          bool
 	working                           bool      // a record has come: the rate's clock runs
-	countSeen                         bool      // the counting walk's total has been taken in (see countEnded)
+	countSeen                         bool      // the counting walk's total has been taken in (see fold)
 	workStart                         time.Time // when it came
 	renderErr                         error
 	interrupted                       func() bool
@@ -279,8 +279,7 @@ func (t *Tracker) Record(r *result.Record) {
 	}
 	t.untilClock, t.lastClock = t.stride, now
 	if now.Sub(t.rate.last) >= foldEvery {
-		t.rate.fold(now, t.tau)
-		t.countEnded()
+		t.fold(now)
 	}
 	t.maybeRender(now)
 }
@@ -293,9 +292,11 @@ func (t *Tracker) Record(r *result.Record) {
 // an ETA from them stayed too long by half until a fifth of the run.
 const countDiscount = 0.01
 
-// countEnded ages what the rate has learnt so far, once, when the counting
-// walk's total comes in after the first records (see countDiscount).
-func (t *Tracker) countEnded() {
+// fold brings the rate up to now, and ages what it has learnt, once, when
+// the counting walk's total has come in after the first records (see
+// countDiscount).
+func (t *Tracker) fold(now time.Time) {
+	t.rate.fold(now, t.tau)
 	if t.countSeen || t.counted.Load() == nil {
 		return
 	}
@@ -309,7 +310,7 @@ func (t *Tracker) countEnded() {
 // stall). Owner goroutine only.
 func (t *Tracker) Tick() {
 	now := t.now()
-	t.rate.fold(now, t.tau)
+	t.fold(now)
 	t.maybeRender(now)
 }
 
@@ -340,8 +341,7 @@ func (t *Tracker) Snapshot() Snapshot {
 const maxETA = 100 * 24 * time.Hour
 
 func (t *Tracker) snapshot(now time.Time) Snapshot {
-	t.rate.fold(now, t.tau)
-	t.countEnded()
+	t.fold(now)
 	s := Snapshot{
 		Time:         now,
 		Elapsed:      now.Sub(t.start),
