@@ -30,6 +30,17 @@ const (
 	dedupCacheBytesStored = 2 << 20
 )
 
+// The summaries a store answers with (analysis.Report.Partial: no facts)
+// are kept apart, up to summaryCacheBytes at summaryBytes each (about 600
+// bytes in memory: the report, its hash twice, the cache's entry). A
+// replicated tree asks the store for the same few thousand contents again
+// and again, and each answer took two queries through SQLite, about 40 µs
+// of CPU: a third of a run of copies (bench/NOTES.md).
+const (
+	summaryCacheBytes = 16 << 20
+	summaryBytes      = 1 << 10
+)
+
 // dedup analyzes each content once (Options.Dedup): a file's bytes are
 // read and hashed first; a file whose bytes another file of the batch is
 // being analyzed for waits for that result, one whose bytes were analyzed
@@ -41,13 +52,10 @@ const (
 type dedup struct {
 	stored StoredFunc
 
-	limit int64 // of the cache, in source bytes
-
-	mu      sync.Mutex
-	flights map[string]*flight
-	cache   map[string]*list.Element // of *cached, most recent first in lru
-	lru     list.List
-	bytes   int64
+	mu        sync.Mutex
+	flights   map[string]*flight
+	reports   lru // whole reports (analyzed in this run), by their source's size
+	summaries lru // partial ones a store answered with, summaryBytes each
 	// keys maps File.Key to the hash of the file's bytes, so that a file
 	// whose Key was met is answered without being read (a blob unchanged
 	// between git revisions); cleared when it reaches maxKeys.
@@ -69,16 +77,12 @@ type flight struct {
 	rep  *analysis.Report
 }
 
-type cached struct {
-	sha  string
-	size int64
-	rep  *analysis.Report
-}
-
 func newDedup(stored StoredFunc) *dedup {
-	d := &dedup{stored: stored, limit: dedupCacheBytes, flights: map[string]*flight{}, cache: map[string]*list.Element{}, keys: map[string]string{}, hashing: map[string]chan struct{}{}}
+	d := &dedup{stored: stored, flights: map[string]*flight{}, keys: map[string]string{}, hashing: map[string]chan struct{}{}}
+	d.reports.init(dedupCacheBytes)
+	d.summaries.init(summaryCacheBytes)
 	if stored != nil {
-		d.limit = dedupCacheBytesStored
+		d.reports.limit = dedupCacheBytesStored
 	}
 	return d
 }
@@ -172,9 +176,7 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 			}
 			return work(ctx, f)
 		}
-		if e, ok := d.cache[sha]; ok {
-			d.lru.MoveToFront(e)
-			rep := e.Value.(*cached).rep
+		if rep := d.cached(sha); rep != nil {
 			d.mu.Unlock()
 			return reused(rec, f, rep), nil
 		}
@@ -185,7 +187,7 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 			d.mu.Lock()
 			delete(d.flights, sha)
 			if fl.rep != nil {
-				d.remember(sha, fl.rep.Size, fl.rep) // (f.Data is nil when f was known by its Key)
+				d.remember(sha, fl.rep)
 			}
 			d.mu.Unlock()
 			close(fl.done)
@@ -209,21 +211,63 @@ func (d *dedup) wrap(o Options, work parallel.Func[File, *result.Record]) parall
 	}
 }
 
-// remember keeps rep in the cache, dropping the least recent reports over
-// the bound. d.mu is held.
-func (d *dedup) remember(sha string, size int64, rep *analysis.Report) {
-	if size > d.limit/16 {
+// cached returns the report of the bytes hashed sha, if it is kept. d.mu
+// is held.
+func (d *dedup) cached(sha string) *analysis.Report {
+	if rep := d.reports.get(sha); rep != nil {
+		return rep
+	}
+	return d.summaries.get(sha)
+}
+
+// remember keeps rep, the report of the bytes hashed sha. d.mu is held.
+func (d *dedup) remember(sha string, rep *analysis.Report) {
+	if rep.Partial {
+		d.summaries.put(sha, summaryBytes, rep)
+	} else {
+		d.reports.put(sha, rep.Size, rep) // (rep.Size: f.Data is nil when f was known by its Key)
+	}
+}
+
+// lru keeps reports by hash up to limit bytes (as each is counted),
+// dropping the least recently used.
+type lru struct {
+	m            map[string]*list.Element // of *cached, most recent first in l
+	l            list.List
+	bytes, limit int64
+}
+
+type cached struct {
+	sha  string
+	size int64
+	rep  *analysis.Report
+}
+
+func (c *lru) init(limit int64) { c.m, c.limit = map[string]*list.Element{}, limit }
+
+func (c *lru) get(sha string) *analysis.Report {
+	e, ok := c.m[sha]
+	if !ok {
+		return nil
+	}
+	c.l.MoveToFront(e)
+	return e.Value.(*cached).rep
+}
+
+// put keeps rep unless it is larger than a sixteenth of the limit.
+func (c *lru) put(sha string, size int64, rep *analysis.Report) {
+	if size > c.limit/16 {
 		return
 	}
-	if _, ok := d.cache[sha]; ok {
+	if _, ok := c.m[sha]; ok {
 		return
 	}
-	d.cache[sha] = d.lru.PushFront(&cached{sha, size, rep})
-	d.bytes += size
-	for d.bytes > d.limit {
-		old := d.lru.Remove(d.lru.Back()).(*cached)
-		delete(d.cache, old.sha)
-		d.bytes -= old.size
+	c.m[sha] = c.l.PushFront(&cached{sha, size, rep})
+	c.bytes += size
+	for c.bytes > c.limit {
+		old := c.l.Remove(c.l.Back()).(*cached)
+		delete(c.m, old.sha)
+		c.bytes -= old.size
 	}
 }
 

@@ -319,3 +319,39 @@ func TestLikelyCopies(t *testing.T) {
 		t.Errorf("table grew to %d slots", len(c.slots))
 	}
 }
+
+// The summaries a store answers with are kept by their number, not by
+// their source's size: a tree that comes back to 3,000 contents of 4 KiB
+// (12 MB of sources, six times the whole reports' budget) asks the store
+// once for each, not once for each file.
+func TestDedupKeepsStoredSummaries(t *testing.T) {
+	const contents, size = 3000, 4 << 10
+	var asked atomic.Int64
+	d := newDedup(func(ctx context.Context, sha string) (*analysis.Report, error) {
+		asked.Add(1)
+		return &analysis.Report{Partial: true, SHA256: sha, Size: size}, nil
+	})
+	work := d.wrap(Options{MaxSize: -1}, func(ctx context.Context, f File) (*result.Record, error) {
+		t.Errorf("%s analyzed: the store holds every content", f.Path)
+		return &result.Record{Path: f.Path, Status: result.Failed}, nil
+	})
+	data := func(i int) []byte {
+		b := bytes.Repeat([]byte{'#'}, size)
+		copy(b, strconv.Itoa(i))
+		return b
+	}
+	for pass := range 2 {
+		for i := range contents {
+			rec, err := work(context.Background(), File{Path: fmt.Sprintf("p%d/m%d.py", pass, i), Data: data(i)})
+			if err != nil || !rec.Reused || !rec.Report.Partial {
+				t.Fatalf("p%d/m%d.py: %+v, %v; want a reused summary", pass, i, rec, err)
+			}
+		}
+	}
+	if n := asked.Load(); n != contents {
+		t.Errorf("the store was asked %d times for %d contents, want once each", n, contents)
+	}
+	if d.summaries.bytes > summaryCacheBytes || d.reports.bytes != 0 {
+		t.Errorf("kept %d bytes of summaries (limit %d) and %d of whole reports, want none", d.summaries.bytes, summaryCacheBytes, d.reports.bytes)
+	}
+}
