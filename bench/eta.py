@@ -39,7 +39,9 @@ def one(exe, tmp, n):
             os.remove(f)
     end = events[-1]
     total = end["bytes_total"]
-    print("run %d: %d files, %.1f MB, %.2f s" % (n + 1, end["files_done"], total / 1e6, end["elapsed_s"]))
+    counted = next((e for e in events if e.get("total_counted") or e["total_final"]), end)
+    print("run %d: %d files, %.1f MB, %.2f s; the total was known at %.2f s" % (
+        n + 1, end["files_done"], total / 1e6, end["elapsed_s"], counted["elapsed_s"]))
     errs = []
     for frac in FRACS:
         e = next((e for e in events if e["bytes_done"] >= frac * total), None)
