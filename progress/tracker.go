@@ -261,7 +261,7 @@ func (t *Tracker) Record(r *result.Record) {
 		// every ETA of a short run too long.
 		t.working = true
 		t.countSeen = t.counted.Load() != nil // (counted before the work: nothing to age)
-		t.rate.pendBytes, t.rate.pendFiles, t.rate.pendWorkSecs = 0, 0, 0
+		t.rate.pendBytes, t.rate.pendFiles, t.rate.pendWorkSecs, t.rate.pendWorkFiles = 0, 0, 0, 0
 		t.rate.last = t.now()
 		t.workStart = t.rate.last
 	}
@@ -458,6 +458,12 @@ type decayedRate struct {
 
 	work, pendWorkSecs float64    // decayed worker seconds of the records
 	fits, pendFits     [2]costFit // analyzed [0] and reused [1] records
+	// wall fits the run's wall time to p·(worker seconds) + q·(files),
+	// from points a second or more apart (see wallFit); point is the one
+	// being summed.
+	wall          wallFit
+	point         struct{ work, files, secs float64 }
+	pendWorkFiles float64
 	// trends are fits like fits with a third of their time constant: the
 	// trend of the cost follows the last part of the run (the first
 	// seconds, while the first copies of everything are analyzed, cost
@@ -568,6 +574,7 @@ func (d *decayedRate) pendWork(bytes int64, dur time.Duration, reused bool, at f
 	d.pend(bytes)
 	if dur > 0 {
 		d.pendWorkSecs += dur.Seconds()
+		d.pendWorkFiles++
 		d.pendFits[boolIndex(reused)].add(float64(bytes), dur.Seconds(), at)
 	}
 }
@@ -584,6 +591,7 @@ func boolIndex(b bool) int {
 // last few milliseconds' records, keep their weight.)
 func (d *decayedRate) age(k float64) {
 	d.bytes, d.files, d.secs, d.work = d.bytes*k, d.files*k, d.secs*k, d.work*k
+	d.wall.decay(k)
 	for i := range d.fits {
 		d.fits[i].decay(k, costFit{})
 		d.trends[i].decay(k, costFit{})
@@ -600,12 +608,20 @@ func (d *decayedRate) fold(now time.Time, tau float64) {
 	d.files = d.files*k + d.pendFiles
 	d.secs = d.secs*k + dt
 	d.work = d.work*k + d.pendWorkSecs
+	d.wall.decay(k)
+	d.point.work += d.pendWorkSecs
+	d.point.files += d.pendWorkFiles
+	d.point.secs += dt
+	if d.point.secs >= wallPoint {
+		d.wall.add(d.point.work, d.point.files, d.point.secs)
+		d.point.work, d.point.files, d.point.secs = 0, 0, 0
+	}
 	k3 := math.Exp(-3 * dt / tau)
 	for i := range d.fits {
 		d.fits[i].decay(k, d.pendFits[i])
 		d.trends[i].decay(k3, d.pendFits[i])
 	}
-	d.pendBytes, d.pendFiles, d.pendWorkSecs, d.pendFits = 0, 0, 0, [2]costFit{}
+	d.pendBytes, d.pendFiles, d.pendWorkSecs, d.pendWorkFiles, d.pendFits = 0, 0, 0, 0, [2]costFit{}
 	d.last = now
 }
 
@@ -641,8 +657,62 @@ func (d *decayedRate) eta(newFiles, newBytes, reusedFiles, reusedBytes int64, no
 	a := an*nf + bn*nb + ar*rf + br*rb
 	lag := gn*nf*max(now-tn, 0) + gr*rf*max(now-tr, 0)
 	g := gn*nf + gr*rf
-	ratio := d.secs / d.work
-	return ratio * min((a+lag)/max(1-ratio*g/2, 1/maxRise), a*maxRise), true
+	p, q := d.wall.solve(d.secs / d.work)
+	return p*min((a+lag)/max(1-p*g/2, 1/maxRise), a*maxRise) + q*(nf+rf), true
+}
+
+// wallPoint is the least wall time one point of wallFit sums: the records
+// come through the output in bursts (a transaction's worth at a time), and
+// shorter points would see the bursts instead of the costs.
+const wallPoint = 1.0
+
+// wallFit is a decayed least-squares fit of the run's wall time y (over
+// points of at least wallPoint seconds) to p·x1 + q·x2, x1 the worker
+// seconds of the records of the point and x2 their number. The workers'
+// time is not all a run costs: reading directories, writing each record's
+// row and handing it on cost per file, outside the workers, so that a file
+// of a few hundred bytes in a directory of its own took twice its worker
+// time in wall time while a module of 17 kB took it once (bench/NOTES.md).
+// A single ratio of wall to worker time then makes the ETA short when the
+// small files come last, long when they come first.
+type wallFit struct{ s11, s12, s22, s1y, s2y float64 }
+
+func (w *wallFit) add(x1, x2, y float64) {
+	w.s11 += x1 * x1
+	w.s12 += x1 * x2
+	w.s22 += x2 * x2
+	w.s1y += x1 * y
+	w.s2y += x2 * y
+}
+
+func (w *wallFit) decay(k float64) {
+	w.s11, w.s12, w.s22, w.s1y, w.s2y = w.s11*k, w.s12*k, w.s22*k, w.s1y*k, w.s2y*k
+}
+
+// wallRidge is how strongly the fit is held to p = the plain ratio of wall
+// to worker time, q = 0, where the points do not tell the two terms apart
+// (a walk whose every second looks alike).
+const wallRidge = 0.01
+
+// solve returns p and q (both at least 0), held towards p0, 0 by wallRidge.
+func (w wallFit) solve(p0 float64) (p, q float64) {
+	if w.s11 <= 0 || w.s22 <= 0 {
+		return p0, 0
+	}
+	a11, a12, a22 := w.s11*(1+wallRidge), w.s12, w.s22*(1+wallRidge)
+	b1, b2 := w.s1y+wallRidge*w.s11*p0, w.s2y
+	det := a11*a22 - a12*a12
+	if det <= 0 {
+		return p0, 0
+	}
+	p, q = (b1*a22-a12*b2)/det, (a11*b2-a12*b1)/det
+	switch {
+	case q < 0:
+		return p0, 0
+	case p < 0:
+		return 0, w.s2y / w.s22
+	}
+	return p, q
 }
 
 func (d *decayedRate) rates() (bytesPerSec, filesPerSec float64) {

@@ -182,10 +182,13 @@ func TestETACountedTotal(t *testing.T) {
 		t.Fatalf("ETA %v (known %v), want 8.5s", s.ETA, s.ETAKnown)
 	}
 	line := s.Line()
-	for _, want := range []string{"150/1000 files", "1.5/10.0 MB", "(15.0%)", "ETA 9s"} {
+	for _, want := range []string{"150/1000 files", "1.5/10.0 MB", "(15.0%)", "ETA "} {
 		if !strings.Contains(line, want) {
 			t.Errorf("line %q lacks %q", line, want)
 		}
+	}
+	if !strings.Contains(line, "ETA 8s") && !strings.Contains(line, "ETA 9s") { // (8.5 s, rounded either way)
+		t.Errorf("line %q does not say ETA 8s or 9s", line)
 	}
 	if strings.Contains(line, "+") || strings.Contains(line, "growing") {
 		t.Errorf("counted totals shown as growing: %q", line)
@@ -639,5 +642,54 @@ func TestETAAfterTheCountEnds(t *testing.T) {
 	want := float64(total-n-1000) * time.Millisecond.Seconds()
 	if !near(s.ETA.Seconds(), want, 0.1*want) {
 		t.Errorf("ETA %v a second after the count ended, want %.1fs", s.ETA, want)
+	}
+}
+
+// Two workers, and a cost outside them: each file's worker time is 0.2 ms
+// plus 20 ns a byte, and the run spends 0.4 ms of wall time per file
+// besides (listing its directory, writing its row). Files of 50 kB and
+// of 500 B come in alternating seconds, then 4,000 small files remain: they
+// take 4,000 × (0.21 ms / 2 + 0.4 ms) = 2.02 s, where the ratio of wall to
+// worker time over the mix (about 0.75 here) makes it 0.63 s.
+func TestETAWallCostPerFile(t *testing.T) {
+	c := newClock()
+	tr := NewTracker(Options{Now: c.Now})
+	const small, big = 500, 50_000
+	work := func(size int64) time.Duration { return 200*time.Microsecond + time.Duration(20*size)*time.Nanosecond }
+	wall := func(size int64) time.Duration { return work(size)/2 + 400*time.Microsecond }
+	var files, bytes int64
+	feedFor := func(size int64, d time.Duration) {
+		for start := c.Now(); c.Now().Sub(start) < d; {
+			c.Advance(wall(size))
+			tr.Record(workRec(size, work(size), false))
+			files++
+			bytes += size
+		}
+	}
+	const left = 4000
+	for i := range 20 {
+		size := int64(small)
+		if i%2 == 0 {
+			size = big
+		}
+		feedFor(size, time.Second)
+	}
+	tr.Counted(files+left, bytes+left*small)
+	feedFor(small, 100*time.Millisecond) // (the count came in: a few records after it)
+	s := tr.Snapshot()
+	remaining := s.FilesTotal - s.FilesDone
+	want := float64(remaining) * wall(small).Seconds()
+	if !near(s.ETA.Seconds(), want, 0.1*want) {
+		t.Errorf("ETA %v with %d small files left, want %.2fs", s.ETA, remaining, want)
+	}
+	// (What one ratio of wall to worker time over the whole mix gives.)
+	var w, k float64
+	for _, size := range []int64{small, big} {
+		n := float64(time.Second / wall(size))
+		w += n * wall(size).Seconds()
+		k += n * work(size).Seconds()
+	}
+	if byRatio := float64(remaining) * work(small).Seconds() * w / k; near(byRatio, want, 0.3*want) {
+		t.Errorf("one ratio gives %.2fs: the test does not tell the two apart", byRatio)
 	}
 }
