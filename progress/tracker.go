@@ -671,8 +671,8 @@ const wallPoint = 1.0
 // seconds of the records of the point and x2 their number. The workers'
 // time is not all a run costs: reading directories, writing each record's
 // row and handing it on cost per file, outside the workers, so that a file
-// of a few hundred bytes in a directory of its own took twice its worker
-// time in wall time while a module of 17 kB took it once (bench/NOTES.md).
+// of 2 kB in a directory of its own took twice its worker time in wall
+// time while a module of 17 kB took it once (bench/NOTES.md).
 // A single ratio of wall to worker time then makes the ETA short when the
 // small files come last, long when they come first.
 type wallFit struct{ s11, s12, s22, s1y, s2y float64 }

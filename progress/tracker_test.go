@@ -650,7 +650,7 @@ func TestETAAfterTheCountEnds(t *testing.T) {
 // besides (listing its directory, writing its row). Files of 50 kB and
 // of 500 B come in alternating seconds, then 4,000 small files remain: they
 // take 4,000 × (0.21 ms / 2 + 0.4 ms) = 2.02 s, where the ratio of wall to
-// worker time over the mix (about 0.75 here) makes it 0.63 s.
+// worker time over the mix (about 1.24 here) makes it 1.04 s.
 func TestETAWallCostPerFile(t *testing.T) {
 	c := newClock()
 	tr := NewTracker(Options{Now: c.Now})
