@@ -261,7 +261,7 @@ func (t *Tracker) Record(r *result.Record) {
 		// every ETA of a short run too long.
 		t.working = true
 		t.countSeen = t.counted.Load() != nil // (counted before the work: nothing to age)
-		t.rate.pendBytes, t.rate.pendFiles, t.rate.pendWorkSecs, t.rate.pendWorkFiles = 0, 0, 0, 0
+		t.rate.pendBytes, t.rate.pendFiles, t.rate.pendWorkSecs = 0, 0, 0
 		t.rate.last = t.now()
 		t.workStart = t.rate.last
 	}
@@ -461,9 +461,8 @@ type decayedRate struct {
 	// wall fits the run's wall time to p·(worker seconds) + q·(files),
 	// from points a second or more apart (see wallFit); point is the one
 	// being summed.
-	wall          wallFit
-	point         struct{ work, files, secs float64 }
-	pendWorkFiles float64
+	wall  wallFit
+	point struct{ work, files, secs float64 }
 	// trends are fits like fits with a third of their time constant: the
 	// trend of the cost follows the last part of the run (the first
 	// seconds, while the first copies of everything are analyzed, cost
@@ -574,7 +573,6 @@ func (d *decayedRate) pendWork(bytes int64, dur time.Duration, reused bool, at f
 	d.pend(bytes)
 	if dur > 0 {
 		d.pendWorkSecs += dur.Seconds()
-		d.pendWorkFiles++
 		d.pendFits[boolIndex(reused)].add(float64(bytes), dur.Seconds(), at)
 	}
 }
@@ -610,7 +608,7 @@ func (d *decayedRate) fold(now time.Time, tau float64) {
 	d.work = d.work*k + d.pendWorkSecs
 	d.wall.decay(k)
 	d.point.work += d.pendWorkSecs
-	d.point.files += d.pendWorkFiles
+	d.point.files += d.pendFits[0].n + d.pendFits[1].n
 	d.point.secs += dt
 	if d.point.secs >= wallPoint {
 		d.wall.add(d.point.work, d.point.files, d.point.secs)
@@ -621,7 +619,7 @@ func (d *decayedRate) fold(now time.Time, tau float64) {
 		d.fits[i].decay(k, d.pendFits[i])
 		d.trends[i].decay(k3, d.pendFits[i])
 	}
-	d.pendBytes, d.pendFiles, d.pendWorkSecs, d.pendWorkFiles, d.pendFits = 0, 0, 0, 0, [2]costFit{}
+	d.pendBytes, d.pendFiles, d.pendWorkSecs, d.pendFits = 0, 0, 0, [2]costFit{}
 	d.last = now
 }
 
