@@ -17,6 +17,13 @@ const TickInterval = 250 * time.Millisecond
 type Options struct {
 	// Now is the clock; nil means time.Now. Tests pass a simulated clock.
 	Now func() time.Time
+	// CPU is the process's CPU time so far (user and system, with that of
+	// waited-for children), read with the clock; it tells the ETA how much
+	// of a file's cost falls outside the workers (see decayedRate). nil
+	// means the process's own (getrusage) when Now is nil, and none when a
+	// simulated clock is passed without it: the ETA then converts the
+	// workers' time to wall time at their recent ratio alone.
+	CPU func() time.Duration
 	// Renderer draws snapshots; nil means none (statistics are still kept).
 	Renderer Renderer
 	// Smoothing is the time constant of the decayed byte rate the ETA uses:
@@ -81,6 +88,7 @@ type Snapshot struct {
 // safe from others.
 type Tracker struct {
 	now      func() time.Time
+	cpu      func() time.Duration // nil: no CPU readings
 	renderer Renderer
 	interval time.Duration
 	tau      float64 // seconds
@@ -125,9 +133,12 @@ type Tracker struct {
 
 // NewTracker starts tracking now (by opts.Now).
 func NewTracker(opts Options) *Tracker {
-	t := &Tracker{now: opts.Now, renderer: opts.Renderer, warmup: opts.Warmup, minBytes: opts.MinBytes, interrupted: opts.Interrupted}
+	t := &Tracker{now: opts.Now, cpu: opts.CPU, renderer: opts.Renderer, warmup: opts.Warmup, minBytes: opts.MinBytes, interrupted: opts.Interrupted}
 	if t.now == nil {
 		t.now = time.Now
+		if t.cpu == nil {
+			t.cpu = func() time.Duration { c := readCPU(); return c.user + c.system }
+		}
 	}
 	if opts.Smoothing <= 0 {
 		opts.Smoothing = 30 * time.Second
@@ -263,6 +274,9 @@ func (t *Tracker) Record(r *result.Record) {
 		t.countSeen = t.counted.Load() != nil // (counted before the work: nothing to age)
 		t.rate.pendBytes, t.rate.pendFiles, t.rate.pendWorkSecs = 0, 0, 0
 		t.rate.last = t.now()
+		if t.cpu != nil {
+			t.rate.startCPU(t.cpu())
+		}
 		t.workStart = t.rate.last
 	}
 	if t.untilClock--; t.untilClock > 0 {
@@ -296,6 +310,9 @@ const countDiscount = 0.01
 // the counting walk's total has come in after the first records (see
 // countDiscount).
 func (t *Tracker) fold(now time.Time) {
+	if now.After(t.rate.last) && t.cpu != nil {
+		t.rate.pendCPU(t.cpu())
+	}
 	t.rate.fold(now, t.tau)
 	if t.countSeen || t.counted.Load() == nil {
 		return
@@ -458,11 +475,10 @@ type decayedRate struct {
 
 	work, pendWorkSecs float64    // decayed worker seconds of the records
 	fits, pendFits     [2]costFit // analyzed [0] and reused [1] records
-	// wall fits the run's wall time to p·(worker seconds) + q·(files),
-	// from points a second or more apart (see wallFit); point is the one
-	// being summed.
-	wall  wallFit
-	point struct{ work, files, secs float64 }
+	// cpu is the decayed CPU seconds of the process (see wallCost), and
+	// lastCPU the reading it runs from (cpuRead: there is one).
+	cpu, lastCPU, pendCPUSecs float64
+	cpuRead                   bool
 	// trends are fits like fits with a third of their time constant: the
 	// trend of the cost follows the last part of the run (the first
 	// seconds, while the first copies of everything are analyzed, cost
@@ -588,8 +604,7 @@ func boolIndex(b bool) int {
 // longer: what comes next weighs more against it. (The pending sums, the
 // last few milliseconds' records, keep their weight.)
 func (d *decayedRate) age(k float64) {
-	d.bytes, d.files, d.secs, d.work = d.bytes*k, d.files*k, d.secs*k, d.work*k
-	d.wall.decay(k)
+	d.bytes, d.files, d.secs, d.work, d.cpu = d.bytes*k, d.files*k, d.secs*k, d.work*k, d.cpu*k
 	for i := range d.fits {
 		d.fits[i].decay(k, costFit{})
 		d.trends[i].decay(k, costFit{})
@@ -606,20 +621,13 @@ func (d *decayedRate) fold(now time.Time, tau float64) {
 	d.files = d.files*k + d.pendFiles
 	d.secs = d.secs*k + dt
 	d.work = d.work*k + d.pendWorkSecs
-	d.wall.decay(k)
-	d.point.work += d.pendWorkSecs
-	d.point.files += d.pendFits[0].n + d.pendFits[1].n
-	d.point.secs += dt
-	if d.point.secs >= wallPoint {
-		d.wall.add(d.point.work, d.point.files, d.point.secs)
-		d.point.work, d.point.files, d.point.secs = 0, 0, 0
-	}
+	d.cpu = d.cpu*k + d.pendCPUSecs
 	k3 := math.Exp(-3 * dt / tau)
 	for i := range d.fits {
 		d.fits[i].decay(k, d.pendFits[i])
 		d.trends[i].decay(k3, d.pendFits[i])
 	}
-	d.pendBytes, d.pendFiles, d.pendWorkSecs, d.pendFits = 0, 0, 0, [2]costFit{}
+	d.pendBytes, d.pendFiles, d.pendWorkSecs, d.pendFits, d.pendCPUSecs = 0, 0, 0, [2]costFit{}, 0
 	d.last = now
 }
 
@@ -655,62 +663,45 @@ func (d *decayedRate) eta(newFiles, newBytes, reusedFiles, reusedBytes int64, no
 	a := an*nf + bn*nb + ar*rf + br*rb
 	lag := gn*nf*max(now-tn, 0) + gr*rf*max(now-tr, 0)
 	g := gn*nf + gr*rf
-	p, q := d.wall.solve(d.secs / d.work)
+	p, q := d.wallCost()
 	return p*min((a+lag)/max(1-p*g/2, 1/maxRise), a*maxRise) + q*(nf+rf), true
 }
 
-// wallPoint is the least wall time one point of wallFit sums: the records
-// come through the output in bursts (a transaction's worth at a time), and
-// shorter points would see the bursts instead of the costs.
-const wallPoint = 1.0
-
-// wallFit is a decayed least-squares fit of the run's wall time y (over
-// points of at least wallPoint seconds) to p·x1 + q·x2, x1 the worker
-// seconds of the records of the point and x2 their number. The workers'
-// time is not all a run costs: reading directories, writing each record's
-// row and handing it on cost per file, outside the workers, so that a file
-// of 2 kB in a directory of its own took twice its worker time in wall
-// time while a module of 17 kB took it once (bench/NOTES.md).
-// A single ratio of wall to worker time then makes the ETA short when the
-// small files come last, long when they come first.
-type wallFit struct{ s11, s12, s22, s1y, s2y float64 }
-
-func (w *wallFit) add(x1, x2, y float64) {
-	w.s11 += x1 * x1
-	w.s12 += x1 * x2
-	w.s22 += x2 * x2
-	w.s1y += x1 * y
-	w.s2y += x2 * y
+// startCPU sets the CPU reading the rate runs from (its first record).
+func (d *decayedRate) startCPU(c time.Duration) {
+	d.lastCPU, d.cpuRead, d.pendCPUSecs = c.Seconds(), true, 0
 }
 
-func (w *wallFit) decay(k float64) {
-	w.s11, w.s12, w.s22, w.s1y, w.s2y = w.s11*k, w.s12*k, w.s22*k, w.s1y*k, w.s2y*k
+// pendCPU counts the CPU time up to the reading c.
+func (d *decayedRate) pendCPU(c time.Duration) {
+	if !d.cpuRead {
+		d.startCPU(c)
+		return
+	}
+	d.pendCPUSecs += max(c.Seconds()-d.lastCPU, 0)
+	d.lastCPU = c.Seconds()
 }
 
-// wallRidge is how strongly the fit is held to p = the plain ratio of wall
-// to worker time, q = 0, where the points do not tell the two terms apart
-// (a walk whose every second looks alike).
-const wallRidge = 0.01
-
-// solve returns p and q (both at least 0), held towards p0, 0 by wallRidge.
-func (w wallFit) solve(p0 float64) (p, q float64) {
-	if w.s11 <= 0 || w.s22 <= 0 {
-		return p0, 0
+// wallCost returns what one second of the workers' time (p) and one file
+// (q) cost in wall time. The workers' time is not all a run costs: listing
+// directories, writing each record's row and handing it on cost CPU
+// outside the workers, per file, so that a file of 2 kB in a directory of
+// its own took twice its worker time in wall time while a module of 17 kB
+// took it once (bench/NOTES.md); one ratio of wall to worker time makes
+// the ETA short when the small files come last, long when they come first.
+// The process's CPU time tells the two apart: what it spent beyond the
+// workers' time, per file, is q's share, and wall time is CPU time at the
+// run's recent parallelism (CPU seconds per second). The workers' time
+// counts as CPU time at least (a worker waiting on a read is busy too), so
+// an I/O-bound run comes to the plain ratio. Without CPU readings, the
+// plain ratio of wall to worker time.
+func (d *decayedRate) wallCost() (p, q float64) {
+	if d.cpu <= 0 || d.files <= 0 || d.secs <= 0 {
+		return d.secs / d.work, 0
 	}
-	a11, a12, a22 := w.s11*(1+wallRidge), w.s12, w.s22*(1+wallRidge)
-	b1, b2 := w.s1y+wallRidge*w.s11*p0, w.s2y
-	det := a11*a22 - a12*a12
-	if det <= 0 {
-		return p0, 0
-	}
-	p, q = (b1*a22-a12*b2)/det, (a11*b2-a12*b1)/det
-	switch {
-	case q < 0:
-		return p0, 0
-	case p < 0:
-		return 0, w.s2y / w.s22
-	}
-	return p, q
+	busy := max(d.cpu, d.work)
+	p = d.secs / busy
+	return p, p * (busy - d.work) / d.files
 }
 
 func (d *decayedRate) rates() (bytesPerSec, filesPerSec float64) {

@@ -645,22 +645,27 @@ func TestETAAfterTheCountEnds(t *testing.T) {
 	}
 }
 
-// Two workers, and a cost outside them: each file's worker time is 0.2 ms
-// plus 20 ns a byte, and the run spends 0.4 ms of wall time per file
-// besides (listing its directory, writing its row). Files of 50 kB and
-// of 500 B come in alternating seconds, then 4,000 small files remain: they
-// take 4,000 × (0.21 ms / 2 + 0.4 ms) = 2.02 s, where the ratio of wall to
-// worker time over the mix (about 1.24 here) makes it 1.04 s.
+// Two CPUs, and a cost outside the workers: each file's worker time is 0.2
+// ms plus 20 ns a byte, and the run spends 0.8 ms of CPU per file besides
+// (listing its directory, writing its row), in wall time half of it. Files
+// of 50 kB and of 500 B come in alternating seconds, then 4,000 small files
+// remain: they take 4,000 × (0.21 ms + 0.8 ms) / 2 = 2.02 s, where the
+// ratio of wall to worker time over the mix (about 1.24 here) makes it
+// 1.04 s.
 func TestETAWallCostPerFile(t *testing.T) {
+	// Two CPUs, busy: a file costs its worker time and 800µs of CPU outside
+	// the workers (listing, writing its row), in wall time half of the sum.
 	c := newClock()
-	tr := NewTracker(Options{Now: c.Now})
+	var cpu time.Duration
+	tr := NewTracker(Options{Now: c.Now, CPU: func() time.Duration { return cpu }})
 	const small, big = 500, 50_000
 	work := func(size int64) time.Duration { return 200*time.Microsecond + time.Duration(20*size)*time.Nanosecond }
-	wall := func(size int64) time.Duration { return work(size)/2 + 400*time.Microsecond }
+	wall := func(size int64) time.Duration { return (work(size) + 800*time.Microsecond) / 2 }
 	var files, bytes int64
 	feedFor := func(size int64, d time.Duration) {
 		for start := c.Now(); c.Now().Sub(start) < d; {
 			c.Advance(wall(size))
+			cpu += 2 * wall(size)
 			tr.Record(workRec(size, work(size), false))
 			files++
 			bytes += size
@@ -691,5 +696,26 @@ func TestETAWallCostPerFile(t *testing.T) {
 	}
 	if byRatio := float64(remaining) * work(small).Seconds() * w / k; near(byRatio, want, 0.3*want) {
 		t.Errorf("one ratio gives %.2fs: the test does not tell the two apart", byRatio)
+	}
+}
+
+// The CPU readings split wall time into the workers' part and a part per
+// file only where the process spent CPU beyond the workers' time: a run
+// whose workers wait on reads (their time above the CPU's) converts at the
+// plain ratio of wall to worker time, and a run without readings too.
+func TestWallCost(t *testing.T) {
+	for _, c := range []struct {
+		name                   string
+		secs, work, cpu, files float64
+		p, q                   float64
+	}{
+		{"CPU beyond the workers", 10, 8, 18, 1000, 10.0 / 18, 10.0 / 18 * 10 / 1000},
+		{"workers waiting on reads", 10, 8, 5, 1000, 10.0 / 8, 0},
+		{"no CPU readings", 10, 8, 0, 1000, 10.0 / 8, 0},
+	} {
+		d := decayedRate{secs: c.secs, work: c.work, cpu: c.cpu, files: c.files}
+		if p, q := d.wallCost(); !near(p, c.p, 1e-9) || !near(q, c.q, 1e-12) {
+			t.Errorf("%s: p, q = %g, %g, want %g, %g", c.name, p, q, c.p, c.q)
+		}
 	}
 }

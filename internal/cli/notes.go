@@ -147,6 +147,12 @@ func (n *notes) logRecord(rec *result.Record) {
 		if rec.Report != nil && rec.Report.SyntaxError != nil {
 			attrs = append(attrs, slog.Bool("syntax_error", true))
 		}
+		if rec.Reused {
+			attrs = append(attrs, slog.Bool("reused", true))
+		}
+		if rec.Waited > 0 {
+			attrs = append(attrs, slog.Float64("waited_ms", float64(rec.Waited.Microseconds())/1000))
+		}
 	}
 	if rec.Attempts > 0 {
 		attrs = append(attrs, slog.Int("attempts", rec.Attempts))

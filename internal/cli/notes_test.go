@@ -21,6 +21,10 @@ func TestVerbosityAndLog(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "bin.py"), []byte("a\x00b"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// a copy: one of the two is answered from the other's analysis
+	if err := os.WriteFile(filepath.Join(dir, "copy.py"), []byte("def f0():\n    return 0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	work := t.TempDir()
 	out := filepath.Join(work, "o.jsonl")
 	if code, stderr := runCode(t, nil, "analyze", "-q", "--no-ignore", "-o", out, dir); code != ExitOK || stderr != "" {
@@ -49,9 +53,12 @@ func TestVerbosityAndLog(t *testing.T) {
 			}
 		}
 		byStatus[l["status"].(string)]++
+		if l["reused"] == true {
+			byStatus["reused"]++
+		}
 	}
-	if byStatus["analyzed"] != 6 || byStatus["skipped"] != 1 {
-		t.Errorf("log lines by status: %v", byStatus)
+	if byStatus["analyzed"] != 7 || byStatus["skipped"] != 1 || byStatus["reused"] != 1 {
+		t.Errorf("log lines by status (and reused): %v", byStatus)
 	}
 	for _, args := range [][]string{{"-q", "-v"}, {"--log", ""}} {
 		if code, stderr := runCode(t, nil, append(append([]string{"analyze"}, args...), dir)...); code != ExitUsage || strings.Count(stderr, "\n") != 1 {
