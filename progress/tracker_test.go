@@ -680,7 +680,11 @@ func TestETAWallCostPerFile(t *testing.T) {
 		feedFor(size, time.Second)
 	}
 	tr.Counted(files+left, bytes+left*small)
-	feedFor(small, 100*time.Millisecond) // (the count came in: a few records after it)
+	feedFor(small, 100*time.Millisecond)
+	if s := tr.Snapshot(); s.ETAKnown {
+		t.Errorf("ETA %v 100ms after the count came in, want none until the warmup has passed", s.ETA)
+	}
+	feedFor(small, 200*time.Millisecond) // (the count's warmup passed)
 	s := tr.Snapshot()
 	remaining := s.FilesTotal - s.FilesDone
 	want := float64(remaining) * wall(small).Seconds()
