@@ -153,6 +153,9 @@ func NewTracker(opts Options) *Tracker {
 	}
 	t.start = t.now()
 	t.rate.last = t.start
+	if t.cpu != nil {
+		t.rate.startCPU(t.cpu())
+	}
 	if t.renderer != nil {
 		t.interval = t.renderer.Interval()
 		t.nextRender = t.start.Add(t.renderer.FirstDelay())
@@ -483,9 +486,8 @@ type decayedRate struct {
 	work, pendWorkSecs float64    // decayed worker seconds of the records
 	fits, pendFits     [2]costFit // analyzed [0] and reused [1] records
 	// cpu is the decayed CPU seconds of the process (see wallCost), and
-	// lastCPU the reading it runs from (cpuRead: there is one).
+	// lastCPU the reading it runs from.
 	cpu, lastCPU, pendCPUSecs float64
-	cpuRead                   bool
 	// trends are fits like fits with a third of their time constant: the
 	// trend of the cost follows the last part of the run (the first
 	// seconds, while the first copies of everything are analyzed, cost
@@ -674,17 +676,14 @@ func (d *decayedRate) eta(newFiles, newBytes, reusedFiles, reusedBytes int64, no
 	return p*min((a+lag)/max(1-p*g/2, 1/maxRise), a*maxRise) + q*(nf+rf), true
 }
 
-// startCPU sets the CPU reading the rate runs from (its first record).
+// startCPU sets the CPU reading the rate runs from (the tracker's start,
+// then its first record).
 func (d *decayedRate) startCPU(c time.Duration) {
-	d.lastCPU, d.cpuRead, d.pendCPUSecs = c.Seconds(), true, 0
+	d.lastCPU, d.pendCPUSecs = c.Seconds(), 0
 }
 
 // pendCPU counts the CPU time up to the reading c.
 func (d *decayedRate) pendCPU(c time.Duration) {
-	if !d.cpuRead {
-		d.startCPU(c)
-		return
-	}
 	d.pendCPUSecs += max(c.Seconds()-d.lastCPU, 0)
 	d.lastCPU = c.Seconds()
 }
