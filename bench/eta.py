@@ -20,7 +20,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--pybatch", default=None, help="binary (default: go build ./cmd/pybatch)")
 ap.add_argument("--runs", type=int, default=1, help="how many runs (default 1)")
 ap.add_argument("--cold", action="store_true",
-                help="do not read the tree's metadata into the cache first (the first run then counts from disk)")
+                help="do not read the tree (its metadata and each distinct file) into the cache first: the first run then reads from disk")
 ap.add_argument("paths", nargs="*", default=[sysconfig.get_paths()["stdlib"]])
 args, extra = ap.parse_known_args()
 
