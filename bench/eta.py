@@ -6,14 +6,16 @@
 Runs `pybatch analyze --progress json` into a fresh temp database, keeps every
 progress event, and for the first event at or past 10%, 25% and 50% of the
 bytes compares the ETA it printed with the time that actually remained until
-the final event (events every 20 ms). Prints one line per checkpoint and the peak
+the final event (events every 20 ms), and until the process exited (the
+output is finished after the final event: its last commit, an index built
+again after a large first run). Prints one line per checkpoint and the peak
 and average memory from the run's statistics; with --runs N, N runs one after
 the other, then how many of them were within 20% at each checkpoint and the
 range of the errors. Run it on a quiet machine: the ETA cannot foresee other
 load. The tree (its metadata, and each distinct file) is read once before
 the runs (--cold: not), so that each run finds it cached alike.
 """
-import argparse, json, os, subprocess, sys, sysconfig, tempfile
+import argparse, json, os, subprocess, sys, sysconfig, tempfile, time
 from datetime import datetime
 
 ap = argparse.ArgumentParser()
@@ -32,6 +34,7 @@ def one(exe, tmp, n):
     db = os.path.join(tmp, "eta%d.db" % n)
     cmd = [exe, "analyze", "--progress", "json", "--progress-interval", "20ms", "-o", db] + extra + args.paths
     p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    exited = time.time()
     # progress events and the final done event (the summary and messages
     # that follow carry no progress)
     events = [e for e in (json.loads(l) for l in p.stderr.splitlines() if l.startswith("{")) if e["event"] in ("progress", "done")]
@@ -43,30 +46,34 @@ def one(exe, tmp, n):
     end = events[-1]
     total = end["bytes_total"]
     counted = next((e for e in events if e.get("total_counted") or e["total_final"]), end)
-    print("run %d: %d files, %.1f MB, %.2f s; the total was known at %.2f s" % (
-        n + 1, end["files_done"], total / 1e6, end["elapsed_s"], counted["elapsed_s"]))
-    errs = []
+    tail = exited - t(end)
+    print("run %d: %d files, %.1f MB, %.2f s; the total was known at %.2f s; the process exited %.2f s after the final event" % (
+        n + 1, end["files_done"], total / 1e6, end["elapsed_s"], counted["elapsed_s"], tail))
+    errs, exits = [], []
     for frac in FRACS:
         e = next((e for e in events if e["bytes_done"] >= frac * total), None)
         if e is None:
             print("  %3d%%: no event" % (frac * 100))
             errs.append(None)
+            exits.append(None)
             continue
         actual = t(end) - t(e)
         if e["eta_s"] is None:
             print("  %3d%%: at %.2f s the ETA was still estimating; %.2f s remained" % (frac * 100, e["elapsed_s"], actual))
             errs.append(None)
+            exits.append(None)
             continue
         err = (e["eta_s"] - actual) / actual * 100 if actual > 0 else float("nan")
         errs.append(err)
-        print("  %3d%%: at %.2f s (%.1f%% of bytes, total %s) ETA %.2f s, actual %.2f s, error %+.1f%%" % (
+        exits.append((e["eta_s"] - actual - tail) / (actual + tail) * 100)
+        print("  %3d%%: at %.2f s (%.1f%% of bytes, total %s) ETA %.2f s, actual %.2f s, error %+.1f%% (%+.1f%% to the exit)" % (
             frac * 100, e["elapsed_s"], 100 * e["bytes_done"] / total,
             "final" if e["total_final"] else "counted" if e.get("total_counted") else "growing",
-            e["eta_s"], actual, err))
+            e["eta_s"], actual, err, exits[-1]))
     mem = (end.get("stats") or {}).get("memory") or {}
     if mem:
         print("  memory: " + ", ".join("%s %s" % (k, v) for k, v in mem.items() if not isinstance(v, (list, dict))))
-    return errs
+    return errs, exits
 
 
 def warm(paths):
@@ -109,9 +116,14 @@ with tempfile.TemporaryDirectory() as tmp:
 
 if args.runs > 1:
     print("over %d runs:" % args.runs)
-    for i, frac in enumerate(FRACS):
-        errs = [r[i] for r in runs]
-        ok = sum(1 for e in errs if e is not None and abs(e) <= 20)
-        known = sorted(e for e in errs if e is not None)
-        print("  %3d%%: within 20%% in %d of %d; errors %s" % (
-            frac * 100, ok, len(errs), " ".join("%+.0f" % e for e in known) or "none"))
+    for label, k in (("to the final event", 0), ("to the exit", 1)):
+        print(" " + label + ":")
+        for i, frac in enumerate(FRACS):
+            errs = [r[k][i] for r in runs]
+            ok = sum(1 for e in errs if e is not None and abs(e) <= 20)
+            known = sorted(e for e in errs if e is not None)
+            print("  %3d%%: within 20%% in %d of %d; errors %s" % (
+                frac * 100, ok, len(errs), " ".join("%+.0f" % e for e in known) or "none"))
+        known = [e for r in runs for e in r[k] if e is not None]
+        if known:
+            print("  mean %+.1f%% over %d checkpoints" % (sum(known) / len(known), len(known)))

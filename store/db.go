@@ -97,6 +97,37 @@ type Options struct {
 
 	// migrateTo stops migrations at this version (tests of migrations).
 	migrateTo int
+	// bulkRowsAt replaces bulkRows (tests).
+	bulkRowsAt int64
+}
+
+// bulkRows is how many records a run writes, at least, before it drops the
+// files table's index by content (files_content) — and only once it has
+// written more records than the table held when it began. That index takes
+// its keys in no order (a copy's row joins its content's entries, written
+// long before), so past the page cache each row written dirties a page of
+// its own: over a first run of 1.5 million files, 130 copies of the same
+// packages, the cost per file outside the workers rose by a third from the
+// first tenth to the last. Built again at the end of the run from the whole
+// table at once (a sort), it costs a fraction of that (bench/NOTES.md).
+const bulkRows = 1 << 16
+
+func (db *DB) bulkRows() int64 {
+	if db.opts.bulkRowsAt > 0 {
+		return db.opts.bulkRowsAt
+	}
+	return bulkRows
+}
+
+// indexContents builds the files table's index by content if a run dropped
+// it (see bulkRows): at the end of that run, or when the database is next
+// opened for writing after a run that ended without finishing (a crash,
+// kill -9).
+func (db *DB) indexContents(ctx context.Context) error {
+	if _, err := db.sql.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS files_content ON files(content_id)`); err != nil {
+		return describe(db.path, "indexing the files of", err)
+	}
+	return nil
 }
 
 // DB is a pybatch SQLite database. A writable DB holds the run lock (an
@@ -254,6 +285,12 @@ func (db *DB) open(ctx context.Context) error {
 	if err := db.migrate(ctx, version, ms); err != nil {
 		sdb.Close()
 		return err
+	}
+	if db.opts.migrateTo == 0 {
+		if err := db.indexContents(ctx); err != nil {
+			sdb.Close()
+			return err
+		}
 	}
 	return nil
 }

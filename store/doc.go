@@ -44,7 +44,11 @@
 //	               (schema 14: source_id, rtrim(path, replace(path, '/',
 //	               '')), the directory part with its "/"), by status, run
 //	               and content; not by size (schema 15: its inserts came in
-//	               no order and slowed a large run by a quarter)
+//	               no order and slowed a large run by a quarter). The index
+//	               by content (files_content) takes its keys in no order
+//	               too: a run that writes more records than the table held
+//	               (and at least 65,536) drops it and builds it at its end,
+//	               or the next Open for writing does after a crash
 //	contents       id, sha256 (32 bytes, unique), size, run_id (the run that
 //	               analyzed it), report_schema, encoding, bom, loc, lloc, sloc,
 //	               comments, single_comments, multi, blank, lines_error,

@@ -281,7 +281,9 @@ func fakeAnalyze(path string, src []byte) *analysis.Report {
 // (most of them committed, the last batch not).
 func runTree(dbPath, root string, killAfter int) error {
 	ctx := context.Background()
-	db, err := Open(ctx, dbPath, Options{BatchSize: 7, Wait: true})
+	// (bulkRowsAt: the first runs write without the index by content, as
+	// a large first run does, and some are killed before they build it)
+	db, err := Open(ctx, dbPath, Options{BatchSize: 7, Wait: true, bulkRowsAt: 8})
 	if err != nil {
 		return err
 	}
@@ -391,14 +393,20 @@ func TestResumeAfterKillWithRealFiles(t *testing.T) {
 
 	path := filepath.Join(dir, "killed.db")
 	rng := rand.New(rand.NewPCG(testenv.SeedOr(t, 1), 2)) // where each run kills itself: the same every run unless PYBATCH_SEED says otherwise
-	total := 0
+	total, unindexed := 0, 0
 	for kills := 0; kills < 8; kills++ {
 		wrote, killed := runTreeProcess(t, path, root, 1+rng.IntN(30))
 		if !killed {
 			t.Fatalf("run %d was not killed", kills)
 		}
 		total += len(wrote)
+		db := openTest(t, path, Options{ReadOnly: true})
+		if !hasContentIndex(t, db) {
+			unindexed++
+		}
+		db.Close()
 	}
+	t.Logf("%d of 8 killed runs left the files without their index by content", unindexed)
 	wrote, killed := runTreeProcess(t, path, root, 0)
 	if killed {
 		t.Fatal("the final run was killed")
@@ -416,6 +424,9 @@ func TestResumeAfterKillWithRealFiles(t *testing.T) {
 	db := openTest(t, path, Options{ReadOnly: true})
 	if n := count(t, db, "SELECT count(*) FROM runs WHERE outcome = 'crashed'"); n != 8 {
 		t.Fatalf("%d runs marked crashed, want 8", n)
+	}
+	if !hasContentIndex(t, db) {
+		t.Fatal("the resumed database has no index by content")
 	}
 	db.Close()
 

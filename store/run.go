@@ -102,6 +102,12 @@ type Run struct {
 	runTools map[int64]string // tool version of each run that analyzed a content
 	stmts    map[string]*sql.Stmt
 	orphans  bool // a commit may have left contents no file points to
+
+	// A run that more than doubles the files table writes it without the
+	// index by content (see bulkRows); finish builds it again.
+	rowsAtStart int64 // max(files.id) when the run began
+	written     int64 // records committed (the background goroutine's)
+	unindexed   bool  // this run dropped the index by content
 }
 
 // batchBuf is one batch's storage, handed to the background commit and
@@ -146,10 +152,14 @@ func (db *DB) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
 	if err != nil {
 		return nil, describe(db.path, "starting a run in", err)
 	}
+	var rows int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM files`).Scan(&rows); err != nil {
+		return nil, describe(db.path, "starting a run in", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, describe(db.path, "starting a run in", err)
 	}
-	return &Run{db: db, id: id, info: info, sources: map[string]int64{}}, nil
+	return &Run{db: db, id: id, info: info, sources: map[string]int64{}, rowsAtStart: rows}, nil
 }
 
 func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -332,6 +342,12 @@ func (r *Run) finish(ctx context.Context, outcome Outcome, stats any) error {
 	if r.incShared != nil {
 		r.incShared.close()
 	}
+	if r.unindexed {
+		// (before the orphans: finding them needs it)
+		if ierr := r.db.indexContents(ctx); ierr != nil && err == nil {
+			err = ierr
+		}
+	}
 	if err == nil && r.orphans {
 		// Contents no file points to any more go, with their facts.
 		if err = r.removeOrphans(ctx); err != nil {
@@ -383,9 +399,12 @@ func (r *Run) sourceID(ctx context.Context, tx *sql.Tx, name string) (int64, err
 // goroutine, one at a time: it alone uses r.sources.
 func (r *Run) commitOps(ctx context.Context, buf *batchBuf, n int) error {
 	newSources, newTexts := map[string]int64{}, map[string]int64{}
-	if err := r.writeTx(ctx, buf, newSources, newTexts); err != nil {
+	drop := !r.unindexed && r.written+int64(n) > max(r.rowsAtStart, r.db.bulkRows())
+	if err := r.writeTx(ctx, buf, newSources, newTexts, drop); err != nil {
 		return describe(r.db.path, fmt.Sprintf("committing %d records to", n), err)
 	}
+	r.written += int64(n)
+	r.unindexed = r.unindexed || drop
 	for k, v := range newSources {
 		r.sources[k] = v
 	}
@@ -506,7 +525,7 @@ func (r *Run) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // which point to their contents, then the touches. What it looks up (the
 // stored contents, the interned texts) is looked up for the whole batch at
 // once: a statement per file was most of a commit.
-func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]int64, newTexts map[string]int64) error {
+func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]int64, newTexts map[string]int64, dropIndex bool) error {
 	ops := buf.ops
 	// The full chunks' statements are prepared once per run, before the
 	// transaction takes the one connection.
@@ -526,6 +545,11 @@ func (r *Run) writeTx(ctx context.Context, buf *batchBuf, newSources map[string]
 		return err
 	}
 	defer tx.Rollback()
+	if dropIndex {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX IF EXISTS files_content`); err != nil {
+			return err
+		}
+	}
 	fw.tx, fw.defs.tx, fw.imps.tx, fw.feats.tx, fw.warns.tx, files.tx = tx, tx, tx, tx, tx, tx
 	source := func(name string) (int64, error) {
 		if id, ok := newSources[name]; ok {
