@@ -326,7 +326,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	start := time.Now()
 	var rs RunSummary
 	so := cfg.Scan
-	if so.Unchanged != nil || so.DirCache != nil || so.Tally != nil || so.ListOnly || so.ListStat || cfg.Batch.Admit != nil {
+	if so.Unchanged != nil || so.DirCache != nil || so.Tally != nil || so.Dir != nil || so.ListOnly || so.ListStat || cfg.Batch.Admit != nil {
 		return rs, errors.New("batch: Config.Scan's hooks and Config.Batch.Admit belong to Run")
 	}
 	if len(cfg.Roots) == 0 && len(cfg.Inputs) == 0 {
@@ -482,6 +482,7 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	}
 	for _, w := range walks {
 		r := w.Root
+		w.so.Dir = tracker.DirWalked
 		if plan != nil {
 			// Another shard's file is left out at its stat, before it is
 			// opened: the hook "holds" it.
@@ -708,7 +709,7 @@ func admit(f *File, mm *memory.Manager, tr *progress.Tracker, first func()) bool
 // counted before them, which the run will likely answer from that one's
 // analysis (likelyCopies), so that the ETA does not weigh them as analyzed.
 func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.Incremental, tr *progress.Tracker, dedup bool) {
-	var files, bytes, copies, copyFiles atomic.Int64
+	var files, bytes, copies, copyFiles, dirs atomic.Int64
 	var seen *likelyCopies
 	if dedup {
 		seen = newLikelyCopies()
@@ -716,6 +717,7 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 	for _, w := range walks {
 		so := w.so
 		so.ListOnly, so.ListStat, so.Unchanged, so.UnchangedReady, so.OmitUnchanged = true, true, nil, nil, false
+		so.Dir = func(time.Duration) { dirs.Add(1) }
 		var in store.Incremental
 		if w.so.Unchanged != nil {
 			in = loaded(w.Source)
@@ -739,6 +741,7 @@ func countFiles(ctx context.Context, walks []*walk, loaded func(string) store.In
 		}
 	}
 	if ctx.Err() == nil && files.Load() > 0 {
+		tr.CountedDirs(dirs.Load()) // (before the total: with it, the ETA counts them)
 		tr.Counted(files.Load(), bytes.Load())
 		if seen != nil {
 			tr.CountedLikelyReused(copyFiles.Load(), copies.Load())

@@ -718,8 +718,64 @@ func TestWallCost(t *testing.T) {
 		{"no CPU readings", 10, 8, 0, 1000, 10.0 / 8, 0},
 	} {
 		d := decayedRate{secs: c.secs, work: c.work, cpu: c.cpu, files: c.files}
-		if p, q := d.wallCost(); !near(p, c.p, 1e-9) || !near(q, c.q, 1e-12) {
+		if p, q := d.wallCost(0); !near(p, c.p, 1e-9) || !near(q, c.q, 1e-12) {
 			t.Errorf("%s: p, q = %g, %g, want %g, %g", c.name, p, q, c.p, c.q)
 		}
+	}
+}
+
+// The directories a walk lists cost it time apart from the files: where
+// the files left are one or two to a directory (a package's subpackages,
+// which a walk meets after its modules), a cost per file learnt over
+// denser directories is short. Two CPUs, busy: a file costs 300µs of
+// worker time and 200µs of CPU outside the workers, a directory 3ms to
+// list; the counting walk found the directories left.
+func TestETACountsDirectories(t *testing.T) {
+	const size = 4000
+	const work, perFile, perDir = 300 * time.Microsecond, 200 * time.Microsecond, 3 * time.Millisecond
+	const leftFiles, leftDirs = 20000, 10000
+	run := func(countDirs bool) (s Snapshot, want, perFileOnly float64) {
+		c := newClock()
+		var cpu time.Duration
+		tr := NewTracker(Options{Now: c.Now, CPU: func() time.Duration { return cpu }})
+		var files, dirs int64
+		feedFor := func(n int64, d time.Duration) { // every nth file the first of a directory
+			for start := c.Now(); c.Now().Sub(start) < d; {
+				step := work + perFile
+				if files%n == 0 {
+					tr.DirWalked(perDir)
+					dirs++
+					step += perDir
+				}
+				c.Advance(step / 2)
+				cpu += step
+				tr.Record(workRec(size, work, false))
+				files++
+			}
+		}
+		feedFor(50, 10*time.Second) // dense directories first
+		counted := dirs + leftDirs
+		if countDirs {
+			tr.CountedDirs(counted)
+		}
+		tr.Counted(files+leftFiles, (files+leftFiles)*size)
+		feedFor(50, time.Second) // (past the count's warmup)
+		s = tr.Snapshot()
+		filesLeft := s.FilesTotal - s.FilesDone
+		want = (time.Duration(filesLeft)*(work+perFile) + time.Duration(counted-dirs)*perDir).Seconds() / 2
+		p, q := tr.rate.wallCost(0)
+		perFileOnly = p*float64(filesLeft)*work.Seconds() + q*float64(filesLeft)
+		return s, want, perFileOnly
+	}
+	s, want, perFileOnly := run(true)
+	if !near(s.ETA.Seconds(), want, 0.05*want) {
+		t.Errorf("ETA %v with %d files left in about %d directories, want %.2fs", s.ETA, s.FilesTotal-s.FilesDone, leftDirs, want)
+	}
+	if near(perFileOnly, want, 0.3*want) {
+		t.Errorf("a cost per file alone gives %.2fs: the test does not tell the two apart", perFileOnly)
+	}
+	// Without a count of the directories, the cost per file it is.
+	if s, _, perFileOnly = run(false); !near(s.ETA.Seconds(), perFileOnly, 0.05*perFileOnly) {
+		t.Errorf("ETA %v without a count of directories, want the cost per file's %.2fs", s.ETA, perFileOnly)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // dirEntry is one entry of a directory listing: its name and its type bits
@@ -16,9 +17,10 @@ type dirEntry struct {
 
 // scratch is one walking goroutine's reusable buffers.
 type scratch struct {
-	head    []byte     // BinaryCheckSize: the first block of a file
-	dirents []byte     // raw directory listing (dirBufSize)
-	entries []dirEntry // parsed entries of the chunk being walked
+	head    []byte        // BinaryCheckSize: the first block of a file
+	dirents []byte        // raw directory listing (dirBufSize)
+	entries []dirEntry    // parsed entries of the chunk being walked
+	checked time.Duration // spent checking files inline while walking a directory (see Options.Dir)
 }
 
 func newScratch() *scratch {

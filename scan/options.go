@@ -131,6 +131,14 @@ type Options struct {
 	// walk that only counts (a progress total) then hands nothing over per
 	// file.
 	Tally func(path string, size int64)
+	// Dir, when set, is told of each directory the walk lists (or takes
+	// from DirCache) and how long that took it: opening and reading the
+	// directory and sorting its entries, without the files' own checks or
+	// a wait for the consumer. It is called from the walk's goroutines,
+	// concurrently. (A progress ETA counts the directories left apart from
+	// the files: a walk lists the directories of one or two files each,
+	// subpackages, late.)
+	Dir func(took time.Duration)
 
 	// ListStat, with ListOnly, also stats each candidate (relative to its
 	// open directory; still no open): Size and ModTime are set, or left

@@ -809,3 +809,32 @@ func TestLargeDirectory(t *testing.T) {
 		})
 	}
 }
+
+// Options.Dir hears of each directory listed once, with the time it took,
+// in both walks and in a list-only walk; a directory the walk skips is not
+// listed.
+func TestDirHook(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "a.py"), "x = 1\n")
+	writeFile(t, filepath.Join(root, "pkg/b.py"), "y = 2\n")
+	writeFile(t, filepath.Join(root, "pkg/sub/c.py"), "z = 3\n")
+	writeFile(t, filepath.Join(root, "pkg/empty/README"), "")
+	writeFile(t, filepath.Join(root, "node_modules/d.py"), "")
+	bothModes(t, func(t *testing.T, sorted bool) {
+		for _, listOnly := range []bool{false, true} {
+			opts := plain(sorted)
+			opts.ListOnly = listOnly
+			var n, negative atomic.Int64
+			opts.Dir = func(took time.Duration) {
+				n.Add(1)
+				if took < 0 {
+					negative.Add(1)
+				}
+			}
+			collect(t, root, []string{root}, opts)
+			if n.Load() != 4 || negative.Load() != 0 { // root, pkg, pkg/sub, pkg/empty
+				t.Errorf("list only %v: %d directories heard of (%d with a negative time), want 4", listOnly, n.Load(), negative.Load())
+			}
+		}
+	})
+}

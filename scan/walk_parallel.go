@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // Parallel walking: a shared pool of directories (taken at random while it is
@@ -166,6 +167,11 @@ func (p *pool) work() {
 		p.mu.Unlock()
 
 		switch {
+		case isDir && p.w.cfg.Dir != nil:
+			start := time.Now()
+			sc.checked = 0
+			p.walkDir(dir, sc)
+			p.w.cfg.Dir(time.Since(start) - sc.checked)
 		case isDir:
 			p.walkDir(dir, sc)
 		case stats != nil:
@@ -306,7 +312,9 @@ func (o *dirOut) flush() bool {
 		return true
 	}
 	p.mu.Unlock()
+	start := time.Now()
 	ok := p.checkFiles(o.batch, o.sc.head)
+	o.sc.checked += time.Since(start)
 	o.batch = o.batch[:0]
 	return ok
 }

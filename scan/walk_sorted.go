@@ -4,6 +4,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 )
 
 // walkSorted walks sequentially in the caller's goroutine, each directory's
@@ -25,6 +26,7 @@ func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
 		if w.ctx.Err() != nil {
 			return false
 		}
+		start := time.Now()
 		l, report, ok := w.openDir(&j, true, sc)
 		if !ok {
 			if report != nil {
@@ -39,6 +41,9 @@ func (w *walkCtx) walkSorted(roots []string, yield func(FileInfo) bool) {
 			err = nil
 		}
 		slices.SortFunc(entries, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
+		if w.cfg.Dir != nil {
+			w.cfg.Dir(time.Since(start))
+		}
 		for _, e := range entries {
 			if w.ctx.Err() != nil {
 				return false
