@@ -336,10 +336,10 @@ const countDiscount = 0.01
 // the counting walk's total has come in after the first records (see
 // countDiscount).
 func (t *Tracker) fold(now time.Time) {
-	if now.After(t.rate.last) && t.cpu != nil {
-		t.rate.pendCPU(t.cpu())
-	}
 	if now.After(t.rate.last) {
+		if t.cpu != nil {
+			t.rate.pendCPU(t.cpu())
+		}
 		t.rate.pendDirs(t.dirsWalked.Load(), time.Duration(t.dirsTook.Load()))
 	}
 	t.rate.fold(now, t.tau)

@@ -167,13 +167,13 @@ func (p *pool) work() {
 		p.mu.Unlock()
 
 		switch {
-		case isDir && p.w.cfg.Dir != nil:
+		case isDir:
 			start := time.Now()
 			sc.checked = 0
 			p.walkDir(dir, sc)
-			p.w.cfg.Dir(time.Since(start) - sc.checked)
-		case isDir:
-			p.walkDir(dir, sc)
+			if p.w.cfg.Dir != nil {
+				p.w.cfg.Dir(time.Since(start) - sc.checked)
+			}
 		case stats != nil:
 			p.settle(stats, sc.head)
 		default:
