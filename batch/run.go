@@ -372,6 +372,10 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 	// Writes go on after an interruption, so that what was done is kept.
 	sinkCtx := context.WithoutCancel(ctx)
 	out := cfg.Output
+	sealer, _ := out.(store.Sealer)
+	if sealer != nil {
+		tracker.ExpectFinish(sealer.SealCost)
+	}
 	var held []string
 	if out != nil {
 		var err error
@@ -624,6 +628,13 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 			rs.Gone += gone
 		}
 	}
+	if sealer != nil {
+		// The output's end (an index built again, say) is part of the
+		// run: the progress shows it, and the time counts.
+		if err := seal(sinkCtx, sealer, tracker); err != nil && writeErr == nil {
+			writeErr = fmt.Errorf("finishing the output: %w", err)
+		}
+	}
 	rs.Elapsed = time.Since(start)
 	memSum := sampler.Stop()
 	admission := mm.Stats()
@@ -642,6 +653,24 @@ func Run(ctx context.Context, cfg Config) (RunSummary, error) {
 		}
 	}
 	return rs, writeErr
+}
+
+// seal runs s.Seal, with the tracker saying the run is finishing and drawing
+// its progress meanwhile (the tracker's owner is this goroutine).
+func seal(ctx context.Context, s store.Sealer, tracker *progress.Tracker) error {
+	done := make(chan error, 1)
+	go func() { done <- s.Seal(ctx) }()
+	tracker.Finishing()
+	tick := time.NewTicker(progress.TickInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			tracker.Tick()
+		}
+	}
 }
 
 // admitFiles adapts one root's scan to the batch: each file gets its name

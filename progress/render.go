@@ -193,6 +193,8 @@ func (s Snapshot) etaText() string {
 		return fmt.Sprintf("interrupted: %d of %d files not done", max(s.FilesTotal-s.FilesDone, 0), s.FilesTotal)
 	case s.Final:
 		return "done"
+	case s.Finishing:
+		return "finishing · ETA " + fmtDur(s.ETA)
 	case !s.ETAKnown:
 		return "ETA estimating…"
 	case !s.totalKnown():
@@ -241,6 +243,7 @@ type jsonEvent struct {
 	FilesPerSec  float64  `json:"files_per_s"`
 	BytesPerSec  float64  `json:"bytes_per_s"`
 	ETA          *float64 `json:"eta_s"`
+	Finishing    bool     `json:"finishing,omitempty"`
 	Interrupted  bool     `json:"interrupted,omitempty"`
 	Stats        *Stats   `json:"stats,omitempty"`
 }
@@ -257,7 +260,7 @@ func event(kind string, s Snapshot, st *Stats) jsonEvent {
 		Event: kind, Time: s.Time.UTC().Format(time.RFC3339Nano), Elapsed: round3(s.Elapsed.Seconds()),
 		FilesDone: s.FilesDone, FilesTotal: s.FilesTotal, BytesDone: s.BytesDone, BytesTotal: s.BytesTotal,
 		TotalFinal: s.TotalFinal, TotalCounted: s.TotalCounted, Analyzed: s.Analyzed, SyntaxErrors: s.SyntaxErrors, Skipped: s.Skipped,
-		Failed: s.Failed, FilesPerSec: round3(s.FilesPerSec), BytesPerSec: math.Round(s.BytesPerSec), Stats: st, Interrupted: s.Interrupted,
+		Failed: s.Failed, FilesPerSec: round3(s.FilesPerSec), BytesPerSec: math.Round(s.BytesPerSec), Stats: st, Finishing: s.Finishing, Interrupted: s.Interrupted,
 	}
 	if s.ETAKnown {
 		v := round3(s.ETA.Seconds())

@@ -77,6 +77,11 @@ type Snapshot struct {
 	ETA      time.Duration
 	ETAKnown bool
 
+	// Finishing: every file is done and the work that ends the run has
+	// begun (Tracker.Finishing); the ETA is what is left of what it was
+	// expected to take.
+	Finishing bool
+
 	Final bool // the run is over (Finish)
 	// Interrupted: the run is over because it was interrupted, with
 	// FilesTotal-FilesDone files (of those known) not done.
@@ -132,7 +137,9 @@ type Tracker struct {
 	workStart                         time.Time // when it came
 	renderErr                         error
 	interrupted                       func() bool
-	final                             *Snapshot // Finish's
+	final                             *Snapshot                       // Finish's
+	finishCost                        func(files int64) time.Duration // ExpectFinish's
+	finishingAt                       time.Time                       // Finishing's
 }
 
 // NewTracker starts tracking now (by opts.Now).
@@ -353,6 +360,24 @@ func (t *Tracker) fold(now time.Time) {
 	}
 }
 
+// ExpectFinish tells the ETA about work that comes after the last file:
+// cost(files) is what it will take when the run has files files in all (0
+// while not known; store.Run.SealCost). It is called with each snapshot, on
+// the owner goroutine, and must be cheap. Owner goroutine only.
+func (t *Tracker) ExpectFinish(cost func(files int64) time.Duration) { t.finishCost = cost }
+
+// Finishing says that every file is done and the work ExpectFinish priced
+// has begun: snapshots from now on say so (Snapshot.Finishing), their ETA
+// counts down what that work was expected to take, and Tick draws them.
+// Owner goroutine only.
+func (t *Tracker) Finishing() {
+	if t.finishingAt.IsZero() {
+		t.finishingAt = t.now()
+		t.nextRender = time.Time{}
+		t.Tick()
+	}
+}
+
 // Tick lets the display and the rate move on when no record arrives (a
 // stall). Owner goroutine only.
 func (t *Tracker) Tick() {
@@ -367,7 +392,7 @@ func (t *Tracker) maybeRender(now time.Time) {
 	}
 	t.nextRender = now.Add(t.interval)
 	s := t.snapshot(now)
-	if s.TotalFinal && s.FilesDone >= s.FilesTotal {
+	if s.TotalFinal && s.FilesDone >= s.FilesTotal && !s.Finishing {
 		return // complete: Finish draws it, once
 	}
 	if err := t.renderer.Render(s); err != nil && t.renderErr == nil {
@@ -417,9 +442,19 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 	// recorded (they will take no time)
 	remaining := max(s.BytesTotal-s.BytesDone-max(discSkip-t.skipBytes, 0), 0)
 	remFiles := max(s.FilesTotal-s.FilesDone-max(discSkipN-t.skip, 0), 0)
+	var finish time.Duration // the work after the last file, not begun
+	if t.finishCost != nil {
+		finish = max(t.finishCost(s.FilesTotal), 0)
+	}
 	switch {
+	case !t.finishingAt.IsZero() && !t.finished:
+		s.Finishing = true
+		s.ETA, s.ETAKnown = max(finish-now.Sub(t.finishingAt), 0), true
 	case s.TotalFinal && s.FilesDone >= s.FilesTotal:
 		s.ETA, s.ETAKnown = 0, true
+		if !t.finished {
+			s.ETA = finish
+		}
 	case !t.working || t.workBytes < t.minBytes || s.BytesPerSec <= 0,
 		now.Sub(t.workStart) < t.warmup && !((s.TotalFinal || s.TotalCounted) && t.workBytes*20 >= s.BytesTotal),
 		!t.agedAt.IsZero() && now.Sub(t.agedAt) < t.warmup:
@@ -445,7 +480,7 @@ func (t *Tracker) snapshot(now time.Time) Snapshot {
 		if !ok { // (no durations: the decayed rate of bytes)
 			eta = float64(remaining) / s.BytesPerSec
 		}
-		if eta < maxETA.Seconds() {
+		if eta += finish.Seconds(); eta < maxETA.Seconds() {
 			s.ETA, s.ETAKnown = time.Duration(eta*float64(time.Second)), true
 		}
 	}

@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"strings"
@@ -777,5 +778,55 @@ func TestETACountsDirectories(t *testing.T) {
 	// Without a count of the directories, the cost per file it is.
 	if s, _, perFileOnly = run(false); !near(s.ETA.Seconds(), perFileOnly, 0.05*perFileOnly) {
 		t.Errorf("ETA %v without a count of directories, want the cost per file's %.2fs", s.ETA, perFileOnly)
+	}
+}
+
+// The work after the last file (ExpectFinish) is in the ETA from the start,
+// is the ETA once every file is done, and counts down while it runs
+// (Finishing), drawn and said to be finishing; the final snapshot is done.
+func TestETAExpectsFinish(t *testing.T) {
+	c := newClock()
+	var buf bytes.Buffer
+	r, _ := NewRenderer(ModeJSON, &buf, RendererOptions{Interval: 100 * time.Millisecond})
+	tr := NewTracker(Options{Now: c.Now, Renderer: r})
+	tr.ExpectFinish(func(files int64) time.Duration { return time.Duration(files) * 2 * time.Millisecond })
+	discover(tr, 1000, 10_000)
+	tr.DiscoveryDone()
+	// 10ms a file: 10s of files, then 2s of finishing.
+	feed(tr, c, 500, 10_000, 10*time.Millisecond)
+	if s := tr.Snapshot(); !s.ETAKnown || !near(s.ETA.Seconds(), 5+2, 0.2) || s.Finishing {
+		t.Fatalf("halfway: ETA %v (known %v, finishing %v), want 7s: 5s of files and 2s after them", s.ETA, s.ETAKnown, s.Finishing)
+	}
+	feed(tr, c, 500, 10_000, 10*time.Millisecond)
+	if s := tr.Snapshot(); !s.ETAKnown || s.ETA != 2*time.Second || s.Finishing {
+		t.Fatalf("every file done: ETA %v (known %v, finishing %v), want 2s, not yet finishing", s.ETA, s.ETAKnown, s.Finishing)
+	}
+	buf.Reset()
+	tr.Finishing()
+	c.Advance(1500 * time.Millisecond)
+	tr.Tick()
+	s := tr.Snapshot()
+	if !s.Finishing || s.ETA != 500*time.Millisecond || !strings.Contains(s.Line(), "finishing · ETA 1s") {
+		t.Fatalf("1.5s into the finish: ETA %v, finishing %v, line %q; want 500ms, finishing", s.ETA, s.Finishing, s.Line())
+	}
+	c.Advance(time.Second)
+	if s := tr.Snapshot(); s.ETA != 0 || !s.ETAKnown {
+		t.Fatalf("past the expected finish: ETA %v (known %v), want 0", s.ETA, s.ETAKnown)
+	}
+	tr.Finish(FinishInfo{})
+	if s := tr.Snapshot(); s.Finishing || !s.Final || s.Line() == "" || !strings.HasSuffix(s.Line(), "done") {
+		t.Fatalf("final: finishing %v, final %v, line %q", s.Finishing, s.Final, s.Line())
+	}
+	var events []map[string]any
+	for l := range strings.Lines(buf.String()) {
+		var e map[string]any
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		events = append(events, e)
+	}
+	if len(events) < 3 || events[0]["finishing"] != true || events[0]["eta_s"] != 2.0 ||
+		events[1]["finishing"] != true || events[1]["eta_s"] != 0.5 || events[len(events)-1]["event"] != "done" || events[len(events)-1]["finishing"] != nil {
+		t.Fatalf("events from Finishing on:\n%s", buf.String())
 	}
 }

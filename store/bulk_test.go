@@ -37,6 +37,9 @@ func TestBulkRunRebuildsContentIndex(t *testing.T) {
 	if !hasContentIndex(t, db) {
 		t.Fatal("the index by content was dropped before the run wrote bulkRows records")
 	}
+	if c := run.SealCost(1000); c != 0 {
+		t.Fatalf("SealCost of a run that keeps the index: %v, want 0", c)
+	}
 	if err := run.Finish(ctx, Completed, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -48,14 +51,43 @@ func TestBulkRunRebuildsContentIndex(t *testing.T) {
 	if hasContentIndex(t, db) {
 		t.Fatal("a run of 22 records into 8 rows kept the index by content")
 	}
+	// Building it again was timed when it was dropped (on a copy, gone
+	// since), and is priced by the rows the table will hold.
+	c22, c44 := run.SealCost(22), run.SealCost(44)
+	if c22 <= 0 || c44 <= c22 {
+		t.Fatalf("SealCost after the drop: %v for 22 records, %v for 44; want more than 0, and more for more", c22, c44)
+	}
+	if n := count(t, db, `SELECT count(*) FROM sqlite_temp_master`); n != 0 {
+		t.Fatalf("%d temporary tables or indexes left by the calibration", n)
+	}
 	if gone, err := run.MarkGone(ctx, "src", ""); err != nil || gone != 8 {
 		t.Fatalf("%d files gone (%v), want 8", gone, err)
+	}
+	// Seal does the end's work before the outcome is recorded; Finish
+	// then only records it.
+	if err := run.Seal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !hasContentIndex(t, db) {
+		t.Fatal("Seal left the table without the index by content")
+	}
+	if n := count(t, db, `SELECT count(*) FROM contents`); n != 22 {
+		t.Fatalf("%d contents after Seal, want 22 (those of the gone files removed)", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM runs WHERE outcome = 'running'`); n != 1 {
+		t.Fatalf("%d runs running after Seal, want 1 (the outcome is Finish's)", n)
+	}
+	if err := run.Write(ctx, synthRecord("src", 99)); err == nil {
+		t.Fatal("a sealed run accepted a record")
+	}
+	if err := run.Seal(ctx); err != nil {
+		t.Fatalf("Seal again: %v", err)
 	}
 	if err := run.Finish(ctx, Completed, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !hasContentIndex(t, db) {
-		t.Fatal("the run ended without the index by content")
+	if n := count(t, db, `SELECT count(*) FROM runs WHERE outcome = 'completed'`); n != 2 {
+		t.Fatalf("%d runs completed, want 2", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM contents`); n != 22 {
 		t.Fatalf("%d contents, want 22 (those of the gone files removed)", n)

@@ -35,6 +35,19 @@ type Output interface {
 	Finish(ctx context.Context, outcome Outcome, stats any) error
 }
 
+// Sealer is an Output whose end takes work beyond committing the last
+// records (the SQLite Run: an index built again, unused contents removed),
+// which the pipeline shows as part of the run: it calls Seal before
+// Finish, and prices it in the ETA with SealCost.
+type Sealer interface {
+	// Seal commits everything and does that work; the output accepts no
+	// record after it, and Finish then records how the run ended.
+	Seal(ctx context.Context) error
+	// SealCost estimates what Seal will take once the run has written
+	// records records (0 when it is not known, or nothing).
+	SealCost(records int64) time.Duration
+}
+
 // Merger is an Output that can take a source's files into another source
 // that contains it, so that a tree analyzed in parts and then whole holds
 // each file once.
@@ -61,6 +74,7 @@ type ReportStore interface {
 
 var (
 	_ Output      = (*Run)(nil)
+	_ Sealer      = (*Run)(nil)
 	_ Merger      = (*Run)(nil)
 	_ ReportStore = (*Run)(nil)
 	_ Output      = (*JSONL)(nil)

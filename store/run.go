@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pybatch/pybatch/analysis"
@@ -108,6 +110,11 @@ type Run struct {
 	rowsAtStart int64 // max(files.id) when the run began
 	written     int64 // records committed (the background goroutine's)
 	unindexed   bool  // this run dropped the index by content
+	// what building the index took per row and log2(rows), timed when it
+	// was dropped (see SealCost): float64 nanoseconds' bits, 0 until then
+	indexPerRow atomic.Uint64
+	sealed      bool  // Seal ran (or finish did its part)
+	sealErr     error // and what it returned
 }
 
 // batchBuf is one batch's storage, handed to the background commit and
@@ -239,7 +246,7 @@ func (r *Run) accepting() error {
 	if r.err != nil {
 		return r.err
 	}
-	if r.done {
+	if r.done || r.sealed {
 		return errors.New("store: write to a finished run")
 	}
 	return nil
@@ -320,22 +327,28 @@ func (r *Run) flush(ctx context.Context) error {
 	return r.wait()
 }
 
-// Finish commits what is queued and records the run's end, outcome and
-// statistics (marshalled to JSON into runs.stats). The run accepts nothing
-// after it. If the final commit fails, the outcome is recorded as failed
-// (if the database still takes writes) and the commit error returned.
-func (r *Run) Finish(ctx context.Context, outcome Outcome, stats any) error {
+// Seal commits what is queued and does the work that ends a run before its
+// outcome is recorded: it builds the index by content again when the run
+// dropped it (see bulkRows) and removes the contents no file points to any
+// more. Finish does it when Seal was not called; a caller that shows
+// progress calls Seal first, so that the time it takes is seen as part of
+// the run (SealCost estimates it). The run accepts no record after it;
+// Finish or Close then only record how it ended.
+func (r *Run) Seal(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.finish(ctx, outcome, stats)
-}
-
-func (r *Run) finish(ctx context.Context, outcome Outcome, stats any) error {
 	if r.done {
 		return r.err
 	}
+	return r.seal(ctx)
+}
+
+func (r *Run) seal(ctx context.Context) error {
+	if r.sealed {
+		return r.sealErr
+	}
 	err := r.flush(ctx)
-	r.done = true
+	r.sealed = true
 	for _, s := range r.stmts {
 		s.Close()
 	}
@@ -354,6 +367,73 @@ func (r *Run) finish(ctx context.Context, outcome Outcome, stats any) error {
 			err = describe(r.db.path, "removing unused contents from", err)
 		}
 	}
+	r.sealErr = err
+	return err
+}
+
+// SealCost estimates how long Seal will take beyond its final commit once
+// the run has written records records in all: building the index by
+// content again, if the run dropped it (0 until then, and for a run that
+// keeps it). Building it was timed over a copy of the table's last rows
+// when it was dropped (see calibrateIndex), and a sort of n rows costs
+// n·log n; the table will hold at most the rows it held at the start and
+// one more a record. Safe for concurrent use.
+func (r *Run) SealCost(records int64) time.Duration {
+	per := math.Float64frombits(r.indexPerRow.Load())
+	rows := float64(r.rowsAtStart + max(records, 0))
+	if per <= 0 || rows < 2 {
+		return 0
+	}
+	return time.Duration(per * rows * math.Log2(rows))
+}
+
+// calibrationRows is how many of the files table's rows calibrateIndex
+// builds an index over: a few tens of milliseconds' work.
+const calibrationRows = 1 << 14
+
+// calibrateIndex times building the index by content over a copy (in
+// memory) of the files table's last calibrationRows rows, for SealCost.
+// It runs once, on the background goroutine, after the commit that dropped
+// the index. A failure costs only the estimate.
+func (r *Run) calibrateIndex(ctx context.Context) {
+	conn, err := r.db.sql.Conn(ctx) // (a temporary table is the connection's)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE calibrate_index AS
+		SELECT * FROM files WHERE id > (SELECT coalesce(max(id), 0) FROM files) - ?`, calibrationRows); err != nil {
+		return
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE temp.calibrate_index`)
+	var n int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM temp.calibrate_index`).Scan(&n); err != nil || n < 2 {
+		return
+	}
+	start := time.Now()
+	if _, err := conn.ExecContext(ctx, `CREATE INDEX temp.calibrate_index_content ON calibrate_index(content_id)`); err != nil {
+		return
+	}
+	took := float64(time.Since(start).Nanoseconds())
+	r.indexPerRow.Store(math.Float64bits(took / (float64(n) * math.Log2(float64(n)))))
+}
+
+// Finish commits what is queued and records the run's end, outcome and
+// statistics (marshalled to JSON into runs.stats). The run accepts nothing
+// after it. If the final commit fails, the outcome is recorded as failed
+// (if the database still takes writes) and the commit error returned.
+func (r *Run) Finish(ctx context.Context, outcome Outcome, stats any) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.finish(ctx, outcome, stats)
+}
+
+func (r *Run) finish(ctx context.Context, outcome Outcome, stats any) error {
+	if r.done {
+		return r.err
+	}
+	err := r.seal(ctx)
+	r.done = true
 	if err != nil {
 		outcome = FailedRun
 	}
@@ -404,7 +484,10 @@ func (r *Run) commitOps(ctx context.Context, buf *batchBuf, n int) error {
 		return describe(r.db.path, fmt.Sprintf("committing %d records to", n), err)
 	}
 	r.written += int64(n)
-	r.unindexed = r.unindexed || drop
+	if drop {
+		r.unindexed = true
+		r.calibrateIndex(ctx)
+	}
 	for k, v := range newSources {
 		r.sources[k] = v
 	}
