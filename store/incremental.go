@@ -336,17 +336,27 @@ func (in *sqliteIncremental) Holds(ctx context.Context, path string) bool {
 }
 
 func (in *sqliteIncremental) Write(ctx context.Context, rec *result.Record) error {
-	if rec.Source == in.source && rec.Status == result.Analyzed && rec.Report != nil {
-		_, st, ok, err := in.state(ctx, rec.Path)
-		if err != nil {
-			return err
-		}
-		if ok && st.SameContent(rec.Size, rec.Report.SHA256, in.optionsHash, in.toolVersion) {
+	if rec.Source != in.source {
+		return in.run.Write(ctx, rec)
+	}
+	_, st, ok, err := in.state(ctx, rec.Path)
+	if err != nil {
+		return err
+	}
+	sha := ""
+	if rec.Status == result.Analyzed && rec.Report != nil {
+		sha = rec.Report.SHA256
+		if ok && st.SameContent(rec.Size, sha, in.optionsHash, in.toolVersion) {
 			in.mu.Lock()
 			in.touched++
 			in.mu.Unlock()
 			return in.run.Touch(ctx, rec.Source, rec.Path, rec.Size, rec.ModTime)
 		}
+	}
+	if ok && st.SHA256 != "" && st.SHA256 != sha {
+		// The file's row leaves its old content, which may have been its
+		// alone: the run's end looks for contents no file points to.
+		in.run.leavesContent()
 	}
 	return in.run.Write(ctx, rec)
 }

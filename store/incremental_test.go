@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/pybatch/pybatch/recovery"
 	"github.com/pybatch/pybatch/result"
 )
 
@@ -440,5 +442,60 @@ func TestPartialReportsOnlyWhereStored(t *testing.T) {
 	}
 	if _, err := AppendLine(nil, &copyRec); err == nil {
 		t.Error("a JSON Lines record was made of a summary")
+	}
+}
+
+// A file whose bytes changed, or that now fails, leaves its old content
+// behind; a run that writes it removes that content if no other file has
+// it, even when no file is gone.
+func TestIncrementalRemovesReplacedContents(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 2})
+	run := beginTest(t, db, "h")
+	a, b, c := synthRecord("src", 1), synthRecord("src", 2), synthRecord("src", 3)
+	shared := synthRecord("src", 4) // c's bytes under another name
+	shared.Report.SHA256, shared.Size = c.Report.SHA256, c.Size
+	for _, r := range []*result.Record{a, b, c, shared} {
+		run.Write(ctx, r)
+	}
+	if err := run.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM contents`); n != 3 {
+		t.Fatalf("%d contents, want 3", n)
+	}
+	run = beginTest(t, db, "h")
+	in, err := run.Resume(ctx, "src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2 := synthRecord("src", 5) // a's path, new bytes
+	a2.Path = a.Path
+	bFailed := &result.Record{Source: "src", Path: b.Path, Size: b.Size, ModTime: b.ModTime, Status: result.Failed, ErrClass: recovery.Timeout, Err: "timed out"}
+	c2 := synthRecord("src", 6) // c's path, new bytes; its old ones are still shared's
+	c2.Path = c.Path
+	for _, r := range []*result.Record{a2, bFailed, c2} {
+		if err := in.Write(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	rows, err := db.SQL().Query(`SELECT lower(hex(sha256)) FROM contents ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var h string
+		rows.Scan(&h)
+		got = append(got, h)
+	}
+	rows.Close()
+	want := []string{a2.Report.SHA256, c.Report.SHA256, c2.Report.SHA256}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("contents after the re-run:\n%v\nwant those of a's and c's new bytes and of shared (c's old ones):\n%v", got, want)
 	}
 }

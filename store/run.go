@@ -114,6 +114,7 @@ type Run struct {
 	// what building the index took per row and log2(rows), timed when it
 	// was dropped (see SealCost): float64 nanoseconds' bits, 0 until then
 	indexPerRow atomic.Uint64
+	leftContent bool  // a record replaced a row's content (leavesContent)
 	sealed      bool  // Seal ran (or finish did its part)
 	sealErr     error // and what it returned
 }
@@ -328,6 +329,14 @@ func (r *Run) flush(ctx context.Context) error {
 	return r.wait()
 }
 
+// leavesContent notes that a record about to be written replaces a file's
+// row that pointed to another content, which may then have no file.
+func (r *Run) leavesContent() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.leftContent = true
+}
+
 // Seal commits what is queued and does the work that ends a run before its
 // outcome is recorded: it builds the index by content again when the run
 // dropped it (see bulkRows) and removes the contents no file points to any
@@ -362,7 +371,7 @@ func (r *Run) seal(ctx context.Context) error {
 			err = ierr
 		}
 	}
-	if err == nil && r.orphans {
+	if err == nil && (r.orphans || r.leftContent) {
 		// Contents no file points to any more go, with their facts.
 		if err = r.removeOrphans(ctx); err != nil {
 			err = describe(r.db.path, "removing unused contents from", err)
