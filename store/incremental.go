@@ -356,7 +356,7 @@ func (in *sqliteIncremental) Write(ctx context.Context, rec *result.Record) erro
 	if ok && st.SHA256 != "" && st.SHA256 != sha {
 		// The file's row leaves its old content, which may have been its
 		// alone: the run's end looks for contents no file points to.
-		in.run.leavesContent()
+		in.run.leavesContent(st.SHA256)
 	}
 	return in.run.Write(ctx, rec)
 }

@@ -114,9 +114,10 @@ type Run struct {
 	// what building the index took per row and log2(rows), timed when it
 	// was dropped (see SealCost): float64 nanoseconds' bits, 0 until then
 	indexPerRow atomic.Uint64
-	leftContent bool  // a record replaced a row's content (leavesContent)
-	sealed      bool  // Seal ran (or finish did its part)
-	sealErr     error // and what it returned
+	left        map[string]struct{} // contents rewritten files left (leavesContent)
+	leftAll     bool                // too many to look up one by one
+	sealed      bool                // Seal ran (or finish did its part)
+	sealErr     error               // and what it returned
 }
 
 // batchBuf is one batch's storage, handed to the background commit and
@@ -330,12 +331,27 @@ func (r *Run) flush(ctx context.Context) error {
 }
 
 // leavesContent notes that a record about to be written replaces a file's
-// row that pointed to another content, which may then have no file.
-func (r *Run) leavesContent() {
+// row that pointed to the content of hash sha (hex), which may then have no
+// file: the run's end looks it up (all the contents, past maxLeftContents).
+func (r *Run) leavesContent(sha string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.leftContent = true
+	switch {
+	case r.leftAll:
+	case len(r.left) >= maxLeftContents:
+		r.leftAll, r.left = true, nil
+	default:
+		if r.left == nil {
+			r.left = map[string]struct{}{}
+		}
+		r.left[sha] = struct{}{}
+	}
 }
+
+// maxLeftContents is how many contents left by rewritten files a run looks
+// up one by one at its end; past it, it looks at every content. (A
+// variable for tests.)
+var maxLeftContents = 1 << 16
 
 // Seal commits what is queued and does the work that ends a run before its
 // outcome is recorded: it builds the index by content again when the run
@@ -371,10 +387,17 @@ func (r *Run) seal(ctx context.Context) error {
 			err = ierr
 		}
 	}
-	if err == nil && (r.orphans || r.leftContent) {
+	if err == nil {
 		// Contents no file points to any more go, with their facts.
-		if err = r.removeOrphans(ctx); err != nil {
-			err = describe(r.db.path, "removing unused contents from", err)
+		var rerr error
+		switch {
+		case r.orphans || r.leftAll:
+			rerr = r.removeOrphans(ctx)
+		case len(r.left) > 0:
+			rerr = r.removeOrphansAmong(ctx, r.left)
+		}
+		if rerr != nil {
+			err = describe(r.db.path, "removing unused contents from", rerr)
 		}
 	}
 	r.sealErr = err
@@ -1087,40 +1110,73 @@ func deleteFacts(ctx context.Context, tx execer, id int64) error {
 // a chunk at a time.
 func (r *Run) removeOrphans(ctx context.Context) error {
 	for {
-		rows, err := r.db.sql.QueryContext(ctx, `SELECT id FROM contents WHERE NOT EXISTS (SELECT 1 FROM files WHERE content_id = contents.id) LIMIT 1024`)
-		if err != nil {
+		ids, err := queryIDs(ctx, r.db.sql, `SELECT id FROM contents WHERE NOT EXISTS (SELECT 1 FROM files WHERE content_id = contents.id) LIMIT 1024`)
+		if err != nil || len(ids) == 0 {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(ids) == 0 {
-			return err
-		}
-		tx, err := r.db.sql.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if err = deleteFacts(ctx, tx, id); err == nil {
-				_, err = tx.ExecContext(ctx, `DELETE FROM contents WHERE id = ?`, id)
-			}
-			if err != nil {
-				tx.Rollback()
-				return err
-			}
-		}
-		if err := tx.Commit(); err != nil {
+		if err := r.deleteContents(ctx, ids); err != nil {
 			return err
 		}
 	}
+}
+
+// removeOrphansAmong is removeOrphans for the contents of these hashes
+// (hex) only: a lookup each instead of a scan of every content.
+func (r *Run) removeOrphansAmong(ctx context.Context, shas map[string]struct{}) error {
+	keys := make([]any, 0, len(shas))
+	for h := range shas {
+		if b, err := hex.DecodeString(h); err == nil {
+			keys = append(keys, b)
+		}
+	}
+	for chunk := range slices.Chunk(keys, 500) {
+		ids, err := queryIDs(ctx, r.db.sql, `SELECT id FROM contents WHERE sha256 IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)
+			AND NOT EXISTS (SELECT 1 FROM files WHERE content_id = contents.id)`, chunk...)
+		if err == nil && len(ids) > 0 {
+			err = r.deleteContents(ctx, ids)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queryIDs returns the ids a query selects.
+func queryIDs(ctx context.Context, db *sql.DB, query string, args ...any) ([]int64, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// deleteContents deletes these contents with their facts, in one
+// transaction.
+func (r *Run) deleteContents(ctx context.Context, ids []int64) error {
+	tx, err := r.db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, id := range ids {
+		if err := deleteFacts(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM contents WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // runTool returns the tool version of a run (cached).
