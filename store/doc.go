@@ -122,8 +122,11 @@
 // of one for an incremental or resumed run (Resume, an Incremental), is
 // told when a walk of a source or of a part of it completed (Walked: the
 // files not seen are gone) and ends the run (Finish). The SQLite Run
-// implements it, and Merger (a source inside another becomes part of it);
-// JSONL implements it for resume only. See batch's ExampleRun
+// implements it, Merger (a source inside another becomes part of it) and
+// Sealer: its end takes work (the index by content built again, the
+// contents no file points to removed), which the pipeline does with Seal
+// before the run's final progress event, having priced it in the ETA with
+// SealCost; JSONL implements Output for resume only. See batch's ExampleRun
 // for a run into SQLite.
 //
 // A file is named by its source (the absolute root directory, resolved
