@@ -81,10 +81,10 @@ func TestRunSealsTheOutputBeforeTheEnd(t *testing.T) {
 		}
 	}
 	last := events[len(events)-1]
-	if fin == nil || fin["eta_s"] != 0.5 || fin["files_done"] != 5.0 {
-		t.Fatalf("no finishing event with the 5 files done and an ETA of 5×100ms:\n%v", events)
+	if fin == nil || fin["eta_s"].(float64) <= 0 || fin["eta_s"].(float64) > 0.5 || fin["files_done"] != 5.0 {
+		t.Fatalf("no finishing event with the 5 files done and an ETA of at most 5×100ms:\n%v", events)
 	}
-	if last["event"] != "done" || last["elapsed_s"].(float64)-fin["elapsed_s"].(float64) < 0.4 || rs.Elapsed < 400*time.Millisecond {
+	if last["event"] != "done" || last["elapsed_s"].(float64) < 0.4 || last["elapsed_s"].(float64) <= fin["elapsed_s"].(float64) || rs.Elapsed < 400*time.Millisecond {
 		t.Fatalf("the final event (%v) or the elapsed time (%v) leave out the 400ms of the output's end (finishing at %v)", last, rs.Elapsed, fin["elapsed_s"])
 	}
 

@@ -368,12 +368,12 @@ func (t *Tracker) ExpectFinish(cost func(files int64) time.Duration) { t.finishC
 
 // Finishing says that every file is done and the work ExpectFinish priced
 // has begun: snapshots from now on say so (Snapshot.Finishing), their ETA
-// counts down what that work was expected to take, and Tick draws them.
-// Owner goroutine only.
+// counts down what that work was expected to take, and Tick draws them
+// (at the renderer's interval, as ever: a short run still prints its final
+// plain line alone). Owner goroutine only.
 func (t *Tracker) Finishing() {
 	if t.finishingAt.IsZero() {
 		t.finishingAt = t.now()
-		t.nextRender = time.Time{}
 		t.Tick()
 	}
 }

@@ -825,8 +825,30 @@ func TestETAExpectsFinish(t *testing.T) {
 		}
 		events = append(events, e)
 	}
-	if len(events) < 3 || events[0]["finishing"] != true || events[0]["eta_s"] != 2.0 ||
-		events[1]["finishing"] != true || events[1]["eta_s"] != 0.5 || events[len(events)-1]["event"] != "done" || events[len(events)-1]["finishing"] != nil {
+	// (Drawn at the renderer's interval: the tick 1.5s in, maybe the one
+	// at Finishing too.)
+	if n := len(events); n < 2 || n > 3 || events[n-2]["finishing"] != true || events[n-2]["eta_s"] != 0.5 ||
+		events[n-1]["event"] != "done" || events[n-1]["finishing"] != nil {
 		t.Fatalf("events from Finishing on:\n%s", buf.String())
+	}
+}
+
+// Finishing draws at the renderer's pace: a short run's plain lines are
+// still its final line alone.
+func TestFinishingKeepsTheRenderersPace(t *testing.T) {
+	c := newClock()
+	var buf bytes.Buffer
+	r, _ := NewRenderer(ModePlain, &buf, RendererOptions{})
+	tr := NewTracker(Options{Now: c.Now, Renderer: r})
+	tr.ExpectFinish(func(int64) time.Duration { return time.Second })
+	discover(tr, 3, 100)
+	tr.DiscoveryDone()
+	feed(tr, c, 3, 100, 10*time.Millisecond)
+	tr.Finishing()
+	c.Advance(300 * time.Millisecond)
+	tr.Tick()
+	tr.Finish(FinishInfo{})
+	if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) != 1 || !strings.HasSuffix(lines[0], "· done") {
+		t.Fatalf("a short run's plain lines:\n%s", buf.String())
 	}
 }
