@@ -9,8 +9,8 @@ bytes compares the ETA it printed with the time that actually remained until
 the final event (events every 20 ms), and until the process exited (after
 the final event the run's outcome is recorded and the output closed). Where
 the output's end took work (the index built again after a large first run:
-"finishing" events), it also prints what the ETA expected that to take and
-what it took. Prints one line per checkpoint and the peak
+"finishing" events), it also prints the ETA of the last event before them and
+the time that remained. Prints one line per checkpoint and the peak
 and average memory from the run's statistics; with --runs N, N runs one after
 the other, then how many of them were within 20% at each checkpoint and the
 range of the errors. Run it on a quiet machine: the ETA cannot foresee other
@@ -51,9 +51,11 @@ def one(exe, tmp, n):
     tail = exited - t(end)
     print("run %d: %d files, %.1f MB, %.2f s; the total was known at %.2f s; the process exited %.2f s after the final event" % (
         n + 1, end["files_done"], total / 1e6, end["elapsed_s"], counted["elapsed_s"], tail))
-    fin = next((e for e in events if e.get("finishing")), None)
-    if fin is not None:
-        print("  finishing: from %.2f s, expected %.2f s, took %.2f s" % (fin["elapsed_s"], fin["eta_s"], t(end) - t(fin)))
+    fin = next((i for i, e in enumerate(events) if e.get("finishing")), None)
+    if fin is not None and fin > 0 and events[fin - 1]["eta_s"] is not None:
+        last = events[fin - 1]  # the last event before the finishing phase
+        print("  finishing: the last event before it, at %.2f s with %d files left, said %.2f s; %.2f s remained" % (
+            last["elapsed_s"], last["files_total"] - last["files_done"], last["eta_s"], t(end) - t(last)))
     errs, exits = [], []
     for frac in FRACS:
         e = next((e for e in events if e["bytes_done"] >= frac * total), None)
