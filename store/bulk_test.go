@@ -46,10 +46,21 @@ func TestBulkRunRebuildsContentIndex(t *testing.T) {
 	// 22 records into a table of 8 rows, whose files are then gone: their
 	// contents are left without a file, and finding them needs the index
 	// again.
+	defer func(n int64) { calibrationRows = n }(calibrationRows)
+	calibrationRows = 24
 	run = beginTest(t, db, "h")
-	write(run, 8, 30)
+	write(run, 8, 20)
 	if hasContentIndex(t, db) {
-		t.Fatal("a run of 22 records into 8 rows kept the index by content")
+		t.Fatal("a run of 12 records into 8 rows kept the index by content")
+	}
+	// Timed over the 20 rows the table held at the drop, then again over
+	// calibrationRows once it held them, then no more.
+	if run.calibratedRows != 20 {
+		t.Fatalf("the index's build timed over %d rows after the drop, want 20", run.calibratedRows)
+	}
+	write(run, 20, 30)
+	if run.calibratedRows != 24 {
+		t.Fatalf("the index's build timed over %d rows at the end, want calibrationRows (24)", run.calibratedRows)
 	}
 	// Building it again was timed when it was dropped (on a copy, gone
 	// since), and is priced by the rows the table will hold.

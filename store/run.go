@@ -112,12 +112,14 @@ type Run struct {
 	written     int64 // records committed (the background goroutine's)
 	unindexed   bool  // this run dropped the index by content
 	// what building the index took per row and log2(rows), timed when it
-	// was dropped (see SealCost): float64 nanoseconds' bits, 0 until then
-	indexPerRow atomic.Uint64
-	left        map[string]struct{} // contents rewritten files left (leavesContent)
-	leftAll     bool                // too many to look up one by one
-	sealed      bool                // Seal ran (or finish did its part)
-	sealErr     error               // and what it returned
+	// was dropped and again over calibrationRows rows (see SealCost):
+	// float64 nanoseconds' bits, 0 until then
+	indexPerRow    atomic.Uint64
+	calibratedRows int64               // the rows that timing was over (the background goroutine's)
+	left           map[string]struct{} // contents rewritten files left (leavesContent)
+	leftAll        bool                // too many to look up one by one
+	sealed         bool                // Seal ran (or finish did its part)
+	sealErr        error               // and what it returned
 }
 
 // batchBuf is one batch's storage, handed to the background commit and
@@ -408,9 +410,9 @@ func (r *Run) seal(ctx context.Context) error {
 // the run has written records records in all: building the index by
 // content again, if the run dropped it (0 until then, and for a run that
 // keeps it). Building it was timed over a copy of the table's last rows
-// when it was dropped (see calibrateIndex), and a sort of n rows costs
-// n·log n; the table will hold at most the rows it held at the start and
-// one more a record. Safe for concurrent use.
+// (see calibrateIndex), and a sort of n rows costs n·log n; the table will
+// hold at most the rows it held at the start and one more a record. Safe
+// for concurrent use.
 func (r *Run) SealCost(records int64) time.Duration {
 	per := math.Float64frombits(r.indexPerRow.Load())
 	rows := float64(r.rowsAtStart + max(records, 0))
@@ -421,21 +423,28 @@ func (r *Run) SealCost(records int64) time.Duration {
 }
 
 // calibrationRows is how many of the files table's rows calibrateIndex
-// builds an index over: some 10 ms of work, and as many MB of memory.
-const calibrationRows = 1 << 15
+// copies, at most: some 0.15 s of CPU and 10 MB of memory, once a run.
+// Fewer would not do: the cost of a row in SQLite's sort rises by half as
+// its working set outgrows the CPU's per-core caches (over copies of
+// 16,384 to 131,072 rows 0.31-0.40 µs a row, 262,144 and more 0.49-0.70,
+// bench/NOTES.md), and the index is built over millions.
+var calibrationRows int64 = 1 << 18
 
 // calibrateIndex times building the index by content over a copy (in
-// memory) of the files table's last calibrationRows rows, for SealCost.
-// It runs once, on the background goroutine, after the commit that dropped
-// the index. A failure costs only the estimate.
+// memory) of the content ids of the files table's last calibrationRows
+// rows, for SealCost. It runs on the background goroutine after the commit
+// that dropped the index, and once more when the table has grown to
+// calibrationRows rows if it held fewer then. A failure costs only the
+// estimate.
 func (r *Run) calibrateIndex(ctx context.Context) {
-	conn, err := r.db.sql.Conn(ctx) // (a temporary table is the connection's)
+	r.calibratedRows = min(r.rowsAtStart+r.written, calibrationRows) // (once, whatever happens)
+	conn, err := r.db.sql.Conn(ctx)                                  // (a temporary table is the connection's)
 	if err != nil {
 		return
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE calibrate_index AS
-		SELECT * FROM files WHERE id > (SELECT coalesce(max(id), 0) FROM files) - ?`, calibrationRows); err != nil {
+		SELECT content_id FROM files WHERE id > (SELECT coalesce(max(id), 0) FROM files) - ?`, calibrationRows); err != nil {
 		return
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE temp.calibrate_index`)
@@ -528,6 +537,9 @@ func (r *Run) commitOps(ctx context.Context, buf *batchBuf, n int) error {
 	r.written += int64(n)
 	if drop {
 		r.unindexed = true
+	}
+	if r.unindexed && r.calibratedRows < calibrationRows &&
+		(drop || r.rowsAtStart+r.written >= calibrationRows) {
 		r.calibrateIndex(ctx)
 	}
 	for k, v := range newSources {
