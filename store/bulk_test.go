@@ -13,6 +13,47 @@ func hasContentIndex(t *testing.T, db *DB) bool {
 	return count(t, db, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'files_content'`) == 1
 }
 
+// The build of the index by content is timed when the run drops it, over a
+// copy of the table's last calibrationRows rows, and again each time the
+// table has grown fourfold since, over its latest rows.
+func TestBulkRunTimesTheIndexAsTheTableGrows(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 4, bulkRowsAt: 4})
+	defer func(n int64) { calibrationRows = n }(calibrationRows)
+	calibrationRows = 6
+	run := beginTest(t, db, "h")
+	at := func(to int) int64 {
+		t.Helper()
+		for i := int(run.written); i < to; i++ {
+			if err := run.Write(ctx, synthRecord("src", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := run.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return run.calibratedAt
+	}
+	if n := at(4); n != 0 || run.SealCost(100) != 0 {
+		t.Fatalf("timed at %d rows (SealCost %v) before the drop", n, run.SealCost(100))
+	}
+	if n := at(8); n != 8 || run.SealCost(100) <= 0 {
+		t.Fatalf("timed at %d rows (SealCost %v) by the drop, at 8 rows", n, run.SealCost(100))
+	}
+	if n := at(28); n != 8 {
+		t.Fatalf("timed again at %d rows, before the table grew fourfold", n)
+	}
+	if n := at(32); n != 32 || run.SealCost(100) <= 0 {
+		t.Fatalf("last timed at %d rows (SealCost %v), want 32", n, run.SealCost(100))
+	}
+	if n := count(t, db, `SELECT count(*) FROM sqlite_temp_master`); n != 0 {
+		t.Fatalf("%d temporary tables or indexes left by the timing", n)
+	}
+	if err := run.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A run that more than doubles the files table writes it without the index
 // by content and builds it at its end; a smaller run keeps it; a run that
 // never ends leaves it to the next open.
@@ -46,21 +87,10 @@ func TestBulkRunRebuildsContentIndex(t *testing.T) {
 	// 22 records into a table of 8 rows, whose files are then gone: their
 	// contents are left without a file, and finding them needs the index
 	// again.
-	defer func(n int64) { calibrationRows = n }(calibrationRows)
-	calibrationRows = 24
 	run = beginTest(t, db, "h")
-	write(run, 8, 20)
+	write(run, 8, 30)
 	if hasContentIndex(t, db) {
-		t.Fatal("a run of 12 records into 8 rows kept the index by content")
-	}
-	// Timed over the 20 rows the table held at the drop, then again over
-	// calibrationRows once it held them, then no more.
-	if run.calibratedRows != 20 {
-		t.Fatalf("the index's build timed over %d rows after the drop, want 20", run.calibratedRows)
-	}
-	write(run, 20, 30)
-	if run.calibratedRows != 24 {
-		t.Fatalf("the index's build timed over %d rows at the end, want calibrationRows (24)", run.calibratedRows)
+		t.Fatal("a run of 22 records into 8 rows kept the index by content")
 	}
 	// Building it again was timed when it was dropped (on a copy, gone
 	// since), and is priced by the rows the table will hold.

@@ -112,14 +112,14 @@ type Run struct {
 	written     int64 // records committed (the background goroutine's)
 	unindexed   bool  // this run dropped the index by content
 	// what building the index took per row and log2(rows), timed when it
-	// was dropped and again over calibrationRows rows (see SealCost):
-	// float64 nanoseconds' bits, 0 until then
-	indexPerRow    atomic.Uint64
-	calibratedRows int64               // the rows that timing was over (the background goroutine's)
-	left           map[string]struct{} // contents rewritten files left (leavesContent)
-	leftAll        bool                // too many to look up one by one
-	sealed         bool                // Seal ran (or finish did its part)
-	sealErr        error               // and what it returned
+	// was dropped and again as the table grew (see SealCost): float64
+	// nanoseconds' bits, 0 until then
+	indexPerRow  atomic.Uint64
+	calibratedAt int64               // the table's rows at the last timing (the background goroutine's)
+	left         map[string]struct{} // contents rewritten files left (leavesContent)
+	leftAll      bool                // too many to look up one by one
+	sealed       bool                // Seal ran (or finish did its part)
+	sealErr      error               // and what it returned
 }
 
 // batchBuf is one batch's storage, handed to the background commit and
@@ -422,23 +422,27 @@ func (r *Run) SealCost(records int64) time.Duration {
 	return time.Duration(per * rows * math.Log2(rows))
 }
 
-// calibrationRows is how many of the files table's rows calibrateIndex
-// copies, at most: some 0.15 s of CPU and 10 MB of memory, once a run.
-// Fewer would not do: the cost of a row in SQLite's sort rises by half as
-// its working set outgrows the CPU's per-core caches (over copies of
-// 16,384 to 131,072 rows 0.31-0.40 µs a row, 262,144 and more 0.49-0.70,
-// bench/NOTES.md), and the index is built over millions.
+// calibrationRows is how many of the files table's last rows calibrateIndex
+// copies, at most: some 0.2 s of CPU and 10 MB of memory. A row of SQLite's
+// sort costs more in a larger sort (its working set outgrows the CPU's
+// caches) and the further the content ids are from their order: a first
+// run's early rows are new contents, in order, its later ones mostly
+// copies of earlier contents. Over 32,768 rows, or over the first 262,144
+// of a run, the estimate was a fifth short (bench/NOTES.md).
 var calibrationRows int64 = 1 << 18
+
+// calibrateGrowth is how much the table grows between two timings.
+const calibrateGrowth = 4
 
 // calibrateIndex times building the index by content over a copy (in
 // memory) of the content ids of the files table's last calibrationRows
 // rows, for SealCost. It runs on the background goroutine after the commit
-// that dropped the index, and once more when the table has grown to
-// calibrationRows rows if it held fewer then. A failure costs only the
-// estimate.
+// that dropped the index, and again each time the table has grown
+// calibrateGrowth-fold since, over its latest rows. A failure costs only
+// the estimate.
 func (r *Run) calibrateIndex(ctx context.Context) {
-	r.calibratedRows = min(r.rowsAtStart+r.written, calibrationRows) // (once, whatever happens)
-	conn, err := r.db.sql.Conn(ctx)                                  // (a temporary table is the connection's)
+	r.calibratedAt = r.rowsAtStart + r.written // (whatever happens)
+	conn, err := r.db.sql.Conn(ctx)            // (a temporary table is the connection's)
 	if err != nil {
 		return
 	}
@@ -538,8 +542,7 @@ func (r *Run) commitOps(ctx context.Context, buf *batchBuf, n int) error {
 	if drop {
 		r.unindexed = true
 	}
-	if r.unindexed && r.calibratedRows < calibrationRows &&
-		(drop || r.rowsAtStart+r.written >= calibrationRows) {
+	if drop || r.unindexed && r.rowsAtStart+r.written >= calibrateGrowth*r.calibratedAt {
 		r.calibrateIndex(ctx)
 	}
 	for k, v := range newSources {
