@@ -111,9 +111,10 @@ type Run struct {
 	rowsAtStart int64 // max(files.id) when the run began
 	written     int64 // records committed (the background goroutine's)
 	unindexed   bool  // this run dropped the index by content
-	// what building the index took per row and log2(rows), timed when it
-	// was dropped and again as the table grew (see SealCost): float64
-	// nanoseconds' bits, 0 until then
+	// what building the index costs, timed when it was dropped and again
+	// as the table grew (see SealCost): float64 nanoseconds' bits, a row
+	// read and a row sorted (per log2 of the rows); 0 until then
+	scanPerRow   atomic.Uint64
 	indexPerRow  atomic.Uint64
 	calibratedAt int64               // the table's rows at the last timing (the background goroutine's)
 	left         map[string]struct{} // contents rewritten files left (leavesContent)
@@ -409,68 +410,89 @@ func (r *Run) seal(ctx context.Context) error {
 // SealCost estimates how long Seal will take beyond its final commit once
 // the run has written records records in all: building the index by
 // content again, if the run dropped it (0 until then, and for a run that
-// keeps it). Building it was timed over a copy of the table's last rows
-// (see calibrateIndex), and a sort of n rows costs n·log n; the table will
-// hold at most the rows it held at the start and one more a record. Safe
-// for concurrent use.
+// keeps it). The build reads every row of the table and sorts them; both
+// were timed on the table's latest rows (see calibrateIndex), and a sort
+// of n rows costs n·log n. The table will hold at most the rows it held
+// at the start and one more a record. Safe for concurrent use.
 func (r *Run) SealCost(records int64) time.Duration {
-	per := math.Float64frombits(r.indexPerRow.Load())
+	scan := math.Float64frombits(r.scanPerRow.Load())
+	sort := math.Float64frombits(r.indexPerRow.Load())
 	rows := float64(r.rowsAtStart + max(records, 0))
-	if per <= 0 || rows < 2 {
+	if sort <= 0 || rows < 2 {
 		return 0
 	}
-	return time.Duration(per * rows * math.Log2(rows))
+	return time.Duration(scan*rows + sort*rows*math.Log2(rows))
 }
 
 // calibrationRows is how many of the files table's last rows calibrateIndex
-// copies, at most: some 0.2 s of CPU and 10 MB of memory. A row of SQLite's
-// sort costs more in a larger sort (its working set outgrows the CPU's
-// caches) and the further the content ids are from their order: a first
-// run's early rows are new contents, in order, its later ones mostly
-// copies of earlier contents. Over 32,768 rows, or over the first 262,144
-// of a run, the estimate was a fifth short (bench/NOTES.md).
+// indexes, at most: some 0.2 s of CPU. A row of the sort costs more in a
+// larger sort and the further the content ids are from their order (a
+// first run's early rows are new contents, in order, its later ones
+// mostly copies of earlier contents), and more in the table than in a
+// copy in memory: timed over a copy of the last 32,768 rows, or over a
+// copy of the first 262,144 of a run, the estimate was a fifth to a
+// quarter short (bench/NOTES.md).
 var calibrationRows int64 = 1 << 18
 
 // calibrateGrowth is how much the table grows between two timings.
 const calibrateGrowth = 4
 
-// calibrateIndex times building the index by content over a copy (in
-// memory) of the content ids of the files table's last calibrationRows
-// rows, for SealCost. It runs on the background goroutine after the commit
-// that dropped the index, and again each time the table has grown
-// calibrateGrowth-fold since, over its latest rows. A failure costs only
-// the estimate.
+// calibrateIndex times, in a transaction it rolls back, building the index
+// by content over the files table's last calibrationRows rows (a partial
+// index), and a scan of the table like the one that build makes, for
+// SealCost. It runs on the background goroutine, the run's only writer,
+// after the commit that dropped the index, and again each time the table
+// has grown calibrateGrowth-fold since. A failure costs only the estimate.
 func (r *Run) calibrateIndex(ctx context.Context) {
 	r.calibratedAt = r.rowsAtStart + r.written // (whatever happens)
-	conn, err := r.db.sql.Conn(ctx)            // (a temporary table is the connection's)
+	conn, err := r.db.sql.Conn(ctx)
 	if err != nil {
 		return
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE calibrate_index AS
-		SELECT content_id FROM files WHERE id > (SELECT coalesce(max(id), 0) FROM files) - ?`, calibrationRows); err != nil {
-		return
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE temp.calibrate_index`)
-	var n int64
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM temp.calibrate_index`).Scan(&n); err != nil || n < 2 {
+	var from int64
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) - ? FROM files`, calibrationRows).Scan(&from); err != nil {
 		return
 	}
 	// Timed by the thread's CPU time where it can be read: the workers
 	// share the CPUs now, and will not when the index is built. (The
-	// driver runs the statement on the calling goroutine.)
+	// driver runs the statements on the calling goroutine.)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	start := time.Now()
-	cpuStart, useCPU := threadCPU()
-	if _, err := conn.ExecContext(ctx, `CREATE INDEX temp.calibrate_index_content ON calibrate_index(content_id)`); err != nil {
+	timed := func(f func() error) (float64, error) {
+		start := time.Now()
+		cpuStart, useCPU := threadCPU()
+		err := f()
+		took := float64(time.Since(start).Nanoseconds())
+		if cpu, ok := threadCPU(); ok && useCPU {
+			took = float64((cpu - cpuStart).Nanoseconds())
+		}
+		return took, err
+	}
+	// The scan the partial index makes: every row, its id compared. (The
+	// table's rows are taken to be rowsAtStart+written here as in SealCost.)
+	var n int64
+	scan, err := timed(func() error {
+		return conn.QueryRowContext(ctx, `SELECT count(*) FROM files WHERE +id > ?`, from).Scan(&n)
+	})
+	if err != nil || n < 2 {
 		return
 	}
-	took := float64(time.Since(start).Nanoseconds())
-	if cpu, ok := threadCPU(); ok && useCPU {
-		took = float64((cpu - cpuStart).Nanoseconds())
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return
 	}
-	r.indexPerRow.Store(math.Float64bits(took / (float64(n) * math.Log2(float64(n)))))
+	defer tx.Rollback()
+	build, err := timed(func() error {
+		// (a partial index's WHERE takes no bound parameter)
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE INDEX calibrate_files_content ON files(content_id) WHERE id > %d`, from))
+		return err
+	})
+	if err != nil {
+		return
+	}
+	r.scanPerRow.Store(math.Float64bits(scan / float64(max(r.calibratedAt, n))))
+	r.indexPerRow.Store(math.Float64bits(max(build-scan, 0) / (float64(n) * math.Log2(float64(n)))))
 }
 
 // Finish commits what is queued and records the run's end, outcome and
