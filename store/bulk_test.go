@@ -15,7 +15,7 @@ func hasContentIndex(t *testing.T, db *DB) bool {
 
 // The build of the index by content is timed when the run drops it, over
 // the table's last calibrationRows rows, and again each time the table has
-// grown fourfold since, over its latest rows; nothing of it stays.
+// doubled since, over its latest rows; nothing of it stays.
 func TestBulkRunTimesTheIndexAsTheTableGrows(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 4, bulkRowsAt: 4})
@@ -40,11 +40,17 @@ func TestBulkRunTimesTheIndexAsTheTableGrows(t *testing.T) {
 	if n := at(8); n != 8 || run.SealCost(100) <= 0 {
 		t.Fatalf("timed at %d rows (SealCost %v) by the drop, at 8 rows", n, run.SealCost(100))
 	}
-	if n := at(28); n != 8 {
-		t.Fatalf("timed again at %d rows, before the table grew fourfold", n)
+	if n := at(12); n != 8 {
+		t.Fatalf("timed again at %d rows, before the table doubled", n)
 	}
-	if n := at(32); n != 32 || run.SealCost(100) <= 0 {
-		t.Fatalf("last timed at %d rows (SealCost %v), want 32", n, run.SealCost(100))
+	if n := at(16); n != 16 || run.SealCost(100) <= 0 {
+		t.Fatalf("timed at %d rows (SealCost %v), want 16", n, run.SealCost(100))
+	}
+	if n := at(28); n != 16 {
+		t.Fatalf("timed again at %d rows, before the table doubled", n)
+	}
+	if n := at(32); n != 32 {
+		t.Fatalf("last timed at %d rows, want 32", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM sqlite_master WHERE name LIKE 'calibrate%'`); n != 0 {
 		t.Fatalf("%d indexes left by the timing", n)

@@ -434,8 +434,9 @@ func (r *Run) SealCost(records int64) time.Duration {
 // quarter short (bench/NOTES.md).
 var calibrationRows int64 = 1 << 18
 
-// calibrateGrowth is how much the table grows between two timings.
-const calibrateGrowth = 4
+// calibrateGrowth is how much the table grows between two timings: the
+// rows written since the last are more like those still to come.
+const calibrateGrowth = 2
 
 // calibrateIndex times, in a transaction it rolls back, building the index
 // by content over the files table's last calibrationRows rows (a partial
