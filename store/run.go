@@ -426,13 +426,12 @@ func (r *Run) SealCost(records int64) time.Duration {
 
 // calibrationRows is how many of the files table's last rows calibrateIndex
 // indexes, at most: some 0.15 s of CPU, and a scan of the table twice (0.1 s
-// a million rows). A row of the sort costs more in a
-// larger sort and the further the content ids are from their order (a
-// first run's early rows are new contents, in order, its later ones
-// mostly copies of earlier contents), and more in the table than in a
-// copy in memory: timed over a copy of the last 32,768 rows, or over a
-// copy of the first 262,144 of a run, the estimate was a fifth to a
-// quarter short (bench/NOTES.md).
+// a million rows). A row of the sort costs more in a larger sort and the
+// further the content ids are from their order (a first run's early rows
+// are new contents, in order, its later ones mostly copies of earlier
+// contents), and more in the table than in a copy in memory: timed over a
+// copy of the last 32,768 rows, or over a copy of the first 262,144 of a
+// run, the estimate was a fifth to a quarter short (bench/NOTES.md).
 var calibrationRows int64 = 1 << 18
 
 // calibrateGrowth is how much the table grows between two timings: the
@@ -563,9 +562,7 @@ func (r *Run) commitOps(ctx context.Context, buf *batchBuf, n int) error {
 		return describe(r.db.path, fmt.Sprintf("committing %d records to", n), err)
 	}
 	r.written += int64(n)
-	if drop {
-		r.unindexed = true
-	}
+	r.unindexed = r.unindexed || drop
 	if drop || r.unindexed && r.rowsAtStart+r.written >= calibrateGrowth*r.calibratedAt {
 		r.calibrateIndex(ctx)
 	}
