@@ -24,7 +24,8 @@ type StoredFunc func(ctx context.Context, sha256 string) (*analysis.Report, erro
 // dedupCacheBytes bounds the reports kept after their file is done, by the
 // size of the sources they came from (in memory, a report takes about as
 // much as its source). With a store that answers (Stored) the cache only
-// bridges the time until the store has the report: it is smaller.
+// bridges the time until the report is written (the store answers from
+// its queued batch until the commit): it is smaller.
 const (
 	dedupCacheBytes       = 8 << 20
 	dedupCacheBytesStored = 2 << 20

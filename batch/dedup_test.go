@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -237,6 +238,50 @@ func TestRunDedupSQLite(t *testing.T) {
 	rs = runInto(t, with, Config{Roots: []string{b}, Rescan: true})
 	if rs.Reused != 9 {
 		t.Errorf("rescan: %d reused, want the 9 duplicates within the run only", rs.Reused)
+	}
+}
+
+// Into SQLite with commits far apart: a copy met after its content's
+// report has left the dedup's cache, and before the batch that writes it
+// is committed, is answered from that batch (store.Run.StoredSummary), not
+// analyzed again. 40 contents of 64 KiB (1.2 times the cache's 2 MiB) in
+// 3 copies each; nothing is committed before the end.
+func TestRunDedupBeforeTheCommit(t *testing.T) {
+	const contents, copies = 40, 3
+	root := t.TempDir()
+	for i := range contents {
+		var b strings.Builder
+		for j := 0; b.Len() < 64<<10; j++ {
+			fmt.Fprintf(&b, "def f%d_%d(a):\n    return a + %d\n\n", i, j, j)
+		}
+		for c := range copies {
+			p := filepath.Join(root, fmt.Sprintf("c%d", c), fmt.Sprintf("m%d.py", i))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"), store.Options{BatchSize: 1 << 20, BatchBytes: 1 << 30, MaxDelay: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	so := scan.DefaultOptions()
+	run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: Version, OptionsHash: OptionsHash(so)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := Run(ctx, Config{Roots: []string{root}, Scan: so, Output: run})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs.Analyzed != contents*copies || rs.Analyzed-rs.Reused != contents {
+		t.Errorf("%d files analyzed, %d of them answered from another: %d analyses for %d contents",
+			rs.Analyzed, rs.Reused, rs.Analyzed-rs.Reused, contents)
 	}
 }
 

@@ -524,3 +524,64 @@ func testRemovesReplacedContents(t *testing.T, many bool) {
 		t.Fatalf("contents after the re-run:\n%v\nwant\n%v", got, want)
 	}
 }
+
+// A content written and not yet committed is answered from the queued
+// batch, with its whole report: a copy met before the commit is not
+// analyzed again. Once committed, the database answers.
+func TestStoredAnswersFromTheQueuedBatch(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "p.db"), Options{BatchSize: 100, MaxDelay: -1})
+	run := beginTest(t, db, "h")
+	a, failed := synthRecord("src", 1), synthRecord("src", 2)
+	failed.Status, failed.ErrClass, failed.Err = result.Failed, "timeout", "timed out"
+	for _, r := range []*result.Record{a, failed} {
+		if err := run.Write(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, whole := range []bool{false, true} {
+		rep, err := run.stored(ctx, a.Report.SHA256, whole)
+		if err != nil || rep == nil || rep.Partial || rep.Path != "" || len(rep.Definitions) != len(a.Report.Definitions) || len(rep.Definitions) == 0 {
+			t.Fatalf("before the commit (whole %v): %+v (%v), want the whole report without its path", whole, rep, err)
+		}
+		if rep, err := run.stored(ctx, failed.Report.SHA256, whole); rep != nil || err != nil {
+			t.Fatalf("a failed record's report answered: %+v (%v)", rep, err)
+		}
+	}
+	if a.Report.Path == "" {
+		t.Fatal("the written report lost its path")
+	}
+	if err := run.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(run.pending) != 0 {
+		t.Errorf("%d reports still held after the commit", len(run.pending))
+	}
+	sum, err := run.StoredSummary(ctx, a.Report.SHA256)
+	if err != nil || sum == nil || !sum.Partial {
+		t.Fatalf("after the commit: %+v (%v), want the stored summary", sum, err)
+	}
+	// A copy answered from the queued batch is written like any copy.
+	b := synthRecord("src", 3)
+	if err := run.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	pend, _ := run.StoredSummary(ctx, b.Report.SHA256)
+	copyRec := *b
+	copyRec.Path, copyRec.Report = "copy/of/b.py", pend
+	copyRec.Report.Path = copyRec.Path
+	if err := run.Write(ctx, &copyRec); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Finish(ctx, Completed, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Record(ctx, "src", "copy/of/b.py")
+	if err != nil || got.Report.SHA256 != b.Report.SHA256 || len(got.Report.Definitions) != len(b.Report.Definitions) {
+		t.Fatalf("the copy's record: %+v (%v)", got, err)
+	}
+	var contents int
+	if err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM contents`).Scan(&contents); err != nil || contents != 3 {
+		t.Errorf("%d contents (%v), want 3 (a, the failed one's, b)", contents, err)
+	}
+}

@@ -121,7 +121,8 @@ func (db *DB) Record(ctx context.Context, source, path string) (*result.Record, 
 // schema; nil when the database has none. It reads on the read-only
 // connections, alongside the run's writes, and is safe for concurrent use:
 // it is batch.Options.Stored for a run into this database. The report's
-// Path is empty.
+// Path is empty. A content this run has written and not yet committed is
+// answered from the queued batch, with its whole report.
 func (r *Run) StoredReport(ctx context.Context, sha256 string) (*analysis.Report, error) {
 	return r.stored(ctx, sha256, true)
 }
@@ -135,6 +136,9 @@ func (r *Run) StoredSummary(ctx context.Context, sha256 string) (*analysis.Repor
 }
 
 func (r *Run) stored(ctx context.Context, sha256 string, whole bool) (*analysis.Report, error) {
+	if rep := r.pendingReport(sha256); rep != nil {
+		return rep, nil
+	}
 	sha, err := hex.DecodeString(sha256)
 	if err != nil {
 		return nil, fmt.Errorf("store: bad content hash %q", sha256)

@@ -93,6 +93,16 @@ type Run struct {
 	inflight chan commitResult // the commit running in the background, if any
 	err      error             // sticky: after a failed commit the run accepts nothing
 	done     bool              // Finish or Close was called
+	batchNo  uint64            // the queued batch's number (see pending)
+
+	// The reports of contents written and not yet committed, by hash,
+	// with the number of the batch that writes them: StoredReport and
+	// StoredSummary answer from them until that batch's commit, so a copy
+	// met meanwhile is not analyzed again (the batch holds the reports
+	// until then: this costs a map entry each). Guarded by pmu, not mu:
+	// workers ask while the coordinator writes.
+	pmu     sync.Mutex
+	pending map[string]pendingReport
 
 	// Files the walk saw unchanged need no write: the source's incremental
 	// state (incs) remembers which it saw, for MarkGone.
@@ -121,6 +131,48 @@ type Run struct {
 	leftAll      bool                // too many to look up one by one
 	sealed       bool                // Seal ran (or finish did its part)
 	sealErr      error               // and what it returned
+}
+
+type pendingReport struct {
+	rep   *analysis.Report
+	batch uint64
+}
+
+// hold makes rep, written in the queued batch, an answer of pendingReport
+// until that batch is committed. r.mu is held.
+func (r *Run) hold(rep *analysis.Report) {
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
+	if r.pending == nil {
+		r.pending = map[string]pendingReport{}
+	}
+	r.pending[rep.SHA256] = pendingReport{rep, r.batchNo}
+}
+
+// release forgets the reports of batch n, committed (or failed: the run
+// then accepts nothing more).
+func (r *Run) release(n uint64) {
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
+	for sha, p := range r.pending {
+		if p.batch == n {
+			delete(r.pending, sha)
+		}
+	}
+}
+
+// pendingReport returns the report of a content written and not yet
+// committed, without its path; nil if there is none.
+func (r *Run) pendingReport(sha256 string) *analysis.Report {
+	r.pmu.Lock()
+	p, ok := r.pending[sha256]
+	r.pmu.Unlock()
+	if !ok {
+		return nil
+	}
+	rep := *p.rep
+	rep.Path = ""
+	return &rep
 }
 
 // batchBuf is one batch's storage, handed to the background commit and
@@ -197,6 +249,9 @@ func (r *Run) Write(ctx context.Context, rec *result.Record) error {
 	}
 	r.bytes += 128 + len(rec.Path) + len(rec.Err) + reportBytes(rec.Report)
 	r.records++
+	if o.rep != nil && !o.rep.Partial && rec.Status == result.Analyzed {
+		r.hold(o.rep)
+	}
 	return r.push(ctx, o)
 }
 
@@ -284,8 +339,9 @@ func (r *Run) handoff(ctx context.Context) error {
 	if len(r.ops) == 0 {
 		return nil
 	}
-	buf, n := &batchBuf{ops: r.ops}, r.records
+	buf, n, no := &batchBuf{ops: r.ops}, r.records, r.batchNo
 	r.ops, r.bytes, r.records = nil, 0, 0
+	r.batchNo++
 	if sp := r.spare; sp != nil {
 		r.ops, r.spare = sp.ops, nil
 	}
@@ -293,6 +349,7 @@ func (r *Run) handoff(ctx context.Context) error {
 	r.inflight = ch
 	go func() {
 		err := r.commitOps(ctx, buf, n)
+		r.release(no)  // (stored now, or the run has failed)
 		clear(buf.ops) // drop the references to strings and reports
 		buf.ops = buf.ops[:0]
 		ch <- commitResult{n: n, buf: buf, err: err}
