@@ -134,8 +134,14 @@ func TestDedupPanicIsNotShared(t *testing.T) {
 // database and returns the summary.
 func runInto(t *testing.T, dbPath string, cfg Config) RunSummary {
 	t.Helper()
+	return runIntoWith(t, dbPath, store.Options{}, cfg)
+}
+
+// runIntoWith is runInto with the store opened with opts.
+func runIntoWith(t *testing.T, dbPath string, opts store.Options, cfg Config) RunSummary {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, dbPath, store.Options{})
+	db, err := store.Open(ctx, dbPath, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,21 +270,8 @@ func TestRunDedupBeforeTheCommit(t *testing.T) {
 			}
 		}
 	}
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"), store.Options{BatchSize: 1 << 20, BatchBytes: 1 << 30, MaxDelay: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	so := scan.DefaultOptions()
-	run, err := db.BeginRun(ctx, store.RunInfo{ToolVersion: Version, OptionsHash: OptionsHash(so)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := Run(ctx, Config{Roots: []string{root}, Scan: so, Output: run})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rs := runIntoWith(t, filepath.Join(t.TempDir(), "p.db"), store.Options{BatchSize: 1 << 20, BatchBytes: 1 << 30, MaxDelay: -1},
+		Config{Roots: []string{root}})
 	if rs.Analyzed != contents*copies || rs.Analyzed-rs.Reused != contents {
 		t.Errorf("%d files analyzed, %d of them answered from another: %d analyses for %d contents",
 			rs.Analyzed, rs.Reused, rs.Analyzed-rs.Reused, contents)
