@@ -130,7 +130,9 @@ func (r *Run) StoredReport(ctx context.Context, sha256 string) (*analysis.Report
 // StoredSummary is StoredReport without the facts: the contents row and
 // the syntax error, in a Report marked Partial, which only this database
 // may write (Run.Write then points the file at the stored content). Reading
-// the facts back was half the CPU of a first run over copies of a tree.
+// the facts back was half the CPU of a first run over copies of a tree. A
+// content not yet committed is answered with its whole report, which the
+// run holds.
 func (r *Run) StoredSummary(ctx context.Context, sha256 string) (*analysis.Report, error) {
 	return r.stored(ctx, sha256, false)
 }

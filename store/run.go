@@ -102,7 +102,7 @@ type Run struct {
 	// until then: this costs a map entry each). Guarded by pmu, not mu:
 	// workers ask while the coordinator writes.
 	pmu     sync.Mutex
-	pending map[string]pendingReport
+	pending map[string]heldReport
 
 	// Files the walk saw unchanged need no write: the source's incremental
 	// state (incs) remembers which it saw, for MarkGone.
@@ -133,7 +133,7 @@ type Run struct {
 	sealErr      error               // and what it returned
 }
 
-type pendingReport struct {
+type heldReport struct {
 	rep   *analysis.Report
 	batch uint64
 }
@@ -144,9 +144,9 @@ func (r *Run) hold(rep *analysis.Report) {
 	r.pmu.Lock()
 	defer r.pmu.Unlock()
 	if r.pending == nil {
-		r.pending = map[string]pendingReport{}
+		r.pending = map[string]heldReport{}
 	}
-	r.pending[rep.SHA256] = pendingReport{rep, r.batchNo}
+	r.pending[rep.SHA256] = heldReport{rep, r.batchNo}
 }
 
 // release forgets the reports of batch n, committed (or failed: the run
